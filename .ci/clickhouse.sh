@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Start or stop a throw-away ClickHouse server on 127.0.0.1 without systemd.
+#   .ci/clickhouse.sh install   apt-get install clickhouse-server/client if missing
+#   .ci/clickhouse.sh start     start (idempotent), wait for /ping
+#   .ci/clickhouse.sh stop      stop what start started
+# CH_DIR (default ./target/clickhouse), CH_HTTP (18123) and CH_TCP (19000) choose where.
+set -euo pipefail
+CH_DIR="${CH_DIR:-$(pwd)/target/clickhouse}"
+CH_HTTP="${CH_HTTP:-18123}"
+CH_TCP="${CH_TCP:-19000}"
+
+install() {
+  if command -v clickhouse-server >/dev/null && command -v clickhouse-client >/dev/null; then return; fi
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq clickhouse-server clickhouse-client curl >/dev/null
+}
+
+ping() { curl -sf "http://127.0.0.1:$CH_HTTP/ping" >/dev/null 2>&1; }
+
+start() {
+  if ping; then echo "ClickHouse already answers on 127.0.0.1:$CH_HTTP"; return; fi
+  mkdir -p "$CH_DIR/data" "$CH_DIR/log"
+  cat > "$CH_DIR/config.xml" <<XML
+<?xml version="1.0"?>
+<yandex>
+  <logger><level>warning</level><log>$CH_DIR/log/server.log</log><errorlog>$CH_DIR/log/err.log</errorlog><size>100M</size><count>2</count></logger>
+  <http_port>$CH_HTTP</http_port>
+  <tcp_port>$CH_TCP</tcp_port>
+  <listen_host>127.0.0.1</listen_host>
+  <path>$CH_DIR/data/</path>
+  <tmp_path>$CH_DIR/data/tmp/</tmp_path>
+  <user_files_path>$CH_DIR/data/user_files/</user_files_path>
+  <format_schema_path>$CH_DIR/data/format_schemas/</format_schema_path>
+  <users_config>users.xml</users_config>
+  <default_profile>default</default_profile>
+  <default_database>default</default_database>
+  <timezone>UTC</timezone>
+  <mark_cache_size>268435456</mark_cache_size>
+  <uncompressed_cache_size>268435456</uncompressed_cache_size>
+  <max_concurrent_queries>100</max_concurrent_queries>
+  <max_table_size_to_drop>0</max_table_size_to_drop>
+  <max_partition_size_to_drop>0</max_partition_size_to_drop>
+</yandex>
+XML
+  cat > "$CH_DIR/users.xml" <<'XML'
+<?xml version="1.0"?>
+<yandex>
+  <profiles><default><max_memory_usage>10000000000</max_memory_usage><load_balancing>random</load_balancing></default></profiles>
+  <users><default><password></password><networks><ip>127.0.0.1</ip><ip>::1</ip></networks>
+    <profile>default</profile><quota>default</quota></default></users>
+  <quotas><default><interval><duration>3600</duration><queries>0</queries><errors>0</errors>
+    <result_rows>0</result_rows><read_rows>0</read_rows><execution_time>0</execution_time></interval></default></quotas>
+</yandex>
+XML
+  clickhouse-server --daemon --pid-file="$CH_DIR/server.pid" --config-file="$CH_DIR/config.xml" >/dev/null 2>&1
+  for _ in $(seq 1 400); do ping && break; sleep 0.05; done
+  if ! ping; then cat "$CH_DIR/log/err.log" >&2 || true; echo "ClickHouse did not start" >&2; exit 1; fi
+  echo "ClickHouse $(curl -s "http://127.0.0.1:$CH_HTTP/?query=SELECT%20version()") on 127.0.0.1:$CH_HTTP"
+}
+
+stop() {
+  [ -f "$CH_DIR/server.pid" ] || return 0
+  pid=$(cat "$CH_DIR/server.pid")
+  kill -TERM "$pid" 2>/dev/null || true
+  for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  kill -KILL "$pid" 2>/dev/null || true
+  rm -f "$CH_DIR/server.pid"
+}
+
+case "${1:-}" in
+  install) install ;;
+  start) start ;;
+  stop) stop ;;
+  *) echo "usage: $0 install|start|stop" >&2; exit 2 ;;
+esac

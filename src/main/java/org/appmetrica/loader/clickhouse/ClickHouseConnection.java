@@ -1,0 +1,158 @@
+package org.appmetrica.loader.clickhouse;
+
+import com.clickhouse.client.api.Client;
+import com.clickhouse.client.api.DataStreamWriter;
+import com.clickhouse.client.api.insert.InsertSettings;
+import com.clickhouse.client.api.query.QueryResponse;
+import com.clickhouse.data.ClickHouseFormat;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A thin, synchronous wrapper around client-v2 that works on ClickHouse 18.16 and on current releases:
+ * no response compression (18.16 answers empty bodies otherwise), no client retries (retries are decided
+ * by the batch job, so an INSERT is never silently sent twice), FORMAT always in the SQL text.
+ */
+public final class ClickHouseConnection implements AutoCloseable {
+
+    private final Client client;
+    private final long timeoutSeconds;
+
+    private ClickHouseConnection(Client client, long timeoutSeconds) {
+        this.client = client;
+        this.timeoutSeconds = timeoutSeconds;
+    }
+
+    public static ClickHouseConnection open(ClickHouseSettings settings) {
+        Client client = new Client.Builder()
+                .addEndpoint(settings.endpoint())
+                .setUsername(settings.user())
+                .setPassword(settings.password() == null ? "" : settings.password())
+                .compressServerResponse(false)
+                .setMaxRetries(0)
+                .setConnectTimeout(10, ChronoUnit.SECONDS)
+                .setSocketTimeout(settings.socketTimeout().toMillis(), ChronoUnit.MILLIS)
+                .serverSetting("wait_end_of_query", "1")
+                .build();
+        return new ClickHouseConnection(client, settings.socketTimeout().toSeconds() + 30);
+    }
+
+    /** Runs a statement that returns no rows (DDL, ALTER). */
+    public void execute(String sql) {
+        try {
+            await(client.execute(sql), sql).close();
+        } catch (ClickHouseException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new ClickHouseException("ClickHouse failed: " + abbreviate(sql) + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Runs a query and returns its rows as TabSeparated cells (unescaped). */
+    public List<String[]> query(String sql) {
+        String full = sql + " FORMAT TabSeparated";
+        List<String[]> rows = new ArrayList<>();
+        try (QueryResponse response = await(client.query(full), sql);
+             BufferedReader reader = new BufferedReader(new InputStreamReader(response.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = reader.readLine()) != null) {
+                String[] cells = line.split("\t", -1);
+                for (int i = 0; i < cells.length; i++) {
+                    cells[i] = unescapeTsv(cells[i]);
+                }
+                rows.add(cells);
+            }
+        } catch (ClickHouseException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new ClickHouseException("ClickHouse query failed: " + abbreviate(sql) + ": " + e.getMessage(), e);
+        }
+        return rows;
+    }
+
+    /** First cell of the first row, or null when there is no row. */
+    public String queryValue(String sql) {
+        List<String[]> rows = query(sql);
+        return rows.isEmpty() ? null : rows.get(0)[0];
+    }
+
+    public long queryLong(String sql) {
+        String value = queryValue(sql);
+        return value == null ? 0 : Long.parseLong(value);
+    }
+
+    /** One INSERT of RowBinary rows written by {@code writer}, into the named columns of {@code table} ({@code db.table}). */
+    public void insertRowBinary(String table, List<String> columns, DataStreamWriter writer) {
+        InsertSettings settings = new InsertSettings();
+        try {
+            await(client.insert(table, columns, writer, ClickHouseFormat.RowBinary, settings), "INSERT INTO " + table).close();
+        } catch (ClickHouseException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new ClickHouseException("ClickHouse insert into " + table + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Server version as reported by {@code SELECT version()} (e.g. 18.16.1, 24.8.4.13). */
+    public ServerVersion version() {
+        return ServerVersion.parse(queryValue("SELECT version()"));
+    }
+
+    @Override
+    public void close() {
+        client.close();
+    }
+
+    private <T> T await(java.util.concurrent.CompletableFuture<T> future, String what) {
+        try {
+            return future.get(timeoutSeconds, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ClickHouseException("interrupted while waiting for ClickHouse: " + abbreviate(what), e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            throw new ClickHouseException("ClickHouse failed: " + abbreviate(what) + ": " + cause.getMessage(), cause);
+        } catch (TimeoutException e) {
+            future.cancel(true);
+            throw new ClickHouseException("ClickHouse did not answer within " + timeoutSeconds + " s: " + abbreviate(what), e);
+        }
+    }
+
+    private static String abbreviate(String sql) {
+        return sql.length() <= 300 ? sql : sql.substring(0, 300) + "…";
+    }
+
+    static String unescapeTsv(String cell) {
+        if (cell.indexOf('\\') < 0) {
+            return cell;
+        }
+        StringBuilder sb = new StringBuilder(cell.length());
+        for (int i = 0; i < cell.length(); i++) {
+            char c = cell.charAt(i);
+            if (c != '\\' || i + 1 == cell.length()) {
+                sb.append(c);
+                continue;
+            }
+            char n = cell.charAt(++i);
+            switch (n) {
+                case 'n' -> sb.append('\n');
+                case 't' -> sb.append('\t');
+                case 'r' -> sb.append('\r');
+                case '0' -> sb.append('\0');
+                case 'b' -> sb.append('\b');
+                case 'f' -> sb.append('\f');
+                case 'N' -> sb.append("\\N");
+                default -> sb.append(n);
+            }
+        }
+        return sb.toString();
+    }
+}

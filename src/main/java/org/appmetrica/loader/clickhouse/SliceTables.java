@@ -1,0 +1,96 @@
+package org.appmetrica.loader.clickhouse;
+
+import java.time.LocalDate;
+import java.util.List;
+
+/**
+ * Staging and publishing of one slice (application, day) of one table.
+ * Rows are inserted into the staging table's partition; {@link #publish} swaps that partition into the
+ * target with {@code ALTER TABLE … REPLACE PARTITION … FROM}, which is atomic and idempotent on every
+ * ClickHouse version we support, so a reader of the target never sees a day half-loaded or doubled.
+ */
+public final class SliceTables {
+
+    private static final long MUTATION_WAIT_MS = 600_000;
+
+    private final ClickHouseConnection connection;
+    private final String database;
+    private final TableLayout layout;
+    private final long applicationId;
+    private final LocalDate day;
+
+    public SliceTables(ClickHouseConnection connection, String database, TableLayout layout, long applicationId, LocalDate day) {
+        this.connection = connection;
+        this.database = Identifiers.requirePlainName("clickhouseDatabase", database);
+        this.layout = layout;
+        this.applicationId = applicationId;
+        this.day = day;
+    }
+
+    public String stageTable() {
+        return Identifiers.qualified(database, layout.stageTableName());
+    }
+
+    public String targetTable() {
+        return Identifiers.qualified(database, layout.tableName());
+    }
+
+    /** Empties this slice's staging partition (a fresh start of the slice). */
+    public void resetStage() {
+        connection.execute("ALTER TABLE " + stageTable() + " DROP PARTITION " + partition());
+    }
+
+    public long stageRows() {
+        return connection.queryLong("SELECT count() FROM " + stageTable() + " WHERE " + slicePredicate());
+    }
+
+    public long targetRows() {
+        return connection.queryLong("SELECT count() FROM " + targetTable() + " WHERE " + slicePredicate());
+    }
+
+    /**
+     * Deletes staged rows at positions {@code >= keepRows}: rows of a chunk that reached ClickHouse although its
+     * checkpoint was never committed. A mutation, waited for, because 18.16 has no synchronous delete.
+     */
+    public void trimStage(long keepRows) {
+        connection.execute("ALTER TABLE " + stageTable() + " DELETE WHERE " + slicePredicate()
+                + " AND " + TableLayout.ROW_COLUMN + " >= " + keepRows);
+        long deadline = System.currentTimeMillis() + MUTATION_WAIT_MS;
+        while (connection.queryLong("SELECT count() FROM system.mutations WHERE database = '" + database
+                + "' AND table = '" + layout.stageTableName() + "' AND is_done = 0") > 0) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new IllegalStateException("ClickHouse did not finish deleting replayed rows from " + stageTable());
+            }
+            sleep(100);
+        }
+    }
+
+    /** Atomically replaces the target partition with the staged one, then empties the staging partition. */
+    public void publish() {
+        connection.execute("ALTER TABLE " + targetTable() + " REPLACE PARTITION " + partition() + " FROM " + stageTable());
+        resetStage();
+    }
+
+    /** Inserts RowBinary rows into this slice's staging partition. */
+    public void insert(com.clickhouse.client.api.DataStreamWriter rows) {
+        List<String> columns = layout.columnNames();
+        connection.insertRowBinary(database + "." + layout.stageTableName(), columns, rows);
+    }
+
+    private String partition() {
+        return "(" + applicationId + ", '" + day + "')";
+    }
+
+    private String slicePredicate() {
+        return TableLayout.APPLICATION_COLUMN + " = " + applicationId + " AND " + TableLayout.DATE_COLUMN + " = '" + day + "'";
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package org.appmetrica.loader.config;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.Set;
+
+/**
+ * A secret named by reference, so that the value never becomes a job parameter:
+ * {@code env:NAME} (environment variable), {@code file:/path} (file readable by its owner only),
+ * {@code prop:NAME} (system property, e.g. set by WildFly from its credential store).
+ */
+public final class SecretRef {
+
+    private SecretRef() {
+    }
+
+    /** Checks the reference's form without reading the secret. */
+    public static void validate(String parameter, String ref) {
+        if (ref == null || !(ref.startsWith("env:") || ref.startsWith("file:") || ref.startsWith("prop:")) || ref.indexOf(':') == ref.length() - 1) {
+            throw new IllegalArgumentException("job parameter " + parameter + "='" + ref
+                    + "' is not a secret reference: expected env:VARIABLE, file:/path/to/file or prop:system.property");
+        }
+    }
+
+    /**
+     * Reads the secret.
+     *
+     * @param required when true a missing secret is an error; otherwise it resolves to ""
+     */
+    public static String resolve(String parameter, String ref, boolean required) {
+        validate(parameter, ref);
+        String name = ref.substring(ref.indexOf(':') + 1);
+        String value;
+        if (ref.startsWith("env:")) {
+            value = System.getenv(name);
+        } else if (ref.startsWith("prop:")) {
+            value = System.getProperty(name);
+        } else {
+            value = readFile(parameter, Path.of(name));
+        }
+        if (value == null || value.isEmpty()) {
+            if (required) {
+                throw new IllegalArgumentException("the secret named by " + parameter + "=" + ref + " is not set");
+            }
+            return "";
+        }
+        return value.strip();
+    }
+
+    private static String readFile(String parameter, Path file) {
+        if (!Files.isRegularFile(file)) {
+            return null;
+        }
+        try {
+            Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file);
+            if (perms.contains(PosixFilePermission.GROUP_READ) || perms.contains(PosixFilePermission.OTHERS_READ)) {
+                throw new IllegalArgumentException("the secret file named by " + parameter + " (" + file
+                        + ") is readable by other users: chmod 600 it");
+            }
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (UnsupportedOperationException e) {
+            return readQuietly(file);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read the secret file named by " + parameter + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String readQuietly(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,309 @@
+package org.appmetrica.loader.job;
+
+import org.appmetrica.loader.clickhouse.ClickHouseSettings;
+import org.appmetrica.loader.clickhouse.Identifiers;
+import org.appmetrica.loader.config.SecretRef;
+import org.appmetrica.loader.logsapi.PollSettings;
+import org.appmetrica.loader.schema.FieldCatalog;
+import org.appmetrica.loader.schema.FieldSpec;
+import org.appmetrica.loader.schema.SourceSpec;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+
+/**
+ * Names, defaults and validation of the {@code appmetrica-load} job parameters. Used by the CLI before a job
+ * is started and by the job itself before any HTTP call, so both report the same clear messages.
+ */
+public final class LoadParameters {
+
+    public static final String APPLICATION_IDS = "applicationIds";
+    public static final String SOURCES = "sources";
+    public static final String DATE_SINCE = "dateSince";
+    public static final String DATE_UNTIL = "dateUntil";
+    public static final String DATE_DIMENSION = "dateDimension";
+    public static final String FORMAT = "format";
+    public static final String FIELDS_PREFIX = "fields.";
+    public static final String FILTERS_PREFIX = "filters.";
+    public static final String API_URL = "apiUrl";
+    public static final String TOKEN_REF = "tokenRef";
+    public static final String CLICKHOUSE_URL = "clickhouseUrl";
+    public static final String CLICKHOUSE_DATABASE = "clickhouseDatabase";
+    public static final String CLICKHOUSE_USER = "clickhouseUser";
+    public static final String CLICKHOUSE_PASSWORD_REF = "clickhousePasswordRef";
+    public static final String CHUNK_SIZE = "chunkSize";
+    public static final String PARALLELISM = "parallelism";
+    public static final String POLL_INTERVAL_SECONDS = "pollIntervalSeconds";
+    public static final String POLL_TIMEOUT_MINUTES = "pollTimeoutMinutes";
+    public static final String RATE_LIMIT_WAIT_SECONDS = "rateLimitWaitSeconds";
+    public static final String MAX_RETRIES = "maxRetries";
+    public static final String RETRY_BACKOFF_SECONDS = "retryBackoffSeconds";
+    public static final String HTTP_TIMEOUT_SECONDS = "httpTimeoutSeconds";
+    public static final String SPOOL_DIR = "spoolDir";
+
+    /** Default values; documented in the README's parameter table. */
+    public static final class Defaults {
+        public static final String DATE_DIMENSION = "default";
+        public static final String FORMAT = "csv";
+        public static final String API_URL = "https://api.appmetrica.yandex.ru";
+        public static final String TOKEN_REF = "env:APPMETRICA_TOKEN";
+        public static final String CLICKHOUSE_URL = "jdbc:clickhouse://127.0.0.1:8123";
+        public static final String CLICKHOUSE_DATABASE = "appmetrica";
+        public static final String CLICKHOUSE_USER = "default";
+        public static final String CLICKHOUSE_PASSWORD_REF = "env:CLICKHOUSE_PASSWORD";
+        public static final int CHUNK_SIZE = 20_000;
+        public static final int PARALLELISM = 3;
+        public static final int POLL_INTERVAL_SECONDS = 10;
+        public static final int POLL_TIMEOUT_MINUTES = 120;
+        public static final int RATE_LIMIT_WAIT_SECONDS = 60;
+        public static final int MAX_RETRIES = 5;
+        public static final int RETRY_BACKOFF_SECONDS = 2;
+        public static final int HTTP_TIMEOUT_SECONDS = 300;
+        public static final String SPOOL_DIR = System.getProperty("java.io.tmpdir") + "/appmetrica-loader-spool";
+
+        private Defaults() {
+        }
+    }
+
+    /** Every fixed parameter name; {@code fields.<source>} and {@code filters.<source>} come on top. */
+    public static final List<String> NAMES = List.of(APPLICATION_IDS, SOURCES, DATE_SINCE, DATE_UNTIL, DATE_DIMENSION, FORMAT,
+            API_URL, TOKEN_REF, CLICKHOUSE_URL, CLICKHOUSE_DATABASE, CLICKHOUSE_USER, CLICKHOUSE_PASSWORD_REF, CHUNK_SIZE,
+            PARALLELISM, POLL_INTERVAL_SECONDS, POLL_TIMEOUT_MINUTES, RATE_LIMIT_WAIT_SECONDS, MAX_RETRIES,
+            RETRY_BACKOFF_SECONDS, HTTP_TIMEOUT_SECONDS, SPOOL_DIR);
+
+    private static final Set<String> SECRET_LOOKING = Set.of("token", "oauthtoken", "password", "clickhousepassword",
+            "appmetricatoken", "secret");
+
+    private LoadParameters() {
+    }
+
+    /** Validates every parameter; the first problem is reported with the parameter, its value and the expected form. */
+    public static LoadSettings parse(Properties p) {
+        for (String name : p.stringPropertyNames()) {
+            if (SECRET_LOOKING.contains(name.toLowerCase(Locale.ROOT))) {
+                throw new IllegalArgumentException("job parameter " + name + " looks like a secret; secrets are never job parameters "
+                        + "(they would be stored in the job repository): pass tokenRef=env:APPMETRICA_TOKEN or clickhousePasswordRef=env:NAME instead");
+            }
+            if (!NAMES.contains(name) && !name.startsWith(FIELDS_PREFIX) && !name.startsWith(FILTERS_PREFIX) && !isEmpty(p.getProperty(name))) {
+                throw new IllegalArgumentException("unknown job parameter " + name + "; known parameters: " + String.join(", ", NAMES)
+                        + ", fields.<source>, filters.<source>");
+            }
+        }
+        List<Long> apps = applicationIds(p);
+        List<String> sources = sources(p);
+        boolean anyDated = sources.stream().anyMatch(s -> FieldCatalog.get().source(s).orElseThrow().datesRequired());
+        LocalDate since = date(p, DATE_SINCE, anyDated);
+        LocalDate until = date(p, DATE_UNTIL, anyDated);
+        if (since == null && until == null) {
+            since = until = LocalDate.now(); // only dateless sources: no day range needed
+        } else if (since == null || until == null) {
+            throw new IllegalArgumentException("job parameters " + DATE_SINCE + " and " + DATE_UNTIL + " go together: expected both, like 2024-03-01 and 2024-03-07");
+        }
+        if (until.isBefore(since)) {
+            throw new IllegalArgumentException("job parameter " + DATE_UNTIL + "=" + until + " is before " + DATE_SINCE + "=" + since
+                    + ": expected a range whose last day is not before its first");
+        }
+        String dimension = oneOf(p, DATE_DIMENSION, Defaults.DATE_DIMENSION, "default", "receive");
+        String format = oneOf(p, FORMAT, Defaults.FORMAT, "csv", "json");
+        Map<String, List<String>> fields = new LinkedHashMap<>();
+        Map<String, Map<String, String>> filters = new LinkedHashMap<>();
+        for (String source : sources) {
+            SourceSpec spec = FieldCatalog.get().source(source).orElseThrow();
+            fields.put(source, fields(p, spec));
+            filters.put(source, filters(p, spec));
+        }
+        for (String name : p.stringPropertyNames()) {
+            String suffix = name.startsWith(FIELDS_PREFIX) ? name.substring(FIELDS_PREFIX.length())
+                    : name.startsWith(FILTERS_PREFIX) ? name.substring(FILTERS_PREFIX.length()) : null;
+            if (suffix != null && !isEmpty(p.getProperty(name)) && !sources.contains(suffix)) {
+                throw new IllegalArgumentException("job parameter " + name + " names source '" + suffix + "', which is not in "
+                        + SOURCES + "=" + String.join(",", sources));
+            }
+        }
+        String apiUrl = url(p, API_URL, Defaults.API_URL);
+        String tokenRef = value(p, TOKEN_REF, Defaults.TOKEN_REF);
+        SecretRef.validate(TOKEN_REF, tokenRef);
+        String clickhouseUrl = value(p, CLICKHOUSE_URL, Defaults.CLICKHOUSE_URL);
+        try {
+            ClickHouseSettings.endpointFromUrl(clickhouseUrl);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("job parameter " + CLICKHOUSE_URL + "='" + clickhouseUrl + "' " + e.getMessage());
+        }
+        String database = value(p, CLICKHOUSE_DATABASE, Defaults.CLICKHOUSE_DATABASE);
+        try {
+            Identifiers.requirePlainName("job parameter " + CLICKHOUSE_DATABASE, database);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(e.getMessage());
+        }
+        String user = value(p, CLICKHOUSE_USER, Defaults.CLICKHOUSE_USER);
+        String passwordRef = value(p, CLICKHOUSE_PASSWORD_REF, Defaults.CLICKHOUSE_PASSWORD_REF);
+        SecretRef.validate(CLICKHOUSE_PASSWORD_REF, passwordRef);
+        PollSettings poll = new PollSettings(
+                Duration.ofSeconds(integer(p, POLL_INTERVAL_SECONDS, Defaults.POLL_INTERVAL_SECONDS, 0, 3600)),
+                Duration.ofMinutes(integer(p, POLL_TIMEOUT_MINUTES, Defaults.POLL_TIMEOUT_MINUTES, 1, 7 * 24 * 60)),
+                Duration.ofSeconds(integer(p, RATE_LIMIT_WAIT_SECONDS, Defaults.RATE_LIMIT_WAIT_SECONDS, 0, 3600)),
+                integer(p, MAX_RETRIES, Defaults.MAX_RETRIES, 0, 100),
+                Duration.ofSeconds(integer(p, RETRY_BACKOFF_SECONDS, Defaults.RETRY_BACKOFF_SECONDS, 0, 600)));
+        return new LoadSettings(apps, sources, since, until, dimension, format, fields, filters, apiUrl, tokenRef,
+                clickhouseUrl, database, user, passwordRef,
+                integer(p, CHUNK_SIZE, Defaults.CHUNK_SIZE, 1, 1_000_000),
+                integer(p, PARALLELISM, Defaults.PARALLELISM, 1, 64),
+                poll,
+                integer(p, HTTP_TIMEOUT_SECONDS, Defaults.HTTP_TIMEOUT_SECONDS, 1, 86_400),
+                Path.of(value(p, SPOOL_DIR, Defaults.SPOOL_DIR)));
+    }
+
+    private static List<Long> applicationIds(Properties p) {
+        String raw = required(p, APPLICATION_IDS, "a comma-separated list of numeric application ids, like 1111,2222");
+        Set<Long> ids = new LinkedHashSet<>();
+        for (String part : raw.split(",")) {
+            String s = part.trim();
+            try {
+                long id = Long.parseLong(s);
+                if (id <= 0) {
+                    throw new NumberFormatException();
+                }
+                ids.add(id);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("job parameter " + APPLICATION_IDS + "='" + raw + "': '" + s
+                        + "' is not an application id; expected positive numbers separated by commas, like 1111,2222");
+            }
+        }
+        return List.copyOf(ids);
+    }
+
+    private static List<String> sources(Properties p) {
+        String raw = required(p, SOURCES, "a comma-separated list of sources, like events,installations (or all)");
+        Set<String> known = FieldCatalog.get().sourceNames();
+        if (raw.trim().equals("all")) {
+            List<String> all = new ArrayList<>(known);
+            all.remove("profiles"); // the legacy resource is being removed by AppMetrica; profiles_v2 replaces it
+            return all;
+        }
+        Set<String> sources = new LinkedHashSet<>();
+        for (String part : raw.split(",")) {
+            String s = part.trim();
+            if (!known.contains(s)) {
+                throw new IllegalArgumentException("job parameter " + SOURCES + "='" + raw + "': unknown source '" + s
+                        + "'; expected some of: " + String.join(", ", known) + " (or all)");
+            }
+            sources.add(s);
+        }
+        return List.copyOf(sources);
+    }
+
+    private static List<String> fields(Properties p, SourceSpec spec) {
+        String name = FIELDS_PREFIX + spec.name();
+        String raw = p.getProperty(name);
+        if (isEmpty(raw)) {
+            return spec.defaultFields().stream().map(FieldSpec::name).toList();
+        }
+        Set<String> fields = new LinkedHashSet<>(); // the API echoes a field requested twice: ask once
+        for (String part : raw.split(",")) {
+            String f = part.trim();
+            if (spec.field(f).isEmpty()) {
+                throw new IllegalArgumentException("job parameter " + name + "='" + raw + "': '" + f + "' is not a field of "
+                        + spec.name() + "; expected some of: " + String.join(", ", spec.fields().stream().map(FieldSpec::name).toList()));
+            }
+            fields.add(f);
+        }
+        return List.copyOf(fields);
+    }
+
+    private static Map<String, String> filters(Properties p, SourceSpec spec) {
+        String name = FILTERS_PREFIX + spec.name();
+        String raw = p.getProperty(name);
+        Map<String, String> filters = new LinkedHashMap<>();
+        if (isEmpty(raw)) {
+            return filters;
+        }
+        for (String part : raw.split(";")) {
+            if (part.isBlank()) {
+                continue;
+            }
+            int eq = part.indexOf('=');
+            String field = eq < 0 ? "" : part.substring(0, eq).trim();
+            if (eq <= 0 || spec.field(field).isEmpty()) {
+                throw new IllegalArgumentException("job parameter " + name + "='" + raw + "': '" + part
+                        + "' is not a filter; expected field=value pairs separated by ';' with fields of " + spec.name()
+                        + ", like os_name=android;country_iso_code=RU");
+            }
+            filters.put(field, part.substring(eq + 1));
+        }
+        return filters;
+    }
+
+    private static LocalDate date(Properties p, String name, boolean required) {
+        String raw = p.getProperty(name);
+        if (isEmpty(raw)) {
+            if (required) {
+                throw new IllegalArgumentException("job parameter " + name + " is required: expected a day like 2024-03-01");
+            }
+            return null;
+        }
+        try {
+            return LocalDate.parse(raw.trim());
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException("job parameter " + name + "='" + raw + "' is not a date: expected a day like 2024-03-01");
+        }
+    }
+
+    private static String oneOf(Properties p, String name, String dflt, String... allowed) {
+        String v = value(p, name, dflt);
+        if (!List.of(allowed).contains(v)) {
+            throw new IllegalArgumentException("job parameter " + name + "='" + v + "': expected one of " + String.join(", ", allowed));
+        }
+        return v;
+    }
+
+    private static String url(Properties p, String name, String dflt) {
+        String v = value(p, name, dflt);
+        if (!(v.startsWith("http://") || v.startsWith("https://"))) {
+            throw new IllegalArgumentException("job parameter " + name + "='" + v + "': expected an http(s) URL like " + dflt);
+        }
+        return v;
+    }
+
+    private static int integer(Properties p, String name, int dflt, int min, int max) {
+        String raw = p.getProperty(name);
+        if (isEmpty(raw)) {
+            return dflt;
+        }
+        try {
+            int v = Integer.parseInt(raw.trim());
+            if (v < min || v > max) {
+                throw new NumberFormatException();
+            }
+            return v;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("job parameter " + name + "='" + raw + "': expected a whole number from " + min + " to " + max);
+        }
+    }
+
+    private static String required(Properties p, String name, String expected) {
+        String v = p.getProperty(name);
+        if (isEmpty(v)) {
+            throw new IllegalArgumentException("job parameter " + name + " is required: expected " + expected);
+        }
+        return v.trim();
+    }
+
+    private static String value(Properties p, String name, String dflt) {
+        String v = p.getProperty(name);
+        return isEmpty(v) ? dflt : v.trim();
+    }
+
+    private static boolean isEmpty(String v) {
+        return v == null || v.isBlank();
+    }
+}

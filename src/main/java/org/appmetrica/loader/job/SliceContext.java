@@ -1,0 +1,85 @@
+package org.appmetrica.loader.job;
+
+import jakarta.batch.runtime.context.StepContext;
+
+/**
+ * State shared by the reader, writer and chunk listener of one partition (one slice), kept in the partition's
+ * transient user data. Confined to the partition's thread.
+ */
+public final class SliceContext {
+
+    private final Slice slice;
+    private final long startedMillis = System.currentTimeMillis();
+    private boolean readerExhausted;
+    private long bytes;
+    private long rowsStaged;
+    private Runnable publisher = () -> { };
+    private boolean published;
+
+    private SliceContext(Slice slice) {
+        this.slice = slice;
+    }
+
+    /** The partition's context, created on first use. */
+    public static SliceContext of(StepContext stepContext, Slice slice) {
+        Object existing = stepContext.getTransientUserData();
+        if (existing instanceof SliceContext context && context.slice.equals(slice)) {
+            return context;
+        }
+        SliceContext context = new SliceContext(slice);
+        stepContext.setTransientUserData(context);
+        return context;
+    }
+
+    public Slice slice() {
+        return slice;
+    }
+
+    public long startedMillis() {
+        return startedMillis;
+    }
+
+    public boolean readerExhausted() {
+        return readerExhausted;
+    }
+
+    public void readerExhausted(boolean exhausted) {
+        this.readerExhausted = exhausted;
+    }
+
+    public long bytes() {
+        return bytes;
+    }
+
+    public void bytes(long downloaded) {
+        this.bytes = downloaded;
+    }
+
+    public long rowsStaged() {
+        return rowsStaged;
+    }
+
+    public void rowsStaged(long rows) {
+        this.rowsStaged = rows;
+    }
+
+    public boolean published() {
+        return published;
+    }
+
+    /** Set by the writer: what publishing the slice means. */
+    public void publisher(Runnable publisher) {
+        this.publisher = publisher;
+        this.published = false;
+    }
+
+    /** Publishes once the reader has seen the end of the export; called after every chunk. */
+    public boolean publishIfExhausted() {
+        if (readerExhausted && !published) {
+            publisher.run();
+            published = true;
+            return true;
+        }
+        return false;
+    }
+}

@@ -1,0 +1,66 @@
+package org.appmetrica.loader.reader;
+
+import jakarta.batch.runtime.context.StepContext;
+import org.appmetrica.loader.job.Slice;
+import org.appmetrica.loader.job.SliceReport;
+import org.appmetrica.loader.logsapi.ExportProgress;
+import org.appmetrica.loader.logsapi.ExportRequest;
+
+import java.util.logging.Logger;
+
+/** Progress lines for people, and the API state in the partition's report. */
+final class ProgressLog implements ExportProgress {
+
+    private static final Logger LOG = Logger.getLogger("org.appmetrica.loader.progress");
+
+    private final Slice slice;
+    private final StepContext stepContext;
+    private final ExportSpool spool;
+    private int lastPercent = -2;
+
+    ProgressLog(Slice slice, StepContext stepContext, ExportSpool spool) {
+        this.slice = slice;
+        this.stepContext = stepContext;
+        this.spool = spool;
+    }
+
+    @Override
+    public void requested(ExportRequest request) {
+        LOG.info(request.describe() + ": requested");
+        report("requested", -1, null);
+    }
+
+    @Override
+    public void waiting(ExportRequest request, String apiText, int percent) {
+        spool.markSubmitted();
+        if (percent != lastPercent) {
+            LOG.info(request.describe() + ": waiting in the API queue" + (percent >= 0 ? " (" + percent + "%)" : "") + ": " + apiText.strip());
+            lastPercent = percent;
+        }
+        report("queued", percent, apiText.strip());
+    }
+
+    @Override
+    public void rateLimited(ExportRequest request, String apiText) {
+        LOG.info(request.describe() + ": the API queue of this application is full, waiting: " + apiText.strip());
+        report("rate-limited", -1, apiText.strip());
+    }
+
+    @Override
+    public void retrying(ExportRequest request, String reason, int attempt) {
+        LOG.warning(request.describe() + ": retry " + attempt + " after " + reason);
+        report("retrying", -1, reason);
+    }
+
+    @Override
+    public void downloaded(ExportRequest request, long bytes, long millis) {
+        LOG.info(request.describe() + ": downloaded " + bytes + " bytes in " + millis + " ms, loading");
+        report("loading", 100, null);
+    }
+
+    private void report(String state, int percent, String message) {
+        Object current = stepContext.getPersistentUserData();
+        SliceReport report = current instanceof SliceReport r ? r : new SliceReport(slice.key(), state, percent, 0, 0, 0, null);
+        stepContext.setPersistentUserData(report.with(state, percent, report.rows(), report.bytes(), report.millis(), message));
+    }
+}

@@ -1,0 +1,13 @@
+package org.appmetrica.loader.reader;
+
+import java.io.IOException;
+
+/** Rows of one export file, streamed. */
+public interface RowSource extends AutoCloseable {
+
+    /** The next row's values in requested-field order, or null at the end. */
+    String[] next() throws IOException;
+
+    @Override
+    void close() throws IOException;
+}

@@ -1,0 +1,41 @@
+package org.appmetrica.loader.writer;
+
+import jakarta.batch.api.chunk.listener.AbstractChunkListener;
+import jakarta.batch.runtime.context.StepContext;
+import jakarta.enterprise.context.Dependent;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+import org.appmetrica.loader.job.SliceContext;
+import org.appmetrica.loader.job.SliceProperties;
+import org.appmetrica.loader.job.SliceReport;
+
+/**
+ * After every chunk (inside its transaction, before the checkpoint commit): publishes the slice once the reader has
+ * reached the end of the export, and records progress in the partition's report. The runtime calls this after the
+ * last chunk even when that chunk is empty, which the writer never sees.
+ */
+@Named
+@Dependent
+public class SlicePublishListener extends AbstractChunkListener {
+
+    @Inject
+    StepContext stepContext;
+    @Inject
+    jakarta.batch.runtime.context.JobContext jobContext;
+
+    @Override
+    public void onError(Exception e) {
+        org.appmetrica.loader.job.Failures.record(jobContext, stepContext, e);
+    }
+
+    @Override
+    public void afterChunk() {
+        SliceContext context = SliceContext.of(stepContext, SliceProperties.slice(stepContext));
+        boolean published = context.publishIfExhausted() || context.published();
+        Object current = stepContext.getPersistentUserData();
+        SliceReport report = current instanceof SliceReport r ? r
+                : new SliceReport(context.slice().key(), "loading", -1, 0, 0, 0, null);
+        stepContext.setPersistentUserData(report.with(published ? "published" : "loading", published ? 100 : report.apiProgress(),
+                context.rowsStaged(), context.bytes(), System.currentTimeMillis() - context.startedMillis(), null));
+    }
+}

@@ -1,0 +1,66 @@
+package org.appmetrica.loader.processor;
+
+import org.appmetrica.loader.schema.ColumnType;
+import org.appmetrica.loader.schema.FieldCatalog;
+import org.appmetrica.loader.schema.SourceSpec;
+import org.junit.jupiter.api.Test;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.time.LocalDate;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class RowMapperTest {
+
+    private final FieldCatalog catalog = FieldCatalog.get();
+
+    @Test
+    void fieldTypesFollowTheSpec() {
+        SourceSpec events = catalog.source("events").orElseThrow();
+        assertEquals(ColumnType.UINT64, events.field("appmetrica_device_id").orElseThrow().column());
+        assertEquals(ColumnType.DATETIME, events.field("event_datetime").orElseThrow().column());
+        assertEquals(ColumnType.UINT64, events.field("event_timestamp").orElseThrow().column());
+        assertEquals(ColumnType.UINT64, events.field("session_id").orElseThrow().column());
+        assertEquals(ColumnType.INT64, events.field("mcc").orElseThrow().column());
+        assertEquals(ColumnType.STRING, events.field("event_json").orElseThrow().column());
+        assertEquals(ColumnType.STRING, events.field("os_version").orElseThrow().column());
+        assertEquals(ColumnType.BOOL, catalog.source("clicks").orElseThrow().field("is_bot").orElseThrow().column());
+        assertEquals(ColumnType.DATE, catalog.source("profiles_v2").orElseThrow().field("appmetrica_first_session_date").orElseThrow().column());
+        assertEquals(ColumnType.UINT64, catalog.source("crashes").orElseThrow().field("crash_id").orElseThrow().column());
+        assertEquals(14, catalog.sources().size());
+        assertTrue(catalog.source("profiles_v2").orElseThrow().field("<any attribute name>").isEmpty());
+        assertEquals(76, catalog.source("ecommerce_events").orElseThrow().defaultFields().size());
+    }
+
+    @Test
+    void encodesRowBinaryInTableOrder() {
+        SourceSpec clicks = catalog.source("clicks").orElseThrow();
+        RowMapper mapper = new RowMapper(clicks, List.of("tracking_id", "is_bot", "click_datetime"), 7, LocalDate.of(2024, 3, 1), "slice");
+        byte[] row = mapper.map(5, new String[] {"18446744073709551615", "true", "2024-03-01 10:11:12"});
+        ByteBuffer b = ByteBuffer.wrap(row).order(ByteOrder.LITTLE_ENDIAN);
+        assertEquals(7, b.getLong());
+        assertEquals(LocalDate.of(2024, 3, 1).toEpochDay(), b.getShort());
+        assertEquals(5, b.getLong());
+        // clicks: application_id (not requested: NULL), click_datetime, click_id ('' String), ...
+        assertEquals(1, b.get()); // application_id NULL
+        assertEquals(0, b.get()); // click_datetime not null
+        assertEquals(LocalDate.of(2024, 3, 1).toEpochDay() * 86400 + 10 * 3600 + 11 * 60 + 12, Integer.toUnsignedLong(b.getInt()));
+        assertEquals(0, b.get()); // click_id: empty string, length 0
+    }
+
+    @Test
+    void emptyTypedValuesAreNullAndBadOnesAreReportedWithContext() {
+        SourceSpec events = catalog.source("events").orElseThrow();
+        RowMapper mapper = new RowMapper(events, List.of("mcc", "event_name"), 1, LocalDate.of(2024, 3, 1), "app 1 events 2024-03-01");
+        mapper.map(0, new String[] {"", "open"});
+        ValueParseException e = assertThrows(ValueParseException.class, () -> mapper.map(41, new String[] {"25x", "open"}));
+        assertTrue(e.getMessage().contains("app 1 events 2024-03-01, row 42, field mcc: value '25x'"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> RowMapper.parseDateTime("2024-03-01 25:00:00"));
+        assertThrows(ValueParseException.class, () -> new RowMapper(events, List.of("event_datetime"), 1, LocalDate.EPOCH, "s")
+                .map(0, new String[] {"2024/03/01 10:00:00"}));
+    }
+}
