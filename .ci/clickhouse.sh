@@ -3,9 +3,9 @@
 #   .ci/clickhouse.sh install   apt-get install clickhouse-server/client if missing
 #   .ci/clickhouse.sh start     start (idempotent), wait for /ping
 #   .ci/clickhouse.sh stop      stop what start started
-# CH_DIR (default ./target/clickhouse), CH_HTTP (18123) and CH_TCP (19000) choose where.
+# CH_DIR (default $TMPDIR/appmetrica-loader-clickhouse), CH_HTTP (18123) and CH_TCP (19000) choose where.
 set -euo pipefail
-CH_DIR="${CH_DIR:-$(pwd)/target/clickhouse}"
+CH_DIR="${CH_DIR:-${TMPDIR:-/tmp}/appmetrica-loader-clickhouse}"
 CH_HTTP="${CH_HTTP:-18123}"
 CH_TCP="${CH_TCP:-19000}"
 

@@ -65,10 +65,12 @@ public final class SliceTables {
         }
     }
 
-    /** Atomically replaces the target partition with the staged one, then empties the staging partition. */
+    /**
+     * Atomically replaces the target partition with the staged one. The staged rows stay (the parts are shared by
+     * hard links) until the job's clean-up, so that a publish replayed after a crash replaces with the same rows.
+     */
     public void publish() {
         connection.execute("ALTER TABLE " + targetTable() + " REPLACE PARTITION " + partition() + " FROM " + stageTable());
-        resetStage();
     }
 
     /** Inserts RowBinary rows into this slice's staging partition. */

@@ -186,9 +186,7 @@ public final class LoadParameters {
         String raw = required(p, SOURCES, "a comma-separated list of sources, like events,installations (or all)");
         Set<String> known = FieldCatalog.get().sourceNames();
         if (raw.trim().equals("all")) {
-            List<String> all = new ArrayList<>(known);
-            all.remove("profiles"); // the legacy resource is being removed by AppMetrica; profiles_v2 replaces it
-            return all;
+            return List.copyOf(known);
         }
         Set<String> sources = new LinkedHashSet<>();
         for (String part : raw.split(",")) {

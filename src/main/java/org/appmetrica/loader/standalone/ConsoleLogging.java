@@ -1,0 +1,56 @@
+package org.appmetrica.loader.standalone;
+
+import java.io.PrintStream;
+import java.time.LocalTime;
+import java.time.format.DateTimeFormatter;
+import java.util.logging.ConsoleHandler;
+import java.util.logging.Formatter;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogManager;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import java.util.logging.StreamHandler;
+
+/** Progress lines on standard output, library noise (Weld, JBeret start-up) only from WARNING up, on standard error. */
+final class ConsoleLogging {
+
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
+
+    private ConsoleLogging() {
+    }
+
+    static void install(PrintStream out) {
+        LogManager.getLogManager().reset();
+        Logger root = Logger.getLogger("");
+        root.setLevel(Level.WARNING);
+        Handler err = new ConsoleHandler();
+        err.setLevel(Level.WARNING);
+        err.setFormatter(new Line());
+        root.addHandler(err);
+        Logger progress = Logger.getLogger("org.appmetrica.loader.progress");
+        progress.setLevel(Level.INFO);
+        progress.setUseParentHandlers(false);
+        StreamHandler handler = new StreamHandler(out, new Line()) {
+            @Override
+            public synchronized void publish(LogRecord record) {
+                super.publish(record);
+                flush();
+            }
+        };
+        handler.setLevel(Level.INFO);
+        progress.addHandler(handler);
+    }
+
+    private static final class Line extends Formatter {
+        @Override
+        public String format(LogRecord r) {
+            String text = LocalTime.now().format(TIME) + " " + (r.getLevel().intValue() >= Level.WARNING.intValue() ? r.getLevel() + " " : "")
+                    + formatMessage(r) + System.lineSeparator();
+            if (r.getThrown() != null && r.getLevel().intValue() >= Level.SEVERE.intValue()) {
+                text += "  " + r.getThrown() + System.lineSeparator();
+            }
+            return text;
+        }
+    }
+}

@@ -1,0 +1,43 @@
+package org.appmetrica.loader.standalone;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Points JBeret SE at the job repository: writes {@code jberet.properties} (from the template in
+ * server-config/standalone) into a configuration directory and makes that directory visible through the thread
+ * context class loader, where JBeret SE looks for its configuration. Call before the first BatchRuntime use.
+ */
+public final class StandaloneRuntime {
+
+    private StandaloneRuntime() {
+    }
+
+    public static void configure(Path confDir, String repositoryUrl) {
+        try (InputStream in = StandaloneRuntime.class.getResourceAsStream("/standalone/jberet.properties")) {
+            if (in == null) {
+                throw new IllegalStateException("missing class path resource /standalone/jberet.properties");
+            }
+            String template = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            Files.createDirectories(confDir);
+            Files.writeString(confDir.resolve("jberet.properties"), template.replace("@REPOSITORY_URL@", repositoryUrl));
+            System.setProperty("h2.bindAddress", "127.0.0.1");
+            ClassLoader parent = Thread.currentThread().getContextClassLoader();
+            URLClassLoader loader = new URLClassLoader(new URL[] {confDir.toUri().toURL()}, parent);
+            Thread.currentThread().setContextClassLoader(loader);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The default repository: an H2 file under the data directory, shareable between processes on this machine. */
+    public static String defaultRepositoryUrl(Path dataDir) {
+        return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("job-repository") + ";AUTO_SERVER=TRUE";
+    }
+}

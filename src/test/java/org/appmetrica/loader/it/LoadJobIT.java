@@ -1,0 +1,83 @@
+package org.appmetrica.loader.it;
+
+import jakarta.batch.runtime.BatchStatus;
+import jakarta.batch.runtime.JobExecution;
+import org.appmetrica.loader.clickhouse.ClickHouseConnection;
+import org.appmetrica.loader.clickhouse.TestClickHouse;
+import org.appmetrica.loader.job.LoadParameters;
+import org.appmetrica.loader.job.LoadSettings;
+import org.appmetrica.loader.job.Slice;
+import org.appmetrica.loader.schema.FieldCatalog;
+import org.appmetrica.loader.schema.SourceSpec;
+import org.appmetrica.loader.simulator.LogsApiSimulator;
+import org.appmetrica.loader.simulator.SimulatedData;
+import org.appmetrica.loader.simulator.SimulatorConfig;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * Every source, both formats: after a load, ClickHouse holds exactly the rows and values the simulator served
+ * (count and an order-independent checksum over all columns). A second run of the same load replaces, not doubles.
+ */
+class LoadJobIT extends BatchIT {
+
+    private static final int ROWS_PER_DAY = 30;
+    private static LogsApiSimulator simulator;
+    private static ClickHouseConnection clickhouse;
+
+    @BeforeAll
+    static void start() throws Exception {
+        simulator = new LogsApiSimulator(SimulatorConfig.defaults(TOKEN).withRowsPerDay(ROWS_PER_DAY).withReadyAfter(1).withSeed(7)).start();
+        clickhouse = TestClickHouse.connect();
+    }
+
+    @AfterAll
+    static void stop() {
+        simulator.close();
+        clickhouse.close();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"csv", "json"})
+    void everySourceLandsExactly(String format) throws Exception {
+        String database = "it_load_" + format;
+        TestClickHouse.recreate(clickhouse, database);
+        Properties p = parameters(simulator.baseUrl(), database);
+        p.setProperty("applicationIds", "101,102");
+        p.setProperty("sources", String.join(",", FieldCatalog.get().sourceNames()));
+        p.setProperty("dateSince", "2024-03-01");
+        p.setProperty("dateUntil", "2024-03-02");
+        p.setProperty("format", format);
+        p.setProperty("chunkSize", "17"); // several chunks per slice
+        JobExecution first = run(p);
+        assertEquals(BatchStatus.COMPLETED, first.getBatchStatus(), describe(first));
+        assertTablesMatch(p, database);
+
+        JobExecution second = run(p); // the same one-time load again: replaces the range
+        assertEquals(BatchStatus.COMPLETED, second.getBatchStatus(), describe(second));
+        assertTablesMatch(p, database);
+    }
+
+    static void assertTablesMatch(Properties p, String database) {
+        LoadSettings settings = LoadParameters.parse(p);
+        SimulatedData data = new SimulatedData(7, ROWS_PER_DAY);
+        for (String source : settings.sources()) {
+            SourceSpec spec = FieldCatalog.get().source(source).orElseThrow();
+            List<Slice> slices = settings.slices().stream().filter(s -> s.source().equals(source)).toList();
+            Map<String, Integer> expected = GroundTruth.expected(data, spec, settings.fields().get(source), slices,
+                    clickhouse.queryValue("SELECT toDate(0)"));
+            Map<String, Integer> actual = GroundTruth.actual(clickhouse, database, spec);
+            String diff = GroundTruth.difference(expected, actual);
+            assertEquals(GroundTruth.count(expected), GroundTruth.count(actual), source + ": row count" + diff);
+            assertEquals(GroundTruth.checksum(expected), GroundTruth.checksum(actual), source + ": checksum over all columns" + diff);
+        }
+    }
+}
