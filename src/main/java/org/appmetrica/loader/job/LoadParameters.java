@@ -62,7 +62,9 @@ public final class LoadParameters {
         public static final String CLICKHOUSE_USER = "default";
         public static final String CLICKHOUSE_PASSWORD_REF = "env:CLICKHOUSE_PASSWORD";
         public static final int CHUNK_SIZE = 20_000;
-        public static final int PARALLELISM = 3;
+        /** Per application: the API queues at most three exports of one application. */
+        public static final int PARALLELISM_PER_APPLICATION = 3;
+        public static final int MAX_DEFAULT_PARALLELISM = 12;
         public static final int POLL_INTERVAL_SECONDS = 10;
         public static final int POLL_TIMEOUT_MINUTES = 120;
         public static final int RATE_LIMIT_WAIT_SECONDS = 60;
@@ -157,7 +159,7 @@ public final class LoadParameters {
         return new LoadSettings(apps, sources, since, until, dimension, format, fields, filters, apiUrl, tokenRef,
                 clickhouseUrl, database, user, passwordRef,
                 integer(p, CHUNK_SIZE, Defaults.CHUNK_SIZE, 1, 1_000_000),
-                integer(p, PARALLELISM, Defaults.PARALLELISM, 1, 64),
+                integer(p, PARALLELISM, Math.min(Defaults.MAX_DEFAULT_PARALLELISM, Defaults.PARALLELISM_PER_APPLICATION * apps.size()), 1, 64),
                 poll,
                 integer(p, HTTP_TIMEOUT_SECONDS, Defaults.HTTP_TIMEOUT_SECONDS, 1, 86_400),
                 Path.of(value(p, SPOOL_DIR, Defaults.SPOOL_DIR)));

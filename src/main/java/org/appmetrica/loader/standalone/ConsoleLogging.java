@@ -16,19 +16,22 @@ import java.util.logging.StreamHandler;
 final class ConsoleLogging {
 
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
+    /** Held strongly: java.util.logging keeps loggers weakly and would drop our configuration. */
+    private static final Logger PROGRESS = Logger.getLogger("org.appmetrica.loader.progress");
+    private static final Logger ROOT = Logger.getLogger("");
 
     private ConsoleLogging() {
     }
 
     static void install(PrintStream out) {
         LogManager.getLogManager().reset();
-        Logger root = Logger.getLogger("");
+        Logger root = ROOT;
         root.setLevel(Level.WARNING);
         Handler err = new ConsoleHandler();
         err.setLevel(Level.WARNING);
         err.setFormatter(new Line());
         root.addHandler(err);
-        Logger progress = Logger.getLogger("org.appmetrica.loader.progress");
+        Logger progress = PROGRESS;
         progress.setLevel(Level.INFO);
         progress.setUseParentHandlers(false);
         StreamHandler handler = new StreamHandler(out, new Line()) {

@@ -59,16 +59,17 @@ class LoadJobIT extends BatchIT {
         p.setProperty("chunkSize", "17"); // several chunks per slice
         JobExecution first = run(p);
         assertEquals(BatchStatus.COMPLETED, first.getBatchStatus(), describe(first));
-        assertTablesMatch(p, database);
+        assertTablesMatch(clickhouse, p, database, 7, ROWS_PER_DAY);
 
         JobExecution second = run(p); // the same one-time load again: replaces the range
         assertEquals(BatchStatus.COMPLETED, second.getBatchStatus(), describe(second));
-        assertTablesMatch(p, database);
+        assertTablesMatch(clickhouse, p, database, 7, ROWS_PER_DAY);
     }
 
-    static void assertTablesMatch(Properties p, String database) {
+    /** Every table of the load holds exactly what the simulator (seed, rows per day) served for its slices. */
+    static void assertTablesMatch(ClickHouseConnection clickhouse, Properties p, String database, long seed, int rowsPerDay) {
         LoadSettings settings = LoadParameters.parse(p);
-        SimulatedData data = new SimulatedData(7, ROWS_PER_DAY);
+        SimulatedData data = new SimulatedData(seed, rowsPerDay);
         for (String source : settings.sources()) {
             SourceSpec spec = FieldCatalog.get().source(source).orElseThrow();
             List<Slice> slices = settings.slices().stream().filter(s -> s.source().equals(source)).toList();
