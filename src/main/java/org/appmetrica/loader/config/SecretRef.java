@@ -43,7 +43,8 @@ public final class SecretRef {
         }
         if (value == null || value.isEmpty()) {
             if (required) {
-                throw new IllegalArgumentException("the secret named by " + parameter + "=" + ref + " is not set");
+                throw new IllegalArgumentException("the secret named by " + parameter + "=" + ref + " is not set"
+                        + (ref.startsWith("env:") ? ": export " + name + "=… before starting, or name another source (file:/path, prop:name)" : ""));
             }
             return "";
         }

@@ -37,6 +37,8 @@ public class PrepareTablesBatchlet extends AbstractBatchlet {
 
     private String prepare() {
         LoadSettings settings = SliceProperties.settings(jobContext);
+        // Fail before any table or export if the token is missing; the value is not kept.
+        org.appmetrica.loader.config.SecretRef.resolve(LoadParameters.TOKEN_REF, settings.tokenRef(), true);
         try (ClickHouseConnection connection = ClickHouseTarget.connect(settings)) {
             SchemaManager schema = new SchemaManager(connection, settings.clickhouseDatabase());
             schema.createDatabase();

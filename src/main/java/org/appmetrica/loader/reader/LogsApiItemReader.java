@@ -1,6 +1,7 @@
 package org.appmetrica.loader.reader;
 
 import jakarta.batch.api.chunk.AbstractItemReader;
+import jakarta.batch.runtime.BatchRuntime;
 import jakarta.batch.runtime.BatchStatus;
 import jakarta.batch.runtime.context.JobContext;
 import jakarta.batch.runtime.context.StepContext;
@@ -94,7 +95,9 @@ public class LogsApiItemReader extends AbstractItemReader {
         ExportRequest request = new ExportRequest(settings.apiUrl(), slice.source(), format, slice.applicationId(),
                 slice.day(), slice.day(), source.dateDimensionAccepted() ? settings.dateDimension() : null,
                 fields, settings.filters().get(slice.source()), 1, 0);
-        BooleanSupplier stop = () -> jobContext.getBatchStatus() == BatchStatus.STOPPING;
+        // A partition's JobContext is a copy that does not see a stop; the JobOperator's execution does.
+        long executionId = jobContext.getExecutionId();
+        BooleanSupplier stop = () -> BatchRuntime.getJobOperator().getJobExecution(executionId).getBatchStatus() == BatchStatus.STOPPING;
         try {
             download(settings, spool, request, stop, saved);
         } catch (StopRequestedException e) {
@@ -134,10 +137,10 @@ public class LogsApiItemReader extends AbstractItemReader {
                 partSha256 = shaOf(paths, saved);
                 return;
             }
+            String token = SecretRef.resolve(LoadParameters.TOKEN_REF, settings.tokenRef(), true);
             if (!ExportPermits.acquire(settings.apiUrl(), slice.applicationId(), stop)) {
                 throw new StopRequestedException("stop requested");
             }
-            String token = SecretRef.resolve(LoadParameters.TOKEN_REF, settings.tokenRef(), true);
             try (LogsApiTransport transport = new JaxRsLogsApiTransport(settings.apiUrl(), token,
                     Duration.ofSeconds(30), Duration.ofSeconds(settings.httpTimeoutSeconds()))) {
                 ExportDownloader downloader = new ExportDownloader(transport, settings.poll(), d -> Thread.sleep(d.toMillis()),

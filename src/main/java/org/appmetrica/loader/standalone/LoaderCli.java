@@ -20,7 +20,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 
 /**
  * Standalone command line: runs {@code appmetrica-load} on JBeret SE + Weld SE with a job repository in an H2 file.
@@ -75,24 +74,18 @@ public final class LoaderCli {
 
     /** Waits for the execution, stopping it gracefully on Ctrl-C, prints the summary, returns the exit code. */
     int follow(long executionId, PrintStream out) throws InterruptedException {
-        CountDownLatch done = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
+        // Ctrl-C (and kill) become a graceful stop instead of a JVM shutdown, so the run can end STOPPED and exit 3.
+        sun.misc.SignalHandler stop = signal -> {
+            out.println("stopping execution " + executionId + " (" + signal.getName() + "): it ends STOPPED and can be restarted");
             try {
-                out.println("stopping execution " + executionId + " (Ctrl-C): it ends STOPPED and can be restarted");
                 Repository.operator().stop(executionId);
-                done.await();
-            } catch (Exception ignored) {
-                // the execution already ended
+            } catch (RuntimeException e) {
+                out.println("could not stop: " + e.getMessage());
             }
-        });
-        Runtime.getRuntime().addShutdownHook(hook);
+        };
+        sun.misc.Signal.handle(new sun.misc.Signal("INT"), stop);
+        sun.misc.Signal.handle(new sun.misc.Signal("TERM"), stop);
         JobExecution execution = Repository.await(executionId);
-        done.countDown();
-        try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException ignored) {
-            // shutting down: the hook is running
-        }
         Reports.summary(out, execution);
         BatchStatus status = execution.getBatchStatus();
         if (status == BatchStatus.COMPLETED) {
@@ -125,7 +118,8 @@ public final class LoaderCli {
                 p.setProperty(LoadParameters.SPOOL_DIR, cli.dataDir.resolve("spool").toString());
             }
             try {
-                LoadParameters.parse(p);
+                org.appmetrica.loader.job.LoadSettings settings = LoadParameters.parse(p);
+                org.appmetrica.loader.config.SecretRef.resolve(LoadParameters.TOKEN_REF, settings.tokenRef(), true);
             } catch (IllegalArgumentException e) {
                 System.err.println("error: " + e.getMessage());
                 return USAGE;

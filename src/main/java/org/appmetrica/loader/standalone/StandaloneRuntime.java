@@ -38,6 +38,6 @@ public final class StandaloneRuntime {
 
     /** The default repository: an H2 file under the data directory, shareable between processes on this machine. */
     public static String defaultRepositoryUrl(Path dataDir) {
-        return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("job-repository") + ";AUTO_SERVER=TRUE";
+        return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("job-repository") + ";AUTO_SERVER=TRUE;DB_CLOSE_DELAY=-1";
     }
 }

@@ -1,0 +1,66 @@
+package org.appmetrica.loader.standalone;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** Runs {@code java -jar target/appmetrica-loader.jar …} as a separate process, as a user would. */
+final class CliProcess {
+
+    static final String JAR = System.getProperty("loader.jar", "target/appmetrica-loader.jar");
+
+    final Process process;
+    final Path output;
+
+    private CliProcess(Process process, Path output) {
+        this.process = process;
+        this.output = output;
+    }
+
+    static CliProcess start(Path dataDir, Map<String, String> env, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m", "-jar", JAR, "--data-dir", dataDir.toString()));
+        command.addAll(List.of(args));
+        Files.createDirectories(dataDir);
+        Path output = Files.createTempFile(dataDir, "cli", ".out");
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
+        pb.environment().remove("APPMETRICA_TOKEN");
+        pb.environment().putAll(env);
+        return new CliProcess(pb.start(), output);
+    }
+
+    static Result run(Path dataDir, Map<String, String> env, String... args) throws Exception {
+        CliProcess p = start(dataDir, env, args);
+        return p.await();
+    }
+
+    Result await() throws Exception {
+        if (!process.waitFor(5, TimeUnit.MINUTES)) {
+            process.destroyForcibly();
+            throw new AssertionError("the CLI did not end within 5 minutes: " + text());
+        }
+        return new Result(process.exitValue(), text());
+    }
+
+    String text() throws IOException {
+        return Files.readString(output, StandardCharsets.UTF_8);
+    }
+
+    /** Ctrl-C. */
+    void interrupt() throws Exception {
+        new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).start().waitFor();
+    }
+
+    record Result(int exitCode, String output) {
+        long executionId() {
+            String first = output.lines().filter(l -> l.startsWith("execution id: ")).findFirst()
+                    .orElseThrow(() -> new AssertionError("no execution id in: " + output));
+            return Long.parseLong(first.substring("execution id: ".length()).trim());
+        }
+    }
+}
