@@ -29,9 +29,14 @@ public final class GroundTruth {
     /** Canonical rows the simulator served for these slices, rendered as ClickHouse prints the loaded values. */
     public static Map<String, Integer> expected(SimulatedData data, SourceSpec source, List<String> requested, List<Slice> slices,
                                                 String noDayText) {
+        return expected(data, source, requested, Map.of(), slices, noDayText);
+    }
+
+    public static Map<String, Integer> expected(SimulatedData data, SourceSpec source, List<String> requested, Map<String, String> filters,
+                                                List<Slice> slices, String noDayText) {
         Map<String, Integer> rows = new HashMap<>();
         for (Slice slice : slices) {
-            Iterator<String[]> it = data.rows(slice.applicationId(), source, slice.day(), requested, Map.of());
+            Iterator<String[]> it = data.rows(slice.applicationId(), source, slice.day(), requested, filters);
             while (it.hasNext()) {
                 String[] values = it.next();
                 List<String> cells = new ArrayList<>();

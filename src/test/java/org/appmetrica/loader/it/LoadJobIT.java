@@ -73,8 +73,8 @@ class LoadJobIT extends BatchIT {
         for (String source : settings.sources()) {
             SourceSpec spec = FieldCatalog.get().source(source).orElseThrow();
             List<Slice> slices = settings.slices().stream().filter(s -> s.source().equals(source)).toList();
-            Map<String, Integer> expected = GroundTruth.expected(data, spec, settings.fields().get(source), slices,
-                    clickhouse.queryValue("SELECT toDate(0)"));
+            Map<String, Integer> expected = GroundTruth.expected(data, spec, settings.fields().get(source),
+                    settings.filters().get(source), slices, clickhouse.queryValue("SELECT toDate(0)"));
             Map<String, Integer> actual = GroundTruth.actual(clickhouse, database, spec);
             String diff = GroundTruth.difference(expected, actual);
             assertEquals(GroundTruth.count(expected), GroundTruth.count(actual), source + ": row count" + diff);
