@@ -52,7 +52,7 @@ public final class ClickHouseConnection implements AutoCloseable {
         } catch (ClickHouseException e) {
             throw e;
         } catch (Exception e) {
-            throw new ClickHouseException("ClickHouse failed: " + abbreviate(sql) + ": " + e.getMessage(), e);
+            throw ClickHouseException.of("ClickHouse failed: " + abbreviate(sql) + ": " + e.getMessage(), e);
         }
     }
 
@@ -73,7 +73,7 @@ public final class ClickHouseConnection implements AutoCloseable {
         } catch (ClickHouseException e) {
             throw e;
         } catch (Exception e) {
-            throw new ClickHouseException("ClickHouse query failed: " + abbreviate(sql) + ": " + e.getMessage(), e);
+            throw ClickHouseException.of("ClickHouse query failed: " + abbreviate(sql) + ": " + e.getMessage(), e);
         }
         return rows;
     }
@@ -97,7 +97,7 @@ public final class ClickHouseConnection implements AutoCloseable {
         } catch (ClickHouseException e) {
             throw e;
         } catch (Exception e) {
-            throw new ClickHouseException("ClickHouse insert into " + table + " failed: " + e.getMessage(), e);
+            throw ClickHouseException.of("ClickHouse insert into " + table + " failed: " + e.getMessage(), e);
         }
     }
 
@@ -116,13 +116,13 @@ public final class ClickHouseConnection implements AutoCloseable {
             return future.get(timeoutSeconds, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ClickHouseException("interrupted while waiting for ClickHouse: " + abbreviate(what), e);
+            throw ClickHouseException.of("interrupted while waiting for ClickHouse: " + abbreviate(what), e);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
-            throw new ClickHouseException("ClickHouse failed: " + abbreviate(what) + ": " + cause.getMessage(), cause);
+            throw ClickHouseException.of("ClickHouse failed: " + abbreviate(what) + ": " + cause.getMessage(), cause);
         } catch (TimeoutException e) {
             future.cancel(true);
-            throw new ClickHouseException("ClickHouse did not answer within " + timeoutSeconds + " s: " + abbreviate(what), e);
+            throw ClickHouseException.of("ClickHouse did not answer within " + timeoutSeconds + " s: " + abbreviate(what), e);
         }
     }
 

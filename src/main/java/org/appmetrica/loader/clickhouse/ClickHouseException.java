@@ -7,6 +7,19 @@ import java.util.regex.Pattern;
 public class ClickHouseException extends RuntimeException {
 
     private static final Pattern CODE = Pattern.compile("Code: (\\d+)");
+    /**
+     * Server codes worth retrying: 3 UNEXPECTED_END_OF_FILE, 159 TIMEOUT_EXCEEDED, 164 READONLY, 202
+     * TOO_MANY_SIMULTANEOUS_QUERIES, 203 NO_FREE_CONNECTION, 209 SOCKET_TIMEOUT, 210 NETWORK_ERROR, 241
+     * MEMORY_LIMIT_EXCEEDED, 242 TABLE_IS_READ_ONLY, 252 TOO_MANY_PARTS, 285 TOO_FEW_LIVE_REPLICAS, 319
+     * UNKNOWN_STATUS_OF_INSERT, 425 SYSTEM_ERROR; 0 means no server answer at all (connection refused, reset, timeout).
+     */
+    private static final java.util.Set<Integer> TRANSIENT = java.util.Set.of(0, 3, 159, 164, 202, 203, 209, 210, 241, 242, 252, 285, 319, 425);
+
+    /** The exception for this failure: {@link TransientClickHouseException} when retrying may help. */
+    public static ClickHouseException of(String message, Throwable cause) {
+        int code = codeOf(cause);
+        return TRANSIENT.contains(code) ? new TransientClickHouseException(message, cause) : new ClickHouseException(message, cause);
+    }
 
     private final int code;
 

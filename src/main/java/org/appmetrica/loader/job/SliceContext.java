@@ -15,6 +15,7 @@ public final class SliceContext {
     private long rowsStaged;
     private Runnable publisher = () -> { };
     private boolean published;
+    private boolean restartFromFirstRow;
 
     private SliceContext(Slice slice) {
         this.slice = slice;
@@ -65,6 +66,18 @@ public final class SliceContext {
 
     public boolean published() {
         return published;
+    }
+
+    /**
+     * Set by the reader (opened before the writer) when the export it must read is not the one the checkpoints
+     * describe: the writer then empties the slice's staging partition and starts counting from zero.
+     */
+    public void restartFromFirstRow(boolean restart) {
+        this.restartFromFirstRow = restart;
+    }
+
+    public boolean restartFromFirstRow() {
+        return restartFromFirstRow;
     }
 
     /** Set by the writer: what publishing the slice means. */

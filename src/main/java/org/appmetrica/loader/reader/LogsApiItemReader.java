@@ -66,6 +66,7 @@ public class LogsApiItemReader extends AbstractItemReader {
     private List<String> fields;
     private String format;
     private boolean stopped;
+    private ExportSpool spool;
 
     @Override
     public void open(Serializable checkpoint) throws Exception {
@@ -105,19 +106,29 @@ public class LogsApiItemReader extends AbstractItemReader {
             stopped = true;
             return;
         }
-        if (saved != null && !saved.partSha256().isEmpty() && !saved.partSha256().equals(partSha256)) {
-            throw new IllegalStateException(slice + ": the export downloaded again differs from the one this execution started "
-                    + "loading (its spool files were removed and the API served other bytes). Start a new load of this range; "
-                    + "a restart cannot continue it without losing or doubling rows.");
+        if (rowsDone > 0 && !saved.partSha256().equals(partSha256)) {
+            LOG.warning(slice + ": the export downloaded again differs from the one loading started from; "
+                    + "loading the slice again from its first row");
+            restartFromFirstRow();
         }
+        this.spool = spool;
         fileIndex = 0;
         rows = openFile(0);
         for (long i = 0; i < rowsDone; i++) {
             if (nextRow() == null) {
-                throw new IllegalStateException(slice + ": the spooled export has fewer rows (" + i + ") than the checkpoint ("
-                        + rowsDone + ")");
+                LOG.warning(slice + ": the export has fewer rows than the checkpoint; loading the slice again from its first row");
+                restartFromFirstRow();
+                rows.close();
+                fileIndex = 0;
+                rows = openFile(0);
+                break;
             }
         }
+    }
+
+    private void restartFromFirstRow() {
+        rowsDone = 0;
+        context.restartFromFirstRow(true);
     }
 
     private void download(LoadSettings settings, ExportSpool spool, ExportRequest request, BooleanSupplier stop,
@@ -158,9 +169,11 @@ public class LogsApiItemReader extends AbstractItemReader {
                 partSha256 = shaOf(paths, null);
                 return;
             } catch (PartsRequiredException e) {
-                if (rowsDone > 0 || partsCount * 2 > MAX_PARTS) {
-                    throw new IllegalStateException(slice + ": " + e.getMessage() + " after " + rowsDone
-                            + " rows were loaded from " + partsCount + " part(s); start a new load of this range", e);
+                if (partsCount * 2 > MAX_PARTS) {
+                    throw new IllegalStateException(slice + ": " + e.getMessage() + " even with " + partsCount + " parts", e);
+                }
+                if (rowsDone > 0) {
+                    restartFromFirstRow();
                 }
                 partsCount *= 2;
                 spool.deleteParts();
@@ -186,13 +199,33 @@ public class LogsApiItemReader extends AbstractItemReader {
     private RowSource openFile(int index) throws IOException {
         java.nio.file.Path file = files.get(index);
         InputStream in = Files.newInputStream(file);
-        String name = file.getFileName().toString();
-        return format.equals("json") ? new JsonRowSource(in, fields, name) : new CsvRowSource(in, fields, name);
+        String name = slice + " " + file.getFileName();
+        try {
+            return format.equals("json") ? new JsonRowSource(in, fields, name) : new CsvRowSource(in, fields, name);
+        } catch (IOException e) {
+            in.close();
+            throw corrupt(e);
+        }
+    }
+
+    /** Deletes the unusable spool so that the retry or restart downloads the export again. */
+    private CorruptExportException corrupt(IOException e) {
+        if (spool != null) {
+            spool.deleteParts();
+        }
+        return new CorruptExportException(e.getMessage() + " (the downloaded file was removed; it is downloaded again on retry)", e);
     }
 
     private String[] nextRow() throws IOException {
         while (true) {
-            String[] values = rows.next();
+            String[] values;
+            try {
+                values = rows.next();
+            } catch (CorruptExportException e) {
+                throw e;
+            } catch (IOException e) {
+                throw corrupt(e);
+            }
             if (values != null) {
                 return values;
             }

@@ -63,7 +63,8 @@ public class ClickHouseItemWriter extends AbstractItemWriter {
         TableLayout layout = new TableLayout(FieldCatalog.get().source(slice.source()).orElseThrow());
         tables = new SliceTables(connection, settings.clickhouseDatabase(), layout, slice.applicationId(), slice.partitionDay());
         WriterCheckpoint saved = (WriterCheckpoint) checkpoint;
-        if (saved == null) {
+        if (saved == null || context.restartFromFirstRow()) {
+            context.restartFromFirstRow(false);
             tables.resetStage();
             rowsStaged = 0;
         } else {

@@ -52,7 +52,7 @@ class ExportShapesIT extends BatchIT {
         p.setProperty("chunkSize", "40");
         JobExecution e = run(p);
         assertEquals(BatchStatus.COMPLETED, e.getBatchStatus(), describe(e));
-        LoadJobIT.assertTablesMatch(clickhouse, p, database, 9, ROWS_PER_DAY);
+        GroundTruth.assertLoaded(clickhouse, p, database, 9, ROWS_PER_DAY);
 
         List<RecordedRequest> exports = simulator.requests().stream().filter(r -> r.path().startsWith("/logs/")).toList();
         assertTrue(exports.stream().anyMatch(r -> "4".equals(r.query().get("parts_count")) && "3".equals(r.query().get("part_number"))),

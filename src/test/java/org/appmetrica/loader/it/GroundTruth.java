@@ -9,7 +9,14 @@ import org.appmetrica.loader.schema.FieldSpec;
 import org.appmetrica.loader.schema.SourceSpec;
 import org.appmetrica.loader.simulator.SimulatedData;
 
+import org.appmetrica.loader.job.LoadParameters;
+import org.appmetrica.loader.job.LoadSettings;
+import org.appmetrica.loader.schema.FieldCatalog;
+
 import java.nio.charset.StandardCharsets;
+import java.util.Properties;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -119,5 +126,21 @@ public final class GroundTruth {
             }
         }
         return sb.toString();
+    }
+
+    /** Every table of the load holds exactly what the simulator (seed, rows per day) served for its slices. */
+    public static void assertLoaded(ClickHouseConnection clickhouse, Properties p, String database, long seed, int rowsPerDay) {
+        LoadSettings settings = LoadParameters.parse(p);
+        SimulatedData data = new SimulatedData(seed, rowsPerDay);
+        for (String source : settings.sources()) {
+            SourceSpec spec = FieldCatalog.get().source(source).orElseThrow();
+            List<Slice> slices = settings.slices().stream().filter(s -> s.source().equals(source)).toList();
+            Map<String, Integer> expected = expected(data, spec, settings.fields().get(source),
+                    settings.filters().get(source), slices, clickhouse.queryValue("SELECT toDate(0)"));
+            Map<String, Integer> actual = actual(clickhouse, database, spec);
+            String diff = difference(expected, actual);
+            assertEquals(count(expected), count(actual), source + ": row count" + diff);
+            assertEquals(checksum(expected), checksum(actual), source + ": checksum over all columns" + diff);
+        }
     }
 }

@@ -4,21 +4,14 @@ import jakarta.batch.runtime.BatchStatus;
 import jakarta.batch.runtime.JobExecution;
 import org.appmetrica.loader.clickhouse.ClickHouseConnection;
 import org.appmetrica.loader.clickhouse.TestClickHouse;
-import org.appmetrica.loader.job.LoadParameters;
-import org.appmetrica.loader.job.LoadSettings;
-import org.appmetrica.loader.job.Slice;
 import org.appmetrica.loader.schema.FieldCatalog;
-import org.appmetrica.loader.schema.SourceSpec;
 import org.appmetrica.loader.simulator.LogsApiSimulator;
-import org.appmetrica.loader.simulator.SimulatedData;
 import org.appmetrica.loader.simulator.SimulatorConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -59,26 +52,10 @@ class LoadJobIT extends BatchIT {
         p.setProperty("chunkSize", "17"); // several chunks per slice
         JobExecution first = run(p);
         assertEquals(BatchStatus.COMPLETED, first.getBatchStatus(), describe(first));
-        assertTablesMatch(clickhouse, p, database, 7, ROWS_PER_DAY);
+        GroundTruth.assertLoaded(clickhouse, p, database, 7, ROWS_PER_DAY);
 
         JobExecution second = run(p); // the same one-time load again: replaces the range
         assertEquals(BatchStatus.COMPLETED, second.getBatchStatus(), describe(second));
-        assertTablesMatch(clickhouse, p, database, 7, ROWS_PER_DAY);
-    }
-
-    /** Every table of the load holds exactly what the simulator (seed, rows per day) served for its slices. */
-    static void assertTablesMatch(ClickHouseConnection clickhouse, Properties p, String database, long seed, int rowsPerDay) {
-        LoadSettings settings = LoadParameters.parse(p);
-        SimulatedData data = new SimulatedData(seed, rowsPerDay);
-        for (String source : settings.sources()) {
-            SourceSpec spec = FieldCatalog.get().source(source).orElseThrow();
-            List<Slice> slices = settings.slices().stream().filter(s -> s.source().equals(source)).toList();
-            Map<String, Integer> expected = GroundTruth.expected(data, spec, settings.fields().get(source),
-                    settings.filters().get(source), slices, clickhouse.queryValue("SELECT toDate(0)"));
-            Map<String, Integer> actual = GroundTruth.actual(clickhouse, database, spec);
-            String diff = GroundTruth.difference(expected, actual);
-            assertEquals(GroundTruth.count(expected), GroundTruth.count(actual), source + ": row count" + diff);
-            assertEquals(GroundTruth.checksum(expected), GroundTruth.checksum(actual), source + ": checksum over all columns" + diff);
-        }
+        GroundTruth.assertLoaded(clickhouse, p, database, 7, ROWS_PER_DAY);
     }
 }

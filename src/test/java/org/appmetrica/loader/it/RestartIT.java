@@ -73,7 +73,7 @@ class RestartIT extends BatchIT {
 
         JobExecution restarted = await(operator().restart(id, p));
         assertEquals(BatchStatus.COMPLETED, restarted.getBatchStatus(), describe(restarted));
-        LoadJobIT.assertTablesMatch(clickhouse, p, database, 7, ROWS_PER_DAY);
+        GroundTruth.assertLoaded(clickhouse, p, database, 7, ROWS_PER_DAY);
     }
 
     @Test
@@ -90,7 +90,7 @@ class RestartIT extends BatchIT {
         simulator.failNextRequests(0, 503);
         JobExecution restarted = await(operator().restart(failed.getExecutionId(), p));
         assertEquals(BatchStatus.COMPLETED, restarted.getBatchStatus(), describe(restarted));
-        LoadJobIT.assertTablesMatch(clickhouse, p, database, 7, ROWS_PER_DAY);
+        GroundTruth.assertLoaded(clickhouse, p, database, 7, ROWS_PER_DAY);
     }
 
     @Test
@@ -101,6 +101,6 @@ class RestartIT extends BatchIT {
         simulator.dropNextDownloads(3, 1000);
         JobExecution e = run(p);
         assertEquals(BatchStatus.COMPLETED, e.getBatchStatus(), describe(e));
-        LoadJobIT.assertTablesMatch(clickhouse, p, database, 7, ROWS_PER_DAY);
+        GroundTruth.assertLoaded(clickhouse, p, database, 7, ROWS_PER_DAY);
     }
 }

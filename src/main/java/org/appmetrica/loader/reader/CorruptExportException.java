@@ -1,0 +1,15 @@
+package org.appmetrica.loader.reader;
+
+import java.io.IOException;
+
+/**
+ * A spooled export file does not parse (truncated, malformed, invalid UTF-8). The spool is deleted before this is
+ * thrown, so the chunk retry (declared in the job XML) or a restart downloads the export again; if its bytes differ
+ * from what was loaded so far, the slice is reloaded from its first row.
+ */
+public class CorruptExportException extends IOException {
+
+    public CorruptExportException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}
