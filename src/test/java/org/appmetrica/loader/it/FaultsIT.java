@@ -1,0 +1,151 @@
+package org.appmetrica.loader.it;
+
+import jakarta.batch.runtime.BatchStatus;
+import jakarta.batch.runtime.JobExecution;
+import org.appmetrica.loader.clickhouse.ClickHouseConnection;
+import org.appmetrica.loader.clickhouse.TestClickHouse;
+import org.appmetrica.loader.simulator.LogsApiSimulator;
+import org.appmetrica.loader.simulator.SimulatorConfig;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Properties;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** One test per fault: the precise outcome (status, message, rows). */
+class FaultsIT extends BatchIT {
+
+    private static final int ROWS_PER_DAY = 150;
+    private static final long SEED = 5;
+    private static LogsApiSimulator simulator;
+    private static ClickHouseConnection clickhouse;
+
+    @BeforeAll
+    static void start() throws Exception {
+        simulator = new LogsApiSimulator(SimulatorConfig.defaults(TOKEN).withRowsPerDay(ROWS_PER_DAY).withReadyAfter(1).withSeed(SEED)).start();
+        clickhouse = TestClickHouse.connect();
+    }
+
+    @AfterAll
+    static void stop() {
+        simulator.close();
+        clickhouse.close();
+    }
+
+    @BeforeEach
+    void clearFaults() {
+        simulator.failNextRequests(0, 500);
+        simulator.dropNextDownloads(0, 0);
+        simulator.truncateNextDownloads(0, 0);
+        System.setProperty("it.appmetrica.token", TOKEN);
+    }
+
+    private Properties load(String database) {
+        TestClickHouse.recreate(clickhouse, database);
+        Properties p = parameters(simulator.baseUrl(), database);
+        p.setProperty("applicationIds", "701");
+        p.setProperty("sources", "events,errors");
+        p.setProperty("dateSince", "2024-08-01");
+        p.setProperty("dateUntil", "2024-08-02");
+        p.setProperty("chunkSize", "40");
+        p.setProperty("rateLimitWaitSeconds", "0");
+        return p;
+    }
+
+    @Test
+    void wrongTokenFailsAtOnceAndARestartAfterFixingItCompletes() throws Exception {
+        Properties p = load("it_fault_token");
+        System.setProperty("it.appmetrica.token", "not-the-token");
+        int before = simulator.requests().size();
+        JobExecution failed = run(p);
+        assertEquals(BatchStatus.FAILED, failed.getBatchStatus(), describe(failed));
+        assertTrue(failed.getExitStatus().contains("HTTP 401"), failed.getExitStatus());
+        assertFalse(failed.getExitStatus().contains("not-the-token"), "the token is never part of a message");
+        assertEquals(4, simulator.requests().size() - before, "one request per slice, no retries on 401");
+
+        System.setProperty("it.appmetrica.token", TOKEN);
+        JobExecution restarted = await(operator().restart(failed.getExecutionId(), p));
+        assertEquals(BatchStatus.COMPLETED, restarted.getBatchStatus(), describe(restarted));
+        GroundTruth.assertLoaded(clickhouse, p, "it_fault_token", SEED, ROWS_PER_DAY);
+    }
+
+    @Test
+    void rateLimitStormsAndRandom5xxAreWaitedOut() throws Exception {
+        Properties p = load("it_fault_storms");
+        simulator.failNextRequests(12, 429);
+        JobExecution e = run(p);
+        assertEquals(BatchStatus.COMPLETED, e.getBatchStatus(), describe(e));
+        GroundTruth.assertLoaded(clickhouse, p, "it_fault_storms", SEED, ROWS_PER_DAY);
+
+        for (int status : new int[] {500, 502, 504}) {
+            simulator.failNextRequests(3, status);
+            p.setProperty("maxRetries", "4");
+            JobExecution again = run(p);
+            assertEquals(BatchStatus.COMPLETED, again.getBatchStatus(), status + ": " + describe(again));
+            GroundTruth.assertLoaded(clickhouse, p, "it_fault_storms", SEED, ROWS_PER_DAY);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"csv", "json"})
+    void truncatedBodiesAreDetectedAndDownloadedAgain(String format) throws Exception {
+        String database = "it_fault_truncated_" + format;
+        Properties p = load(database);
+        p.setProperty("format", format);
+        p.setProperty("parallelism", "1");
+        simulator.truncateNextDownloads(1, 20_000); // a clean cut that only parsing can notice
+        JobExecution e = run(p);
+        assertEquals(BatchStatus.COMPLETED, e.getBatchStatus(), describe(e));
+        GroundTruth.assertLoaded(clickhouse, p, database, SEED, ROWS_PER_DAY);
+    }
+
+    @Test
+    void aSpoolDeletedBetweenRunsIsDownloadedAgain() throws Exception {
+        String database = "it_fault_spool";
+        Properties p = load(database);
+        p.setProperty("chunkSize", "5");
+        p.setProperty("parallelism", "1");
+        long id = operator().start("appmetrica-load", p);
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (clickhouse.queryLong("SELECT count() FROM system.parts WHERE database = '" + database
+                + "' AND table = '_stage_events' AND active") < 10 && System.currentTimeMillis() < deadline) {
+            Thread.sleep(10);
+        }
+        operator().stop(id);
+        JobExecution stopped = await(id);
+        assertEquals(BatchStatus.STOPPED, stopped.getBatchStatus(), describe(stopped));
+        Path spool = Path.of(p.getProperty("spoolDir"), Long.toString(operator().getJobInstance(id).getInstanceId()));
+        assertTrue(Files.exists(spool), "the spool of the stopped run exists");
+        try (Stream<Path> files = Files.walk(spool)) {
+            for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(f);
+            }
+        }
+        JobExecution restarted = await(operator().restart(id, p));
+        assertEquals(BatchStatus.COMPLETED, restarted.getBatchStatus(), describe(restarted));
+        GroundTruth.assertLoaded(clickhouse, p, database, SEED, ROWS_PER_DAY);
+        assertFalse(Files.exists(spool), "the spool is removed once the load completed");
+    }
+
+    @Test
+    void aTableAlteredByAUserIsAClearError() throws Exception {
+        String database = "it_fault_altered";
+        Properties p = load(database);
+        assertEquals(BatchStatus.COMPLETED, run(p).getBatchStatus());
+        clickhouse.execute("ALTER TABLE " + database + ".errors DROP COLUMN error_name");
+        JobExecution failed = run(p);
+        assertEquals(BatchStatus.FAILED, failed.getBatchStatus());
+        assertTrue(failed.getExitStatus().contains("has no column error_name String"), failed.getExitStatus());
+    }
+}
