@@ -1,5 +1,6 @@
 package org.appmetrica.loader.clickhouse;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -58,55 +59,18 @@ public final class RowBinaryBuffer {
         }
     }
 
-    /** String: varint byte length, then UTF-8 bytes, encoded straight from the chars without a temporary array. */
+    /** String: varint byte length, then UTF-8 bytes (String.getBytes is a plain copy for Latin-1 text). */
     public void string(String value) {
-        int n = value.length();
-        int utf8 = utf8Length(value, n);
-        ensure(utf8 + 5);
-        int v = utf8;
+        byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
+        int v = utf8.length;
+        ensure(v + 5);
         while ((v & ~0x7F) != 0) {
             bytes[size++] = (byte) ((v & 0x7F) | 0x80);
             v >>>= 7;
         }
         bytes[size++] = (byte) v;
-        for (int i = 0; i < n; i++) {
-            char c = value.charAt(i);
-            if (c < 0x80) {
-                bytes[size++] = (byte) c;
-            } else if (c < 0x800) {
-                bytes[size++] = (byte) (0xC0 | (c >> 6));
-                bytes[size++] = (byte) (0x80 | (c & 0x3F));
-            } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(value.charAt(i + 1))) {
-                int cp = Character.toCodePoint(c, value.charAt(++i));
-                bytes[size++] = (byte) (0xF0 | (cp >> 18));
-                bytes[size++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
-                bytes[size++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
-                bytes[size++] = (byte) (0x80 | (cp & 0x3F));
-            } else {
-                char ch = Character.isSurrogate(c) ? '\uFFFD' : c;
-                bytes[size++] = (byte) (0xE0 | (ch >> 12));
-                bytes[size++] = (byte) (0x80 | ((ch >> 6) & 0x3F));
-                bytes[size++] = (byte) (0x80 | (ch & 0x3F));
-            }
-        }
-    }
-
-    private static int utf8Length(String s, int n) {
-        int len = 0;
-        for (int i = 0; i < n; i++) {
-            char c = s.charAt(i);
-            if (c < 0x80) {
-                len++;
-            } else if (c < 0x800) {
-                len += 2;
-            } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
-                len += 4;
-                i++;
-            } else {
-                len += 3;
-            }
-        }
-        return len;
+        System.arraycopy(utf8, 0, bytes, size, utf8.length);
+        size += utf8.length;
     }
 
     private void ensure(int more) {

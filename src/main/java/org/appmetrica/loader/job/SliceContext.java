@@ -13,6 +13,7 @@ public final class SliceContext {
     private boolean readerExhausted;
     private long bytes;
     private long rowsStaged;
+    private long firstByteAt;
     private Runnable publisher = () -> { };
     private boolean published;
     private boolean restartFromFirstRow;
@@ -54,6 +55,14 @@ public final class SliceContext {
 
     public void bytes(long downloaded) {
         this.bytes = downloaded;
+    }
+
+    public long firstByteAt() {
+        return firstByteAt;
+    }
+
+    public void firstByteAt(long epochMillis) {
+        this.firstByteAt = epochMillis;
     }
 
     public long rowsStaged() {

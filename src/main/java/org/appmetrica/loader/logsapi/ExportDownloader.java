@@ -147,6 +147,9 @@ public final class ExportDownloader {
                     throw new StopRequestedException("stop requested while waiting for " + request.describe());
                 }
                 Duration left = Duration.between(clock.instant(), until);
+                if (left.isNegative() || left.isZero()) {
+                    break;
+                }
                 sleeper.sleep(left.compareTo(STOP_CHECK) < 0 ? left : STOP_CHECK);
             }
         } catch (InterruptedException e) {

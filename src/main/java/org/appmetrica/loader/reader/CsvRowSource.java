@@ -1,7 +1,7 @@
 package org.appmetrica.loader.reader;
 
-import com.fasterxml.jackson.databind.MappingIterator;
-import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.dataformat.csv.CsvFactory;
 import com.fasterxml.jackson.dataformat.csv.CsvParser;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 
@@ -22,9 +22,9 @@ import java.util.List;
  */
 public final class CsvRowSource implements RowSource {
 
-    private static final CsvMapper MAPPER = new CsvMapper().enable(CsvParser.Feature.WRAP_AS_ARRAY);
+    private static final CsvFactory FACTORY = new CsvFactory();
 
-    private final MappingIterator<String[]> rows;
+    private final CsvParser parser;
     private final int width;
     private final String file;
     private long line = 1;
@@ -38,21 +38,49 @@ public final class CsvRowSource implements RowSource {
         if (reader.read() != '\uFEFF') { // optional byte order mark
             reader.reset();
         }
-        this.rows = MAPPER.readerFor(String[].class).with(CsvSchema.emptySchema()).readValues(reader);
-        String[] header = rows.hasNextValue() ? rows.nextValue() : null;
+        this.parser = FACTORY.createParser(reader);
+        parser.setSchema(CsvSchema.emptySchema());
+        parser.enable(CsvParser.Feature.WRAP_AS_ARRAY); // one outer array, then one array per record
+        if (parser.nextToken() != JsonToken.START_ARRAY) {
+            throw new IOException(file + ": empty file, expected a CSV header");
+        }
+        String[] header = nextRecord();
         if (header == null || !Arrays.asList(header).equals(fields)) {
             throw new IOException(file + ": the CSV header " + (header == null ? "is missing" : Arrays.toString(header))
                     + " does not list the requested fields " + fields);
         }
     }
 
+    /** One record through the streaming parser (no data binding): the cells, or null at the end. */
+    private String[] nextRecord() throws IOException {
+        JsonToken token = parser.nextToken();
+        if (token == null || token == JsonToken.END_ARRAY) {
+            return null;
+        }
+        if (token != JsonToken.START_ARRAY) {
+            throw new IOException(file + ": unexpected " + token + " after row " + (line - 1));
+        }
+        String[] cells = new String[Math.max(width, 1)];
+        int n = 0;
+        while ((token = parser.nextToken()) == JsonToken.VALUE_STRING) {
+            if (n == cells.length) {
+                cells = Arrays.copyOf(cells, cells.length * 2);
+            }
+            cells[n++] = parser.getText();
+        }
+        if (token != JsonToken.END_ARRAY) {
+            throw new IOException(file + ": the file ends inside row " + line + " (truncated)");
+        }
+        return n == cells.length ? cells : Arrays.copyOf(cells, n);
+    }
+
     @Override
     public String[] next() throws IOException {
         try {
-            if (!rows.hasNextValue()) {
+            String[] row = nextRecord();
+            if (row == null) {
                 return null;
             }
-            String[] row = rows.nextValue();
             line++;
             if (row.length != width) {
                 if (row.length == 1 && row[0].isEmpty()) {
@@ -69,6 +97,6 @@ public final class CsvRowSource implements RowSource {
 
     @Override
     public void close() throws IOException {
-        rows.close();
+        parser.close();
     }
 }

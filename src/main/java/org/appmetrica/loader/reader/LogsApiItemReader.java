@@ -144,6 +144,7 @@ public class LogsApiItemReader extends AbstractItemReader {
                     bytes += Files.size(p);
                 }
                 context.bytes(bytes);
+                context.firstByteAt(System.currentTimeMillis()); // the export is already on disk
                 files = paths;
                 partSha256 = shaOf(paths, saved);
                 return;
@@ -154,8 +155,9 @@ public class LogsApiItemReader extends AbstractItemReader {
             }
             try (LogsApiTransport transport = new JaxRsLogsApiTransport(settings.apiUrl(), token,
                     Duration.ofSeconds(30), Duration.ofSeconds(settings.httpTimeoutSeconds()))) {
+                ProgressLog progress = new ProgressLog(slice, stepContext, spool);
                 ExportDownloader downloader = new ExportDownloader(transport, settings.poll(), d -> Thread.sleep(d.toMillis()),
-                        Clock.systemUTC(), stop, new ProgressLog(slice, stepContext, spool));
+                        Clock.systemUTC(), stop, progress);
                 List<String> shas = new ArrayList<>();
                 long bytes = 0;
                 for (int part = 0; part < partsCount; part++) {
@@ -165,6 +167,7 @@ public class LogsApiItemReader extends AbstractItemReader {
                     bytes += d == null ? Files.size(paths.get(part)) : d.bytes();
                 }
                 context.bytes(bytes);
+                context.firstByteAt(progress.firstByteAt);
                 files = paths;
                 partSha256 = shaOf(paths, null);
                 return;
@@ -254,9 +257,13 @@ public class LogsApiItemReader extends AbstractItemReader {
         return new ExportRow(rowsDone++, values);
     }
 
+    /**
+     * The position of the rows confirmed in ClickHouse, not of the rows read: the writer's INSERT of the last chunk may
+     * still be running (see ClickHouseItemWriter), and a restart must read that chunk again.
+     */
     @Override
     public Serializable checkpointInfo() {
-        return new ReaderCheckpoint(slice.key(), partsCount, partSha256, rowsDone);
+        return new ReaderCheckpoint(slice.key(), partsCount, partSha256, context == null ? rowsDone : context.rowsStaged());
     }
 
     @Override

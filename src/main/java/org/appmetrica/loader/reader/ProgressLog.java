@@ -17,6 +17,8 @@ final class ProgressLog implements ExportProgress {
     private final StepContext stepContext;
     private final ExportSpool spool;
     private int lastPercent = -2;
+    /** When the first part's 200 answer arrived. */
+    long firstByteAt;
 
     ProgressLog(Slice slice, StepContext stepContext, ExportSpool spool) {
         this.slice = slice;
@@ -55,12 +57,15 @@ final class ProgressLog implements ExportProgress {
     @Override
     public void downloaded(ExportRequest request, long bytes, long millis) {
         LOG.info(request.describe() + ": downloaded " + bytes + " bytes in " + millis + " ms, loading");
+        if (firstByteAt == 0) {
+            firstByteAt = System.currentTimeMillis() - millis;
+        }
         report("loading", 100, null);
     }
 
     private void report(String state, int percent, String message) {
         Object current = stepContext.getPersistentUserData();
-        SliceReport report = current instanceof SliceReport r ? r : new SliceReport(slice.key(), state, percent, 0, 0, 0, null);
+        SliceReport report = current instanceof SliceReport r ? r : SliceReport.start(slice.key(), state);
         stepContext.setPersistentUserData(report.with(state, percent, report.rows(), report.bytes(), report.millis(), message));
     }
 }

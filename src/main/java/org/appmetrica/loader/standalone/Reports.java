@@ -23,6 +23,9 @@ final class Reports {
 
     static void summary(PrintStream out, JobExecution execution) {
         Map<String, long[]> perTable = new TreeMap<>();
+        long firstByte = Long.MAX_VALUE;
+        long lastPublish = 0;
+        long timedRows = 0;
         for (StepExecution step : Repository.operator().getStepExecutions(execution.getExecutionId())) {
             if (!step.getStepName().equals("load-slices")) {
                 continue;
@@ -33,6 +36,11 @@ final class Reports {
                     t[0] += r.rows();
                     t[1] += r.bytes();
                     t[2]++;
+                    if (r.firstByteAt() > 0 && r.publishedAt() > 0) {
+                        firstByte = Math.min(firstByte, r.firstByteAt());
+                        lastPublish = Math.max(lastPublish, r.publishedAt());
+                        timedRows += r.rows();
+                    }
                 }
             }
         }
@@ -49,6 +57,11 @@ final class Reports {
         long seconds = Math.max(1, Duration.between(execution.getStartTime().toInstant(),
                 (execution.getEndTime() == null ? new Date() : execution.getEndTime()).toInstant()).toMillis()) ;
         out.printf("  %.0f rows/s over the whole run%n", rows * 1000.0 / seconds);
+        if (timedRows > 0) {
+            long ms = Math.max(1, lastPublish - firstByte);
+            out.printf("  load rate: %.0f rows/s (%d rows in %.3f s from the first export byte to the last publish)%n",
+                    timedRows * 1000.0 / ms, timedRows, ms / 1000.0);
+        }
     }
 
     static void executions(PrintStream out) {

@@ -17,7 +17,12 @@ import org.appmetrica.loader.job.SliceProperties;
 import org.appmetrica.loader.schema.FieldCatalog;
 
 import java.io.Serializable;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.logging.Logger;
 
 /**
@@ -43,7 +48,12 @@ public class ClickHouseItemWriter extends AbstractItemWriter {
     private SliceContext context;
     private ClickHouseConnection connection;
     private SliceTables tables;
+    /** Rows known to be in the staging partition: the position both checkpoints report. */
     private long rowsStaged;
+    /** The previous chunk's INSERT, still running while the next chunk is read and mapped. */
+    private ExecutorService inserter;
+    private Future<?> inFlight;
+    private int inFlightRows;
 
     @Override
     public void open(Serializable checkpoint) {
@@ -81,29 +91,62 @@ public class ClickHouseItemWriter extends AbstractItemWriter {
         }
         context.rowsStaged(rowsStaged);
         context.publisher(this::publish);
+        inserter = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "clickhouse-insert " + slice.key());
+            t.setDaemon(true);
+            return t;
+        });
     }
 
+    /**
+     * Starts this chunk's INSERT and returns once the previous one has finished, so that ClickHouse ingests one chunk
+     * while the next is read and mapped. The checkpoints therefore name the rows confirmed before this chunk: after a
+     * crash this chunk is read again, and {@code open} removes whatever part of it reached the staging table.
+     */
     @Override
-    public void writeItems(List<Object> items) {
-        int rows = 0;
+    public void writeItems(List<Object> items) throws Exception {
+        awaitInsert();
+        List<byte[]> rows = new ArrayList<>(items.size());
         for (Object item : items) {
             if (((byte[]) item).length > 0) {
-                rows++;
+                rows.add((byte[]) item);
             }
         }
-        if (rows == 0) {
+        if (rows.isEmpty()) {
             return;
         }
-        tables.insert(out -> {
-            for (Object item : items) {
-                out.write((byte[]) item);
+        inFlightRows = rows.size();
+        inFlight = inserter.submit(() -> tables.insert(out -> {
+            for (byte[] row : rows) {
+                out.write(row);
             }
-        });
-        rowsStaged += rows;
-        context.rowsStaged(rowsStaged);
+        }));
+    }
+
+    private void awaitInsert() throws Exception {
+        if (inFlight == null) {
+            return;
+        }
+        try {
+            inFlight.get();
+            rowsStaged += inFlightRows;
+            context.rowsStaged(rowsStaged);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        } finally {
+            inFlight = null;
+            inFlightRows = 0;
+        }
     }
 
     private void publish() {
+        try {
+            awaitInsert();
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
         long staged = tables.stageRows();
         if (staged != rowsStaged) {
             throw new IllegalStateException(slice + ": " + staged + " rows are staged but " + rowsStaged
@@ -120,6 +163,15 @@ public class ClickHouseItemWriter extends AbstractItemWriter {
 
     @Override
     public void close() {
+        if (inserter != null) {
+            try {
+                awaitInsert(); // its rows are beyond the checkpoint: a restart removes them
+            } catch (Exception e) {
+                LOG.fine(slice + ": the last INSERT failed while closing: " + e.getMessage());
+            }
+            inserter.shutdownNow();
+            inserter = null;
+        }
         if (connection != null) {
             connection.close();
             connection = null;

@@ -31,11 +31,15 @@ public class SlicePublishListener extends AbstractChunkListener {
     @Override
     public void afterChunk() {
         SliceContext context = SliceContext.of(stepContext, SliceProperties.slice(stepContext));
-        boolean published = context.publishIfExhausted() || context.published();
+        boolean publishedNow = context.publishIfExhausted();
+        boolean published = publishedNow || context.published();
         Object current = stepContext.getPersistentUserData();
-        SliceReport report = current instanceof SliceReport r ? r
-                : new SliceReport(context.slice().key(), "loading", -1, 0, 0, 0, null);
-        stepContext.setPersistentUserData(report.with(published ? "published" : "loading", published ? 100 : report.apiProgress(),
-                context.rowsStaged(), context.bytes(), System.currentTimeMillis() - context.startedMillis(), null));
+        SliceReport report = current instanceof SliceReport r ? r : SliceReport.start(context.slice().key(), "loading");
+        report = report.with(published ? "published" : "loading", published ? 100 : report.apiProgress(),
+                context.rowsStaged(), context.bytes(), System.currentTimeMillis() - context.startedMillis(), null);
+        if (publishedNow) {
+            report = report.timed(context.firstByteAt(), System.currentTimeMillis());
+        }
+        stepContext.setPersistentUserData(report);
     }
 }
