@@ -73,6 +73,11 @@ public final class SliceTables {
         connection.execute("ALTER TABLE " + targetTable() + " REPLACE PARTITION " + partition() + " FROM " + stageTable());
     }
 
+    /** Removes this slice from the target table (a day no longer wanted); nothing happens if it is absent. */
+    public void dropTarget() {
+        connection.execute("ALTER TABLE " + targetTable() + " DROP PARTITION " + partition());
+    }
+
     /** Inserts RowBinary rows into this slice's staging partition. */
     public void insert(com.clickhouse.client.api.DataStreamWriter rows) {
         List<String> columns = layout.columnNames();

@@ -146,7 +146,12 @@ public final class LogsApiSimulator implements AutoCloseable {
 
     /** Rows per (application, source, day) of exports prepared from now on. */
     public void setRowsPerDay(int rows) {
-        data = new SimulatedData(config.seed(), rows);
+        data = new SimulatedData(config.seed(), rows, data.lateRows());
+    }
+
+    /** Days keep growing after they end, by the given rule, for exports prepared from now on. */
+    public void setLateRows(SimulatedData.LateRows rule) {
+        data = new SimulatedData(config.seed(), data.rowsPerDay(), rule);
     }
 
     /** The next {@code count} export requests are answered with {@code status} and a short text body. */

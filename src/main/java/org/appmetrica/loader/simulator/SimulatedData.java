@@ -19,13 +19,40 @@ public final class SimulatedData {
 
     private final long seed;
     private final int rowsPerDay;
+    private final LateRows lateRows;
 
     public SimulatedData(long seed, int rowsPerDay) {
+        this(seed, rowsPerDay, LateRows.NONE);
+    }
+
+    public SimulatedData(long seed, int rowsPerDay, LateRows lateRows) {
         if (rowsPerDay < 0) {
             throw new IllegalArgumentException("rowsPerDay must be >= 0");
         }
         this.seed = seed;
         this.rowsPerDay = rowsPerDay;
+        this.lateRows = lateRows;
+    }
+
+    /**
+     * Late data (SPEC §4.9): a day is not final when it ends. On the simulated day {@code today()}, a day that ended
+     * {@code age} days ago ({@code age} 0 = yesterday) still lacks {@code perDay × (days − age)} of its
+     * {@code rowsPerDay} rows; they arrive one batch a day, appended, until the day is {@code days} days old.
+     */
+    public record LateRows(int perDay, int days, java.util.function.Supplier<LocalDate> today) {
+
+        public static final LateRows NONE = new LateRows(0, 0, () -> LocalDate.MAX);
+
+        long missing(LocalDate day) {
+            if (perDay == 0 || day == null) {
+                return 0;
+            }
+            long age = java.time.temporal.ChronoUnit.DAYS.between(day, today.get()) - 1;
+            if (age < 0) {
+                return (long) perDay * days; // today or the future: only what has arrived so far
+            }
+            return (long) perDay * Math.max(0, days - age);
+        }
     }
 
     public long seed() {
@@ -34,6 +61,10 @@ public final class SimulatedData {
 
     public int rowsPerDay() {
         return rowsPerDay;
+    }
+
+    public LateRows lateRows() {
+        return lateRows;
     }
 
     /**
@@ -81,7 +112,7 @@ public final class SimulatedData {
      */
     public long rowCount(long applicationId, SourceSpec source, LocalDate day) {
         checkDay(source, day);
-        return rowsPerDay;
+        return Math.max(0, rowsPerDay - lateRows.missing(day));
     }
 
     /**

@@ -28,7 +28,7 @@ import java.util.concurrent.Callable;
 @Command(name = "appmetrica-loader", mixinStandardHelpOptions = true,
         description = "Loads AppMetrica Logs API exports into ClickHouse (Jakarta Batch job appmetrica-load).",
         subcommands = {LoaderCli.Run.class, LoaderCli.Restart.class, LoaderCli.Stop.class, LoaderCli.Abandon.class,
-                LoaderCli.Executions.class, LoaderCli.Status.class, LoaderCli.Simulator.class})
+                LoaderCli.Executions.class, LoaderCli.Status.class, LoaderCli.Schedule.class, LoaderCli.Simulator.class})
 public final class LoaderCli {
 
     static final int COMPLETED = 0;
@@ -211,6 +211,70 @@ public final class LoaderCli {
         }
     }
 
+    @Command(name = "schedule", description = "Run a regular load until stopped: schedule --config FILE (see README, Regular loads)")
+    static final class Schedule implements Callable<Integer> {
+        @CommandLine.ParentCommand
+        LoaderCli cli;
+        @Option(names = "--config", required = true, description = "properties file: name, loadFrom, schedule, timeZone, reloadWindowDays, includeToday and job parameters")
+        Path config;
+        @Option(names = "--once", description = "run what is due now and exit")
+        boolean once;
+
+        @Override
+        public Integer call() throws Exception {
+            Properties p = new Properties();
+            try (InputStream in = Files.newInputStream(config)) {
+                p.load(in);
+            }
+            if (!p.containsKey(LoadParameters.SPOOL_DIR)) {
+                p.setProperty(LoadParameters.SPOOL_DIR, cli.dataDir.resolve("spool").toString());
+            }
+            org.appmetrica.loader.regular.RegularLoadDefinition definition;
+            try {
+                definition = org.appmetrica.loader.regular.RegularLoadDefinition.parse(p);
+                org.appmetrica.loader.config.SecretRef.resolve(LoadParameters.TOKEN_REF, definition.settings().tokenRef(), true);
+            } catch (IllegalArgumentException e) {
+                System.err.println("error: " + e.getMessage());
+                return USAGE;
+            }
+            cli.init();
+            java.time.Clock clock = java.time.Clock.systemUTC();
+            org.appmetrica.loader.regular.RegularLoadRunner runner = new org.appmetrica.loader.regular.RegularLoadRunner(Repository.operator(), clock);
+            java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
+            Thread main = Thread.currentThread();
+            sun.misc.SignalHandler stop = signal -> {
+                stopping.set(true);
+                System.out.println("stopping the schedule (" + signal.getName() + ")");
+                Repository.operator().getRunningExecutions(Repository.JOB).forEach(id -> Repository.operator().stop(id));
+                main.interrupt();
+            };
+            sun.misc.Signal.handle(new sun.misc.Signal("INT"), stop);
+            sun.misc.Signal.handle(new sun.misc.Signal("TERM"), stop);
+            // The first run happens at once: it catches up whatever a missed run (process down) left due.
+            while (!stopping.get()) {
+                try {
+                    runner.runOnce(definition).ifPresent(e -> System.out.println(definition.name() + ": execution " + e.getExecutionId()
+                            + " " + e.getBatchStatus() + (e.getBatchStatus() == jakarta.batch.runtime.BatchStatus.COMPLETED ? "" : " (" + e.getExitStatus() + ")")));
+                } catch (RuntimeException e) {
+                    System.out.println(definition.name() + ": run failed: " + e.getMessage() + "; trying again at the next scheduled time");
+                }
+                if (once) {
+                    return COMPLETED;
+                }
+                java.time.ZonedDateTime next = definition.schedule().next(java.time.ZonedDateTime.now(clock));
+                System.out.println(definition.name() + ": next run at " + next);
+                try {
+                    Thread.sleep(Math.max(0, java.time.Duration.between(java.time.ZonedDateTime.now(clock), next).toMillis()));
+                } catch (InterruptedException e) {
+                    if (stopping.get()) {
+                        break;
+                    }
+                }
+            }
+            return STOPPED;
+        }
+    }
+
     @Command(name = "simulator", description = "Run the Logs API simulator on 127.0.0.1 until interrupted")
     static final class Simulator implements Callable<Integer> {
         @Option(names = "--port", defaultValue = "8090")
@@ -227,6 +291,10 @@ public final class LoaderCli {
         long maxRowsPerFile;
         @Option(names = "--fault-rate", defaultValue = "0", description = "share of requests answered 5xx")
         double faultRate;
+        @Option(names = "--late-rows", defaultValue = "0", description = "rows of a day that arrive late, per day after it ends")
+        int lateRows;
+        @Option(names = "--late-days", defaultValue = "0", description = "days after its end a day keeps growing")
+        int lateDays;
 
         @Override
         public Integer call() throws Exception {
@@ -234,6 +302,10 @@ public final class LoaderCli {
                     .withSeed(seed).withRowsPerDay(rowsPerDay).withReadyAfter(readyAfter)
                     .withMaxRowsPerFile(maxRowsPerFile).withFaultRate(faultRate);
             try (LogsApiSimulator simulator = new LogsApiSimulator(config).start()) {
+                if (lateRows > 0 && lateDays > 0) {
+                    simulator.setLateRows(new org.appmetrica.loader.simulator.SimulatedData.LateRows(lateRows, lateDays,
+                            () -> java.time.LocalDate.now(java.time.ZoneOffset.UTC)));
+                }
                 System.out.println("Logs API simulator listening on " + simulator.baseUrl());
                 Thread.currentThread().join();
             }

@@ -1,0 +1,86 @@
+package org.appmetrica.loader.regular;
+
+import org.appmetrica.loader.clickhouse.ClickHouseConnection;
+import org.appmetrica.loader.clickhouse.Identifiers;
+import org.appmetrica.loader.clickhouse.RowBinaryBuffer;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code <database>._load_state}: what each regular load loaded, when, how many rows, by which execution — where users
+ * see it next to their data. A ReplacingMergeTree keyed by (definition, application, source, day): the newest load of
+ * a day wins.
+ */
+public final class LoadStateTable {
+
+    static final String TABLE = "_load_state";
+    private static final List<String> COLUMNS = List.of("definition", "application_id", "source", "day", "load_from", "rows",
+            "execution_id", "loaded_at");
+
+    private final ClickHouseConnection connection;
+    private final String database;
+
+    public LoadStateTable(ClickHouseConnection connection, String database) {
+        this.connection = connection;
+        this.database = Identifiers.requirePlainName("clickhouseDatabase", database);
+    }
+
+    private String table() {
+        return Identifiers.qualified(database, TABLE);
+    }
+
+    public void create() {
+        connection.execute("CREATE TABLE IF NOT EXISTS " + table() + " (definition String, application_id UInt64, source String, "
+                + "day Date, load_from Date, rows UInt64, execution_id UInt64, loaded_at DateTime('UTC')) "
+                + "ENGINE = ReplacingMergeTree(loaded_at) ORDER BY (definition, application_id, source, day)");
+    }
+
+    public List<LoadState> read(String definition) {
+        List<LoadState> states = new ArrayList<>();
+        for (String[] r : connection.query("SELECT application_id, source, toString(day), toString(load_from), rows, execution_id, "
+                + "toUInt32(loaded_at) FROM " + table() + " FINAL WHERE definition = '" + Identifiers.requirePlainName("definition", definition) + "'")) {
+            states.add(new LoadState(definition, Long.parseLong(r[0]), r[1], LocalDate.parse(r[2]), LocalDate.parse(r[3]),
+                    Long.parseLong(r[4]), Long.parseLong(r[5]), Instant.ofEpochSecond(Long.parseLong(r[6]))));
+        }
+        return states;
+    }
+
+    public void record(List<LoadState> states) {
+        if (states.isEmpty()) {
+            return;
+        }
+        RowBinaryBuffer row = new RowBinaryBuffer(256);
+        connection.insertRowBinary(database + "." + TABLE, COLUMNS, out -> {
+            for (LoadState s : states) {
+                row.reset();
+                row.string(s.definition());
+                row.int64(s.applicationId());
+                row.string(s.source());
+                row.uint16((int) s.day().toEpochDay());
+                row.uint16((int) s.loadFrom().toEpochDay());
+                row.int64(s.rows());
+                row.int64(s.executionId());
+                row.uint32(s.loadedAt().getEpochSecond());
+                out.write(row.toByteArray());
+            }
+        });
+    }
+
+    /** Forgets the days before {@code loadFrom} (they were dropped from the tables). */
+    public void forgetBefore(String definition, LocalDate loadFrom) {
+        connection.execute("ALTER TABLE " + table() + " DELETE WHERE definition = '" + Identifiers.requirePlainName("definition", definition)
+                + "' AND day < '" + loadFrom + "'");
+        while (connection.queryLong("SELECT count() FROM system.mutations WHERE database = '" + database + "' AND table = '" + TABLE
+                + "' AND is_done = 0") > 0) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+}

@@ -1,0 +1,121 @@
+package org.appmetrica.loader.regular;
+
+import jakarta.batch.operations.JobOperator;
+import jakarta.batch.runtime.BatchStatus;
+import jakarta.batch.runtime.JobExecution;
+import org.appmetrica.loader.clickhouse.ClickHouseConnection;
+import org.appmetrica.loader.clickhouse.Identifiers;
+import org.appmetrica.loader.clickhouse.SchemaManager;
+import org.appmetrica.loader.clickhouse.SliceTables;
+import org.appmetrica.loader.clickhouse.TableLayout;
+import org.appmetrica.loader.job.ClickHouseTarget;
+import org.appmetrica.loader.job.LoadParameters;
+import org.appmetrica.loader.schema.FieldCatalog;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.logging.Logger;
+
+/**
+ * One run of a regular load: plan the due days, drop the days no longer wanted, run {@code appmetrica-load} for the due
+ * range (each day replaced atomically by the job), then record the loaded days in {@code _load_state}.
+ */
+public final class RegularLoadRunner {
+
+    private static final Logger LOG = Logger.getLogger("org.appmetrica.loader.progress");
+
+    private final JobOperator operator;
+    private final Clock clock;
+
+    public RegularLoadRunner(JobOperator operator, Clock clock) {
+        this.operator = operator;
+        this.clock = clock;
+    }
+
+    /** Runs what is due now; empty when nothing was. */
+    public Optional<JobExecution> runOnce(RegularLoadDefinition def) throws InterruptedException {
+        LoadPlan plan;
+        try (ClickHouseConnection connection = ClickHouseTarget.connect(def.settings())) {
+            new SchemaManager(connection, def.settings().clickhouseDatabase()).createDatabase();
+            LoadStateTable state = new LoadStateTable(connection, def.settings().clickhouseDatabase());
+            state.create();
+            plan = LoadPlanner.plan(def, ZonedDateTime.now(clock), state.read(def.name()));
+            if (!plan.drop().isEmpty()) {
+                dropDays(connection, def, plan);
+                state.forgetBefore(def.name(), def.loadFrom());
+                LOG.info(def.name() + ": load-from moved to " + def.loadFrom() + ", dropped " + plan.drop().size() + " earlier day(s)");
+            }
+        }
+        if (plan.nothingToLoad()) {
+            LOG.info(def.name() + ": nothing due");
+            return Optional.empty();
+        }
+        LOG.info(def.name() + ": loading " + plan.since() + ".." + plan.until() + (plan.fullReload() ? " (full reload: load-from changed)" : ""));
+        Properties params = (Properties) def.jobParameters().clone();
+        params.setProperty(LoadParameters.DATE_SINCE, plan.since().toString());
+        params.setProperty(LoadParameters.DATE_UNTIL, plan.until().toString());
+        long id = operator.start("appmetrica-load", params);
+        JobExecution execution = await(id);
+        if (execution.getBatchStatus() == BatchStatus.COMPLETED) {
+            record(def, plan, id);
+        }
+        return Optional.of(execution);
+    }
+
+    private void dropDays(ClickHouseConnection connection, RegularLoadDefinition def, LoadPlan plan) {
+        for (LoadState s : plan.drop()) {
+            TableLayout layout = new TableLayout(FieldCatalog.get().source(s.source()).orElseThrow());
+            boolean exists = connection.queryLong("SELECT count() FROM system.tables WHERE database = '"
+                    + Identifiers.requirePlainName("database", def.settings().clickhouseDatabase()) + "' AND name = '"
+                    + Identifiers.requirePlainName("table", layout.tableName()) + "'") > 0;
+            if (exists) {
+                new SliceTables(connection, def.settings().clickhouseDatabase(), layout, s.applicationId(), s.day()).dropTarget();
+            }
+        }
+    }
+
+    private void record(RegularLoadDefinition def, LoadPlan plan, long executionId) {
+        Instant now = clock.instant();
+        List<LoadState> states = new ArrayList<>();
+        try (ClickHouseConnection connection = ClickHouseTarget.connect(def.settings())) {
+            for (String source : def.settings().sources()) {
+                if (!FieldCatalog.get().source(source).orElseThrow().datesRequired()) {
+                    continue;
+                }
+                Map<String, Long> counts = new HashMap<>();
+                for (String[] r : connection.query("SELECT load_application_id, toString(load_date), count() FROM "
+                        + Identifiers.qualified(def.settings().clickhouseDatabase(), source) + " WHERE load_date BETWEEN '" + plan.since()
+                        + "' AND '" + plan.until() + "' GROUP BY load_application_id, load_date")) {
+                    counts.put(r[0] + "/" + r[1], Long.parseLong(r[2]));
+                }
+                for (LocalDate d = plan.since(); !d.isAfter(plan.until()); d = d.plusDays(1)) {
+                    for (long app : def.settings().applicationIds()) {
+                        states.add(new LoadState(def.name(), app, source, d, def.loadFrom(), counts.getOrDefault(app + "/" + d, 0L),
+                                executionId, now));
+                    }
+                }
+            }
+            new LoadStateTable(connection, def.settings().clickhouseDatabase()).record(states);
+        }
+    }
+
+    private JobExecution await(long id) throws InterruptedException {
+        while (true) {
+            JobExecution e = operator.getJobExecution(id);
+            BatchStatus s = e.getBatchStatus();
+            if (e.getEndTime() != null && (s == BatchStatus.COMPLETED || s == BatchStatus.FAILED || s == BatchStatus.STOPPED
+                    || s == BatchStatus.ABANDONED)) {
+                return e;
+            }
+            Thread.sleep(200);
+        }
+    }
+}
