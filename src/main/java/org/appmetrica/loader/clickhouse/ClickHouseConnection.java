@@ -45,6 +45,26 @@ public final class ClickHouseConnection implements AutoCloseable {
         return new ClickHouseConnection(client, settings.socketTimeout().toSeconds() + 30);
     }
 
+    /**
+     * A connection of its own to the server that {@code template} talks to, e.g. the client-v2 {@link Client} behind a
+     * jdbc-v2 connection of an application server's datasource: the same endpoints, user, password and options (TLS,
+     * server settings of the URL), with this class's settings on top (no response compression, no client retries,
+     * {@code wait_end_of_query}). {@code template} is neither used nor closed, so the datasource's connection can go
+     * back to its pool at once.
+     */
+    public static ClickHouseConnection openLike(Client template, java.time.Duration socketTimeout) {
+        Client.Builder builder = new Client.Builder().setOptions(template.getConfiguration());
+        template.getEndpoints().forEach(builder::addEndpoint);
+        Client client = builder
+                .compressServerResponse(false)
+                .setMaxRetries(0)
+                .setConnectTimeout(10, ChronoUnit.SECONDS)
+                .setSocketTimeout(socketTimeout.toMillis(), ChronoUnit.MILLIS)
+                .serverSetting("wait_end_of_query", "1")
+                .build();
+        return new ClickHouseConnection(client, socketTimeout.toSeconds() + 30);
+    }
+
     /** Runs a statement that returns no rows (DDL, ALTER). */
     public void execute(String sql) {
         try {

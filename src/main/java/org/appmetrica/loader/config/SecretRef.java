@@ -10,7 +10,8 @@ import java.util.Set;
 /**
  * A secret named by reference, so that the value never becomes a job parameter:
  * {@code env:NAME} (environment variable), {@code file:/path} (file readable by its owner only),
- * {@code prop:NAME} (system property, e.g. set by WildFly from its credential store).
+ * {@code prop:NAME} (system property), {@code cs:STORE/ALIAS} (an alias of an Elytron credential store of the
+ * WildFly server the job runs in; see {@link CredentialStoreSecrets}).
  */
 public final class SecretRef {
 
@@ -19,9 +20,14 @@ public final class SecretRef {
 
     /** Checks the reference's form without reading the secret. */
     public static void validate(String parameter, String ref) {
-        if (ref == null || !(ref.startsWith("env:") || ref.startsWith("file:") || ref.startsWith("prop:")) || ref.indexOf(':') == ref.length() - 1) {
+        if (ref == null || !(ref.startsWith("env:") || ref.startsWith("file:") || ref.startsWith("prop:") || ref.startsWith("cs:"))
+                || ref.indexOf(':') == ref.length() - 1) {
             throw new IllegalArgumentException("job parameter " + parameter + "='" + ref
-                    + "' is not a secret reference: expected env:VARIABLE, file:/path/to/file or prop:system.property");
+                    + "' is not a secret reference: expected env:VARIABLE, file:/path/to/file, prop:system.property"
+                    + " or cs:credential-store/alias (in WildFly)");
+        }
+        if (ref.startsWith("cs:")) {
+            CredentialStoreSecrets.parse(parameter, ref.substring(3));
         }
     }
 
@@ -38,6 +44,8 @@ public final class SecretRef {
             value = System.getenv(name);
         } else if (ref.startsWith("prop:")) {
             value = System.getProperty(name);
+        } else if (ref.startsWith("cs:")) {
+            value = CredentialStoreSecrets.read(parameter, name);
         } else {
             value = readFile(parameter, Path.of(name));
         }

@@ -41,6 +41,8 @@ public final class LoadParameters {
     public static final String CLICKHOUSE_DATABASE = "clickhouseDatabase";
     public static final String CLICKHOUSE_USER = "clickhouseUser";
     public static final String CLICKHOUSE_PASSWORD_REF = "clickhousePasswordRef";
+    /** JNDI name of a ClickHouse datasource (in an application server); replaces URL, user and password. */
+    public static final String CLICKHOUSE_DATA_SOURCE = "clickhouseDataSource";
     public static final String CHUNK_SIZE = "chunkSize";
     public static final String PARALLELISM = "parallelism";
     public static final String POLL_INTERVAL_SECONDS = "pollIntervalSeconds";
@@ -79,7 +81,7 @@ public final class LoadParameters {
 
     /** Every fixed parameter name; {@code fields.<source>} and {@code filters.<source>} come on top. */
     public static final List<String> NAMES = List.of(APPLICATION_IDS, SOURCES, DATE_SINCE, DATE_UNTIL, DATE_DIMENSION, FORMAT,
-            API_URL, TOKEN_REF, CLICKHOUSE_URL, CLICKHOUSE_DATABASE, CLICKHOUSE_USER, CLICKHOUSE_PASSWORD_REF, CHUNK_SIZE,
+            API_URL, TOKEN_REF, CLICKHOUSE_URL, CLICKHOUSE_DATABASE, CLICKHOUSE_USER, CLICKHOUSE_PASSWORD_REF, CLICKHOUSE_DATA_SOURCE, CHUNK_SIZE,
             PARALLELISM, POLL_INTERVAL_SECONDS, POLL_TIMEOUT_MINUTES, RATE_LIMIT_WAIT_SECONDS, MAX_RETRIES,
             RETRY_BACKOFF_SECONDS, HTTP_TIMEOUT_SECONDS, SPOOL_DIR);
 
@@ -150,6 +152,7 @@ public final class LoadParameters {
         String user = value(p, CLICKHOUSE_USER, Defaults.CLICKHOUSE_USER);
         String passwordRef = value(p, CLICKHOUSE_PASSWORD_REF, Defaults.CLICKHOUSE_PASSWORD_REF);
         SecretRef.validate(CLICKHOUSE_PASSWORD_REF, passwordRef);
+        String dataSource = dataSource(p);
         PollSettings poll = new PollSettings(
                 Duration.ofSeconds(integer(p, POLL_INTERVAL_SECONDS, Defaults.POLL_INTERVAL_SECONDS, 0, 3600)),
                 Duration.ofMinutes(integer(p, POLL_TIMEOUT_MINUTES, Defaults.POLL_TIMEOUT_MINUTES, 1, 7 * 24 * 60)),
@@ -157,7 +160,7 @@ public final class LoadParameters {
                 integer(p, MAX_RETRIES, Defaults.MAX_RETRIES, 0, 100),
                 Duration.ofSeconds(integer(p, RETRY_BACKOFF_SECONDS, Defaults.RETRY_BACKOFF_SECONDS, 0, 600)));
         return new LoadSettings(apps, sources, since, until, dimension, format, fields, filters, apiUrl, tokenRef,
-                clickhouseUrl, database, user, passwordRef,
+                clickhouseUrl, database, user, passwordRef, dataSource,
                 integer(p, CHUNK_SIZE, Defaults.CHUNK_SIZE, 1, 1_000_000),
                 integer(p, PARALLELISM, Math.min(Defaults.MAX_DEFAULT_PARALLELISM, Defaults.PARALLELISM_PER_APPLICATION * apps.size()), 1, 64),
                 poll,
@@ -242,6 +245,28 @@ public final class LoadParameters {
         }
         return filters;
     }
+
+    /** A JNDI name such as java:jboss/datasources/ClickHouseDS, or null; the datasource then holds URL, user and password. */
+    private static String dataSource(Properties p) {
+        String name = p.getProperty(CLICKHOUSE_DATA_SOURCE);
+        if (isEmpty(name)) {
+            return null;
+        }
+        name = name.trim();
+        if (!JNDI_NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("job parameter " + CLICKHOUSE_DATA_SOURCE + "='" + name
+                    + "' is not a JNDI name: expected something like java:jboss/datasources/ClickHouseDS");
+        }
+        for (String other : List.of(CLICKHOUSE_URL, CLICKHOUSE_USER, CLICKHOUSE_PASSWORD_REF)) {
+            if (!isEmpty(p.getProperty(other))) {
+                throw new IllegalArgumentException("job parameters " + CLICKHOUSE_DATA_SOURCE + " and " + other + " exclude each other: "
+                        + "the datasource " + name + " defines the ClickHouse URL, user and password");
+            }
+        }
+        return name;
+    }
+
+    private static final java.util.regex.Pattern JNDI_NAME = java.util.regex.Pattern.compile("java:[A-Za-z0-9_][A-Za-z0-9_./:-]*");
 
     private static LocalDate date(Properties p, String name, boolean required) {
         String raw = p.getProperty(name);

@@ -7,12 +7,15 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 
-/** Validated job parameters of {@code appmetrica-load}. Build with {@link LoadParameters#parse}. */
+/**
+ * Validated job parameters of {@code appmetrica-load}. Build with {@link LoadParameters#parse}.
+ * {@code clickhouseDataSource} is null unless the target is a datasource (JNDI name) of the application server.
+ */
 public record LoadSettings(List<Long> applicationIds, List<String> sources, LocalDate dateSince, LocalDate dateUntil,
                            String dateDimension, String format, Map<String, List<String>> fields,
                            Map<String, Map<String, String>> filters, String apiUrl, String tokenRef,
                            String clickhouseUrl, String clickhouseDatabase, String clickhouseUser,
-                           String clickhousePasswordRef, int chunkSize, int parallelism, PollSettings poll,
+                           String clickhousePasswordRef, String clickhouseDataSource, int chunkSize, int parallelism, PollSettings poll,
                            int httpTimeoutSeconds, Path spoolDir) {
 
     /** Every slice of the load in a stable order: by day, then application, then source. */
