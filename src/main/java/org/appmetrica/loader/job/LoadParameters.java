@@ -46,7 +46,7 @@ public final class LoadParameters {
     public static final String CHUNK_SIZE = "chunkSize";
     public static final String PARALLELISM = "parallelism";
     public static final String POLL_INTERVAL_SECONDS = "pollIntervalSeconds";
-    public static final String POLL_TIMEOUT_MINUTES = "pollTimeoutMinutes";
+    public static final String POLL_TIMEOUT_SECONDS = "pollTimeoutSeconds";
     public static final String RATE_LIMIT_WAIT_SECONDS = "rateLimitWaitSeconds";
     public static final String MAX_RETRIES = "maxRetries";
     public static final String RETRY_BACKOFF_SECONDS = "retryBackoffSeconds";
@@ -68,7 +68,7 @@ public final class LoadParameters {
         public static final int PARALLELISM_PER_APPLICATION = 3;
         public static final int MAX_DEFAULT_PARALLELISM = 12;
         public static final int POLL_INTERVAL_SECONDS = 10;
-        public static final int POLL_TIMEOUT_MINUTES = 120;
+        public static final int POLL_TIMEOUT_SECONDS = 7200;
         public static final int RATE_LIMIT_WAIT_SECONDS = 60;
         public static final int MAX_RETRIES = 5;
         public static final int RETRY_BACKOFF_SECONDS = 2;
@@ -82,7 +82,7 @@ public final class LoadParameters {
     /** Every fixed parameter name; {@code fields.<source>} and {@code filters.<source>} come on top. */
     public static final List<String> NAMES = List.of(APPLICATION_IDS, SOURCES, DATE_SINCE, DATE_UNTIL, DATE_DIMENSION, FORMAT,
             API_URL, TOKEN_REF, CLICKHOUSE_URL, CLICKHOUSE_DATABASE, CLICKHOUSE_USER, CLICKHOUSE_PASSWORD_REF, CLICKHOUSE_DATA_SOURCE, CHUNK_SIZE,
-            PARALLELISM, POLL_INTERVAL_SECONDS, POLL_TIMEOUT_MINUTES, RATE_LIMIT_WAIT_SECONDS, MAX_RETRIES,
+            PARALLELISM, POLL_INTERVAL_SECONDS, POLL_TIMEOUT_SECONDS, RATE_LIMIT_WAIT_SECONDS, MAX_RETRIES,
             RETRY_BACKOFF_SECONDS, HTTP_TIMEOUT_SECONDS, SPOOL_DIR);
 
     private static final Set<String> SECRET_LOOKING = Set.of("token", "oauthtoken", "password", "clickhousepassword",
@@ -155,7 +155,7 @@ public final class LoadParameters {
         String dataSource = dataSource(p);
         PollSettings poll = new PollSettings(
                 Duration.ofSeconds(integer(p, POLL_INTERVAL_SECONDS, Defaults.POLL_INTERVAL_SECONDS, 0, 3600)),
-                Duration.ofMinutes(integer(p, POLL_TIMEOUT_MINUTES, Defaults.POLL_TIMEOUT_MINUTES, 1, 7 * 24 * 60)),
+                Duration.ofSeconds(integer(p, POLL_TIMEOUT_SECONDS, Defaults.POLL_TIMEOUT_SECONDS, 1, 7 * 24 * 3600)),
                 Duration.ofSeconds(integer(p, RATE_LIMIT_WAIT_SECONDS, Defaults.RATE_LIMIT_WAIT_SECONDS, 0, 3600)),
                 integer(p, MAX_RETRIES, Defaults.MAX_RETRIES, 0, 100),
                 Duration.ofSeconds(integer(p, RETRY_BACKOFF_SECONDS, Defaults.RETRY_BACKOFF_SECONDS, 0, 600)));

@@ -64,7 +64,7 @@ public final class ExportDownloader {
             }
             if (clock.instant().isAfter(deadline)) {
                 throw new ExportTimeoutException("the Logs API did not prepare " + request.describe() + " within "
-                        + settings.deadline().toMinutes() + " min (pollTimeoutMinutes); restart the execution to keep waiting for the same export");
+                        + settings.deadline().toSeconds() + " s (pollTimeoutSeconds); restart the execution to keep waiting for the same export");
             }
             String failure;
             Throwable cause = null;

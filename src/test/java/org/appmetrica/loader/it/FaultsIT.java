@@ -139,6 +139,32 @@ class FaultsIT extends BatchIT {
     }
 
     @Test
+    void anExportNotReadyBeforeTheDeadlineFailsAndARestartKeepsWaitingForTheSameExport() throws Exception {
+        String database = "it_fault_deadline";
+        try (LogsApiSimulator slow = new LogsApiSimulator(SimulatorConfig.defaults(TOKEN).withRowsPerDay(ROWS_PER_DAY).withReadyAfter(6)
+                .withSeed(SEED)).start()) {
+            TestClickHouse.recreate(clickhouse, database);
+            Properties p = parameters(slow.baseUrl(), database);
+            p.setProperty("applicationIds", "702");
+            p.setProperty("sources", "events");
+            p.setProperty("dateSince", "2024-08-01");
+            p.setProperty("dateUntil", "2024-08-01");
+            p.setProperty("pollIntervalSeconds", "1");
+            p.setProperty("pollTimeoutSeconds", "2");
+            JobExecution failed = run(p);
+            assertEquals(BatchStatus.FAILED, failed.getBatchStatus(), describe(failed));
+            assertTrue(failed.getExitStatus().contains("did not prepare app 702 events 2024-08-01 within 2 s"), failed.getExitStatus());
+
+            p.setProperty("pollTimeoutSeconds", "60");
+            JobExecution restarted = await(operator().restart(failed.getExecutionId(), p));
+            assertEquals(BatchStatus.COMPLETED, restarted.getBatchStatus(), describe(restarted));
+            GroundTruth.assertLoaded(clickhouse, p, database, SEED, ROWS_PER_DAY);
+            long fresh = slow.requests().stream().filter(r -> "no-cache".equals(r.cacheControl())).count();
+            assertEquals(1, fresh, "the restart went on waiting for the export it had asked for, it did not order a new one");
+        }
+    }
+
+    @Test
     void aTableAlteredByAUserIsAClearError() throws Exception {
         String database = "it_fault_altered";
         Properties p = load(database);

@@ -143,7 +143,7 @@ class ExportDownloaderTest {
             t.then(ApiResponse.text(202, "Wait for result. Progress is 1%."));
         }
         ExportTimeoutException e = assertThrows(ExportTimeoutException.class, () -> downloader(t).download(REQUEST, true, dir.resolve("f.csv")));
-        assertTrue(e.getMessage().contains("within 5 min"), e.getMessage());
+        assertTrue(e.getMessage().contains("within 300 s"), e.getMessage());
         assertEquals(31, t.noCache.size());
     }
 
