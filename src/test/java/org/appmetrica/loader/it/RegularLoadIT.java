@@ -1,5 +1,6 @@
 package org.appmetrica.loader.it;
 
+import org.appmetrica.loader.testing.MutableClock;
 import jakarta.batch.runtime.BatchStatus;
 import jakarta.batch.runtime.JobExecution;
 import org.appmetrica.loader.clickhouse.ClickHouseConnection;
@@ -14,11 +15,9 @@ import org.appmetrica.loader.simulator.SimulatedData;
 import org.appmetrica.loader.simulator.SimulatorConfig;
 import org.junit.jupiter.api.Test;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -45,33 +44,9 @@ class RegularLoadIT extends BatchIT {
     private static final int ROWS = 60;
     private static final long SEED = 3;
 
-    /** A clock the test moves. */
-    static final class TestClock extends Clock {
-        volatile Instant now;
-
-        TestClock(Instant now) {
-            this.now = now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
     @Test
     void tenDaysOfLateRowsThenLoadFromMoves() throws Exception {
-        TestClock clock = new TestClock(Instant.parse("2024-09-10T06:00:00Z"));
+        MutableClock clock = new MutableClock(Instant.parse("2024-09-10T06:00:00Z"));
         try (LogsApiSimulator simulator = new LogsApiSimulator(SimulatorConfig.defaults(TOKEN).withRowsPerDay(ROWS).withReadyAfter(0).withSeed(SEED)).start();
              ClickHouseConnection clickhouse = TestClickHouse.connect()) {
             simulator.setLateRows(new SimulatedData.LateRows(10, 3, () -> LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC)));
@@ -123,7 +98,7 @@ class RegularLoadIT extends BatchIT {
                     assertTrue(run.isPresent(), "day " + day + ": yesterday is always due");
                     assertEquals(BatchStatus.COMPLETED, run.get().getBatchStatus(), describe(run.get()));
                     assertMatches(clickhouse, truth, events, loadFrom, yesterday);
-                    clock.now = clock.now.plus(Duration.ofDays(1));
+                    clock.advance(Duration.ofDays(1));
                 }
                 LocalDate lastDay = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).minusDays(1);
                 long loadedRuns = clickhouse.queryLong("SELECT uniqExact(execution_id) FROM " + DB + "._load_state FINAL");

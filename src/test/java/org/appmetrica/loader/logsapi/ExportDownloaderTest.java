@@ -1,5 +1,6 @@
 package org.appmetrica.loader.logsapi;
 
+import org.appmetrica.loader.testing.MutableClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -9,12 +10,9 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -38,7 +36,7 @@ class ExportDownloaderTest {
     @TempDir
     Path dir;
 
-    private final FakeClock clock = new FakeClock();
+    private final MutableClock clock = new MutableClock(Instant.parse("2024-03-01T00:00:00Z"));
     private final List<Duration> sleeps = new ArrayList<>();
     private final AtomicBoolean stop = new AtomicBoolean();
 
@@ -173,29 +171,6 @@ class ExportDownloaderTest {
         };
         assertThrows(StopRequestedException.class, () -> downloader(stopping).download(REQUEST, true, dir.resolve("f.csv")));
         assertEquals(1, t.noCache.size());
-    }
-
-    private static final class FakeClock extends Clock {
-        private Instant now = Instant.parse("2024-03-01T00:00:00Z");
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 
     @SuppressWarnings("unused")
