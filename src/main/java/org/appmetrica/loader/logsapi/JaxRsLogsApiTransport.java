@@ -56,7 +56,8 @@ public final class JaxRsLogsApiTransport implements LogsApiTransport {
         if (status == 200) {
             try {
                 InputStream body = response.readEntity(InputStream.class);
-                return new ApiResponse(200, null, body, response.getLength(), response.getHeaderString("Content-Encoding"));
+                // Response.getLength() is an int: exports of 2 GiB and more need the header as a long.
+                return new ApiResponse(200, null, body, contentLength(response), response.getHeaderString("Content-Encoding"));
             } catch (ProcessingException e) {
                 response.close();
                 throw new IOException("reading the Logs API answer failed: " + rootMessage(e), e);
@@ -69,6 +70,15 @@ public final class JaxRsLogsApiTransport implements LogsApiTransport {
             throw new IOException("reading the Logs API answer failed: " + rootMessage(e), e);
         } finally {
             response.close();
+        }
+    }
+
+    private static long contentLength(Response response) {
+        String header = response.getHeaderString("Content-Length");
+        try {
+            return header == null ? -1 : Long.parseLong(header.trim());
+        } catch (NumberFormatException e) {
+            return -1;
         }
     }
 
