@@ -1,7 +1,15 @@
 package org.appmetrica.loader.standalone;
 
+import jakarta.batch.operations.JobOperator;
 import jakarta.batch.runtime.BatchStatus;
 import jakarta.batch.runtime.JobExecution;
+import org.appmetrica.loader.admin.AdminException;
+import org.appmetrica.loader.admin.AdminJson;
+import org.appmetrica.loader.admin.AdminService;
+import org.appmetrica.loader.admin.ConsoleServer;
+import org.appmetrica.loader.admin.PasswordHash;
+import org.appmetrica.loader.admin.RegularLoads;
+import org.appmetrica.loader.admin.UserStore;
 import org.appmetrica.loader.job.LoadParameters;
 import org.appmetrica.loader.simulator.LogsApiSimulator;
 import org.appmetrica.loader.simulator.SimulatorConfig;
@@ -28,7 +36,8 @@ import java.util.concurrent.Callable;
 @Command(name = "appmetrica-loader", mixinStandardHelpOptions = true,
         description = "Loads AppMetrica Logs API exports into ClickHouse (Jakarta Batch job appmetrica-load).",
         subcommands = {LoaderCli.Run.class, LoaderCli.Restart.class, LoaderCli.Stop.class, LoaderCli.Abandon.class,
-                LoaderCli.Executions.class, LoaderCli.Status.class, LoaderCli.Schedule.class, LoaderCli.Simulator.class})
+                LoaderCli.Executions.class, LoaderCli.Status.class, LoaderCli.Schedule.class, LoaderCli.Simulator.class,
+                LoaderCli.Console.class, LoaderCli.HashPassword.class})
 public final class LoaderCli {
 
     static final int COMPLETED = 0;
@@ -53,9 +62,55 @@ public final class LoaderCli {
     }
 
     void init() throws IOException {
+        init(false);
+    }
+
+    /** With --json, standard output carries only the JSON document: progress lines go to standard error. */
+    void init(boolean json) throws IOException {
         Files.createDirectories(dataDir);
         Repository.configure(dataDir, repositoryUrl);
-        ConsoleLogging.install(System.out);
+        ConsoleLogging.install(json ? System.err : System.out);
+    }
+
+    /** The admin console's service over this process's JobOperator: the CLI's --json is the REST API's JSON. */
+    AdminService admin() {
+        JobOperator operator = Repository.operator();
+        return new AdminService(() -> operator, startDefaults(), null);
+    }
+
+    Properties startDefaults() {
+        Properties p = new Properties();
+        p.setProperty(LoadParameters.SPOOL_DIR, dataDir.resolve("spool").toString());
+        return p;
+    }
+
+    /**
+     * Runs an admin operation for a command: on success prints the JSON (with --json) or the human line; an
+     * AdminException becomes "error: message" (or its JSON) and exit code 2 for bad parameters, 1 otherwise.
+     */
+    static int adminCommand(boolean json, java.util.function.Supplier<Object> operation, java.util.function.Consumer<Object> human) {
+        return adminCommand(json, operation, human, true);
+    }
+
+    static int adminCommand(boolean json, java.util.function.Supplier<Object> operation, java.util.function.Consumer<Object> human,
+                            boolean printResult) {
+        Object result;
+        try {
+            result = operation.get();
+        } catch (AdminException e) {
+            if (json) {
+                System.out.println(AdminJson.pretty(e.view()));
+            } else {
+                System.err.println("error: " + e.getMessage());
+            }
+            return e.status() == 400 ? USAGE : FAILED;
+        }
+        if (json && printResult) {
+            System.out.println(AdminJson.pretty(result));
+        } else {
+            human.accept(result);
+        }
+        return COMPLETED;
     }
 
     static Properties keyValues(List<String> pairs) {
@@ -102,6 +157,8 @@ public final class LoaderCli {
         LoaderCli cli;
         @Option(names = "--config", description = "properties file with job parameters")
         Path config;
+        @Option(names = "--json", description = "print the ended execution as JSON (the REST API's form); progress goes to standard error")
+        boolean json;
         @Parameters(description = "job parameters KEY=VALUE")
         List<String> parameters;
 
@@ -124,10 +181,15 @@ public final class LoaderCli {
                 System.err.println("error: " + e.getMessage());
                 return USAGE;
             }
-            cli.init();
+            cli.init(json);
             long id = Repository.operator().start(Repository.JOB, p);
-            System.out.println("execution id: " + id);
-            return cli.follow(id, System.out);
+            PrintStream out = json ? System.err : System.out;
+            out.println("execution id: " + id);
+            int code = cli.follow(id, out);
+            if (json) {
+                System.out.println(AdminJson.pretty(cli.admin().execution(id).execution()));
+            }
+            return code;
         }
     }
 
@@ -139,15 +201,30 @@ public final class LoaderCli {
         long executionId;
         @Parameters(index = "1..*", description = "parameter overrides KEY=VALUE (KEY= clears one)")
         List<String> overrides;
+        @Option(names = "--json", description = "print the ended execution as JSON (the REST API's form); progress goes to standard error")
+        boolean json;
 
         @Override
         public Integer call() throws Exception {
-            cli.init();
-            Properties p = Repository.operator().getParameters(executionId);
-            p.putAll(keyValues(overrides));
-            long id = Repository.operator().restart(executionId, p);
-            System.out.println("execution id: " + id);
-            return cli.follow(id, System.out);
+            cli.init(json);
+            Map<String, String> changes = new java.util.LinkedHashMap<>();
+            keyValues(overrides).forEach((k, v) -> changes.put((String) k, (String) v));
+            // The parameters the execution ran with, the overrides over them, validated: as the console's restart.
+            long[] id = new long[1];
+            int code = adminCommand(json, () -> {
+                id[0] = cli.admin().restart(executionId, changes).id();
+                return id[0];
+            }, r -> { }, false);
+            if (code != COMPLETED) {
+                return code;
+            }
+            PrintStream out = json ? System.err : System.out;
+            out.println("execution id: " + id[0]);
+            code = cli.follow(id[0], out);
+            if (json) {
+                System.out.println(AdminJson.pretty(cli.admin().execution(id[0]).execution()));
+            }
+            return code;
         }
     }
 
@@ -157,13 +234,14 @@ public final class LoaderCli {
         LoaderCli cli;
         @Parameters(index = "0")
         long executionId;
+        @Option(names = "--json", description = "print the execution as JSON (the REST API's form)")
+        boolean json;
 
         @Override
         public Integer call() throws Exception {
-            cli.init();
-            Repository.operator().stop(executionId);
-            System.out.println("stop requested for execution " + executionId);
-            return COMPLETED;
+            cli.init(json);
+            return adminCommand(json, () -> cli.admin().stop(executionId),
+                    r -> System.out.println("stop requested for execution " + executionId));
         }
     }
 
@@ -173,13 +251,14 @@ public final class LoaderCli {
         LoaderCli cli;
         @Parameters(index = "0")
         long executionId;
+        @Option(names = "--json", description = "print the execution as JSON (the REST API's form)")
+        boolean json;
 
         @Override
         public Integer call() throws Exception {
-            cli.init();
-            Repository.operator().abandon(executionId);
-            System.out.println("execution " + executionId + " abandoned");
-            return COMPLETED;
+            cli.init(json);
+            return adminCommand(json, () -> cli.admin().abandon(executionId),
+                    r -> System.out.println("execution " + executionId + " abandoned"));
         }
     }
 
@@ -187,10 +266,17 @@ public final class LoaderCli {
     static final class Executions implements Callable<Integer> {
         @CommandLine.ParentCommand
         LoaderCli cli;
+        @Option(names = "--json", description = "JSON, newest first: what GET /api/executions serves")
+        boolean json;
+        @Option(names = "--limit", defaultValue = "1000000", description = "with --json: at most this many (newest first)")
+        int limit;
 
         @Override
         public Integer call() throws Exception {
-            cli.init();
+            cli.init(json);
+            if (json) {
+                return adminCommand(true, () -> cli.admin().executions(limit), r -> { });
+            }
             Reports.executions(System.out);
             return COMPLETED;
         }
@@ -202,10 +288,15 @@ public final class LoaderCli {
         LoaderCli cli;
         @Parameters(index = "0")
         long executionId;
+        @Option(names = "--json", description = "JSON: what GET /api/executions/ID serves")
+        boolean json;
 
         @Override
         public Integer call() throws Exception {
-            cli.init();
+            cli.init(json);
+            if (json) {
+                return adminCommand(true, () -> cli.admin().execution(executionId), r -> { });
+            }
             Reports.status(System.out, executionId);
             return COMPLETED;
         }
@@ -272,6 +363,117 @@ public final class LoaderCli {
                 }
             }
             return STOPPED;
+        }
+    }
+
+    @Command(name = "console", description = "Serve the admin console (web page and REST API) on 127.0.0.1 and run the loads started "
+            + "from it, until interrupted: console --port P --users FILE [--bind ADDRESS]")
+    static final class Console implements Callable<Integer> {
+        @CommandLine.ParentCommand
+        LoaderCli cli;
+        @Option(names = "--port", defaultValue = "8085", description = "HTTP port (0: any free port)")
+        int port;
+        @Option(names = "--bind", defaultValue = "127.0.0.1", description = "address to listen on (default 127.0.0.1: this machine only)")
+        String bind;
+        @Option(names = "--users", required = true, description = "file of user=<hash> lines; make a hash with the hash-password command")
+        Path users;
+
+        @Override
+        public Integer call() throws Exception {
+            UserStore store;
+            try {
+                store = UserStore.load(users);
+            } catch (IOException | IllegalArgumentException e) {
+                System.err.println("error: cannot read the users file: " + e.getMessage());
+                return USAGE;
+            }
+            cli.init();
+            JobOperator operator = Repository.operator(); // on this thread: JBeret SE reads its configuration here
+            ClassLoader loader = Thread.currentThread().getContextClassLoader();
+            java.util.concurrent.ScheduledExecutorService regularThreads = java.util.concurrent.Executors.newScheduledThreadPool(4, r -> {
+                Thread t = new Thread(r, "regular-load");
+                t.setDaemon(true);
+                t.setContextClassLoader(loader);
+                return t;
+            });
+            RegularLoads regular = new RegularLoads(() -> operator, regularThreads, java.time.Clock.systemUTC());
+            AdminService service = new AdminService(() -> operator, cli.startDefaults(), regular)
+                    .beforeRead(Repository::forgetEndedExecutions);
+            ConsoleServer server;
+            try {
+                server = new ConsoleServer(service, store, bind, port).start();
+            } catch (IOException e) {
+                System.err.println("error: cannot listen on " + bind + ":" + port + ": " + e.getMessage());
+                return USAGE;
+            }
+            java.util.concurrent.CountDownLatch shutdown = new java.util.concurrent.CountDownLatch(1);
+            sun.misc.SignalHandler stop = signal -> {
+                System.out.println("console: stopping (" + signal.getName() + ")");
+                shutdown.countDown();
+            };
+            sun.misc.Signal.handle(new sun.misc.Signal("INT"), stop);
+            sun.misc.Signal.handle(new sun.misc.Signal("TERM"), stop);
+            System.out.println("admin console: " + server.url() + "console/ (REST API under " + server.url() + "api/), "
+                    + store.size() + " user(s), job repository in " + cli.dataDir.toAbsolutePath());
+            if (!java.net.InetAddress.getByName(bind).isLoopbackAddress()) {
+                System.out.println("console: WARNING: listening on " + bind + ", not only this machine; this is plain HTTP, put TLS in front of it");
+            }
+            shutdown.await();
+            regular.shutdown();
+            server.close();
+            // Loads running in this process end STOPPED at their next checkpoint and can be restarted later.
+            java.util.Set<Long> running = new java.util.TreeSet<>();
+            for (long id : operator.getRunningExecutions(Repository.JOB)) {
+                JobExecution e = operator.getJobExecution(id);
+                if (e instanceof org.jberet.runtime.JobExecutionImpl impl && !impl.getStepExecutions().isEmpty()) { // run by this process
+                    running.add(id);
+                }
+            }
+            for (long id : running) {
+                System.out.println("console: stopping execution " + id + ": it ends STOPPED and can be restarted");
+                try {
+                    operator.stop(id);
+                } catch (RuntimeException e) {
+                    System.out.println("console: could not stop execution " + id + ": " + e.getMessage());
+                }
+            }
+            for (long id : running) {
+                Repository.await(id);
+            }
+            return COMPLETED;
+        }
+    }
+
+    @Command(name = "hash-password", description = "Print the hash of a password for the console's users file (reads the password "
+            + "from the terminal, or one line from standard input): hash-password [--user NAME]")
+    static final class HashPassword implements Callable<Integer> {
+        @Option(names = "--user", description = "print a ready line NAME=<hash> for the users file")
+        String user;
+
+        @Override
+        public Integer call() throws Exception {
+            char[] password;
+            java.io.Console console = System.console();
+            if (console != null) {
+                password = console.readPassword("password: ");
+                char[] again = console.readPassword("again: ");
+                if (password == null || again == null || !java.util.Arrays.equals(password, again)) {
+                    System.err.println("error: the passwords differ");
+                    return USAGE;
+                }
+                java.util.Arrays.fill(again, '\0');
+            } else {
+                String line = new java.io.BufferedReader(new java.io.InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8)).readLine();
+                password = line == null ? new char[0] : line.toCharArray();
+            }
+            if (password == null || password.length == 0) {
+                System.err.println("error: no password given");
+                return USAGE;
+            }
+            String hash = PasswordHash.hash(password);
+            java.util.Arrays.fill(password, '\0');
+            System.out.println(user == null ? hash : user + "=" + hash);
+            return COMPLETED;
         }
     }
 

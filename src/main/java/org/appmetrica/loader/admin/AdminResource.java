@@ -1,0 +1,132 @@
+package org.appmetrica.loader.admin;
+
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
+
+import java.util.logging.Logger;
+
+/**
+ * The admin REST API in the WAR (JAX-RS), over the same {@link AdminService} and with the same paths, bodies and
+ * statuses as the standalone console's ConsoleServer. The container authenticates (WEB-INF/web.xml). Bodies are
+ * read as text and checked by {@link AdminJson}, and answers written by it, so the JSON does not depend on the
+ * server's JSON provider.
+ */
+@Path("api")
+public class AdminResource {
+
+    private static final Logger LOG = Logger.getLogger("org.appmetrica.loader.progress");
+
+    @Context
+    SecurityContext security;
+
+    private static AdminService service() {
+        return ConsoleApplication.service();
+    }
+
+    private String user() {
+        return security == null || security.getUserPrincipal() == null ? null : security.getUserPrincipal().getName();
+    }
+
+    @GET
+    @Path("session")
+    public Response session() {
+        return json(200, new Views.SessionView(user(), "container"));
+    }
+
+    @GET
+    @Path("jobs")
+    public Response jobs() {
+        return json(200, service().jobs());
+    }
+
+    @GET
+    @Path("catalog")
+    public Response catalog() {
+        return json(200, service().catalog());
+    }
+
+    @GET
+    @Path("executions")
+    public Response executions(@QueryParam("limit") String limit) {
+        return json(200, service().executions(Requests.limit(limit)));
+    }
+
+    @POST
+    @Path("executions")
+    public Response start(@HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, String body) {
+        Views.ExecutionView e = service().start(AdminJson.strings(AdminJson.body(contentType, body), "parameters"));
+        LOG.info("console: " + user() + " started execution " + e.id());
+        return json(201, e);
+    }
+
+    @GET
+    @Path("executions/{id}")
+    public Response execution(@PathParam("id") String id) {
+        return json(200, service().execution(Requests.executionId(id)));
+    }
+
+    @POST
+    @Path("executions/{id}/stop")
+    public Response stop(@PathParam("id") String id, @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, String body) {
+        AdminJson.body(contentType, body);
+        Views.ExecutionView e = service().stop(Requests.executionId(id));
+        LOG.info("console: " + user() + " asked execution " + id + " to stop");
+        return json(202, e);
+    }
+
+    @POST
+    @Path("executions/{id}/restart")
+    public Response restart(@PathParam("id") String id, @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, String body) {
+        Views.ExecutionView e = service().restart(Requests.executionId(id),
+                AdminJson.strings(AdminJson.body(contentType, body), "parameters"));
+        LOG.info("console: " + user() + " restarted execution " + id + " as execution " + e.id());
+        return json(201, e);
+    }
+
+    @POST
+    @Path("executions/{id}/abandon")
+    public Response abandon(@PathParam("id") String id, @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, String body) {
+        AdminJson.body(contentType, body);
+        Views.ExecutionView e = service().abandon(Requests.executionId(id));
+        LOG.info("console: " + user() + " abandoned execution " + id);
+        return json(200, e);
+    }
+
+    @GET
+    @Path("schedules")
+    public Response schedules() {
+        return json(200, service().schedules());
+    }
+
+    @POST
+    @Path("schedules")
+    public Response schedule(@HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, String body) {
+        Views.ScheduleView s = service().schedule(AdminJson.strings(AdminJson.body(contentType, body), "definition"));
+        LOG.info("console: " + user() + " added regular load " + s.name());
+        return json(201, s);
+    }
+
+    @POST
+    @Path("schedules/{name}/cancel")
+    public Response cancel(@PathParam("name") String name, @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, String body) {
+        AdminJson.body(contentType, body);
+        Views.ScheduleView s = service().cancelSchedule(name);
+        LOG.info("console: " + user() + " cancelled regular load " + name);
+        return json(200, s);
+    }
+
+    private static Response json(int status, Object value) {
+        Response.ResponseBuilder r = Response.status(status).type(MediaType.APPLICATION_JSON_TYPE.withCharset("utf-8")).entity(AdminJson.write(value));
+        ConsoleFiles.SECURITY_HEADERS.forEach(r::header);
+        return r.build();
+    }
+}

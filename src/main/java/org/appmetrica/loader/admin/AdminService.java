@@ -1,0 +1,629 @@
+package org.appmetrica.loader.admin;
+
+import jakarta.batch.operations.JobExecutionAlreadyCompleteException;
+import jakarta.batch.operations.JobExecutionIsRunningException;
+import jakarta.batch.operations.JobExecutionNotMostRecentException;
+import jakarta.batch.operations.JobExecutionNotRunningException;
+import jakarta.batch.operations.JobOperator;
+import jakarta.batch.operations.JobRestartException;
+import jakarta.batch.operations.JobSecurityException;
+import jakarta.batch.operations.JobStartException;
+import jakarta.batch.operations.NoSuchJobException;
+import jakarta.batch.operations.NoSuchJobExecutionException;
+import jakarta.batch.runtime.BatchStatus;
+import jakarta.batch.runtime.JobExecution;
+import jakarta.batch.runtime.JobInstance;
+import jakarta.batch.runtime.Metric;
+import jakarta.batch.runtime.StepExecution;
+import org.appmetrica.loader.admin.Views.Catalog;
+import org.appmetrica.loader.admin.Views.ExecutionDetail;
+import org.appmetrica.loader.admin.Views.ExecutionView;
+import org.appmetrica.loader.admin.Views.JobView;
+import org.appmetrica.loader.admin.Views.PartitionView;
+import org.appmetrica.loader.admin.Views.Progress;
+import org.appmetrica.loader.admin.Views.ScheduleView;
+import org.appmetrica.loader.admin.Views.SourceView;
+import org.appmetrica.loader.admin.Views.StepView;
+import org.appmetrica.loader.config.SecretRef;
+import org.appmetrica.loader.job.LoadParameters;
+import org.appmetrica.loader.job.LoadSettings;
+import org.appmetrica.loader.job.Slice;
+import org.appmetrica.loader.job.SliceReport;
+import org.appmetrica.loader.schema.FieldCatalog;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The admin console's one service over the Jakarta Batch {@link JobOperator}: what the REST API (JAX-RS in the WAR, the
+ * JDK HTTP server in standalone {@code console}) and the CLI's {@code --json} serve, so that all three behave the same.
+ * Errors are {@link AdminException}s carrying the HTTP status: 400 bad parameters, 404 unknown execution, 409 wrong
+ * state. No secret is ever resolved for display: parameters are secret references, shown as such.
+ */
+public final class AdminService {
+
+    public static final String JOB = "appmetrica-load";
+    static final String LOAD_STEP = "load-slices";
+    private static final Logger LOG = Logger.getLogger(AdminService.class.getName());
+
+    /** A partition of a step execution: its index in the partition plan and its execution. */
+    record Part(int id, StepExecution execution) {
+    }
+
+    private final Supplier<JobOperator> operator;
+    private final Properties startDefaults;
+    private final RegularLoads regular;
+    private volatile Runnable beforeRead = () -> { };
+
+    /**
+     * @param operator      the JobOperator (per call: in WildFly it is the calling deployment's)
+     * @param startDefaults parameters a start adds when they are not given (standalone: spoolDir under --data-dir)
+     * @param regular       the regular loads this process runs, or null where they are not offered
+     */
+    public AdminService(Supplier<JobOperator> operator, Properties startDefaults, RegularLoads regular) {
+        this.operator = operator;
+        this.startDefaults = startDefaults == null ? new Properties() : startDefaults;
+        this.regular = regular;
+    }
+
+    /**
+     * Something to do before executions are read, e.g. forget what the runtime cached about ended executions, which
+     * another process may have changed since (the standalone console shares its job repository with CLI processes).
+     */
+    public AdminService beforeRead(Runnable action) {
+        this.beforeRead = action == null ? () -> { } : action;
+        return this;
+    }
+
+    private JobOperator op() {
+        return operator.get();
+    }
+
+    private void refresh() {
+        try {
+            beforeRead.run();
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "before read", e);
+        }
+    }
+
+    // ---------------------------------------------------------------- reads
+
+    public List<JobView> jobs() {
+        List<JobView> jobs = new ArrayList<>();
+        for (String name : jobNames()) {
+            int instances;
+            List<Long> running;
+            try {
+                instances = op().getJobInstanceCount(name);
+            } catch (NoSuchJobException e) {
+                instances = 0;
+            }
+            try {
+                running = List.copyOf(op().getRunningExecutions(name));
+            } catch (NoSuchJobException e) {
+                running = List.of();
+            }
+            jobs.add(new JobView(name, instances, running));
+        }
+        return jobs;
+    }
+
+    private Set<String> jobNames() {
+        Set<String> names = new TreeSet<>();
+        names.add(JOB); // JBeret SE lists only jobs that ran; the load job is always there
+        try {
+            names.addAll(op().getJobNames());
+        } catch (JobSecurityException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "getJobNames failed", e);
+        }
+        return names;
+    }
+
+    /** The most recent executions of every job, newest first. */
+    public List<ExecutionView> executions(int limit) {
+        if (limit <= 0) {
+            throw AdminException.badRequest("limit=" + limit + ": expected a positive number");
+        }
+        refresh();
+        List<ExecutionView> all = new ArrayList<>();
+        for (String job : jobNames()) {
+            List<JobInstance> instances;
+            try {
+                instances = new ArrayList<>(op().getJobInstances(job, 0, Integer.MAX_VALUE));
+            } catch (NoSuchJobException e) {
+                continue;
+            }
+            instances.sort(Comparator.comparingLong(JobInstance::getInstanceId).reversed());
+            for (JobInstance instance : instances.subList(0, Math.min(limit, instances.size()))) {
+                List<JobExecution> executions = executionsOf(instance);
+                Properties merged = new Properties();
+                Long previous = null;
+                for (int i = 0; i < executions.size(); i++) {
+                    JobExecution e = executions.get(i);
+                    merge(merged, e.getJobParameters());
+                    all.add(view(e, instance, (Properties) merged.clone(), previous, i == executions.size() - 1, null));
+                    previous = e.getExecutionId();
+                }
+            }
+        }
+        all.sort(Comparator.comparingLong(ExecutionView::id).reversed());
+        return all.size() > limit ? List.copyOf(all.subList(0, limit)) : all;
+    }
+
+    public ExecutionDetail execution(long id) {
+        refresh();
+        JobExecution e = jobExecution(id);
+        JobInstance instance = op().getJobInstance(id);
+        List<JobExecution> executions = executionsOf(instance);
+        Properties merged = new Properties();
+        Long previous = null;
+        boolean mostRecent = true;
+        for (int i = 0; i < executions.size(); i++) {
+            JobExecution x = executions.get(i);
+            merge(merged, x.getJobParameters());
+            if (x.getExecutionId() == id) {
+                mostRecent = i == executions.size() - 1;
+                break;
+            }
+            previous = x.getExecutionId();
+        }
+        List<StepExecution> steps = op().getStepExecutions(id);
+        List<StepView> stepViews = new ArrayList<>();
+        List<Slice> plan = plan(e.getJobName(), merged);
+        for (StepExecution step : steps) {
+            stepViews.add(step(step, plan));
+        }
+        return new ExecutionDetail(view(e, instance, merged, previous, mostRecent, steps), stepViews);
+    }
+
+    public Catalog catalog() {
+        List<SourceView> sources = new ArrayList<>();
+        for (String name : FieldCatalog.get().sourceNames()) {
+            sources.add(new SourceView(name, FieldCatalog.get().source(name).orElseThrow().datesRequired()));
+        }
+        Map<String, String> defaults = new LinkedHashMap<>();
+        defaults.put(LoadParameters.DATE_DIMENSION, LoadParameters.Defaults.DATE_DIMENSION);
+        defaults.put(LoadParameters.FORMAT, LoadParameters.Defaults.FORMAT);
+        defaults.put(LoadParameters.API_URL, LoadParameters.Defaults.API_URL);
+        defaults.put(LoadParameters.TOKEN_REF, LoadParameters.Defaults.TOKEN_REF);
+        defaults.put(LoadParameters.CLICKHOUSE_URL, LoadParameters.Defaults.CLICKHOUSE_URL);
+        defaults.put(LoadParameters.CLICKHOUSE_DATABASE, LoadParameters.Defaults.CLICKHOUSE_DATABASE);
+        startDefaults.stringPropertyNames().forEach(k -> defaults.put(k, SecretMask.text(startDefaults.getProperty(k))));
+        return new Catalog(JOB, sources, LoadParameters.NAMES, defaults, regular != null);
+    }
+
+    // ---------------------------------------------------------------- operations
+
+    /** Starts {@code appmetrica-load} with validated parameters (400 with the loader's own message otherwise). */
+    public ExecutionView start(Map<String, String> parameters) {
+        Properties p = new Properties();
+        startDefaults.forEach(p::put);
+        parameters.forEach((k, v) -> p.setProperty(k.trim(), v));
+        validate(p);
+        long id;
+        try {
+            id = op().start(JOB, p);
+        } catch (JobStartException e) {
+            throw new AdminException(500, "start-failed", "the job could not be started: " + message(e), e);
+        }
+        return execution(id).execution();
+    }
+
+    /**
+     * Restarts a FAILED or STOPPED execution (the most recent of its job instance) from its checkpoints, with the
+     * parameters it ran with and the overrides given (an empty value clears a parameter).
+     */
+    public ExecutionView restart(long id, Map<String, String> overrides) {
+        ExecutionDetail detail = execution(id);
+        ExecutionView e = detail.execution();
+        if (!e.status().equals("FAILED") && !e.status().equals("STOPPED")) {
+            throw AdminException.conflict("execution " + id + " is " + e.status() + ": only a FAILED or STOPPED execution can be restarted");
+        }
+        Properties p = effectiveParameters(id);
+        overrides.forEach((k, v) -> p.setProperty(k.trim(), v));
+        if (JOB.equals(e.job())) {
+            validate(p);
+        }
+        long newId;
+        try {
+            newId = op().restart(id, p);
+        } catch (JobExecutionAlreadyCompleteException | JobExecutionNotMostRecentException e1) {
+            throw AdminException.conflict("execution " + id + " cannot be restarted: " + message(e1));
+        } catch (JobRestartException e1) {
+            throw AdminException.conflict("execution " + id + " cannot be restarted: " + message(e1));
+        } catch (NoSuchJobExecutionException e1) {
+            throw AdminException.notFound("no execution " + id);
+        }
+        return execution(newId).execution();
+    }
+
+    /** Asks a running execution to stop at its next checkpoint; it ends STOPPED and can be restarted. */
+    public ExecutionView stop(long id) {
+        jobExecution(id);
+        try {
+            op().stop(id);
+        } catch (JobExecutionNotRunningException e) {
+            throw AdminException.conflict("execution " + id + " is " + jobExecution(id).getBatchStatus() + ", not running: nothing to stop");
+        } catch (NoSuchJobExecutionException e) {
+            throw AdminException.notFound("no execution " + id);
+        }
+        return execution(id).execution();
+    }
+
+    /** Marks an execution that is not running ABANDONED: it is never restarted. */
+    public ExecutionView abandon(long id) {
+        JobExecution e = jobExecution(id);
+        if (e.getBatchStatus() == BatchStatus.ABANDONED) {
+            throw AdminException.conflict("execution " + id + " is ABANDONED already");
+        }
+        try {
+            op().abandon(id);
+        } catch (JobExecutionIsRunningException e1) {
+            throw AdminException.conflict("execution " + id + " is " + e.getBatchStatus() + ": stop it first, then abandon it");
+        } catch (NoSuchJobExecutionException e1) {
+            throw AdminException.notFound("no execution " + id);
+        }
+        return execution(id).execution();
+    }
+
+    // ---------------------------------------------------------------- regular loads
+
+    public List<ScheduleView> schedules() {
+        return regular == null ? List.of() : regular.list();
+    }
+
+    public ScheduleView schedule(Map<String, String> definition) {
+        if (regular == null) {
+            throw new AdminException(501, "not-available", "regular loads are run by the standalone console (java -jar appmetrica-loader.jar console) "
+                    + "or the schedule command, not here");
+        }
+        Properties p = new Properties();
+        startDefaults.forEach(p::put);
+        definition.forEach((k, v) -> p.setProperty(k.trim(), v));
+        checkSecretNames(p);
+        return regular.add(p);
+    }
+
+    /** Cancels every regular load of this service (the process or deployment ends). */
+    public void shutdown() {
+        if (regular != null) {
+            regular.shutdown();
+        }
+    }
+
+    public ScheduleView cancelSchedule(String name) {
+        if (regular == null) {
+            throw AdminException.notFound("no regular load " + name);
+        }
+        return regular.cancel(name);
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private JobExecution jobExecution(long id) {
+        try {
+            JobExecution e = op().getJobExecution(id);
+            if (e == null) {
+                throw new NoSuchJobExecutionException();
+            }
+            return e;
+        } catch (NoSuchJobExecutionException e) {
+            throw AdminException.notFound("no execution " + id);
+        }
+    }
+
+    private List<JobExecution> executionsOf(JobInstance instance) {
+        List<JobExecution> list = new ArrayList<>(op().getJobExecutions(instance));
+        list.sort(Comparator.comparingLong(JobExecution::getExecutionId));
+        return list;
+    }
+
+    /** The parameters an execution ran with: its own over those of the earlier executions of its job instance. */
+    Properties effectiveParameters(long id) {
+        Properties merged = new Properties();
+        for (JobExecution x : executionsOf(op().getJobInstance(id))) {
+            merge(merged, x.getJobParameters());
+            if (x.getExecutionId() == id) {
+                break;
+            }
+        }
+        return merged;
+    }
+
+    private static void merge(Properties into, Properties from) {
+        if (from == null) {
+            return;
+        }
+        for (String k : from.stringPropertyNames()) {
+            String v = from.getProperty(k);
+            if (v == null || v.isEmpty()) {
+                into.remove(k); // an empty value on restart clears the parameter
+            } else {
+                into.setProperty(k, v);
+            }
+        }
+    }
+
+    private void validate(Properties all) {
+        checkSecretNames(all);
+        Properties p = jobParameters(all);
+        try {
+            LoadSettings settings = LoadParameters.parse(p);
+            // Checks that the token can be found, as `run` does, without keeping or showing it. A credential store
+            // (cs:) is read by the job itself, in the server.
+            if (!settings.tokenRef().startsWith("cs:")) {
+                SecretRef.resolve(LoadParameters.TOKEN_REF, settings.tokenRef(), true);
+            }
+        } catch (IllegalArgumentException e) {
+            String message = e.getMessage();
+            // A secret typed where a reference belongs is not echoed back.
+            for (String name : List.of(LoadParameters.TOKEN_REF, LoadParameters.CLICKHOUSE_PASSWORD_REF)) {
+                String value = p.getProperty(name);
+                if (value != null && value.length() >= 4 && message != null && message.contains(value)
+                        && !value.matches("(env|file|prop|cs):.*")) {
+                    message = message.replace(value, SecretMask.HIDDEN);
+                }
+            }
+            throw AdminException.badRequest(SecretMask.text(message));
+        }
+    }
+
+    /** The load's own parameters: without those the runtime adds (WildFly's batch subsystem adds jberet.jobXmlName). */
+    private static Properties jobParameters(Properties all) {
+        Properties p = new Properties();
+        for (String k : all.stringPropertyNames()) {
+            if (!k.startsWith("jberet.")) {
+                p.setProperty(k, all.getProperty(k));
+            }
+        }
+        return p;
+    }
+
+    private static void checkSecretNames(Properties p) {
+        for (String name : p.stringPropertyNames()) {
+            if (SecretMask.secretName(name)) {
+                throw AdminException.badRequest("job parameter " + name + " looks like a secret; secrets are never job parameters "
+                        + "(they would be stored in the job repository and shown here): pass tokenRef=env:APPMETRICA_TOKEN or "
+                        + "clickhousePasswordRef=env:NAME instead");
+            }
+        }
+    }
+
+    private static List<Slice> plan(String job, Properties parameters) {
+        if (!JOB.equals(job)) {
+            return null;
+        }
+        try {
+            return LoadParameters.parse(jobParameters(parameters)).slices();
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private ExecutionView view(JobExecution e, JobInstance instance, Properties effective, Long previous, boolean mostRecent,
+                               List<StepExecution> knownSteps) {
+        BatchStatus status = e.getBatchStatus();
+        List<StepExecution> steps = knownSteps;
+        Progress progress = null;
+        String failure = failureOf(e.getExitStatus());
+        if (JOB.equals(e.getJobName()) || failure == null && (status == BatchStatus.FAILED || status == BatchStatus.STOPPED)) {
+            steps = steps == null ? safeSteps(e.getExecutionId()) : steps;
+        }
+        if (JOB.equals(e.getJobName()) && steps != null) {
+            List<Slice> plan = plan(e.getJobName(), effective);
+            int slices = 0;
+            int completed = 0;
+            int failed = 0;
+            int running = 0;
+            long rows = 0;
+            long bytes = 0;
+            for (StepExecution step : steps) {
+                if (!LOAD_STEP.equals(step.getStepName())) {
+                    continue;
+                }
+                List<Part> parts = partitions(step);
+                if (parts == null) {
+                    continue;
+                }
+                for (Part p : parts) {
+                    slices++;
+                    BatchStatus s = p.execution().getBatchStatus();
+                    if (s == BatchStatus.COMPLETED) {
+                        completed++;
+                    } else if (s == BatchStatus.FAILED) {
+                        failed++;
+                    } else if (s == BatchStatus.STARTED || s == BatchStatus.STARTING || s == BatchStatus.STOPPING) {
+                        running++;
+                    }
+                    SliceReport r = report(p.execution());
+                    if (r != null) {
+                        rows += r.rows();
+                        bytes += r.bytes();
+                    }
+                }
+            }
+            progress = new Progress(plan == null ? slices : plan.size(), slices, completed, failed, running, rows, bytes);
+        }
+        if (failure == null && (status == BatchStatus.FAILED || status == BatchStatus.STOPPED) && steps != null) {
+            failure = failureOfSteps(steps);
+        }
+        List<String> actions = new ArrayList<>();
+        if (status == BatchStatus.STARTING || status == BatchStatus.STARTED) {
+            actions.add("stop");
+        }
+        if ((status == BatchStatus.FAILED || status == BatchStatus.STOPPED) && mostRecent) {
+            actions.add("restart");
+        }
+        if (status == BatchStatus.FAILED || status == BatchStatus.STOPPED || status == BatchStatus.COMPLETED) {
+            actions.add("abandon");
+        }
+        return new ExecutionView(e.getExecutionId(), instance == null ? 0 : instance.getInstanceId(), e.getJobName(), String.valueOf(status),
+                SecretMask.text(e.getExitStatus()), SecretMask.text(failure), time(e.getCreateTime()), time(e.getStartTime()),
+                time(e.getEndTime()), time(e.getLastUpdatedTime()), SecretMask.parameters(effective), previous, progress, actions);
+    }
+
+    private List<StepExecution> safeSteps(long id) {
+        try {
+            return op().getStepExecutions(id);
+        } catch (RuntimeException ex) {
+            LOG.log(Level.FINE, "step executions of " + id, ex);
+            return null;
+        }
+    }
+
+    private String failureOfSteps(List<StepExecution> steps) {
+        for (StepExecution step : steps) {
+            String f = failureOf(step.getExitStatus());
+            if (f != null) {
+                return f;
+            }
+            if (LOAD_STEP.equals(step.getStepName())) {
+                List<Part> parts = partitions(step);
+                if (parts != null) {
+                    for (Part p : parts) {
+                        f = failureOf(p.execution().getExitStatus());
+                        if (f != null) {
+                            return f;
+                        }
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    private static String failureOf(String exitStatus) {
+        if (exitStatus != null && exitStatus.startsWith("FAILED:")) {
+            return exitStatus.substring("FAILED:".length()).trim();
+        }
+        return null;
+    }
+
+    private StepView step(StepExecution step, List<Slice> plan) {
+        List<PartitionView> partitions = List.of();
+        String note = null;
+        if (LOAD_STEP.equals(step.getStepName())) {
+            List<Part> parts = partitions(step);
+            if (parts == null) {
+                note = "partition details need the JBeret runtime (JBeret SE or WildFly's batch-jberet)";
+            } else {
+                List<PartitionView> list = new ArrayList<>();
+                parts.sort(Comparator.comparingInt(Part::id));
+                for (Part p : parts) {
+                    list.add(partition(p, plan));
+                }
+                partitions = list;
+            }
+        }
+        return new StepView(step.getStepExecutionId(), step.getStepName(), String.valueOf(step.getBatchStatus()),
+                SecretMask.text(step.getExitStatus()), time(step.getStartTime()), time(step.getEndTime()),
+                duration(step.getStartTime(), step.getEndTime()),
+                metric(step, Metric.MetricType.READ_COUNT), metric(step, Metric.MetricType.WRITE_COUNT),
+                metric(step, Metric.MetricType.FILTER_COUNT), skips(step), metric(step, Metric.MetricType.COMMIT_COUNT),
+                metric(step, Metric.MetricType.ROLLBACK_COUNT), partitions, note);
+    }
+
+    private PartitionView partition(Part p, List<Slice> plan) {
+        StepExecution x = p.execution();
+        SliceReport r = report(x);
+        String key = r != null ? r.sliceKey() : plan != null && p.id() >= 0 && p.id() < plan.size() ? plan.get(p.id()).key() : null;
+        Slice slice = null;
+        try {
+            slice = key == null ? null : Slice.parse(key);
+        } catch (RuntimeException ignored) {
+            // an unknown key format is shown as it is
+        }
+        long read = metric(x, Metric.MetricType.READ_COUNT);
+        long written = metric(x, Metric.MetricType.WRITE_COUNT);
+        boolean live = read > 0 || written > 0;
+        long staged = r == null ? 0 : r.rows();
+        long rowsWritten = Math.max(written, staged);
+        long rowsRead = Math.max(read, rowsWritten);
+        String failure = failureOf(x.getExitStatus());
+        String state = r == null ? null : r.state();
+        String lastError = failure != null ? failure
+                : r != null && ("retrying".equals(state) || "rate-limited".equals(state)) ? r.message() : null;
+        return new PartitionView(p.id(), String.valueOf(x.getBatchStatus()), SecretMask.text(x.getExitStatus()), key,
+                slice == null ? null : slice.applicationId(), slice == null ? null : slice.source(),
+                slice == null ? null : slice.day() == null ? null : slice.day().toString(),
+                state, r == null ? -1 : r.apiProgress(), rowsRead, rowsWritten, skips(x), r == null ? 0 : r.bytes(),
+                r == null ? duration(x.getStartTime(), x.getEndTime()) : r.millis(),
+                SecretMask.text(r == null ? null : r.message()), SecretMask.text(lastError), live);
+    }
+
+    /** The partitions of a step, or null when this runtime cannot show them. */
+    private List<Part> partitions(StepExecution step) {
+        try {
+            List<Part> parts = JberetPartitions.of(operator.get(), step);
+            return parts == null ? null : new ArrayList<>(parts);
+        } catch (LinkageError | RuntimeException e) {
+            LOG.log(Level.FINE, "partitions of step execution " + step.getStepExecutionId(), e);
+            return null;
+        }
+    }
+
+    /** The partition's SliceReport; stored user data is deserialised with the application's class loader. */
+    private static SliceReport report(StepExecution x) {
+        Thread t = Thread.currentThread();
+        ClassLoader previous = t.getContextClassLoader();
+        try {
+            t.setContextClassLoader(SliceReport.class.getClassLoader());
+            return x.getPersistentUserData() instanceof SliceReport r ? r : null;
+        } catch (RuntimeException e) {
+            return null;
+        } finally {
+            t.setContextClassLoader(previous);
+        }
+    }
+
+    private static long metric(StepExecution step, Metric.MetricType type) {
+        Metric[] metrics = step.getMetrics();
+        if (metrics != null) {
+            for (Metric m : metrics) {
+                if (m != null && m.getType() == type) {
+                    return m.getValue();
+                }
+            }
+        }
+        return 0;
+    }
+
+    private static long skips(StepExecution step) {
+        return metric(step, Metric.MetricType.READ_SKIP_COUNT) + metric(step, Metric.MetricType.PROCESS_SKIP_COUNT)
+                + metric(step, Metric.MetricType.WRITE_SKIP_COUNT);
+    }
+
+    private static String time(Date date) {
+        return date == null ? null : date.toInstant().toString();
+    }
+
+    private static long duration(Date start, Date end) {
+        if (start == null) {
+            return 0;
+        }
+        return Math.max(0, (end == null ? System.currentTimeMillis() : end.getTime()) - start.getTime());
+    }
+
+    private static String message(Throwable e) {
+        String m = e.getMessage();
+        Throwable c = e.getCause();
+        while ((m == null || m.isBlank()) && c != null) {
+            m = c.getMessage();
+            c = c.getCause();
+        }
+        return m == null ? e.getClass().getSimpleName() : m;
+    }
+}

@@ -1,0 +1,67 @@
+package org.appmetrica.loader.admin;
+
+import jakarta.batch.runtime.BatchRuntime;
+import jakarta.ws.rs.ApplicationPath;
+import jakarta.ws.rs.core.Application;
+
+import javax.naming.InitialContext;
+import javax.naming.NamingException;
+import java.time.Clock;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The admin console in the WAR: the REST API under {@code /api} ({@link AdminResource}) and the page under
+ * {@code /console/} ({@link ConsoleResource}), both behind the container's authentication (WEB-INF/web.xml: BASIC,
+ * role {@code appmetrica-admin}). Lists its classes, so that other JAX-RS applications of the WAR stay separate.
+ */
+@ApplicationPath("/")
+public class ConsoleApplication extends Application {
+
+    private static final Logger LOG = Logger.getLogger(ConsoleApplication.class.getName());
+    private static volatile AdminService service;
+
+    @Override
+    public Set<Class<?>> getClasses() {
+        return Set.of(AdminResource.class, ConsoleResource.class, AdminExceptionMapper.class);
+    }
+
+    /** The deployment's service over its JobOperator (in WildFly, BatchRuntime's operator is the calling deployment's). */
+    static AdminService service() {
+        AdminService s = service;
+        if (s == null) {
+            synchronized (ConsoleApplication.class) {
+                s = service;
+                if (s == null) {
+                    s = new AdminService(BatchRuntime::getJobOperator, new Properties(), regularLoads());
+                    service = s;
+                }
+            }
+        }
+        return s;
+    }
+
+    /** Cancels the regular loads started from the console (see ConsoleShutdown). */
+    static void shutdown() {
+        AdminService s = service;
+        if (s != null) {
+            s.shutdown();
+        }
+    }
+
+    /** Regular loads on the server's default managed scheduled executor, if it has one. */
+    private static RegularLoads regularLoads() {
+        try {
+            Object executor = new InitialContext().lookup("java:comp/DefaultManagedScheduledExecutorService");
+            if (executor instanceof ScheduledExecutorService e) {
+                return new RegularLoads(BatchRuntime::getJobOperator, e, Clock.systemUTC());
+            }
+        } catch (NamingException | RuntimeException e) {
+            LOG.log(Level.FINE, "no managed executor: regular loads are not offered", e);
+        }
+        return null;
+    }
+}

@@ -1,0 +1,85 @@
+package org.appmetrica.loader.admin;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the admin API serves, as JSON (Jackson serialises these records by their component names). Times are ISO-8601
+ * instants in UTC, or null when not (yet) known. Job parameters are shown as stored: secret references such as
+ * {@code tokenRef=env:APPMETRICA_TOKEN} stay references, and a value under a name that looks like a secret is hidden.
+ */
+public final class Views {
+
+    private Views() {
+    }
+
+    /** A job known to the JobOperator, with its instance count and running executions. */
+    public record JobView(String name, int instances, List<Long> running) {
+    }
+
+    /**
+     * One execution.
+     *
+     * @param parameters the parameters the run used: a restart's own parameters over those of the executions before it
+     *                   (WildFly's restart-job stores only the overrides)
+     * @param restartOf  the previous execution of the same job instance, or null for a first run
+     * @param failure    the first failure reason recorded (job, step or partition exit status), or null
+     * @param actions    what can be done now: stop, restart, abandon
+     */
+    public record ExecutionView(long id, long instanceId, String job, String status, String exitStatus, String failure,
+                                String created, String started, String ended, String lastUpdated, Map<String, String> parameters,
+                                Long restartOf, Progress progress, List<String> actions) {
+    }
+
+    /**
+     * The slices (partitions of the load step) of one execution. {@code slices} is the number of partitions this
+     * execution ran (a restart runs only the slices not completed before); {@code planned} all slices of the load.
+     */
+    public record Progress(int planned, int slices, int completed, int failed, int running, long rows, long bytes) {
+    }
+
+    /** An execution with its steps and, for the partitioned load step, every partition. */
+    public record ExecutionDetail(ExecutionView execution, List<StepView> steps) {
+    }
+
+    public record StepView(long id, String name, String status, String exitStatus, String started, String ended, long durationMillis,
+                           long read, long written, long filtered, long skipped, long commits, long rollbacks,
+                           List<PartitionView> partitions, String partitionsNote) {
+    }
+
+    /**
+     * One partition of the load step: one slice (application × source × day).
+     *
+     * @param apiState     requested, queued (waiting in the API queue), rate-limited, retrying, loading (downloaded, rows
+     *                     going into ClickHouse), published; null before the partition reported anything
+     * @param apiProgress  the API's progress % while queued (-1 unknown), 100 once downloaded
+     * @param rowsRead     rows handed out by the reader (the live metric in the process that runs the job; else the rows staged)
+     * @param metricsLive  true when the read/written/skipped counts are the runtime's live metrics (the job runs in
+     *                     this process); false when they come from the job repository, which keeps no partition metrics
+     * @param lastError    the failure reason (FAILED partitions) or the reason of the current retry
+     */
+    public record PartitionView(int partition, String status, String exitStatus, String slice, Long application, String source,
+                                String day, String apiState, int apiProgress, long rowsRead, long rowsWritten, long rowsSkipped,
+                                long bytes, long durationMillis, String message, String lastError, boolean metricsLive) {
+    }
+
+    /** A regular load run by the console process: the definition (job parameters without the days) and its state. */
+    public record ScheduleView(String name, String schedule, String loadFrom, int reloadWindowDays, boolean includeToday,
+                               Map<String, String> parameters, String state, String nextRun, Long lastExecution, String lastStatus,
+                               String lastError) {
+    }
+
+    /** The sources and defaults the start form offers. */
+    public record Catalog(String job, List<SourceView> sources, List<String> parameters, Map<String, String> defaults,
+                          boolean regularLoads) {
+    }
+
+    public record SourceView(String name, boolean dated) {
+    }
+
+    public record SessionView(String user, String login) {
+    }
+
+    public record ErrorView(int status, String error, String message) {
+    }
+}

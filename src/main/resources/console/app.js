@@ -1,0 +1,437 @@
+// AppMetrica loader admin console: a page over the REST API under ../api/ (same in the standalone console and the WAR).
+// No build step, no libraries. Every value from the server goes into the page as text (textContent), never as HTML.
+'use strict';
+
+const $ = (sel) => document.querySelector(sel);
+const REFRESH_MS = 1500;
+const state = { selected: null, catalog: null, session: null, timer: null, busy: false, maxRowsSeen: {} };
+
+// ------------------------------------------------------------------ API
+
+class ApiError extends Error {
+  constructor(status, message) { super(message); this.status = status; }
+}
+
+async function api(path, method = 'GET', body = undefined) {
+  const headers = { 'X-Requested-With': 'appmetrica-console', 'Accept': 'application/json' };
+  const init = { method, headers, credentials: 'same-origin', cache: 'no-store' };
+  if (method !== 'GET') {
+    headers['Content-Type'] = 'application/json';
+    init.body = JSON.stringify(body === undefined ? {} : body);
+  }
+  const response = await fetch(new URL('../api/' + path, location.href), init);
+  const text = await response.text();
+  let data = null;
+  try { data = text ? JSON.parse(text) : null; } catch (e) { data = null; }
+  if (!response.ok) {
+    throw new ApiError(response.status, (data && data.message) || (response.status + ' ' + response.statusText));
+  }
+  return data;
+}
+
+// ------------------------------------------------------------------ DOM helpers
+
+function el(tag, attrs = {}, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k === 'class') e.className = v;
+    else if (k === 'text') e.textContent = v;
+    else if (k.startsWith('on')) e.addEventListener(k.substring(2), v);
+    else e.setAttribute(k, v === true ? '' : v);
+  }
+  for (const c of children.flat()) {
+    if (c === null || c === undefined) continue;
+    e.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+  return e;
+}
+
+const fmt = new Intl.NumberFormat('en-US');
+const num = (n) => (n === null || n === undefined) ? '' : fmt.format(n);
+
+function time(iso) {
+  if (!iso) return '';
+  const d = new Date(iso);
+  const p = (n) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+}
+
+function duration(ms) {
+  if (ms === null || ms === undefined || ms < 0) return '';
+  const s = Math.round(ms / 1000);
+  if (s < 60) return (ms < 10000 ? (ms / 1000).toFixed(1) : s) + ' s';
+  if (s < 3600) return Math.floor(s / 60) + ' min ' + (s % 60) + ' s';
+  return Math.floor(s / 3600) + ' h ' + Math.floor((s % 3600) / 60) + ' min';
+}
+
+function span(iso1, iso2) {
+  if (!iso1) return null;
+  return (iso2 ? new Date(iso2) : new Date()) - new Date(iso1);
+}
+
+function bytes(n) {
+  if (!n) return '0';
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let i = 0;
+  while (n >= 1024 && i < units.length - 1) { n /= 1024; i++; }
+  return (i === 0 ? n : n.toFixed(1)) + ' ' + units[i];
+}
+
+function bar(fraction, label, cls = '') {
+  const fill = el('span');
+  fill.style.width = Math.max(0, Math.min(100, fraction * 100)).toFixed(1) + '%';
+  return el('div', { class: 'bar ' + cls, role: 'progressbar', 'aria-valuenow': Math.round(fraction * 100), 'aria-valuemin': 0, 'aria-valuemax': 100 },
+    fill, el('em', { text: label }));
+}
+
+function badge(status) {
+  return el('span', { class: 'badge ' + status, text: status });
+}
+
+function notice(text, bad = false) {
+  const n = $('#notice');
+  n.textContent = text;
+  n.className = 'notice' + (bad ? ' bad' : '');
+  n.hidden = !text;
+}
+
+// ------------------------------------------------------------------ confirmation dialog
+
+function confirmAction(title, text, withOverrides = false) {
+  const dialog = $('#confirm');
+  $('#confirm-title').textContent = title;
+  $('#confirm-text').textContent = text;
+  $('#confirm-overrides-label').hidden = !withOverrides;
+  $('#confirm-overrides').value = '';
+  return new Promise((resolve) => {
+    dialog.addEventListener('close', () => {
+      resolve(dialog.returnValue === 'ok' ? { overrides: $('#confirm-overrides').value } : null);
+    }, { once: true });
+    dialog.returnValue = '';
+    dialog.showModal();
+  });
+}
+
+function keyValueLines(text) {
+  const result = {};
+  for (const raw of text.split('\n')) {
+    const line = raw.trim();
+    if (!line || line.startsWith('#')) continue;
+    const eq = line.indexOf('=');
+    if (eq <= 0) throw new Error(`'${line}' is not KEY=VALUE`);
+    result[line.substring(0, eq).trim()] = line.substring(eq + 1).trim();
+  }
+  return result;
+}
+
+async function act(action, id) {
+  const texts = {
+    stop: ['Stop execution ' + id + '?', 'It stops at its next checkpoint and ends STOPPED; it can be restarted later.'],
+    restart: ['Restart execution ' + id + '?', 'It continues from its checkpoints with the parameters it ran with; completed slices are skipped.'],
+    abandon: ['Abandon execution ' + id + '?', 'It is marked ABANDONED and can never be restarted.'],
+  };
+  const answer = await confirmAction(texts[action][0], texts[action][1], action === 'restart');
+  if (!answer) return;
+  try {
+    if (action === 'restart') {
+      const e = await api(`executions/${id}/restart`, 'POST', { parameters: keyValueLines(answer.overrides) });
+      notice(`Execution ${id} restarted as execution ${e.id}.`);
+      state.selected = e.id;
+    } else {
+      await api(`executions/${id}/${action}`, 'POST', {});
+      notice(action === 'stop' ? `Execution ${id} is asked to stop at its next checkpoint.` : `Execution ${id} abandoned.`);
+    }
+  } catch (e) {
+    notice(`${action} ${id}: ${e.message}`, true);
+  }
+  refresh();
+}
+
+function actionButtons(actions, id) {
+  return el('div', { class: 'actions' }, (actions || []).map((a) =>
+    el('button', {
+      type: 'button', class: a === 'restart' ? 'primary' : 'danger', 'data-action': a, 'data-id': id, text: a,
+      onclick: (ev) => { ev.stopPropagation(); act(a, id); },
+    })));
+}
+
+// ------------------------------------------------------------------ executions table
+
+function describe(p) {
+  const parts = [];
+  if (p.applicationIds) parts.push(p.applicationIds);
+  if (p.sources) parts.push(p.sources);
+  if (p.dateSince) parts.push(p.dateSince === p.dateUntil ? p.dateSince : `${p.dateSince} … ${p.dateUntil || ''}`);
+  return parts.join(' · ');
+}
+
+function progressCell(e) {
+  const p = e.progress;
+  if (!p) return '';
+  const total = Math.max(p.planned, p.slices, 1);
+  const done = e.status === 'COMPLETED' ? total : p.completed + Math.max(0, p.planned - p.slices);
+  const cls = e.status === 'COMPLETED' ? 'done' : (e.status === 'FAILED' ? 'failed' : '');
+  return el('div', {}, bar(done / total, `${done}/${total} slices`, cls),
+    el('div', { class: 'muted', text: `${num(p.rows)} rows` + (p.failed ? ` · ${p.failed} failed` : '') }));
+}
+
+function renderExecutions(list) {
+  const body = $('#executions tbody');
+  const rows = list.map((e) => {
+    const tr = el('tr', { 'data-id': e.id, 'data-status': e.status, class: e.id === state.selected ? 'selected' : '' },
+      el('td', { class: 'num', text: e.id }),
+      el('td', { class: 'status' }, badge(e.status)),
+      el('td', { class: 'progress' }, progressCell(e)),
+      el('td', { text: describe(e.parameters || {}) }),
+      el('td', { class: 'nowrap', text: time(e.started) }),
+      el('td', { class: 'nowrap', text: duration(span(e.started, e.ended)) }),
+      el('td', { class: 'exit', title: e.failure || e.exitStatus || '', text: e.exitStatus || '' }),
+      el('td', {}, actionButtons(e.actions, e.id)));
+    tr.addEventListener('click', () => { state.selected = e.id; refresh(); });
+    return tr;
+  });
+  body.replaceChildren(...rows);
+  $('#no-executions').hidden = list.length > 0;
+}
+
+// ------------------------------------------------------------------ execution detail
+
+function fact(name, value) {
+  return el('div', {}, el('dt', { text: name }), el('dd', {}, value));
+}
+
+function apiCell(p) {
+  const s = p.apiState;
+  if (p.status === 'FAILED') return bar(1, 'failed', 'failed');
+  if (!s) return bar(0, p.status === 'COMPLETED' ? 'done' : 'pending');
+  if (s === 'loading' || s === 'published') return bar(1, s === 'published' ? '100% · published' : '100% · downloaded', 'done');
+  if (s === 'queued') return bar(Math.max(0, p.apiProgress) / 100, p.apiProgress >= 0 ? `queued ${p.apiProgress}%` : 'queued');
+  return bar(0, s);
+}
+
+function rowsCell(p, maxRows) {
+  const done = p.status === 'COMPLETED';
+  const cls = done ? 'done' : p.status === 'FAILED' ? 'failed' : (p.apiState === 'loading' ? 'busy' : '');
+  const fraction = done ? 1 : maxRows > 0 ? p.rowsWritten / maxRows : 0;
+  return bar(fraction, num(p.rowsWritten), cls);
+}
+
+function renderDetail(d) {
+  const e = d.execution;
+  $('#detail').hidden = false;
+  $('#detail-title').replaceChildren(`Execution ${e.id} `, el('span', { class: 'muted', text: e.job }), ' ', badge(e.status));
+  $('#detail-actions').replaceChildren(actionButtons(e.actions, e.id));
+  $('#detail-facts').replaceChildren(
+    fact('exit status', e.failure ? 'FAILED (the reason is below)' : (e.exitStatus || '')),
+    fact('created', time(e.created)),
+    fact('started', time(e.started)),
+    fact('ended', time(e.ended)),
+    fact('duration', duration(span(e.started, e.ended))),
+    fact('restart of', e.restartOf ? String(e.restartOf) : '—'),
+    fact('rows', e.progress ? num(e.progress.rows) : ''),
+    fact('bytes', e.progress ? bytes(e.progress.bytes) : ''));
+  $('#detail-failure-box').hidden = !e.failure;
+  $('#detail-failure').textContent = e.failure || '';
+
+  const load = d.steps.find((s) => s.partitions && s.partitions.length) || d.steps.find((s) => s.name === 'load-slices');
+  const partitions = load ? load.partitions : [];
+  const maxRows = Math.max(state.maxRowsSeen[e.id] || 0, ...partitions.map((p) => p.rowsWritten));
+  state.maxRowsSeen[e.id] = maxRows;
+  const p = e.progress;
+  $('#slices-summary').textContent = p ? `${p.completed} of ${p.slices} in this execution completed` +
+    (p.planned > p.slices ? ` (${p.planned - p.slices} completed by earlier executions)` : '') +
+    (p.running ? `, ${p.running} running` : '') + (p.failed ? `, ${p.failed} failed` : '') : '';
+  $('#partitions tbody').replaceChildren(...partitions.map((x) => el('tr', { 'data-partition': x.partition, 'data-status': x.status },
+    el('td', { class: 'num', text: x.partition }),
+    el('td', { text: x.application ?? '' }),
+    el('td', { text: x.source ?? '' }),
+    el('td', { class: 'nowrap', text: x.day ?? '—' }),
+    el('td', {}, badge(x.status)),
+    el('td', { text: x.apiState ?? '' }),
+    el('td', {}, apiCell(x)),
+    el('td', {}, rowsCell(x, maxRows)),
+    el('td', { class: 'num', text: `${num(x.rowsRead)} / ${num(x.rowsWritten)} / ${num(x.rowsSkipped)}`, title: x.metricsLive ? 'live metrics' : 'from the job repository' }),
+    el('td', { class: 'num', text: bytes(x.bytes) }),
+    el('td', { class: 'num', text: duration(x.durationMillis) }),
+    el('td', { class: x.lastError ? 'error' : 'muted', text: x.lastError || x.message || '' }))));
+  if (load && load.partitionsNote) {
+    $('#partitions tbody').append(el('tr', {}, el('td', { colspan: 12, class: 'muted', text: load.partitionsNote })));
+  }
+  $('#steps tbody').replaceChildren(...d.steps.map((s) => el('tr', {},
+    el('td', { text: s.name }), el('td', {}, badge(s.status)), el('td', { class: 'num', text: num(s.read) }),
+    el('td', { class: 'num', text: num(s.written) }), el('td', { class: 'num', text: num(s.commits) }),
+    el('td', { class: 'num', text: num(s.rollbacks) }), el('td', { class: 'num', text: duration(s.durationMillis) }),
+    el('td', { class: 'exit', title: s.exitStatus || '', text: s.exitStatus || '' }))));
+  $('#parameters tbody').replaceChildren(...Object.entries(e.parameters || {}).map(([k, v]) =>
+    el('tr', {}, el('td', { text: k }), el('td', { text: v }))));
+}
+
+// ------------------------------------------------------------------ regular loads
+
+function renderSchedules(list) {
+  $('#schedules tbody').replaceChildren(...list.map((s) => el('tr', { 'data-name': s.name },
+    el('td', { text: s.name }), el('td', { text: s.schedule }), el('td', { text: s.loadFrom }), el('td', { text: s.state }),
+    el('td', { text: time(s.nextRun) }), el('td', { text: s.lastExecution ? `${s.lastExecution} ${s.lastStatus || ''}` : (s.lastStatus || '') }),
+    el('td', { class: 'error', text: s.lastError || '' }),
+    el('td', {}, el('button', {
+      type: 'button', class: 'danger', text: 'cancel', onclick: async () => {
+        if (!await confirmAction(`Cancel regular load ${s.name}?`, 'No further runs start; a running execution goes on (stop it in the table).')) return;
+        try { await api(`schedules/${encodeURIComponent(s.name)}/cancel`, 'POST', {}); notice(`Regular load ${s.name} cancelled.`); } catch (e) { notice(e.message, true); }
+        refresh();
+      },
+    })))));
+}
+
+// ------------------------------------------------------------------ refresh loop
+
+async function refresh() {
+  clearTimeout(state.timer);
+  if (state.busy) { state.timer = setTimeout(refresh, REFRESH_MS); return; }
+  state.busy = true;
+  try {
+    const list = await api('executions?limit=50');
+    renderExecutions(list);
+    if (state.selected === null && list.length) state.selected = list[0].id;
+    if (state.selected !== null) {
+      try {
+        renderDetail(await api('executions/' + state.selected));
+      } catch (e) {
+        if (e.status === 404) { state.selected = null; $('#detail').hidden = true; } else throw e;
+      }
+    }
+    if (state.catalog && state.catalog.regularLoads) renderSchedules(await api('schedules'));
+    $('#refreshed').textContent = 'live · updated ' + new Date().toLocaleTimeString();
+  } catch (e) {
+    if (e.status === 401) { showLogin(); state.busy = false; return; }
+    $('#refreshed').textContent = 'update failed: ' + e.message;
+  } finally {
+    state.busy = false;
+  }
+  state.timer = setTimeout(refresh, REFRESH_MS);
+}
+
+// ------------------------------------------------------------------ start form
+
+function isoDay(offsetDays) {
+  const d = new Date(Date.now() + offsetDays * 86400000);
+  return d.toISOString().substring(0, 10);
+}
+
+function setupForm(catalog) {
+  const box = $('#f-sources');
+  box.replaceChildren(...catalog.sources.map((s) => el('label', {},
+    el('input', { type: 'checkbox', name: 'source', value: s.name, checked: s.name === 'events' }),
+    s.name + (s.dated ? '' : ' (no dates)'))));
+  $('#f-all-sources').onclick = () => box.querySelectorAll('input').forEach((i) => { i.checked = true; });
+  $('#f-no-sources').onclick = () => box.querySelectorAll('input').forEach((i) => { i.checked = false; });
+  $('#f-since').value = isoDay(-7);
+  $('#f-until').value = isoDay(-1);
+  $('#f-load-from').value = isoDay(-30);
+  const regular = $('#f-mode-regular');
+  regular.disabled = !catalog.regularLoads;
+  if (!catalog.regularLoads) regular.parentElement.title = 'regular loads are run by the standalone console';
+  const toggle = () => {
+    const isRegular = regular.checked;
+    $('#regular-fields').hidden = !isRegular;
+    $('#once-fields').hidden = isRegular;
+    $('#start-submit').textContent = isRegular ? 'Add regular load' : 'Start';
+  };
+  document.querySelectorAll('input[name=mode]').forEach((r) => r.addEventListener('change', toggle));
+  toggle();
+  $('#start-form').addEventListener('submit', startLoad);
+}
+
+async function startLoad(ev) {
+  ev.preventDefault();
+  const result = $('#start-result');
+  result.className = '';
+  result.textContent = '';
+  let params;
+  try {
+    params = keyValueLines($('#f-extra').value);
+  } catch (e) {
+    result.className = 'error';
+    result.textContent = e.message;
+    return;
+  }
+  params.applicationIds = $('#f-apps').value.trim();
+  params.sources = [...document.querySelectorAll('#f-sources input:checked')].map((i) => i.value).join(',');
+  params.dateDimension = $('#f-dimension').value;
+  const button = $('#start-submit');
+  button.disabled = true;
+  try {
+    if ($('#f-mode-regular').checked) {
+      const definition = Object.assign(params, {
+        name: $('#f-name').value.trim(), loadFrom: $('#f-load-from').value, schedule: $('#f-schedule').value.trim(),
+        timeZone: $('#f-zone').value.trim(), includeToday: String($('#f-today').checked),
+      });
+      if ($('#f-window').value) definition.reloadWindowDays = $('#f-window').value;
+      const s = await api('schedules', 'POST', { definition });
+      result.textContent = `Regular load ${s.name} added: its first run starts now.`;
+    } else {
+      params.dateSince = $('#f-since').value;
+      params.dateUntil = $('#f-until').value;
+      const e = await api('executions', 'POST', { parameters: params });
+      result.textContent = `Execution ${e.id} started.`;
+      state.selected = e.id;
+    }
+  } catch (e) {
+    result.className = 'error';
+    result.textContent = e.message;
+  } finally {
+    button.disabled = false;
+  }
+  refresh();
+}
+
+// ------------------------------------------------------------------ login and start-up
+
+function showLogin() {
+  clearTimeout(state.timer);
+  $('#app').hidden = true;
+  $('#whoami').hidden = true;
+  $('#login').hidden = false;
+  $('#login-user').focus();
+}
+
+async function showApp(session) {
+  state.session = session;
+  $('#login').hidden = true;
+  $('#app').hidden = false;
+  $('#whoami').hidden = false;
+  $('#user').textContent = session.user || '';
+  $('#logout').hidden = session.login !== 'form';
+  if (!state.catalog) {
+    state.catalog = await api('catalog');
+    setupForm(state.catalog);
+    $('#schedules-card').hidden = !state.catalog.regularLoads;
+  }
+  refresh();
+}
+
+async function boot() {
+  $('#login-form').addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    $('#login-error').textContent = '';
+    try {
+      const session = await api('login', 'POST', { user: $('#login-user').value, password: $('#login-password').value });
+      $('#login-password').value = '';
+      await showApp(session);
+    } catch (e) {
+      $('#login-error').textContent = e.status === 401 ? 'Wrong user or password.' : e.message;
+    }
+  });
+  $('#logout').addEventListener('click', async () => {
+    try { await api('logout', 'POST', {}); } catch (e) { /* logged out anyway */ }
+    showLogin();
+  });
+  try {
+    await showApp(await api('session'));
+  } catch (e) {
+    if (e.status === 401) showLogin();
+    else { document.body.append(el('p', { class: 'error', text: 'The console cannot reach its API: ' + e.message })); }
+  }
+}
+
+boot();

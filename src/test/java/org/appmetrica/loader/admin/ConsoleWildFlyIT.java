@@ -1,0 +1,348 @@
+package org.appmetrica.loader.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.appmetrica.loader.clickhouse.ClickHouseConnection;
+import org.appmetrica.loader.clickhouse.ClickHouseSettings;
+import org.appmetrica.loader.clickhouse.TestClickHouse;
+import org.appmetrica.loader.simulator.LogsApiSimulator;
+import org.appmetrica.loader.simulator.SimulatorConfig;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The admin console inside target/appmetrica-loader.war in WildFly 39: an application user in group appmetrica-admin
+ * (add-user.sh -a, as the README says), the ClickHouse driver module, the WAR deployed at boot. Runs its own copy of
+ * the server the build unpacked (target/console-wildfly, ports +500) so that the WildFly ITs keep their fresh one.
+ * Checks the BASIC login against the server's ApplicationRealm, a load started and restarted through the JAX-RS API
+ * (live partitions from the server's JBeret), the error statuses, and that the token is never served.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ConsoleWildFlyIT {
+
+    private static final String TOKEN = "wildfly-console-token-8e21f4";
+    private static final String USER = "console-admin";
+    private static final String PASSWORD = "Console-pw-4d2!";
+    private static final int OFFSET = 500;
+    private static final String BASE = "http://127.0.0.1:" + (8080 + OFFSET) + "/appmetrica-loader/";
+    private static final String DATABASE = "it_console_wildfly";
+    private static final int ROWS = 80;
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private static Path home;
+    private static Process server;
+    private static LogsApiSimulator simulator;
+    private static ClickHouseConnection clickhouse;
+    private static final List<Long> executions = new ArrayList<>();
+
+    @BeforeAll
+    static void startServer() throws Exception {
+        Path unpacked = unpackedServer();
+        if ("true".equals(System.getenv("CI"))) {
+            assertTrue(unpacked != null, "the build unpacks WildFly into target/ before the ITs");
+        }
+        assumeTrue(unpacked != null, "skipped: no WildFly unpacked in target/ (mvn verify unpacks it)");
+        home = Path.of("target", "console-wildfly").toAbsolutePath();
+        run(List.of("rm", "-rf", home.toString()), Map.of());
+        run(List.of("cp", "-a", unpacked.toAbsolutePath().toString(), home.toString()), Map.of());
+        // a server the WildFly ITs already configured is taken back to its first configuration
+        Path initial = home.resolve("standalone/configuration/standalone_xml_history/standalone.initial.xml");
+        if (Files.exists(initial)) {
+            Files.copy(initial, home.resolve("standalone/configuration/standalone.xml"), StandardCopyOption.REPLACE_EXISTING);
+        }
+        for (String dir : List.of("standalone/data", "standalone/log", "standalone/tmp", "standalone/configuration/standalone_xml_history")) {
+            deleteTree(home.resolve(dir));
+        }
+        // the README's way to add a console user: an application user in group appmetrica-admin
+        run(List.of(home.resolve("bin/add-user.sh").toString(), "-a", "-u", USER, "-p", PASSWORD, "-g", "appmetrica-admin",
+                "-sc", home.resolve("standalone/configuration").toString()), Map.of());
+        // The ClickHouse driver module the WAR depends on, installed offline with configure.cli's own command (the rest of
+        // configure.cli, datasource and credential store, is WildFlyDeploymentIT's subject: here the loads use
+        // clickhouseUrl and the token from the server's environment). The WAR is deployed when the server boots.
+        if (!Files.isDirectory(home.resolve("modules/com/clickhouse/jdbc"))) {
+            String moduleAdd = Files.readAllLines(Path.of("server-config/wildfly/configure.cli")).stream().map(String::trim)
+                    .filter(l -> l.startsWith("module add ")).findFirst().orElseThrow()
+                    .replace("$moduleDir", Path.of("target", "clickhouse-jdbc-module").toAbsolutePath().toString());
+            run(List.of(home.resolve("bin/jboss-cli.sh").toString(), "--command=" + moduleAdd), Map.of());
+        }
+        Files.copy(Path.of("target", "appmetrica-loader.war"), home.resolve("standalone/deployments/appmetrica-loader.war"),
+                StandardCopyOption.REPLACE_EXISTING);
+
+        Files.createDirectories(home.resolve("standalone/log"));
+        Path out = home.resolve("standalone/log/console.out");
+        ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/standalone.sh").toString(), "-b", "127.0.0.1", "-bmanagement", "127.0.0.1",
+                "-Djboss.socket.binding.port-offset=" + OFFSET)
+                .redirectErrorStream(true).redirectOutput(out.toFile());
+        pb.environment().put("JBOSS_HOME", home.toString());
+        pb.environment().put("JAVA_OPTS", "-Xms64m -Xmx512m -Djava.net.preferIPv4Stack=true");
+        pb.environment().put("APPMETRICA_TOKEN", TOKEN); // tokenRef=env:APPMETRICA_TOKEN, read by the server
+        server = pb.start();
+        Path deployed = home.resolve("standalone/deployments/appmetrica-loader.war.deployed");
+        Path failed = home.resolve("standalone/deployments/appmetrica-loader.war.failed");
+        long deadline = System.currentTimeMillis() + 180_000;
+        while (!Files.exists(deployed)) {
+            if (Files.exists(failed) || !server.isAlive() || System.currentTimeMillis() > deadline) {
+                throw new AssertionError("the WAR was not deployed: " + Files.readString(out) + "\n" + serverLog());
+            }
+            Thread.sleep(200);
+        }
+        simulator = new LogsApiSimulator(SimulatorConfig.defaults(TOKEN).withRowsPerDay(ROWS).withReadyAfter(1).withSeed(3)).start();
+        clickhouse = TestClickHouse.connect();
+        clickhouse.execute("DROP DATABASE IF EXISTS " + DATABASE);
+        clickhouse.execute("DROP DATABASE IF EXISTS " + DATABASE + "_2");
+    }
+
+    @AfterAll
+    static void stopServer() throws Exception {
+        if (server != null) {
+            // SIGTERM: WildFly shuts down gracefully
+            server.descendants().forEach(ProcessHandle::destroy);
+            server.destroy();
+            if (!server.waitFor(60, TimeUnit.SECONDS)) {
+                server.descendants().forEach(ProcessHandle::destroyForcibly);
+                server.destroyForcibly();
+            }
+        }
+        if (simulator != null) {
+            simulator.close();
+            clickhouse.close();
+        }
+    }
+
+    // ---------------------------------------------------------------- server handling
+
+    private static Path unpackedServer() throws IOException {
+        String property = System.getProperty("jboss.home");
+        if (property != null && Files.isDirectory(Path.of(property, "modules"))) {
+            return Path.of(property);
+        }
+        try (Stream<Path> dirs = Files.list(Path.of("target"))) {
+            return dirs.filter(d -> d.getFileName().toString().startsWith("wildfly-") && Files.isDirectory(d.resolve("modules")))
+                    .findFirst().orElse(null);
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (Files.exists(dir)) {
+            try (Stream<Path> all = Files.walk(dir)) {
+                for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
+    }
+
+    private static String run(List<String> command, Map<String, String> env) throws Exception {
+        Path log = Files.createTempFile(Path.of("target").toAbsolutePath(), "console-wildfly", ".log");
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().put("JBOSS_HOME", home.toString());
+        pb.environment().put("JAVA_OPTS", "-Xmx256m -XX:TieredStopAtLevel=1");
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        if (!p.waitFor(3, TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+            throw new AssertionError(command + " did not end within 3 minutes: " + Files.readString(log));
+        }
+        String output = Files.readString(log, StandardCharsets.UTF_8);
+        Files.delete(log);
+        if (p.exitValue() != 0) {
+            throw new AssertionError(command + " failed with " + p.exitValue() + ":\n" + output + "\n" + serverLog());
+        }
+        return output;
+    }
+
+    private static String serverLog() {
+        try {
+            List<String> lines = Files.readAllLines(home.resolve("standalone/log/server.log"));
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
+        } catch (IOException e) {
+            return "(no server log)";
+        }
+    }
+
+    // ---------------------------------------------------------------- HTTP
+
+    private record Answer(int status, String body, HttpResponse<String> response) {
+    }
+
+    private static Answer call(String method, String path, String body, boolean authenticated, String password) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(BASE + path)).timeout(Duration.ofSeconds(30));
+        if (authenticated) {
+            b.header("Authorization", ConsoleProcess.basic(USER, password));
+        }
+        if (body != null) {
+            b.header("Content-Type", "application/json");
+        }
+        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return new Answer(r.statusCode(), r.body(), r);
+    }
+
+    private static JsonNode json(String method, String path, String body, int status) throws Exception {
+        Answer a = call(method, path, body, true, PASSWORD);
+        assertEquals(status, a.status(), method + " " + path + ": " + a.body() + "\n" + (a.status() >= 500 ? serverLog() : ""));
+        return JSON.readTree(a.body());
+    }
+
+    private static String load(String... extra) throws Exception {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("applicationIds", "901");
+        p.put("sources", "events");
+        p.put("dateSince", "2024-08-01");
+        p.put("dateUntil", "2024-08-02");
+        p.put("apiUrl", simulator.baseUrl());
+        p.put("tokenRef", "env:APPMETRICA_TOKEN");
+        p.put("clickhouseUrl", "jdbc:clickhouse://" + ClickHouseSettings.endpointFromUrl(TestClickHouse.URL).substring("http://".length()));
+        p.put("clickhouseDatabase", DATABASE);
+        p.put("pollIntervalSeconds", "0");
+        p.put("retryBackoffSeconds", "0");
+        p.put("spoolDir", home.resolve("spool").toString());
+        for (int i = 0; i < extra.length; i += 2) {
+            p.put(extra[i], extra[i + 1]);
+        }
+        return JSON.writeValueAsString(Map.of("parameters", p));
+    }
+
+    private static JsonNode awaitEnd(long id) throws Exception {
+        long deadline = System.currentTimeMillis() + 120_000;
+        while (true) {
+            JsonNode d = json("GET", "api/executions/" + id, null, 200);
+            if (List.of("COMPLETED", "FAILED", "STOPPED", "ABANDONED").contains(d.at("/execution/status").asText())) {
+                return d;
+            }
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError("execution " + id + " did not end: " + d + "\n" + serverLog());
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    // ---------------------------------------------------------------- tests
+
+    @Test
+    @Order(1)
+    void theConsoleNeedsAUserOfTheApplicationRealm() throws Exception {
+        for (String path : List.of("api/executions", "api/jobs", "console/", "console/app.js")) {
+            Answer anonymous = call("GET", path, null, false, null);
+            assertEquals(401, anonymous.status(), path);
+            assertTrue(anonymous.response().headers().firstValue("WWW-Authenticate").orElse("").startsWith("Basic"), path);
+            assertEquals(401, call("GET", path, null, true, "wrong-password").status(), path);
+        }
+        assertEquals(USER, json("GET", "api/session", null, 200).get("user").asText());
+        assertEquals("container", json("GET", "api/session", null, 200).get("login").asText());
+        Answer page = call("GET", "console/", null, true, PASSWORD);
+        assertEquals(200, page.status());
+        assertTrue(page.body().contains("app.js") && page.response().headers().firstValue("Content-Type").orElse("").startsWith("text/html"));
+        assertEquals(200, call("GET", "console/app.js", null, true, PASSWORD).status());
+        Answer bare = call("GET", "console", null, true, PASSWORD);
+        assertEquals(303, bare.status());
+        assertTrue(bare.response().headers().firstValue("Location").orElse("").endsWith("/appmetrica-loader/console/"));
+        assertEquals("appmetrica-load", json("GET", "api/jobs", null, 200).get(0).get("name").asText());
+        assertFalse(json("GET", "api/catalog", null, 200).get("sources").isEmpty());
+    }
+
+    @Test
+    @Order(2)
+    void loadStartedThroughTheApiCompletesWithLivePartitions() throws Exception {
+        JsonNode started = json("POST", "api/executions", load(), 201);
+        long id = started.get("id").asLong();
+        executions.add(id);
+        assertEquals("env:APPMETRICA_TOKEN", started.at("/parameters/tokenRef").asText(), "the reference, shown as such");
+        JsonNode done = awaitEnd(id);
+        assertEquals("COMPLETED", done.at("/execution/status").asText(), done.toString());
+        JsonNode partitions = null;
+        for (JsonNode s : done.get("steps")) {
+            if (s.get("name").asText().equals("load-slices")) {
+                partitions = s.get("partitions");
+            }
+        }
+        assertTrue(partitions != null && partitions.size() == 2, "the server's JBeret shows the partitions: " + done);
+        for (JsonNode p : partitions) {
+            assertEquals("COMPLETED", p.get("status").asText());
+            assertEquals("published", p.get("apiState").asText());
+            assertEquals(ROWS, p.get("rowsWritten").asLong());
+        }
+        assertEquals(2L * ROWS, clickhouse.queryLong("SELECT count() FROM " + DATABASE + ".events"));
+        assertEquals(id, json("GET", "api/executions", null, 200).get(0).get("id").asLong());
+    }
+
+    @Test
+    @Order(3)
+    void errorsAreJsonWithTheRightStatus() throws Exception {
+        long done = executions.get(0);
+        assertEquals("not-found", json("GET", "api/executions/987654", null, 404).get("error").asText());
+        assertEquals("not-found", json("POST", "api/executions/987654/stop", "{}", 404).get("error").asText());
+        assertEquals("not-found", json("GET", "api/nothing", null, 404).get("error").asText());
+        assertEquals("method-not-allowed", json("DELETE", "api/executions/" + done, null, 405).get("error").asText());
+        assertTrue(json("POST", "api/executions/" + done + "/restart", "{}", 409).get("message").asText().contains("only a FAILED or STOPPED"));
+        assertTrue(json("POST", "api/executions/" + done + "/stop", "{}", 409).get("message").asText().contains("not running"));
+        assertTrue(json("POST", "api/executions", load("applicationIds", "x"), 400).get("message").asText().contains("applicationIds='x'"));
+        assertTrue(json("POST", "api/executions", load("password", TOKEN), 400).get("message").asText().contains("looks like a secret"));
+        Answer text = call("POST", "api/executions/" + done + "/abandon", null, true, PASSWORD);
+        assertEquals(415, text.status(), text.body());
+    }
+
+    @Test
+    @Order(4)
+    void failedLoadIsRestartedThroughTheApi() throws Exception {
+        simulator.failNextRequests(1_000_000, 503);
+        long failed = json("POST", "api/executions", load("maxRetries", "0", "clickhouseDatabase", DATABASE + "_2"), 201).get("id").asLong();
+        JsonNode f = awaitEnd(failed);
+        assertEquals("FAILED", f.at("/execution/status").asText());
+        assertTrue(f.at("/execution/failure").asText().contains("503"), f.toString());
+        simulator.failNextRequests(0, 503);
+        JsonNode restarted = json("POST", "api/executions/" + failed + "/restart", "{\"parameters\":{\"maxRetries\":\"2\"}}", 201);
+        long id = restarted.get("id").asLong();
+        executions.add(failed);
+        executions.add(id);
+        assertEquals(failed, restarted.get("restartOf").asLong());
+        assertEquals("2", restarted.at("/parameters/maxRetries").asText());
+        assertEquals(DATABASE + "_2", restarted.at("/parameters/clickhouseDatabase").asText(), "the original parameters, shown merged");
+        assertEquals("COMPLETED", awaitEnd(id).at("/execution/status").asText());
+        assertEquals(2L * ROWS, clickhouse.queryLong("SELECT count() FROM " + DATABASE + "_2.events"));
+        assertEquals("ABANDONED", json("POST", "api/executions/" + failed + "/abandon", "{}", 200).get("status").asText());
+    }
+
+    @Test
+    @Order(5)
+    void theTokenIsNeverServed() throws Exception {
+        StringBuilder served = new StringBuilder();
+        for (String path : List.of("api/jobs", "api/catalog", "api/executions", "api/schedules", "api/session")) {
+            served.append(call("GET", path, null, true, PASSWORD).body());
+        }
+        for (long id : executions) {
+            served.append(call("GET", "api/executions/" + id, null, true, PASSWORD).body());
+        }
+        assertTrue(served.toString().contains("env:APPMETRICA_TOKEN"));
+        assertFalse(served.toString().contains(TOKEN));
+        assertFalse(served.toString().contains(PASSWORD));
+    }
+}
