@@ -4,7 +4,10 @@ import jakarta.batch.operations.JobOperator;
 import jakarta.batch.runtime.BatchRuntime;
 import jakarta.batch.runtime.BatchStatus;
 import jakarta.batch.runtime.JobExecution;
+import org.appmetrica.loader.clickhouse.ClickHouseConnection;
 import org.appmetrica.loader.clickhouse.TestClickHouse;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.jberet.runtime.JobExecutionImpl;
 
 import java.nio.file.Path;
@@ -21,6 +24,19 @@ public abstract class BatchIT {
         org.appmetrica.loader.standalone.StandaloneRuntime.configure(dataDir.resolve("conf"),
                 org.appmetrica.loader.standalone.StandaloneRuntime.defaultRepositoryUrl(dataDir));
         System.setProperty("it.appmetrica.token", TOKEN);
+    }
+
+    /** The real ClickHouse, one connection per test class. */
+    protected static ClickHouseConnection clickhouse;
+
+    @BeforeAll
+    static void connectClickHouse() {
+        clickhouse = TestClickHouse.connect();
+    }
+
+    @AfterAll
+    static void closeClickHouse() {
+        clickhouse.close();
     }
 
     protected static JobOperator operator() {

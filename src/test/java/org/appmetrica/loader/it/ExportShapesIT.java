@@ -2,7 +2,6 @@ package org.appmetrica.loader.it;
 
 import jakarta.batch.runtime.BatchStatus;
 import jakarta.batch.runtime.JobExecution;
-import org.appmetrica.loader.clickhouse.ClickHouseConnection;
 import org.appmetrica.loader.clickhouse.TestClickHouse;
 import org.appmetrica.loader.simulator.LogsApiSimulator;
 import org.appmetrica.loader.simulator.RecordedRequest;
@@ -22,19 +21,16 @@ class ExportShapesIT extends BatchIT {
 
     private static final int ROWS_PER_DAY = 300;
     private static LogsApiSimulator simulator;
-    private static ClickHouseConnection clickhouse;
 
     @BeforeAll
     static void start() throws Exception {
         simulator = new LogsApiSimulator(SimulatorConfig.defaults(TOKEN).withRowsPerDay(ROWS_PER_DAY).withReadyAfter(1)
                 .withSeed(9).withMaxRowsPerFile(100)).start();
-        clickhouse = TestClickHouse.connect();
     }
 
     @AfterAll
     static void stop() {
         simulator.close();
-        clickhouse.close();
     }
 
     @Test

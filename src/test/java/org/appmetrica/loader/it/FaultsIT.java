@@ -2,7 +2,6 @@ package org.appmetrica.loader.it;
 
 import jakarta.batch.runtime.BatchStatus;
 import jakarta.batch.runtime.JobExecution;
-import org.appmetrica.loader.clickhouse.ClickHouseConnection;
 import org.appmetrica.loader.clickhouse.TestClickHouse;
 import org.appmetrica.loader.simulator.LogsApiSimulator;
 import org.appmetrica.loader.simulator.SimulatorConfig;
@@ -29,18 +28,15 @@ class FaultsIT extends BatchIT {
     private static final int ROWS_PER_DAY = 150;
     private static final long SEED = 5;
     private static LogsApiSimulator simulator;
-    private static ClickHouseConnection clickhouse;
 
     @BeforeAll
     static void start() throws Exception {
         simulator = new LogsApiSimulator(SimulatorConfig.defaults(TOKEN).withRowsPerDay(ROWS_PER_DAY).withReadyAfter(1).withSeed(SEED)).start();
-        clickhouse = TestClickHouse.connect();
     }
 
     @AfterAll
     static void stop() {
         simulator.close();
-        clickhouse.close();
     }
 
     @BeforeEach

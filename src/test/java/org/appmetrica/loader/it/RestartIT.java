@@ -2,7 +2,6 @@ package org.appmetrica.loader.it;
 
 import jakarta.batch.runtime.BatchStatus;
 import jakarta.batch.runtime.JobExecution;
-import org.appmetrica.loader.clickhouse.ClickHouseConnection;
 import org.appmetrica.loader.clickhouse.TestClickHouse;
 import org.appmetrica.loader.simulator.LogsApiSimulator;
 import org.appmetrica.loader.simulator.SimulatorConfig;
@@ -21,18 +20,15 @@ class RestartIT extends BatchIT {
 
     private static final int ROWS_PER_DAY = 200;
     private static LogsApiSimulator simulator;
-    private static ClickHouseConnection clickhouse;
 
     @BeforeAll
     static void start() throws Exception {
         simulator = new LogsApiSimulator(SimulatorConfig.defaults(TOKEN).withRowsPerDay(ROWS_PER_DAY).withReadyAfter(1).withSeed(7)).start();
-        clickhouse = TestClickHouse.connect();
     }
 
     @AfterAll
     static void stop() {
         simulator.close();
-        clickhouse.close();
     }
 
     @BeforeEach
