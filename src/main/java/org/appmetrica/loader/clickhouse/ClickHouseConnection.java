@@ -121,6 +121,32 @@ public final class ClickHouseConnection implements AutoCloseable {
         }
     }
 
+    /**
+     * Deletes rows by a mutation and waits until the server has applied it: 18.16 knows neither lightweight deletes nor
+     * {@code mutations_sync}, so the wait polls {@code system.mutations}.
+     *
+     * @param predicate a condition built from validated names and literals only
+     */
+    public void deleteAndWait(String database, String table, String predicate, long timeoutMillis) {
+        Identifiers.requirePlainName("database", database);
+        Identifiers.requirePlainName("table", table);
+        execute("ALTER TABLE " + Identifiers.qualified(database, table) + " DELETE WHERE " + predicate);
+        long deadline = System.currentTimeMillis() + timeoutMillis;
+        while (queryLong("SELECT count() FROM system.mutations WHERE database = '" + database + "' AND table = '" + table
+                + "' AND is_done = 0") > 0) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new ClickHouseException("ClickHouse did not finish deleting rows from " + database + "." + table
+                        + " within " + timeoutMillis / 1000 + " s", null);
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ClickHouseException("interrupted while ClickHouse deleted rows from " + database + "." + table, e);
+            }
+        }
+    }
+
     /** Server version as reported by {@code SELECT version()} (e.g. 18.16.1, 24.8.4.13). */
     public ServerVersion version() {
         return ServerVersion.parse(queryValue("SELECT version()"));

@@ -53,16 +53,8 @@ public final class SliceTables {
      * checkpoint was never committed. A mutation, waited for, because 18.16 has no synchronous delete.
      */
     public void trimStage(long keepRows) {
-        connection.execute("ALTER TABLE " + stageTable() + " DELETE WHERE " + slicePredicate()
-                + " AND " + TableLayout.ROW_COLUMN + " >= " + keepRows);
-        long deadline = System.currentTimeMillis() + MUTATION_WAIT_MS;
-        while (connection.queryLong("SELECT count() FROM system.mutations WHERE database = '" + database
-                + "' AND table = '" + layout.stageTableName() + "' AND is_done = 0") > 0) {
-            if (System.currentTimeMillis() > deadline) {
-                throw new IllegalStateException("ClickHouse did not finish deleting replayed rows from " + stageTable());
-            }
-            sleep(100);
-        }
+        connection.deleteAndWait(database, layout.stageTableName(), slicePredicate() + " AND " + TableLayout.ROW_COLUMN
+                + " >= " + keepRows, MUTATION_WAIT_MS);
     }
 
     /**
@@ -90,14 +82,5 @@ public final class SliceTables {
 
     private String slicePredicate() {
         return TableLayout.APPLICATION_COLUMN + " = " + applicationId + " AND " + TableLayout.DATE_COLUMN + " = '" + day + "'";
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
     }
 }

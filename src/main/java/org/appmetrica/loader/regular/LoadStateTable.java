@@ -71,16 +71,7 @@ public final class LoadStateTable {
 
     /** Forgets the days before {@code loadFrom} (they were dropped from the tables). */
     public void forgetBefore(String definition, LocalDate loadFrom) {
-        connection.execute("ALTER TABLE " + table() + " DELETE WHERE definition = '" + Identifiers.requirePlainName("definition", definition)
-                + "' AND day < '" + loadFrom + "'");
-        while (connection.queryLong("SELECT count() FROM system.mutations WHERE database = '" + database + "' AND table = '" + TABLE
-                + "' AND is_done = 0") > 0) {
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
+        connection.deleteAndWait(database, TABLE, "definition = '" + Identifiers.requirePlainName("definition", definition)
+                + "' AND day < '" + loadFrom + "'", 600_000);
     }
 }
