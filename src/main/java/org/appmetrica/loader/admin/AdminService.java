@@ -25,6 +25,7 @@ import org.appmetrica.loader.admin.Views.ScheduleView;
 import org.appmetrica.loader.admin.Views.SourceView;
 import org.appmetrica.loader.admin.Views.StepView;
 import org.appmetrica.loader.config.SecretRef;
+import org.appmetrica.loader.coordination.CrashedExecutions;
 import org.appmetrica.loader.job.LoadParameters;
 import org.appmetrica.loader.job.LoadSettings;
 import org.appmetrica.loader.job.Slice;
@@ -95,6 +96,8 @@ public final class AdminService {
         } catch (RuntimeException e) {
             LOG.log(Level.FINE, "before read", e);
         }
+        // An execution whose process is gone is shown, and can be restarted, as what it is: FAILED (crashed).
+        CrashedExecutions.reconcile();
     }
 
     // ---------------------------------------------------------------- reads
@@ -252,6 +255,7 @@ public final class AdminService {
 
     /** Asks a running execution to stop at its next checkpoint; it ends STOPPED and can be restarted. */
     public ExecutionView stop(long id) {
+        refresh();
         jobExecution(id);
         try {
             op().stop(id);
@@ -265,6 +269,7 @@ public final class AdminService {
 
     /** Marks an execution that is not running ABANDONED: it is never restarted. */
     public ExecutionView abandon(long id) {
+        refresh();
         JobExecution e = jobExecution(id);
         if (e.getBatchStatus() == BatchStatus.ABANDONED) {
             throw AdminException.conflict("execution " + id + " is ABANDONED already");
@@ -441,14 +446,18 @@ public final class AdminService {
                 for (Part p : parts) {
                     slices++;
                     BatchStatus s = p.execution().getBatchStatus();
-                    if (s == BatchStatus.COMPLETED) {
+                    SliceReport r = report(p.execution());
+                    if (s == BatchStatus.COMPLETED || r != null && SliceReport.PUBLISHED.equals(r.state())) {
                         completed++;
                     } else if (s == BatchStatus.FAILED) {
                         failed++;
                     } else if (s == BatchStatus.STARTED || s == BatchStatus.STARTING || s == BatchStatus.STOPPING) {
-                        running++;
+                        if (unfinished(status)) {
+                            running++;
+                        } else {
+                            failed++; // the execution ended (crashed) while this slice was loading
+                        }
                     }
-                    SliceReport r = report(p.execution());
                     if (r != null) {
                         rows += r.rows();
                         bytes += r.bytes();
@@ -509,7 +518,14 @@ public final class AdminService {
         if (exitStatus != null && exitStatus.startsWith("FAILED:")) {
             return exitStatus.substring("FAILED:".length()).trim();
         }
+        if (CrashedExecutions.isCrashExitStatus(exitStatus)) {
+            return "crashed: " + exitStatus.substring(CrashedExecutions.EXIT_STATUS_PREFIX.length()).trim();
+        }
         return null;
+    }
+
+    private static boolean unfinished(BatchStatus status) {
+        return status == BatchStatus.STARTING || status == BatchStatus.STARTED || status == BatchStatus.STOPPING;
     }
 
     private StepView step(StepExecution step, List<Slice> plan) {

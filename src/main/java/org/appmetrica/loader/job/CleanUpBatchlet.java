@@ -5,6 +5,7 @@ import jakarta.batch.runtime.context.JobContext;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
+import org.appmetrica.loader.coordination.SliceLease;
 import org.appmetrica.loader.clickhouse.ClickHouseConnection;
 import org.appmetrica.loader.clickhouse.SliceTables;
 import org.appmetrica.loader.clickhouse.TableLayout;
@@ -14,6 +15,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -32,8 +34,7 @@ public class CleanUpBatchlet extends AbstractBatchlet {
         LoadSettings settings = SliceProperties.settings(jobContext);
         try (ClickHouseConnection connection = ClickHouseTarget.connect(settings)) {
             for (Slice slice : settings.slices()) {
-                TableLayout layout = new TableLayout(FieldCatalog.get().source(slice.source()).orElseThrow());
-                new SliceTables(connection, settings.clickhouseDatabase(), layout, slice.applicationId(), slice.partitionDay()).resetStage();
+                emptyStage(connection, settings, slice);
             }
         }
         Path spool = settings.spoolDir().resolve(Long.toString(jobContext.getInstanceId()));
@@ -45,5 +46,27 @@ public class CleanUpBatchlet extends AbstractBatchlet {
             }
         }
         return "CLEANED";
+    }
+
+    /**
+     * Empties the slice's staging partition if it still holds this job instance's rows and no other execution is loading
+     * the slice now; staged rows of another load are theirs to keep (a restart of theirs may still trust them).
+     */
+    private void emptyStage(ClickHouseConnection connection, LoadSettings settings, Slice slice) {
+        String key = SliceLease.key(settings.clickhouseDatabase(), slice.source(), slice.applicationId(),
+                slice.day() == null ? "-" : slice.day().toString());
+        Optional<SliceLease> lease = SliceLease.tryAcquire(key, jobContext.getExecutionId(), jobContext.getInstanceId());
+        if (lease.isEmpty()) {
+            return;
+        }
+        try {
+            if (lease.get().previousInstanceId() == jobContext.getInstanceId()) {
+                TableLayout layout = new TableLayout(FieldCatalog.get().source(slice.source()).orElseThrow());
+                lease.get().renewStageEpoch();
+                new SliceTables(connection, settings.clickhouseDatabase(), layout, slice.applicationId(), slice.partitionDay()).resetStage();
+            }
+        } finally {
+            lease.get().release();
+        }
     }
 }

@@ -52,6 +52,7 @@ public final class LoadParameters {
     public static final String RETRY_BACKOFF_SECONDS = "retryBackoffSeconds";
     public static final String HTTP_TIMEOUT_SECONDS = "httpTimeoutSeconds";
     public static final String SPOOL_DIR = "spoolDir";
+    public static final String LEASE_WAIT_SECONDS = "leaseWaitSeconds";
 
     /** Default values; documented in the README's parameter table. */
     public static final class Defaults {
@@ -73,6 +74,8 @@ public final class LoadParameters {
         public static final int MAX_RETRIES = 5;
         public static final int RETRY_BACKOFF_SECONDS = 2;
         public static final int HTTP_TIMEOUT_SECONDS = 300;
+        /** How long a slice waits for another execution that is loading it. */
+        public static final int LEASE_WAIT_SECONDS = 3600;
         public static final String SPOOL_DIR = System.getProperty("java.io.tmpdir") + "/appmetrica-loader-spool";
 
         private Defaults() {
@@ -83,7 +86,7 @@ public final class LoadParameters {
     public static final List<String> NAMES = List.of(APPLICATION_IDS, SOURCES, DATE_SINCE, DATE_UNTIL, DATE_DIMENSION, FORMAT,
             API_URL, TOKEN_REF, CLICKHOUSE_URL, CLICKHOUSE_DATABASE, CLICKHOUSE_USER, CLICKHOUSE_PASSWORD_REF, CLICKHOUSE_DATA_SOURCE, CHUNK_SIZE,
             PARALLELISM, POLL_INTERVAL_SECONDS, POLL_TIMEOUT_SECONDS, RATE_LIMIT_WAIT_SECONDS, MAX_RETRIES,
-            RETRY_BACKOFF_SECONDS, HTTP_TIMEOUT_SECONDS, SPOOL_DIR);
+            RETRY_BACKOFF_SECONDS, HTTP_TIMEOUT_SECONDS, SPOOL_DIR, LEASE_WAIT_SECONDS);
 
     private static final Set<String> SECRET_LOOKING = Set.of("token", "oauthtoken", "password", "clickhousepassword",
             "appmetricatoken", "secret");
@@ -165,7 +168,8 @@ public final class LoadParameters {
                 integer(p, PARALLELISM, Math.min(Defaults.MAX_DEFAULT_PARALLELISM, Defaults.PARALLELISM_PER_APPLICATION * apps.size()), 1, 64),
                 poll,
                 integer(p, HTTP_TIMEOUT_SECONDS, Defaults.HTTP_TIMEOUT_SECONDS, 1, 86_400),
-                Path.of(value(p, SPOOL_DIR, Defaults.SPOOL_DIR)));
+                Path.of(value(p, SPOOL_DIR, Defaults.SPOOL_DIR)),
+                Duration.ofSeconds(integer(p, LEASE_WAIT_SECONDS, Defaults.LEASE_WAIT_SECONDS, 0, 7 * 24 * 3600)));
     }
 
     private static List<Long> applicationIds(Properties p) {

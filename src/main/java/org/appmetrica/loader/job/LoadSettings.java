@@ -16,7 +16,7 @@ public record LoadSettings(List<Long> applicationIds, List<String> sources, Loca
                            Map<String, Map<String, String>> filters, String apiUrl, String tokenRef,
                            String clickhouseUrl, String clickhouseDatabase, String clickhouseUser,
                            String clickhousePasswordRef, String clickhouseDataSource, int chunkSize, int parallelism, PollSettings poll,
-                           int httpTimeoutSeconds, Path spoolDir) {
+                           int httpTimeoutSeconds, Path spoolDir, java.time.Duration leaseWait) {
 
     /** Every slice of the load in a stable order: by day, then application, then source. */
     public List<Slice> slices() {

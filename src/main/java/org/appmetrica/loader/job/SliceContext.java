@@ -1,6 +1,7 @@
 package org.appmetrica.loader.job;
 
 import jakarta.batch.runtime.context.StepContext;
+import org.appmetrica.loader.coordination.SliceLease;
 
 /**
  * State shared by the reader, writer and chunk listener of one partition (one slice), kept in the partition's
@@ -17,6 +18,7 @@ public final class SliceContext {
     private Runnable publisher = () -> { };
     private boolean published;
     private boolean restartFromFirstRow;
+    private SliceLease lease;
 
     private SliceContext(Slice slice) {
         this.slice = slice;
@@ -89,10 +91,27 @@ public final class SliceContext {
         return restartFromFirstRow;
     }
 
+    /** The slice's lease, taken by the reader before anything else; null if the reader stopped before it got it. */
+    public SliceLease lease() {
+        return lease;
+    }
+
+    public void lease(SliceLease lease) {
+        this.lease = lease;
+    }
+
     /** Set by the writer: what publishing the slice means. */
     public void publisher(Runnable publisher) {
         this.publisher = publisher;
-        this.published = false;
+    }
+
+    /**
+     * Set by the reader when the partition's saved report says the slice was published (its checkpoint committed after
+     * the swap) but the runtime had not yet saved the partition as COMPLETED: nothing is read or published again.
+     */
+    public void alreadyPublished() {
+        this.readerExhausted = true;
+        this.published = true;
     }
 
     /** Publishes once the reader has seen the end of the export; called after every chunk. */

@@ -11,6 +11,8 @@ public record SliceReport(String sliceKey, String state, int apiProgress, long r
                           long firstByteAt, long publishedAt) implements Serializable {
 
     private static final long serialVersionUID = 2L;
+    /** The state once the slice is swapped into the target table. */
+    public static final String PUBLISHED = "published";
 
     public static SliceReport start(String sliceKey, String state) {
         return new SliceReport(sliceKey, state, -1, 0, 0, 0, null, 0, 0);

@@ -9,11 +9,13 @@ import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import org.appmetrica.loader.config.SecretRef;
+import org.appmetrica.loader.coordination.SliceLease;
 import org.appmetrica.loader.job.LoadParameters;
 import org.appmetrica.loader.job.LoadSettings;
 import org.appmetrica.loader.job.Slice;
 import org.appmetrica.loader.job.SliceContext;
 import org.appmetrica.loader.job.SliceProperties;
+import org.appmetrica.loader.job.SliceReport;
 import org.appmetrica.loader.logsapi.Download;
 import org.appmetrica.loader.logsapi.ExportDownloader;
 import org.appmetrica.loader.logsapi.ExportRequest;
@@ -67,6 +69,8 @@ public class LogsApiItemReader extends AbstractItemReader {
     private String format;
     private boolean stopped;
     private ExportSpool spool;
+    /** The stage epoch the checkpoints carry: the lease's, or the saved one while no lease is held. */
+    private String stageEpoch;
 
     @Override
     public void open(Serializable checkpoint) throws Exception {
@@ -92,13 +96,42 @@ public class LogsApiItemReader extends AbstractItemReader {
         }
         partsCount = saved == null ? 1 : saved.partsCount();
         rowsDone = saved == null ? 0 : saved.rowsDone();
+        stageEpoch = saved == null ? null : saved.stageEpoch();
+        // A partition's JobContext is a copy that does not see a stop; the JobOperator's execution does.
+        long executionId = jobContext.getExecutionId();
+        BooleanSupplier stop = () -> BatchRuntime.getJobOperator().getJobExecution(executionId).getBatchStatus() == BatchStatus.STOPPING;
+        SliceLease lease;
+        try {
+            lease = SliceLease.acquire(SliceLease.key(settings.clickhouseDatabase(), slice.source(), slice.applicationId(),
+                            slice.day() == null ? "-" : slice.day().toString()), executionId, jobContext.getInstanceId(),
+                    settings.leaseWait(), stop, line -> LOG.info(slice + ": " + line), Clock.systemUTC());
+        } catch (SliceLease.StoppedWaiting e) {
+            LOG.info(slice + ": stop requested while waiting for another execution to finish this slice");
+            stopped = true;
+            return;
+        } catch (SliceLease.BusyException e) {
+            throw new IllegalStateException(slice + ": " + e.getMessage(), e);
+        }
+        context.lease(lease);
+        if (saved != null && stepContext.getPersistentUserData() instanceof SliceReport r && SliceReport.PUBLISHED.equals(r.state())) {
+            // JBeret saves a partition's COMPLETED status only once every partition has been handed a thread; the
+            // checkpoint committed after the swap says it all: the slice is in the target already.
+            LOG.info(slice + ": published before the restart; nothing to do");
+            context.alreadyPublished();
+            return;
+        }
+        if (saved != null && !lease.stageEpoch().equals(saved.stageEpoch())) {
+            if (rowsDone > 0) {
+                LOG.info(slice + ": the staging partition no longer holds what the checkpoint describes (another load used it "
+                        + "since); loading the slice again from its first row");
+            }
+            restartFromFirstRow();
+        }
+        stageEpoch = lease.stageEpoch();
         ExportSpool spool = new ExportSpool(settings.spoolDir(), jobContext.getInstanceId(), slice);
         ExportRequest request = new ExportRequest(settings.apiUrl(), slice.source(), format, slice.applicationId(),
                 slice.day(), slice.day(), source.dateDimensionAccepted() ? settings.dateDimension() : null,
                 fields, settings.filters().get(slice.source()), 1, 0);
-        // A partition's JobContext is a copy that does not see a stop; the JobOperator's execution does.
-        long executionId = jobContext.getExecutionId();
-        BooleanSupplier stop = () -> BatchRuntime.getJobOperator().getJobExecution(executionId).getBatchStatus() == BatchStatus.STOPPING;
         try {
             download(settings, spool, request, stop, saved);
         } catch (StopRequestedException e) {
@@ -263,14 +296,25 @@ public class LogsApiItemReader extends AbstractItemReader {
      */
     @Override
     public Serializable checkpointInfo() {
-        return new ReaderCheckpoint(slice.key(), partsCount, partSha256, context == null ? rowsDone : context.rowsStaged());
+        SliceLease lease = context == null ? null : context.lease();
+        return new ReaderCheckpoint(slice.key(), partsCount, partSha256, context == null ? rowsDone : context.rowsStaged(),
+                lease == null ? stageEpoch : lease.stageEpoch());
     }
 
+    /** Closed after the writer, whose last INSERT has ended by then: only now may another execution take the slice. */
     @Override
     public void close() throws Exception {
-        if (rows != null) {
-            rows.close();
-            rows = null;
+        try {
+            if (rows != null) {
+                rows.close();
+                rows = null;
+            }
+        } finally {
+            SliceLease lease = context == null ? null : context.lease();
+            if (lease != null) {
+                context.lease(null);
+                lease.release();
+            }
         }
     }
 }

@@ -5,9 +5,11 @@ import java.util.List;
 
 /**
  * Where the reader stands in its slice: which export (slice key and, per part, the SHA-256 of the spooled
- * bytes) and how many rows have been handed out. Immutable; a new one per chunk.
+ * bytes), how many rows are confirmed in the staging partition, and which content of that partition they belong to
+ * (the slice lease's stage epoch; null in checkpoints written before leases existed). Immutable; a new one per chunk.
  */
-public record ReaderCheckpoint(String sliceKey, int partsCount, List<String> partSha256, long rowsDone) implements Serializable {
+public record ReaderCheckpoint(String sliceKey, int partsCount, List<String> partSha256, long rowsDone, String stageEpoch)
+        implements Serializable {
 
     private static final long serialVersionUID = 1L;
 

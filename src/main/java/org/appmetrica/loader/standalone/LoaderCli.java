@@ -10,6 +10,8 @@ import org.appmetrica.loader.admin.ConsoleServer;
 import org.appmetrica.loader.admin.PasswordHash;
 import org.appmetrica.loader.admin.RegularLoads;
 import org.appmetrica.loader.admin.UserStore;
+import org.appmetrica.loader.coordination.Coordination;
+import org.appmetrica.loader.coordination.CrashedExecutions;
 import org.appmetrica.loader.job.LoadParameters;
 import org.appmetrica.loader.simulator.LogsApiSimulator;
 import org.appmetrica.loader.simulator.SimulatorConfig;
@@ -70,6 +72,8 @@ public final class LoaderCli {
         Files.createDirectories(dataDir);
         Repository.configure(dataDir, repositoryUrl);
         ConsoleLogging.install(json ? System.err : System.out);
+        Repository.operator(); // JBeret creates its tables before they are read below
+        CrashedExecutions.reconcile(); // a run whose process died shows, and restarts, as FAILED (crashed)
     }
 
     /** The admin console's service over this process's JobOperator: the CLI's --json is the REST API's JSON. */
@@ -183,6 +187,7 @@ public final class LoaderCli {
             }
             cli.init(json);
             long id = Repository.operator().start(Repository.JOB, p);
+            Coordination.ownedByThisProcess(id);
             PrintStream out = json ? System.err : System.out;
             out.println("execution id: " + id);
             int code = cli.follow(id, out);

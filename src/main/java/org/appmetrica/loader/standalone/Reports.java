@@ -92,8 +92,11 @@ final class Reports {
             if (step.getStepName().equals("load-slices")) {
                 for (PartitionExecutionImpl p : Repository.partitions(step)) {
                     SliceReport r = p.getPersistentUserData() instanceof SliceReport s ? s : null;
+                    // a slice still STARTED in an execution that ended was cut off by a crash
+                    boolean interrupted = e.getEndTime() != null && (p.getBatchStatus() == jakarta.batch.runtime.BatchStatus.STARTED
+                            || p.getBatchStatus() == jakarta.batch.runtime.BatchStatus.STARTING);
                     out.printf("    partition %-4d %-10s %-32s %-12s rows %d read %d written %d bytes %d %s%n", p.getPartitionId(),
-                            p.getBatchStatus(), r == null ? "" : r.sliceKey(), r == null ? "" : r.state(), r == null ? 0 : r.rows(),
+                            interrupted ? "INTERRUPTED" : p.getBatchStatus(), r == null ? "" : r.sliceKey(), r == null ? "" : r.state(), r == null ? 0 : r.rows(),
                             metric(p, Metric.MetricType.READ_COUNT), metric(p, Metric.MetricType.WRITE_COUNT),
                             r == null ? 0 : r.bytes(), p.getExitStatus() != null && p.getExitStatus().startsWith("FAILED") ? p.getExitStatus() : "");
                 }

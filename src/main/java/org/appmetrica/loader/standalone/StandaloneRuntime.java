@@ -8,6 +8,9 @@ import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.DriverManager;
+import org.appmetrica.loader.coordination.Coordination;
+import org.appmetrica.loader.coordination.JdbcCoordinationStore;
 
 /**
  * Points JBeret SE at the job repository: writes {@code jberet.properties} (from the template in
@@ -28,6 +31,9 @@ public final class StandaloneRuntime {
             Files.createDirectories(confDir);
             Files.writeString(confDir.resolve("jberet.properties"), template.replace("@REPOSITORY_URL@", repositoryUrl));
             System.setProperty("h2.bindAddress", "127.0.0.1");
+            // Execution owners and slice leases live beside JBeret's tables, in the same database.
+            String password = System.getenv().getOrDefault("APPMETRICA_REPOSITORY_PASSWORD", "");
+            Coordination.use(new JdbcCoordinationStore(() -> DriverManager.getConnection(repositoryUrl, "sa", password)));
             ClassLoader parent = Thread.currentThread().getContextClassLoader();
             URLClassLoader loader = new URLClassLoader(new URL[] {confDir.toUri().toURL()}, parent);
             Thread.currentThread().setContextClassLoader(loader);
@@ -38,6 +44,7 @@ public final class StandaloneRuntime {
 
     /** The default repository: an H2 file under the data directory, shareable between processes on this machine. */
     public static String defaultRepositoryUrl(Path dataDir) {
-        return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("job-repository") + ";AUTO_SERVER=TRUE;DB_CLOSE_DELAY=-1";
+        // WRITE_DELAY=0: every commit reaches the file at once, so a killed process loses no checkpoint it committed.
+        return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("job-repository") + ";AUTO_SERVER=TRUE;DB_CLOSE_DELAY=-1;WRITE_DELAY=0";
     }
 }

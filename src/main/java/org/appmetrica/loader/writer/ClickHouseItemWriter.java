@@ -50,6 +50,7 @@ public class ClickHouseItemWriter extends AbstractItemWriter {
     private SliceTables tables;
     /** Rows known to be in the staging partition: the position both checkpoints report. */
     private long rowsStaged;
+    private String stageEpoch;
     /** The previous chunk's INSERT, still running while the next chunk is read and mapped. */
     private ExecutorService inserter;
     private Future<?> inFlight;
@@ -73,8 +74,14 @@ public class ClickHouseItemWriter extends AbstractItemWriter {
         TableLayout layout = new TableLayout(FieldCatalog.get().source(slice.source()).orElseThrow());
         tables = new SliceTables(connection, settings.clickhouseDatabase(), layout, slice.applicationId(), slice.partitionDay());
         WriterCheckpoint saved = (WriterCheckpoint) checkpoint;
-        if (saved == null || context.restartFromFirstRow()) {
+        if (context.lease() == null || context.published()) {
+            // The reader stopped while another execution held the slice, or the slice was published before a crash:
+            // touch nothing, keep the checkpoint as it is.
+            rowsStaged = saved == null ? 0 : saved.rowsStaged();
+            stageEpoch = saved == null ? null : saved.stageEpoch();
+        } else if (saved == null || context.restartFromFirstRow()) {
             context.restartFromFirstRow(false);
+            context.lease().renewStageEpoch(); // first: a crash before the next checkpoint leaves no checkpoint trusted
             tables.resetStage();
             rowsStaged = 0;
         } else {
@@ -147,6 +154,7 @@ public class ClickHouseItemWriter extends AbstractItemWriter {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+        context.lease().verifyHeld(); // no other execution can have touched the staging partition
         long staged = tables.stageRows();
         if (staged != rowsStaged) {
             throw new IllegalStateException(slice + ": " + staged + " rows are staged but " + rowsStaged
@@ -158,7 +166,7 @@ public class ClickHouseItemWriter extends AbstractItemWriter {
 
     @Override
     public Serializable checkpointInfo() {
-        return new WriterCheckpoint(slice.key(), rowsStaged);
+        return new WriterCheckpoint(slice.key(), rowsStaged, context.lease() == null ? stageEpoch : context.lease().stageEpoch());
     }
 
     @Override

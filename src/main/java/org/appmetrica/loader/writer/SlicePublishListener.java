@@ -35,7 +35,7 @@ public class SlicePublishListener extends AbstractChunkListener {
         boolean published = publishedNow || context.published();
         Object current = stepContext.getPersistentUserData();
         SliceReport report = current instanceof SliceReport r ? r : SliceReport.start(context.slice().key(), "loading");
-        report = report.with(published ? "published" : "loading", published ? 100 : report.apiProgress(),
+        report = report.with(published ? SliceReport.PUBLISHED : "loading", published ? 100 : report.apiProgress(),
                 context.rowsStaged(), context.bytes(), System.currentTimeMillis() - context.startedMillis(), null);
         if (publishedNow) {
             report = report.timed(context.firstByteAt(), System.currentTimeMillis());

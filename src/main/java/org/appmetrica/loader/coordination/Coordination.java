@@ -1,0 +1,121 @@
+package org.appmetrica.loader.coordination;
+
+import javax.naming.InitialContext;
+import javax.naming.NamingException;
+import javax.sql.DataSource;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import jakarta.batch.operations.NoSuchJobExecutionException;
+import jakarta.batch.runtime.BatchRuntime;
+import jakarta.batch.runtime.BatchStatus;
+
+/**
+ * The process-wide entry point: which store this process uses, whether a process is alive, and the heartbeat that
+ * vouches for this process to processes on other hosts.
+ * <p>Standalone, the CLI installs a store over the H2 job repository before the first job runs. In an application
+ * server the store is looked up once: the datasource named by system property {@value #DATASOURCE_PROPERTY} (default
+ * {@value #DEFAULT_DATASOURCE}, the one configure.cli gives the batch job repository), or an in-memory store when there
+ * is none (the job repository is then in memory too).
+ */
+public final class Coordination {
+
+    public static final String DATASOURCE_PROPERTY = "appmetrica.coordination.datasource";
+    public static final String DEFAULT_DATASOURCE = "java:jboss/datasources/AppMetricaBatchDS";
+    /** A process of another host counts as gone once its heartbeat is this old. */
+    public static final Duration HEARTBEAT_TIMEOUT = Duration.ofMinutes(2);
+    private static final Duration HEARTBEAT_EVERY = Duration.ofSeconds(20);
+    private static final Set<BatchStatus> UNFINISHED = EnumSet.of(BatchStatus.STARTING, BatchStatus.STARTED, BatchStatus.STOPPING);
+    private static final Logger LOG = Logger.getLogger(Coordination.class.getName());
+
+    private static volatile CoordinationStore store;
+    private static ScheduledExecutorService heartbeat;
+
+    private Coordination() {
+    }
+
+    /** Installs the store of this process (standalone: over the job repository's database). */
+    public static synchronized void use(CoordinationStore newStore) {
+        store = newStore;
+    }
+
+    public static CoordinationStore store() {
+        CoordinationStore s = store;
+        if (s == null) {
+            synchronized (Coordination.class) {
+                if (store == null) {
+                    store = lookUp();
+                }
+                s = store;
+            }
+        }
+        return s;
+    }
+
+    private static CoordinationStore lookUp() {
+        String name = System.getProperty(DATASOURCE_PROPERTY, DEFAULT_DATASOURCE);
+        try {
+            DataSource dataSource = (DataSource) new InitialContext().lookup(name);
+            LOG.info("slice leases and execution owners are kept in " + name);
+            return new JdbcCoordinationStore(dataSource::getConnection);
+        } catch (NamingException | ClassCastException e) {
+            LOG.info("no datasource " + name + " (" + e.getMessage() + "): slice leases and execution owners are kept in memory, "
+                    + "as the job repository is");
+            return new InMemoryCoordinationStore();
+        }
+    }
+
+    /** Records that this process runs the execution, and keeps this process's heartbeat going. */
+    public static void ownedByThisProcess(long executionId) {
+        store().recordOwner(executionId, ProcessIdentity.current());
+        startHeartbeat();
+    }
+
+    /** Alive as the operating system says (same host), or by a heartbeat younger than {@link #HEARTBEAT_TIMEOUT}. */
+    public static boolean isAlive(ProcessIdentity process) {
+        Optional<Boolean> local = process.aliveOnThisHost();
+        if (local.isPresent()) {
+            return local.get();
+        }
+        return store().lastHeartbeat(process).map(t -> t.isAfter(Instant.now().minus(HEARTBEAT_TIMEOUT))).orElse(false);
+    }
+
+    /** True when the repository says the execution is STARTING, STARTED or STOPPING (or cannot say). */
+    static boolean unfinished(long executionId) {
+        Optional<String> stored = store().executionStatus(executionId);
+        if (stored.isPresent()) {
+            return UNFINISHED.contains(BatchStatus.valueOf(stored.get()));
+        }
+        try { // an in-memory repository: this process's runtime knows
+            return UNFINISHED.contains(BatchRuntime.getJobOperator().getJobExecution(executionId).getBatchStatus());
+        } catch (NoSuchJobExecutionException e) {
+            return false;
+        }
+    }
+
+    private static synchronized void startHeartbeat() {
+        if (heartbeat != null) {
+            return;
+        }
+        heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "appmetrica-heartbeat");
+            t.setDaemon(true);
+            return t;
+        });
+        heartbeat.scheduleWithFixedDelay(() -> {
+            try {
+                store().heartbeat(ProcessIdentity.current(), Instant.now());
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "heartbeat not recorded: " + e.getMessage(), e);
+            }
+        }, HEARTBEAT_EVERY.toSeconds(), HEARTBEAT_EVERY.toSeconds(), TimeUnit.SECONDS);
+    }
+}

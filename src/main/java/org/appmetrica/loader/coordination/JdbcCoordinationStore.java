@@ -1,0 +1,201 @@
+package org.appmetrica.loader.coordination;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The coordination tables beside JBeret's own in the job repository's database (H2 standalone, the batch datasource
+ * in WildFly). Plain SQL that H2 and PostgreSQL both accept; every change of a lease is one conditional UPDATE or one
+ * INSERT against a primary key, so two processes can never both win.
+ */
+public final class JdbcCoordinationStore implements CoordinationStore {
+
+    /** Opens a new connection to the repository database (auto-commit). */
+    @FunctionalInterface
+    public interface ConnectionFactory {
+        Connection open() throws SQLException;
+    }
+
+    private static final String[] DDL = {
+            "CREATE TABLE IF NOT EXISTS APPMETRICA_PROCESS (PROCESS_KEY VARCHAR(300) PRIMARY KEY, HEARTBEAT TIMESTAMP NOT NULL)",
+            "CREATE TABLE IF NOT EXISTS APPMETRICA_EXECUTION_OWNER (JOBEXECUTIONID BIGINT PRIMARY KEY, PROCESS_KEY VARCHAR(300) NOT NULL, "
+                    + "RECORDED TIMESTAMP NOT NULL)",
+            "CREATE TABLE IF NOT EXISTS APPMETRICA_SLICE_LEASE (SLICE_KEY VARCHAR(600) PRIMARY KEY, VERSION BIGINT NOT NULL, "
+                    + "HELD BOOLEAN NOT NULL, JOBEXECUTIONID BIGINT NOT NULL, JOBINSTANCEID BIGINT NOT NULL, PROCESS_KEY VARCHAR(300) NOT NULL, "
+                    + "STAGE_EPOCH VARCHAR(64) NOT NULL, SINCE TIMESTAMP NOT NULL)"};
+    private static final String UNFINISHED = "('STARTING', 'STARTED', 'STOPPING')";
+
+    private final ConnectionFactory connections;
+    private volatile boolean tablesReady;
+
+    public JdbcCoordinationStore(ConnectionFactory connections) {
+        this.connections = connections;
+    }
+
+    @Override
+    public void recordOwner(long executionId, ProcessIdentity owner) {
+        heartbeat(owner, Instant.now());
+        upsert("UPDATE APPMETRICA_EXECUTION_OWNER SET PROCESS_KEY = ?, RECORDED = ? WHERE JOBEXECUTIONID = ?",
+                "INSERT INTO APPMETRICA_EXECUTION_OWNER (PROCESS_KEY, RECORDED, JOBEXECUTIONID) VALUES (?, ?, ?)",
+                owner.encode(), Timestamp.from(Instant.now()), executionId);
+    }
+
+    @Override
+    public Optional<ProcessIdentity> owner(long executionId) {
+        return queryOne("SELECT PROCESS_KEY FROM APPMETRICA_EXECUTION_OWNER WHERE JOBEXECUTIONID = ?",
+                rs -> ProcessIdentity.decode(rs.getString(1)), executionId);
+    }
+
+    @Override
+    public void heartbeat(ProcessIdentity process, Instant now) {
+        upsert("UPDATE APPMETRICA_PROCESS SET HEARTBEAT = ? WHERE PROCESS_KEY = ?",
+                "INSERT INTO APPMETRICA_PROCESS (HEARTBEAT, PROCESS_KEY) VALUES (?, ?)", Timestamp.from(now), process.encode());
+    }
+
+    @Override
+    public Optional<Instant> lastHeartbeat(ProcessIdentity process) {
+        return queryOne("SELECT HEARTBEAT FROM APPMETRICA_PROCESS WHERE PROCESS_KEY = ?", rs -> rs.getTimestamp(1).toInstant(),
+                process.encode());
+    }
+
+    @Override
+    public List<UnfinishedExecution> unfinishedExecutions() {
+        List<UnfinishedExecution> result = new ArrayList<>();
+        try (Connection c = open(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT JOBEXECUTIONID, BATCHSTATUS, COALESCE(LASTUPDATEDTIME, STARTTIME, CREATETIME) FROM JOB_EXECUTION WHERE BATCHSTATUS IN "
+                     + UNFINISHED + " ORDER BY JOBEXECUTIONID")) {
+            while (rs.next()) {
+                Timestamp updated = rs.getTimestamp(3);
+                // no time at all: count it as just created, never as old
+                result.add(new UnfinishedExecution(rs.getLong(1), rs.getString(2), updated == null ? Instant.now() : updated.toInstant()));
+            }
+        } catch (SQLException e) {
+            if (isMissingTable(e)) {
+                return List.of(); // JBeret has not created its tables yet: there is no execution
+            }
+            throw failure("read unfinished executions", e);
+        }
+        return result;
+    }
+
+    @Override
+    public Optional<String> executionStatus(long executionId) {
+        return queryOne("SELECT BATCHSTATUS FROM JOB_EXECUTION WHERE JOBEXECUTIONID = ?", rs -> rs.getString(1), executionId);
+    }
+
+    @Override
+    public boolean markCrashed(long executionId, String exitStatus, Instant now) {
+        return update("UPDATE JOB_EXECUTION SET BATCHSTATUS = 'FAILED', EXITSTATUS = ?, ENDTIME = ?, LASTUPDATEDTIME = ? "
+                + "WHERE JOBEXECUTIONID = ? AND BATCHSTATUS IN " + UNFINISHED, exitStatus, Timestamp.from(now), Timestamp.from(now), executionId) == 1;
+    }
+
+    @Override
+    public Optional<LeaseRecord> lease(String key) {
+        return queryOne("SELECT SLICE_KEY, VERSION, HELD, JOBEXECUTIONID, JOBINSTANCEID, PROCESS_KEY, STAGE_EPOCH, SINCE "
+                + "FROM APPMETRICA_SLICE_LEASE WHERE SLICE_KEY = ?", rs -> new LeaseRecord(rs.getString(1), rs.getLong(2), rs.getBoolean(3),
+                rs.getLong(4), rs.getLong(5), rs.getString(6), rs.getString(7), rs.getTimestamp(8).toInstant()), key);
+    }
+
+    @Override
+    public boolean insertLease(LeaseRecord l) {
+        try {
+            update("INSERT INTO APPMETRICA_SLICE_LEASE (SLICE_KEY, VERSION, HELD, JOBEXECUTIONID, JOBINSTANCEID, PROCESS_KEY, STAGE_EPOCH, SINCE) "
+                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", l.key(), l.version(), l.held(), l.executionId(), l.instanceId(), l.process(),
+                    l.stageEpoch(), Timestamp.from(l.since()));
+            return true;
+        } catch (CoordinationException e) {
+            if (e.getCause() instanceof SQLException s && isDuplicateKey(s)) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public boolean replaceLease(long expectedVersion, LeaseRecord l) {
+        return update("UPDATE APPMETRICA_SLICE_LEASE SET VERSION = ?, HELD = ?, JOBEXECUTIONID = ?, JOBINSTANCEID = ?, PROCESS_KEY = ?, "
+                + "STAGE_EPOCH = ?, SINCE = ? WHERE SLICE_KEY = ? AND VERSION = ?", l.version(), l.held(), l.executionId(), l.instanceId(),
+                l.process(), l.stageEpoch(), Timestamp.from(l.since()), l.key(), expectedVersion) == 1;
+    }
+
+    // ---------------------------------------------------------------- plumbing
+
+    private interface Row<T> {
+        T read(ResultSet rs) throws SQLException;
+    }
+
+    private Connection open() throws SQLException {
+        Connection c = connections.open();
+        if (!tablesReady) {
+            try (Statement s = c.createStatement()) {
+                for (String ddl : DDL) {
+                    s.execute(ddl);
+                }
+            } catch (SQLException e) {
+                c.close();
+                throw e;
+            }
+            tablesReady = true;
+        }
+        return c;
+    }
+
+    private <T> Optional<T> queryOne(String sql, Row<T> row, Object... args) {
+        try (Connection c = open(); PreparedStatement ps = prepare(c, sql, args); ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? Optional.of(row.read(rs)) : Optional.empty();
+        } catch (SQLException e) {
+            throw failure(sql, e);
+        }
+    }
+
+    private int update(String sql, Object... args) {
+        try (Connection c = open(); PreparedStatement ps = prepare(c, sql, args)) {
+            return ps.executeUpdate();
+        } catch (SQLException e) {
+            throw failure(sql, e);
+        }
+    }
+
+    /** UPDATE, or INSERT when there was nothing to update; a concurrent INSERT of the same key turns into the UPDATE. */
+    private void upsert(String updateSql, String insertSql, Object... args) {
+        if (update(updateSql, args) == 1) {
+            return;
+        }
+        try {
+            update(insertSql, args);
+        } catch (CoordinationException e) {
+            if (!(e.getCause() instanceof SQLException s && isDuplicateKey(s))) {
+                throw e;
+            }
+            update(updateSql, args);
+        }
+    }
+
+    private static PreparedStatement prepare(Connection c, String sql, Object... args) throws SQLException {
+        PreparedStatement ps = c.prepareStatement(sql);
+        for (int i = 0; i < args.length; i++) {
+            ps.setObject(i + 1, args[i]);
+        }
+        return ps;
+    }
+
+    private static boolean isDuplicateKey(SQLException e) {
+        return "23505".equals(e.getSQLState()) || "23000".equals(e.getSQLState());
+    }
+
+    private static boolean isMissingTable(SQLException e) {
+        return "42S02".equals(e.getSQLState()) || "42P01".equals(e.getSQLState()) || "42S04".equals(e.getSQLState());
+    }
+
+    private static CoordinationException failure(String what, SQLException e) {
+        return new CoordinationException("the job repository database failed: " + what + ": " + e.getMessage(), e);
+    }
+}
