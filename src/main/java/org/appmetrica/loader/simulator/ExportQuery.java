@@ -7,7 +7,7 @@ import java.util.Map;
 import org.appmetrica.loader.schema.SourceSpec;
 
 /**
- * A validated export request.
+ * A validated export request (what {@link LogsApiSimulator#holdExports} selects on).
  *
  * @param source        the resource
  * @param json          true for {@code .json}, false for {@code .csv}
@@ -21,7 +21,7 @@ import org.appmetrica.loader.schema.SourceSpec;
  * @param partNumber    {@code part_number} (0 when absent)
  * @param identity      export identity: resource, format and every parameter except the part selection, sorted
  */
-record ExportQuery(SourceSpec source, boolean json, long applicationId, List<LocalDate> days, List<String> fields,
+public record ExportQuery(SourceSpec source, boolean json, long applicationId, List<LocalDate> days, List<String> fields,
                    Map<String, String> filters, long limit, boolean bom, int partsCount, int partNumber,
                    String identity) {
 }

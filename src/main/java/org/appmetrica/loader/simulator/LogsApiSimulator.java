@@ -9,6 +9,8 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.LocalDate;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -30,8 +32,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
 
@@ -45,7 +49,8 @@ import org.appmetrica.loader.simulator.ExportRequestParser.Rejection;
 /**
  * A local HTTP implementation of the AppMetrica Logs API (SPEC §4–§6): exports of every catalogue source as CSV or
  * JSON through the asynchronous 202/200 protocol, the per-application queue limit, parts, filters, gzip, BOM, the
- * management endpoints, and fault injection. Binds 127.0.0.1 only. Prepared exports are rendered once into files
+ * management endpoints, fault injection, and a gate for tests ({@link #holdExports(Predicate)}: chosen exports stay
+ * queued until released, with a signal when one was requested). Binds 127.0.0.1 only. Prepared exports are rendered once into files
  * under a temporary directory (deleted on {@link #close()}) and streamed from disk, so repeated downloads are
  * byte-identical and large exports do not grow the heap.
  */
@@ -90,6 +95,9 @@ public final class LogsApiSimulator implements AutoCloseable {
     private long dropAfter;
     private int truncateCount;
     private long truncateAfter;
+    // the export gate, guarded by lock
+    private Predicate<ExportQuery> hold;
+    private final List<RecordedRequest> heldRequests = new ArrayList<>();
 
     private HttpServer server;
     private ExecutorService httpExecutor;
@@ -187,6 +195,56 @@ public final class LogsApiSimulator implements AutoCloseable {
         }
     }
 
+    /**
+     * From now on, export requests matching {@code which} are answered 202 (queued, SPEC §4.3) whatever the export's
+     * state, until {@link #releaseHeld()}: the export neither progresses nor becomes ready. The application's queue
+     * limit and {@code Cache-Control: no-cache} work as usual. Replaces an earlier hold and forgets the requests it held.
+     */
+    public void holdExports(Predicate<ExportQuery> which) {
+        synchronized (lock) {
+            hold = java.util.Objects.requireNonNull(which);
+            heldRequests.clear();
+        }
+    }
+
+    /** Holds the exports of {@code source} for {@code applicationId} whose date range includes {@code day}. */
+    public void hold(String source, long applicationId, LocalDate day) {
+        holdExports(q -> q.source().name().equals(source) && q.applicationId() == applicationId && q.days().contains(day));
+    }
+
+    /** Held exports continue where they were: the next request of each progresses as if the hold had never been. */
+    public void releaseHeld() {
+        synchronized (lock) {
+            hold = null;
+        }
+    }
+
+    /**
+     * Returns the first request the current hold answered 202 (once that answer was sent), waiting for it up to
+     * {@code timeout}.
+     */
+    public RecordedRequest awaitHeldRequest(Duration timeout) throws InterruptedException, TimeoutException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (lock) {
+            while (heldRequests.isEmpty()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new TimeoutException("no held export was requested within " + timeout.toSeconds() + " s; "
+                            + requests().size() + " requests so far" + (hold == null ? ", and nothing is held" : ""));
+                }
+                TimeUnit.NANOSECONDS.timedWait(lock, left);
+            }
+            return heldRequests.get(0);
+        }
+    }
+
+    /** The requests the current hold answered 202, in order. */
+    public List<RecordedRequest> heldRequests() {
+        synchronized (lock) {
+            return List.copyOf(heldRequests);
+        }
+    }
+
     /** Every request received so far, in order. */
     public List<RecordedRequest> requests() {
         synchronized (requests) {
@@ -235,9 +293,10 @@ public final class LogsApiSimulator implements AutoCloseable {
         } catch (RuntimeException | IOException e) {
             response = text(500, "Internal server error.");
         }
+        RecordedRequest recorded = new RecordedRequest(method, path, recordedQuery, authorization, cacheControl,
+                response.status);
         synchronized (requests) {
-            requests.add(new RecordedRequest(method, path, recordedQuery, authorization, cacheControl,
-                    response.status));
+            requests.add(recorded);
         }
         try {
             response.send(ex, authorization);
@@ -245,6 +304,12 @@ public final class LogsApiSimulator implements AutoCloseable {
             // the client went away
         } finally {
             ex.close();
+            if (response.held) {
+                synchronized (lock) {
+                    heldRequests.add(recorded);
+                    lock.notifyAll();
+                }
+            }
         }
     }
 
@@ -339,6 +404,9 @@ public final class LogsApiSimulator implements AutoCloseable {
         Prepared prepared;
         synchronized (lock) {
             ExportJob job = jobs.get(q.identity());
+            if (hold != null && hold.test(q)) {
+                return held(q, job, cc);
+            }
             if (job == null) {
                 if (enqueued(q.applicationId()) >= MAX_ENQUEUED_PER_APP) {
                     return text(429, TEXT_QUEUE_FULL);
@@ -395,6 +463,27 @@ public final class LogsApiSimulator implements AutoCloseable {
         }
         return new FileResponse(file, q.json() ? "application/json; charset=utf-8" : "text/csv; charset=utf-8",
                 gzip);
+    }
+
+    /** The answer to a held export request: queued, without progress (called with lock held). */
+    private Response held(ExportQuery q, ExportJob job, CacheControl cc) {
+        if (job == null || cc.noCache) {
+            boolean queued = job != null && !job.ready;
+            if (!queued && enqueued(q.applicationId()) >= MAX_ENQUEUED_PER_APP) {
+                return text(429, TEXT_QUEUE_FULL);
+            }
+            if (job == null) {
+                job = new ExportJob(q.applicationId(), newPrepared(q));
+                jobs.put(q.identity(), job);
+            } else {
+                job.restart(newPrepared(q));
+            }
+            job.polls = config.readyAfter() > 0 ? 1 : 0;
+            prerender(job.prepared, q);
+            return text(202, queued ? TEXT_MOVED : TEXT_ADDED).held();
+        }
+        int progress = job.ready || config.readyAfter() == 0 ? 0 : job.polls * 100 / config.readyAfter();
+        return text(202, "Wait for result. Progress is " + progress + "%.").held();
     }
 
     private int enqueued(long app) {
@@ -739,9 +828,16 @@ public final class LogsApiSimulator implements AutoCloseable {
 
     private abstract static class Response {
         final int status;
+        /** A 202 of {@link #holdExports(Predicate)}. */
+        boolean held;
 
         Response(int status) {
             this.status = status;
+        }
+
+        Response held() {
+            held = true;
+            return this;
         }
 
         abstract void send(HttpExchange ex, String authorization) throws IOException;

@@ -131,19 +131,28 @@ public final class LoaderCli {
         return p;
     }
 
-    /** Waits for the execution, stopping it gracefully on Ctrl-C, prints the summary, returns the exit code. */
-    int follow(long executionId, PrintStream out) throws InterruptedException {
-        // Ctrl-C (and kill) become a graceful stop instead of a JVM shutdown, so the run can end STOPPED and exit 3.
+    /**
+     * Ctrl-C (and kill) become a graceful stop instead of a JVM shutdown, so the run can end STOPPED and exit 3; then
+     * prints {@code execution id: N}. Once that line is out, a signal stops the execution; the "stopping" line is
+     * printed once the stop is registered.
+     */
+    static void announce(long executionId, PrintStream out) {
         sun.misc.SignalHandler stop = signal -> {
-            out.println("stopping execution " + executionId + " (" + signal.getName() + "): it ends STOPPED and can be restarted");
             try {
                 Repository.operator().stop(executionId);
+                out.println("stopping execution " + executionId + " (" + signal.getName() + "): it ends STOPPED at its next checkpoint"
+                        + " and can be restarted");
             } catch (RuntimeException e) {
                 out.println("could not stop: " + e.getMessage());
             }
         };
         sun.misc.Signal.handle(new sun.misc.Signal("INT"), stop);
         sun.misc.Signal.handle(new sun.misc.Signal("TERM"), stop);
+        out.println("execution id: " + executionId);
+    }
+
+    /** Waits for the execution (see {@link #announce}), prints the summary, returns the exit code. */
+    int follow(long executionId, PrintStream out) throws InterruptedException {
         JobExecution execution = Repository.await(executionId);
         Reports.summary(out, execution);
         BatchStatus status = execution.getBatchStatus();
@@ -189,7 +198,7 @@ public final class LoaderCli {
             long id = Repository.operator().start(Repository.JOB, p);
             Coordination.ownedByThisProcess(id);
             PrintStream out = json ? System.err : System.out;
-            out.println("execution id: " + id);
+            announce(id, out);
             int code = cli.follow(id, out);
             if (json) {
                 System.out.println(AdminJson.pretty(cli.admin().execution(id).execution()));
@@ -224,7 +233,7 @@ public final class LoaderCli {
                 return code;
             }
             PrintStream out = json ? System.err : System.out;
-            out.println("execution id: " + id[0]);
+            announce(id[0], out);
             code = cli.follow(id[0], out);
             if (json) {
                 System.out.println(AdminJson.pretty(cli.admin().execution(id[0]).execution()));

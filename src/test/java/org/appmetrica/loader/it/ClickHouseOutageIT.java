@@ -6,6 +6,7 @@ import org.appmetrica.loader.clickhouse.ClickHouseConnection;
 import org.appmetrica.loader.clickhouse.TestClickHouse;
 import org.appmetrica.loader.simulator.LogsApiSimulator;
 import org.appmetrica.loader.simulator.SimulatorConfig;
+import org.appmetrica.loader.testing.ClickHouseGate;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -37,36 +38,34 @@ class ClickHouseOutageIT extends BatchIT {
             p.setProperty("chunkSize", "5");
             p.setProperty("parallelism", "1");
             p.setProperty("maxRetries", "1");
-            try (ClickHouseConnection clickhouse = TestClickHouse.connect()) {
-                TestClickHouse.recreate(clickhouse, database);
-                long id = operator().start("appmetrica-load", p);
-                long deadline = System.currentTimeMillis() + 60_000;
-                while (clickhouse.queryLong("SELECT count() FROM system.parts WHERE database = '" + database
-                        + "' AND table = '_stage_events' AND active") < 10 && System.currentTimeMillis() < deadline) {
-                    Thread.sleep(10);
+            try (ClickHouseGate gate = ClickHouseGate.start(TestClickHouse.URL)) {
+                p.setProperty("clickhouseUrl", gate.url());
+                long id;
+                try (ClickHouseConnection clickhouse = TestClickHouse.connect()) {
+                    TestClickHouse.recreate(clickhouse, database);
+                    // ClickHouse goes away right after it acknowledged the 10th chunk of the first slice, before the
+                    // loader hears of it: the loader's next request finds no server
+                    ClickHouseGate.Hold tenth = gate.holdInsert(database + "._stage_events", 10);
+                    id = operator().start("appmetrica-load", p);
+                    tenth.awaitHeld(ClickHouseGate.TIMEOUT, () -> describe(operator().getJobExecution(id)));
+                    JobExecution failed;
+                    try {
+                        clickhouse("stop");
+                        tenth.release();
+                        failed = await(id);
+                    } finally {
+                        clickhouse("start");
+                    }
+                    assertEquals(BatchStatus.FAILED, failed.getBatchStatus(), describe(failed));
+                    assertTrue(failed.getExitStatus().contains("ClickHouse"), failed.getExitStatus());
+                    assertTrue(gate.inserts(database + "._stage_events") > 10, "the loader went on after the held INSERT: " + gate.inserts());
                 }
-                JobExecution failed;
-                try {
-                    clickhouse("stop");
-                    failed = await(id);
-                } finally {
-                    clickhouse("start");
+                try (ClickHouseConnection clickhouse = TestClickHouse.connect()) {
+                    JobExecution restarted = await(operator().restart(id, p));
+                    assertEquals(BatchStatus.COMPLETED, restarted.getBatchStatus(), describe(restarted));
+                    GroundTruth.assertLoaded(clickhouse, p, database, 13, ROWS);
                 }
-                assertEquals(BatchStatus.FAILED, failed.getBatchStatus(), describe(failed));
-                assertTrue(failed.getExitStatus().contains("ClickHouse"), failed.getExitStatus());
-            }
-            try (ClickHouseConnection clickhouse = TestClickHouse.connect()) {
-                JobExecution restarted = await(operator().restart(failedId(p, database), p));
-                assertEquals(BatchStatus.COMPLETED, restarted.getBatchStatus(), describe(restarted));
-                GroundTruth.assertLoaded(clickhouse, p, database, 13, ROWS);
             }
         }
-    }
-
-    private static long failedId(Properties p, String database) {
-        return operator().getJobInstances("appmetrica-load", 0, 1).stream()
-                .flatMap(i -> operator().getJobExecutions(i).stream())
-                .filter(e -> database.equals(operator().getParameters(e.getExecutionId()).getProperty("clickhouseDatabase")))
-                .mapToLong(JobExecution::getExecutionId).max().orElseThrow();
     }
 }

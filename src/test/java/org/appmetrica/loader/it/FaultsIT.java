@@ -5,6 +5,7 @@ import jakarta.batch.runtime.JobExecution;
 import org.appmetrica.loader.clickhouse.TestClickHouse;
 import org.appmetrica.loader.simulator.LogsApiSimulator;
 import org.appmetrica.loader.simulator.SimulatorConfig;
+import org.appmetrica.loader.testing.ClickHouseGate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -112,33 +113,36 @@ class FaultsIT extends BatchIT {
         Properties p = load(database);
         p.setProperty("chunkSize", "5");
         p.setProperty("parallelism", "1");
-        long id = operator().start("appmetrica-load", p);
-        long deadline = System.currentTimeMillis() + 60_000;
-        while (clickhouse.queryLong("SELECT count() FROM system.parts WHERE database = '" + database
-                + "' AND table = '_stage_events' AND active") < 10 && System.currentTimeMillis() < deadline) {
-            Thread.sleep(10);
-        }
-        operator().stop(id);
-        JobExecution stopped = await(id);
-        assertEquals(BatchStatus.STOPPED, stopped.getBatchStatus(), describe(stopped));
-        Path spool = Path.of(p.getProperty("spoolDir"), Long.toString(operator().getJobInstance(id).getInstanceId()));
-        assertTrue(Files.exists(spool), "the spool of the stopped run exists");
-        try (Stream<Path> files = Files.walk(spool)) {
-            for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(f);
+        try (ClickHouseGate gate = ClickHouseGate.start(TestClickHouse.URL)) {
+            p.setProperty("clickhouseUrl", gate.url());
+            // stopped in the middle of the first events slice: its file is spooled, 10 of its 30 chunks are staged
+            ClickHouseGate.Hold tenth = gate.holdInsert(database + "._stage_events", 10);
+            long id = operator().start("appmetrica-load", p);
+            tenth.awaitHeld(ClickHouseGate.TIMEOUT, () -> describe(operator().getJobExecution(id)));
+            operator().stop(id);
+            tenth.release();
+            JobExecution stopped = await(id);
+            assertEquals(BatchStatus.STOPPED, stopped.getBatchStatus(), describe(stopped));
+            Path spool = Path.of(p.getProperty("spoolDir"), Long.toString(operator().getJobInstance(id).getInstanceId()));
+            assertTrue(Files.exists(spool), "the spool of the stopped run exists");
+            try (Stream<Path> files = Files.walk(spool)) {
+                for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(f);
+                }
             }
+            JobExecution restarted = await(operator().restart(id, p));
+            assertEquals(BatchStatus.COMPLETED, restarted.getBatchStatus(), describe(restarted));
+            GroundTruth.assertLoaded(clickhouse, p, database, SEED, ROWS_PER_DAY);
+            assertFalse(Files.exists(spool), "the spool is removed once the load completed");
         }
-        JobExecution restarted = await(operator().restart(id, p));
-        assertEquals(BatchStatus.COMPLETED, restarted.getBatchStatus(), describe(restarted));
-        GroundTruth.assertLoaded(clickhouse, p, database, SEED, ROWS_PER_DAY);
-        assertFalse(Files.exists(spool), "the spool is removed once the load completed");
     }
 
     @Test
     void anExportNotReadyBeforeTheDeadlineFailsAndARestartKeepsWaitingForTheSameExport() throws Exception {
         String database = "it_fault_deadline";
-        try (LogsApiSimulator slow = new LogsApiSimulator(SimulatorConfig.defaults(TOKEN).withRowsPerDay(ROWS_PER_DAY).withReadyAfter(6)
+        try (LogsApiSimulator slow = new LogsApiSimulator(SimulatorConfig.defaults(TOKEN).withRowsPerDay(ROWS_PER_DAY).withReadyAfter(1)
                 .withSeed(SEED)).start()) {
+            slow.hold("events", 702, java.time.LocalDate.parse("2024-08-01")); // queued until released, whatever the polls
             TestClickHouse.recreate(clickhouse, database);
             Properties p = parameters(slow.baseUrl(), database);
             p.setProperty("applicationIds", "702");
@@ -151,6 +155,9 @@ class FaultsIT extends BatchIT {
             assertEquals(BatchStatus.FAILED, failed.getBatchStatus(), describe(failed));
             assertTrue(failed.getExitStatus().contains("did not prepare app 702 events 2024-08-01 within 2 s"), failed.getExitStatus());
 
+            assertFalse(slow.heldRequests().isEmpty(), "the export was asked for and kept queued");
+
+            slow.releaseHeld();
             p.setProperty("pollTimeoutSeconds", "60");
             JobExecution restarted = await(operator().restart(failed.getExecutionId(), p));
             assertEquals(BatchStatus.COMPLETED, restarted.getBatchStatus(), describe(restarted));

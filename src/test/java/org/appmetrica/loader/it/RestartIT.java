@@ -5,6 +5,7 @@ import jakarta.batch.runtime.JobExecution;
 import org.appmetrica.loader.clickhouse.TestClickHouse;
 import org.appmetrica.loader.simulator.LogsApiSimulator;
 import org.appmetrica.loader.simulator.SimulatorConfig;
+import org.appmetrica.loader.testing.ClickHouseGate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -56,20 +57,23 @@ class RestartIT extends BatchIT {
     void stoppedMidwayThenRestartedLoadsEveryRowOnce() throws Exception {
         String database = "it_restart_stop";
         Properties p = load(database);
-        long id = operator().start("appmetrica-load", p);
-        long deadline = System.currentTimeMillis() + 60_000;
-        while (clickhouse.queryLong("SELECT count() FROM system.parts WHERE database = '" + database
-                + "' AND table = '_stage_events' AND active") < 3 && System.currentTimeMillis() < deadline) {
-            Thread.sleep(20);
-        }
-        operator().stop(id);
-        JobExecution stopped = await(id);
-        assertEquals(BatchStatus.STOPPED, stopped.getBatchStatus(), describe(stopped));
-        assertTrue(loaded(database) < 8 * ROWS_PER_DAY, "stopped before the end");
+        try (ClickHouseGate gate = ClickHouseGate.start(TestClickHouse.URL)) {
+            p.setProperty("clickhouseUrl", gate.url());
+            // the 3rd chunk of the first events slice is in ClickHouse, its answer held: the slice is midway
+            ClickHouseGate.Hold third = gate.holdInsert(database + "._stage_events", 3);
+            long id = operator().start("appmetrica-load", p);
+            third.awaitHeld(ClickHouseGate.TIMEOUT, () -> describe(operator().getJobExecution(id)));
+            operator().stop(id); // takes effect at the next checkpoint, which needs the held answer
+            third.release();
+            JobExecution stopped = await(id);
+            assertEquals(BatchStatus.STOPPED, stopped.getBatchStatus(), describe(stopped));
+            assertTrue(loaded(database) < 8 * ROWS_PER_DAY, "stopped before the end: " + loaded(database));
+            assertTrue(clickhouse.queryLong("SELECT count() FROM " + database + "._stage_events") >= 3 * 7, "the slice was staged midway");
 
-        JobExecution restarted = await(operator().restart(id, p));
-        assertEquals(BatchStatus.COMPLETED, restarted.getBatchStatus(), describe(restarted));
-        GroundTruth.assertLoaded(clickhouse, p, database, 7, ROWS_PER_DAY);
+            JobExecution restarted = await(operator().restart(id, p));
+            assertEquals(BatchStatus.COMPLETED, restarted.getBatchStatus(), describe(restarted));
+            GroundTruth.assertLoaded(clickhouse, p, database, 7, ROWS_PER_DAY);
+        }
     }
 
     @Test

@@ -314,6 +314,65 @@ class LogsApiSimulatorTest {
     }
 
     @Test
+    void heldExportsStayQueuedUntilReleasedAndSignalWhenRequested() throws Exception {
+        try (LogsApiSimulator s = new LogsApiSimulator(config().withReadyAfter(2)).start()) {
+            List<String> fields = List.of("event_name", "appmetrica_device_id");
+            String day1 = export("events", "csv", fields, "&date_since=2024-01-30&date_until=2024-01-30");
+            String day2 = export("events", "csv", fields, "&date_since=2024-01-31&date_until=2024-01-31");
+            s.hold("events", APP, D1);
+            ExecutorService waiter = Executors.newSingleThreadExecutor();
+            try {
+                Future<RecordedRequest> signal = waiter.submit(() -> s.awaitHeldRequest(java.time.Duration.ofMinutes(1)));
+                // other days, applications and sources are not held
+                assertEquals(200, download(s, day2).statusCode());
+                assertEquals(200, download(s, forApp(day1, 112)).statusCode());
+                assertEquals(200, download(s, day1.replace("/events.csv", "/crashes.csv").replace("event_name%2C", "")).statusCode());
+                assertFalse(signal.isDone());
+                assertTrue(s.heldRequests().isEmpty());
+
+                assertText(202, "Your query is added to the queue.", get(s, day1, TOKEN));
+                RecordedRequest held = signal.get(1, java.util.concurrent.TimeUnit.MINUTES);
+                assertEquals("/logs/v1/export/events.csv", held.path());
+                assertEquals("2024-01-30", held.query().get("date_since"));
+                assertEquals(202, held.status());
+                for (int i = 0; i < 5; i++) { // the export does not progress while held
+                    assertText(202, "Wait for result. Progress is 50%.", get(s, day1, TOKEN));
+                }
+                assertEquals(6, s.heldRequests().size());
+                assertEquals(held, s.awaitHeldRequest(java.time.Duration.ofMinutes(1)), "the first held request, at once");
+
+                s.releaseHeld(); // it goes on where it was: one more 202, then the file
+                assertText(202, "Wait for result. Progress is 50%.", get(s, day1, TOKEN));
+                HttpResponse<byte[]> ok = get(s, day1, TOKEN);
+                assertEquals(200, ok.statusCode());
+                assertEquals(40, parseCsv(ok.body()).size() - 1);
+            } finally {
+                waiter.shutdownNow();
+            }
+
+            // a hold by predicate, with the queue limit as usual: held exports are queued exports
+            s.holdExports(q -> q.applicationId() == 113);
+            assertTrue(s.heldRequests().isEmpty(), "a new hold forgets the old one's requests");
+            for (String source : List.of("errors", "crashes", "installations")) {
+                assertText(202, "Your query is added to the queue.", get(s, forApp(
+                        export(source, "csv", List.of("appmetrica_device_id"), RANGE), 113), TOKEN));
+            }
+            assertText(429, LogsApiSimulator.TEXT_QUEUE_FULL, get(s, forApp(eventsCsv(""), 113), TOKEN));
+            assertEquals(3, s.heldRequests().size());
+            s.releaseHeld();
+            assertEquals(200, download(s, forApp(export("errors", "csv", List.of("appmetrica_device_id"), RANGE), 113)).statusCode());
+        }
+    }
+
+    @Test
+    void awaitingAHeldRequestThatNeverComesTimesOut() throws Exception {
+        sim.holdExports(q -> false);
+        java.util.concurrent.TimeoutException e = assertThrows(java.util.concurrent.TimeoutException.class,
+                () -> sim.awaitHeldRequest(java.time.Duration.ofMillis(1)));
+        assertTrue(e.getMessage().contains("no held export was requested"), e.getMessage());
+    }
+
+    @Test
     void atMostThreeEnqueuedExportsPerApplication() throws Exception {
         String a = eventsCsv("");
         String b = eventsCsv("&os_name=ios");

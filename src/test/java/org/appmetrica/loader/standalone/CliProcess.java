@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -49,6 +50,32 @@ final class CliProcess {
 
     String text() throws IOException {
         return Files.readString(output, StandardCharsets.UTF_8);
+    }
+
+    /** The output so far, for failure messages. */
+    String textSoFar() {
+        try {
+            return "CLI output so far:\n" + text();
+        } catch (IOException e) {
+            return "CLI output unreadable: " + e;
+        }
+    }
+
+    /**
+     * Waits until the output contains {@code text}, a line the CLI prints at a known point; fails at once if the process
+     * ended without printing it, and after {@code timeout} (a safety net).
+     */
+    void awaitOutput(String text, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!text().contains(text)) {
+            if (!process.isAlive() && !text().contains(text)) {
+                throw new AssertionError("the CLI ended (exit " + process.exitValue() + ") without printing '" + text + "'; " + textSoFar());
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the CLI did not print '" + text + "' within " + timeout.toSeconds() + " s; " + textSoFar());
+            }
+            Thread.sleep(10); // re-reading a file: it offers no notification
+        }
     }
 
     /** Ctrl-C. */

@@ -4,6 +4,7 @@ import org.appmetrica.loader.clickhouse.ClickHouseConnection;
 import org.appmetrica.loader.clickhouse.TestClickHouse;
 import org.appmetrica.loader.simulator.LogsApiSimulator;
 import org.appmetrica.loader.simulator.SimulatorConfig;
+import org.appmetrica.loader.testing.ClickHouseGate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,10 +41,14 @@ class StandaloneCliIT {
         clickhouse.close();
     }
 
-    private static String[] load(String database, String... extra) {
+    private static String[] load(String database) {
+        return load(database, "jdbc:clickhouse://" + TestClickHouse.URL.replace("http://", ""));
+    }
+
+    private static String[] load(String database, String clickhouseUrl, String... extra) {
         List<String> args = new java.util.ArrayList<>(List.of("run", "applicationIds=401,402", "sources=events,push_tokens",
                 "dateSince=2024-05-01", "dateUntil=2024-05-03", "apiUrl=" + simulator.baseUrl(), "pollIntervalSeconds=0",
-                "clickhouseUrl=jdbc:clickhouse://" + TestClickHouse.URL.replace("http://", ""), "clickhouseDatabase=" + database));
+                "clickhouseUrl=" + clickhouseUrl, "clickhouseDatabase=" + database));
         args.addAll(List.of(extra));
         return args.toArray(String[]::new);
     }
@@ -85,26 +90,30 @@ class StandaloneCliIT {
     void ctrlCStopsAndRestartCompletesExactly() throws Exception {
         String database = "it_cli_stop";
         TestClickHouse.recreate(clickhouse, database);
-        CliProcess running = CliProcess.start(dataDir, Map.of("APPMETRICA_TOKEN", TOKEN), load(database, "chunkSize=5", "parallelism=1"));
-        long deadline = System.currentTimeMillis() + 60_000;
-        while (clickhouse.queryLong("SELECT count() FROM system.parts WHERE database = '" + database
-                + "' AND table = '_stage_events' AND active") < 5 && System.currentTimeMillis() < deadline) {
-            Thread.sleep(20);
-        }
-        CliProcess.Result listed = CliProcess.run(dataDir, Map.of(), "executions"); // while the run holds the repository
-        running.interrupt();
-        CliProcess.Result stopped = running.await();
-        assertEquals(3, stopped.exitCode(), stopped.output());
-        long id = stopped.executionId();
-        assertTrue(listed.output().matches("(?s).*\\n" + id + "\\s+STARTED.*"), listed.output());
-        assertTrue(stopped.output().contains("ended STOPPED"), stopped.output());
-        assertTrue(rows(database) < 2 * 3 * ROWS + 2 * ROWS);
+        try (ClickHouseGate gate = ClickHouseGate.start(TestClickHouse.URL)) {
+            // Ctrl-C while the 3rd chunk of the first events slice is in ClickHouse and the loader waits for the answer
+            ClickHouseGate.Hold third = gate.holdInsert(database + "._stage_events", 3);
+            CliProcess running = CliProcess.start(dataDir, Map.of("APPMETRICA_TOKEN", TOKEN),
+                    load(database, gate.url(), "chunkSize=5", "parallelism=1"));
+            third.awaitHeld(ClickHouseGate.TIMEOUT, running::textSoFar);
+            running.awaitOutput("execution id: ", ClickHouseGate.TIMEOUT); // printed once Ctrl-C means a graceful stop
+            CliProcess.Result listed = CliProcess.run(dataDir, Map.of(), "executions"); // while the run holds the repository
+            running.interrupt();
+            running.awaitOutput("stopping execution", ClickHouseGate.TIMEOUT); // registered: it stops at the next checkpoint
+            third.release();
+            CliProcess.Result stopped = running.await();
+            assertEquals(3, stopped.exitCode(), stopped.output());
+            long id = stopped.executionId();
+            assertTrue(listed.output().matches("(?s).*\\n" + id + "\\s+STARTED.*"), listed.output());
+            assertTrue(stopped.output().contains("ended STOPPED"), stopped.output());
+            assertTrue(rows(database) < 2 * 3 * ROWS + 2 * ROWS, "stopped before the end: " + rows(database));
 
-        CliProcess.Result restarted = CliProcess.run(dataDir, Map.of("APPMETRICA_TOKEN", TOKEN), "restart", Long.toString(id));
-        assertEquals(0, restarted.exitCode(), restarted.output());
-        assertEquals(2 * 3 * ROWS + 2 * ROWS, rows(database));
-        assertEquals(2 * 3 * ROWS + 2 * ROWS, clickhouse.queryLong("SELECT count() FROM (SELECT DISTINCT load_application_id, load_date, load_row FROM "
-                + database + ".events UNION ALL SELECT DISTINCT load_application_id, load_date, load_row FROM " + database + ".push_tokens)"));
+            CliProcess.Result restarted = CliProcess.run(dataDir, Map.of("APPMETRICA_TOKEN", TOKEN), "restart", Long.toString(id));
+            assertEquals(0, restarted.exitCode(), restarted.output());
+            assertEquals(2 * 3 * ROWS + 2 * ROWS, rows(database));
+            assertEquals(2 * 3 * ROWS + 2 * ROWS, clickhouse.queryLong("SELECT count() FROM (SELECT DISTINCT load_application_id, load_date, load_row FROM "
+                    + database + ".events UNION ALL SELECT DISTINCT load_application_id, load_date, load_row FROM " + database + ".push_tokens)"));
+        }
     }
 
     /** The token appears in no file the loader wrote: job repository, spool, configuration. */
