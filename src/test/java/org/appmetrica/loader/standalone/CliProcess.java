@@ -78,6 +78,11 @@ final class CliProcess {
         }
     }
 
+    /** The execution id the CLI printed first (await its line before). */
+    long executionId() throws IOException {
+        return new Result(0, text()).executionId();
+    }
+
     /** Ctrl-C. */
     void interrupt() throws Exception {
         new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).start().waitFor();

@@ -1,0 +1,225 @@
+package org.appmetrica.loader.standalone;
+
+import org.appmetrica.loader.clickhouse.ClickHouseConnection;
+import org.appmetrica.loader.clickhouse.TestClickHouse;
+import org.appmetrica.loader.it.GroundTruth;
+import org.appmetrica.loader.simulator.LogsApiSimulator;
+import org.appmetrica.loader.simulator.RecordedRequest;
+import org.appmetrica.loader.simulator.SimulatorConfig;
+import org.appmetrica.loader.testing.ClickHouseGate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * What a user sees and types after a crash, and when two loads meet on the same days: separate JVMs running
+ * {@code java -jar target/appmetrica-loader.jar} on one data directory, as in the README.
+ */
+class CrashAndLeasesCliIT {
+
+    private static final String TOKEN = "crash-cli-token-51c2";
+    private static final int ROWS = 300;
+    private static final long SEED = 23;
+    private static final Duration TIMEOUT = ClickHouseGate.TIMEOUT;
+    private static LogsApiSimulator simulator;
+    private static ClickHouseConnection clickhouse;
+    private static Path dataDir;
+
+    @BeforeAll
+    static void start() throws Exception {
+        simulator = new LogsApiSimulator(SimulatorConfig.defaults(TOKEN).withRowsPerDay(ROWS).withReadyAfter(1).withSeed(SEED)).start();
+        clickhouse = TestClickHouse.connect();
+        dataDir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "crash-cli");
+    }
+
+    @AfterAll
+    static void stop() {
+        simulator.close();
+        clickhouse.close();
+    }
+
+    private static List<String> load(String database, String clickhouseUrl, String since, String until, String... extra) {
+        List<String> args = new ArrayList<>(List.of("applicationIds=701", "sources=events", "dateSince=" + since, "dateUntil=" + until,
+                "apiUrl=" + simulator.baseUrl(), "pollIntervalSeconds=0", "clickhouseUrl=" + clickhouseUrl,
+                "clickhouseDatabase=" + database, "parallelism=1", "chunkSize=50"));
+        args.addAll(List.of(extra));
+        return args;
+    }
+
+    private static String[] run(List<String> parameters) {
+        List<String> args = new ArrayList<>(List.of("run"));
+        args.addAll(parameters);
+        return args.toArray(String[]::new);
+    }
+
+    private static Properties properties(List<String> parameters) {
+        Properties p = new Properties();
+        for (String kv : parameters) {
+            p.setProperty(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
+        }
+        return p;
+    }
+
+    /** Export requests the simulator received for one day of events. */
+    private static long exportRequests(LocalDate day) {
+        return simulator.requests().stream().filter(r -> r.path().contains("/logs/v1/export/events"))
+                .filter(r -> day.toString().equals(dayOf(r))).count();
+    }
+
+    private static String dayOf(RecordedRequest r) {
+        String since = r.query().get("date_since");
+        return since == null ? null : since.substring(0, 10);
+    }
+
+    @Test
+    void aKilledRunIsReportedCrashedAndRestartIdContinuesItExactly() throws Exception {
+        String database = "it_cli_crash";
+        TestClickHouse.recreate(clickhouse, database);
+        LocalDate d1 = LocalDate.parse("2024-06-01");
+        LocalDate d2 = d1.plusDays(1);
+        try (ClickHouseGate gate = ClickHouseGate.start(TestClickHouse.URL)) {
+            List<String> parameters = load(database, gate.url(), "2024-06-01", "2024-06-03");
+            // 300 rows a day in chunks of 50: INSERT 9 is the 3rd chunk of the 2nd day. ClickHouse has it, the loader
+            // has not heard back, so its checkpoint is not committed: the worst moment to die.
+            ClickHouseGate.Hold ninth = gate.holdInsert(database + "._stage_events", 9);
+            CliProcess running = CliProcess.start(dataDir, Map.of("APPMETRICA_TOKEN", TOKEN), run(parameters));
+            ninth.awaitHeld(TIMEOUT, running::textSoFar);
+            running.awaitOutput("execution id: ", TIMEOUT);
+
+            CliProcess.Result alive = CliProcess.run(dataDir, Map.of(), "executions");
+            running.process.destroyForcibly(); // SIGKILL
+            assertTrue(running.process.waitFor(1, TimeUnit.MINUTES));
+            long id = running.executionId();
+            assertTrue(alive.output().matches("(?s).*\\n" + id + "\\s+STARTED.*"), "a live run in another process is never declared dead:\n"
+                    + alive.output());
+            ninth.release();
+
+            CliProcess.Result listed = CliProcess.run(dataDir, Map.of(), "executions");
+            assertTrue(listed.output().matches("(?s).*\\n" + id + "\\s+FAILED .*CRASHED: the process that ran it \\(pid "
+                    + running.process.pid() + " .*"), listed.output());
+            CliProcess.Result status = CliProcess.run(dataDir, Map.of(), "status", Long.toString(id));
+            assertTrue(status.output().contains("INTERRUPTED"), status.output());
+            CliProcess.Result stop = CliProcess.run(dataDir, Map.of(), "stop", Long.toString(id));
+            assertEquals(1, stop.exitCode(), "nothing runs that could be stopped: " + stop.output());
+
+            long day1Requests = exportRequests(d1);
+            long day2Requests = exportRequests(d2);
+            CliProcess.Result restarted = CliProcess.run(dataDir, Map.of("APPMETRICA_TOKEN", TOKEN), "restart", Long.toString(id));
+            assertEquals(0, restarted.exitCode(), restarted.output());
+            assertTrue(restarted.output().contains("app 701 events 2024-06-01: published before the restart; nothing to do"), restarted.output());
+            assertEquals(day1Requests, exportRequests(d1), "the published day is not requested again");
+            assertEquals(day2Requests, exportRequests(d2), "the day being loaded continues from its spool, not a new export");
+            GroundTruth.assertLoaded(clickhouse, properties(parameters), database, SEED, ROWS);
+        }
+    }
+
+    @Test
+    void twoRunsOverOverlappingDaysTakeTurnsAndLeaveEveryDayExact() throws Exception {
+        String database = "it_cli_overlap";
+        TestClickHouse.recreate(clickhouse, database);
+        LocalDate shared = LocalDate.parse("2024-06-12");
+        // the first run holds 06-12 while its export waits in the API queue; the second run reaches 06-12 first thing
+        simulator.hold("events", 701, shared);
+        try {
+            List<String> first = load(database, TestClickHouse.URL, "2024-06-11", "2024-06-13");
+            List<String> second = load(database, TestClickHouse.URL, "2024-06-12", "2024-06-14");
+            CliProcess a = CliProcess.start(dataDir, Map.of("APPMETRICA_TOKEN", TOKEN), run(first));
+            simulator.awaitHeldRequest(TIMEOUT);
+            a.awaitOutput("execution id: ", TIMEOUT);
+            long aId = a.executionId();
+            CliProcess b = CliProcess.start(dataDir, Map.of("APPMETRICA_TOKEN", TOKEN), run(second));
+            b.awaitOutput("app 701 events 2024-06-12: waiting for execution " + aId + " (pid " + a.process.pid(), TIMEOUT);
+            simulator.releaseHeld();
+            CliProcess.Result ra = a.await();
+            CliProcess.Result rb = b.await();
+            assertEquals(0, ra.exitCode(), ra.output());
+            assertEquals(0, rb.exitCode(), rb.output());
+            Properties all = properties(load(database, TestClickHouse.URL, "2024-06-11", "2024-06-14"));
+            GroundTruth.assertLoaded(clickhouse, all, database, SEED, ROWS);
+        } finally {
+            simulator.releaseHeld();
+        }
+    }
+
+    @Test
+    void aSecondRunThatCannotWaitFailsNamingTheHolderAndTouchesNothing() throws Exception {
+        String database = "it_cli_busy";
+        TestClickHouse.recreate(clickhouse, database);
+        LocalDate shared = LocalDate.parse("2024-06-21");
+        simulator.hold("events", 701, shared);
+        try {
+            CliProcess a = CliProcess.start(dataDir, Map.of("APPMETRICA_TOKEN", TOKEN), run(load(database, TestClickHouse.URL,
+                    "2024-06-21", "2024-06-21")));
+            simulator.awaitHeldRequest(TIMEOUT);
+            a.awaitOutput("execution id: ", TIMEOUT);
+            long aId = a.executionId();
+            CliProcess.Result b = CliProcess.run(dataDir, Map.of("APPMETRICA_TOKEN", TOKEN), run(load(database, TestClickHouse.URL,
+                    "2024-06-21", "2024-06-21", "leaseWaitSeconds=0")));
+            assertEquals(1, b.exitCode(), b.output());
+            assertTrue(b.output().contains("execution " + aId + " (pid " + a.process.pid()) && b.output().contains("leaseWaitSeconds"),
+                    b.output());
+            simulator.releaseHeld();
+            CliProcess.Result ra = a.await();
+            assertEquals(0, ra.exitCode(), ra.output());
+            GroundTruth.assertLoaded(clickhouse, properties(load(database, TestClickHouse.URL, "2024-06-21", "2024-06-21")), database, SEED, ROWS);
+        } finally {
+            simulator.releaseHeld();
+        }
+    }
+
+    @Test
+    void aScheduleAndAOneTimeRunOverTheSameDaysNeverCollide() throws Exception {
+        String database = "it_cli_schedule_overlap";
+        TestClickHouse.recreate(clickhouse, database);
+        LocalDate today = LocalDate.now(ZoneOffset.UTC);
+        LocalDate from = today.minusDays(3);
+        LocalDate shared = today.minusDays(2);
+        simulator.hold("events", 701, shared);
+        try {
+            List<String> oneTime = load(database, TestClickHouse.URL, from.toString(), today.minusDays(1).toString());
+            CliProcess a = CliProcess.start(dataDir, Map.of("APPMETRICA_TOKEN", TOKEN), run(oneTime));
+            simulator.awaitHeldRequest(TIMEOUT);
+            a.awaitOutput("execution id: ", TIMEOUT);
+            long aId = a.executionId();
+
+            Properties regular = new Properties();
+            regular.putAll(properties(load(database, TestClickHouse.URL, "x", "x")));
+            regular.remove("dateSince");
+            regular.remove("dateUntil");
+            regular.setProperty("name", "overlap");
+            regular.setProperty("loadFrom", from.toString());
+            regular.setProperty("schedule", "daily 03:00");
+            regular.setProperty("timeZone", "UTC");
+            Path config = dataDir.resolve("regular-overlap.properties");
+            try (OutputStream out = Files.newOutputStream(config)) {
+                regular.store(out, null);
+            }
+            CliProcess b = CliProcess.start(dataDir, Map.of("APPMETRICA_TOKEN", TOKEN), "schedule", "--config", config.toString(), "--once");
+            b.awaitOutput(shared + ": waiting for execution " + aId, TIMEOUT);
+            simulator.releaseHeld();
+            CliProcess.Result ra = a.await();
+            CliProcess.Result rb = b.await();
+            assertEquals(0, ra.exitCode(), ra.output());
+            assertEquals(0, rb.exitCode(), rb.output());
+            assertTrue(rb.output().contains("COMPLETED"), rb.output());
+            GroundTruth.assertLoaded(clickhouse, properties(oneTime), database, SEED, ROWS);
+        } finally {
+            simulator.releaseHeld();
+        }
+    }
+}
