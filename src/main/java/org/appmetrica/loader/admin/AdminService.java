@@ -25,6 +25,7 @@ import org.appmetrica.loader.admin.Views.ScheduleView;
 import org.appmetrica.loader.admin.Views.SourceView;
 import org.appmetrica.loader.admin.Views.StepView;
 import org.appmetrica.loader.config.SecretRef;
+import org.appmetrica.loader.coordination.Coordination;
 import org.appmetrica.loader.coordination.CrashedExecutions;
 import org.appmetrica.loader.job.LoadParameters;
 import org.appmetrica.loader.job.LoadSettings;
@@ -218,7 +219,7 @@ public final class AdminService {
         validate(p);
         long id;
         try {
-            id = op().start(JOB, p);
+            id = op().start(JOB, Coordination.ownedParameters(p));
         } catch (JobStartException e) {
             throw new AdminException(500, "start-failed", "the job could not be started: " + message(e), e);
         }
@@ -242,7 +243,7 @@ public final class AdminService {
         }
         long newId;
         try {
-            newId = op().restart(id, p);
+            newId = op().restart(id, Coordination.ownedParameters(p));
         } catch (JobExecutionAlreadyCompleteException | JobExecutionNotMostRecentException e1) {
             throw AdminException.conflict("execution " + id + " cannot be restarted: " + message(e1));
         } catch (JobRestartException e1) {
@@ -390,7 +391,7 @@ public final class AdminService {
     private static Properties jobParameters(Properties all) {
         Properties p = new Properties();
         for (String k : all.stringPropertyNames()) {
-            if (!k.startsWith("jberet.")) {
+            if (!k.startsWith("jberet.") && !k.equals(Coordination.OWNER_PARAMETER)) {
                 p.setProperty(k, all.getProperty(k));
             }
         }

@@ -73,6 +73,20 @@ public final class Coordination {
         }
     }
 
+    /**
+     * Job parameter naming the process that starts or restarts an execution. It is stored with the execution's row in
+     * the same insert, so an execution killed before its owner record was written is still known to be this process's.
+     */
+    public static final String OWNER_PARAMETER = "appmetrica.ownerProcess";
+
+    /** The parameters of a start or restart by this process: {@code parameters} plus {@link #OWNER_PARAMETER}. */
+    public static java.util.Properties ownedParameters(java.util.Properties parameters) {
+        java.util.Properties p = new java.util.Properties();
+        p.putAll(parameters);
+        p.setProperty(OWNER_PARAMETER, ProcessIdentity.current().encode());
+        return p;
+    }
+
     /** Records that this process runs the execution, and keeps this process's heartbeat going. */
     public static void ownedByThisProcess(long executionId) {
         store().recordOwner(executionId, ProcessIdentity.current());

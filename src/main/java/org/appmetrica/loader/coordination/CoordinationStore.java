@@ -10,8 +10,11 @@ import java.util.Optional;
  */
 public interface CoordinationStore {
 
-    /** An execution the repository says is STARTING, STARTED or STOPPING. */
-    record UnfinishedExecution(long executionId, String status, Instant lastUpdated) {
+    /**
+     * An execution the repository says is STARTING, STARTED or STOPPING; {@code starter} is the process named by its
+     * {@link Coordination#OWNER_PARAMETER} job parameter, if any.
+     */
+    record UnfinishedExecution(long executionId, String status, Instant lastUpdated, Optional<ProcessIdentity> starter) {
     }
 
     void recordOwner(long executionId, ProcessIdentity owner);

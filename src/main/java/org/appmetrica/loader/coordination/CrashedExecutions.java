@@ -18,8 +18,9 @@ public final class CrashedExecutions {
 
     public static final String EXIT_STATUS_PREFIX = "CRASHED: ";
     /**
-     * An unfinished execution with no owner was started by a loader version without owner records, or is in the instant
-     * between its start and the record: it counts as crashed only once the repository has not heard of it for this long.
+     * An unfinished execution with no owner was started by a loader version without owner records, or through the
+     * application server's own operations and still waits for a batch thread: it counts as crashed only once the
+     * repository has not heard of it for this long.
      */
     static final Duration ORPHAN_AGE = Duration.ofMinutes(10);
     private static final Logger LOG = Logger.getLogger("org.appmetrica.loader.progress");
@@ -33,7 +34,7 @@ public final class CrashedExecutions {
         Instant now = Instant.now();
         List<Long> marked = new ArrayList<>();
         for (CoordinationStore.UnfinishedExecution e : store.unfinishedExecutions()) {
-            Optional<ProcessIdentity> owner = store.owner(e.executionId());
+            Optional<ProcessIdentity> owner = store.owner(e.executionId()).or(e::starter);
             String reason;
             if (owner.isPresent()) {
                 if (owner.get().equals(ProcessIdentity.current()) || Coordination.isAlive(owner.get())) {

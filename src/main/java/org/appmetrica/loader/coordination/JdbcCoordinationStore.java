@@ -70,12 +70,14 @@ public final class JdbcCoordinationStore implements CoordinationStore {
     public List<UnfinishedExecution> unfinishedExecutions() {
         List<UnfinishedExecution> result = new ArrayList<>();
         try (Connection c = open(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT JOBEXECUTIONID, BATCHSTATUS, COALESCE(LASTUPDATEDTIME, STARTTIME, CREATETIME) FROM JOB_EXECUTION WHERE BATCHSTATUS IN "
+             ResultSet rs = s.executeQuery("SELECT JOBEXECUTIONID, BATCHSTATUS, COALESCE(LASTUPDATEDTIME, STARTTIME, CREATETIME), JOBPARAMETERS FROM JOB_EXECUTION "
+                     + "WHERE BATCHSTATUS IN "
                      + UNFINISHED + " ORDER BY JOBEXECUTIONID")) {
             while (rs.next()) {
                 Timestamp updated = rs.getTimestamp(3);
                 // no time at all: count it as just created, never as old
-                result.add(new UnfinishedExecution(rs.getLong(1), rs.getString(2), updated == null ? Instant.now() : updated.toInstant()));
+                result.add(new UnfinishedExecution(rs.getLong(1), rs.getString(2), updated == null ? Instant.now() : updated.toInstant(),
+                        starter(rs.getString(4))));
             }
         } catch (SQLException e) {
             if (isMissingTable(e)) {
@@ -124,6 +126,21 @@ public final class JdbcCoordinationStore implements CoordinationStore {
         return update("UPDATE APPMETRICA_SLICE_LEASE SET VERSION = ?, HELD = ?, JOBEXECUTIONID = ?, JOBINSTANCEID = ?, PROCESS_KEY = ?, "
                 + "STAGE_EPOCH = ?, SINCE = ? WHERE SLICE_KEY = ? AND VERSION = ?", l.version(), l.held(), l.executionId(), l.instanceId(),
                 l.process(), l.stageEpoch(), Timestamp.from(l.since()), l.key(), expectedVersion) == 1;
+    }
+
+    /** The owner parameter in JBeret's stored form of job parameters (one key=value a line). */
+    static Optional<ProcessIdentity> starter(String jobParameters) {
+        if (jobParameters == null) {
+            return Optional.empty();
+        }
+        java.util.Properties p = new java.util.Properties();
+        try {
+            p.load(new java.io.StringReader(jobParameters));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e); // a StringReader does not fail
+        }
+        String owner = p.getProperty(Coordination.OWNER_PARAMETER);
+        return owner == null || owner.isBlank() ? Optional.empty() : Optional.of(ProcessIdentity.decode(owner.trim()));
     }
 
     // ---------------------------------------------------------------- plumbing

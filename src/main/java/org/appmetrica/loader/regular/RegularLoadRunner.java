@@ -1,5 +1,7 @@
 package org.appmetrica.loader.regular;
 
+import org.appmetrica.loader.coordination.Coordination;
+
 import jakarta.batch.operations.JobOperator;
 import jakarta.batch.runtime.BatchStatus;
 import jakarta.batch.runtime.JobExecution;
@@ -62,7 +64,7 @@ public final class RegularLoadRunner {
         Properties params = (Properties) def.jobParameters().clone();
         params.setProperty(LoadParameters.DATE_SINCE, plan.since().toString());
         params.setProperty(LoadParameters.DATE_UNTIL, plan.until().toString());
-        long id = operator.start("appmetrica-load", params);
+        long id = operator.start("appmetrica-load", Coordination.ownedParameters(params));
         JobExecution execution = await(id);
         if (execution.getBatchStatus() == BatchStatus.COMPLETED) {
             record(def, plan, id);

@@ -195,8 +195,7 @@ public final class LoaderCli {
                 return USAGE;
             }
             cli.init(json);
-            long id = Repository.operator().start(Repository.JOB, p);
-            Coordination.ownedByThisProcess(id);
+            long id = Repository.operator().start(Repository.JOB, Coordination.ownedParameters(p));
             PrintStream out = json ? System.err : System.out;
             announce(id, out);
             int code = cli.follow(id, out);

@@ -1,14 +1,15 @@
 package org.appmetrica.loader.chaos;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.appmetrica.loader.clickhouse.ClickHouseConnection;
 import org.appmetrica.loader.clickhouse.TestClickHouse;
 import org.appmetrica.loader.it.GroundTruth;
 import org.appmetrica.loader.simulator.LogsApiSimulator;
 import org.appmetrica.loader.simulator.SimulatorConfig;
+import org.appmetrica.loader.testing.ClickHouseGate;
 import org.junit.jupiter.api.Test;
 
-import java.io.File;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,133 +17,206 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Kills the loader's JVM with SIGKILL at random moments — and, on some rounds, right after an INSERT reached
- * ClickHouse and before its checkpoint — restarts it until COMPLETED, and checks every table against the simulator.
- * {@code -Dchaos.kills=N} (default 6) and {@code -Dchaos.seed=S} choose how hard; {@code .ci/chaos} runs a long mode.
+ * SIGKILL at random moments — and right after ClickHouse acknowledged an INSERT whose answer the loader never got —
+ * of {@code java -jar target/appmetrica-loader.jar run}, then {@code restart ID} as a user types it, until COMPLETED;
+ * then every table must equal the simulator's data (count and a checksum over all columns). Once with one loader, once
+ * with two loaders over overlapping days, both killed at random, so that kills also land while slice leases are held.
+ * {@code -Dchaos.kills=N} (default 6) and {@code -Dchaos.seed=S}; {@code .ci/chaos} runs a long mode.
  */
 class ChaosIT {
 
     private static final String TOKEN = "chaos-token-1c5e";
     private static final int ROWS_PER_DAY = 400;
     private static final long SEED = 21;
+    private static final String JAR = System.getProperty("loader.jar", "target/appmetrica-loader.jar");
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Test
-    void killedAtRandomMomentsAndRestartedUntilCompletedLosesAndDoublesNothing() throws Exception {
+    void oneLoaderKilledAtRandomAndRestartedWithRestartIdLosesAndDoublesNothing() throws Exception {
         int kills = Integer.getInteger("chaos.kills", 6);
-        Random random = new Random(Long.getLong("chaos.seed", 20261125L));
-        Path work = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "chaos");
-        Path classpathDir = work.resolve("jobs");
-        writeChaosJob(classpathDir);
-        String database = "it_chaos";
-        try (LogsApiSimulator simulator = new LogsApiSimulator(SimulatorConfig.defaults(TOKEN).withRowsPerDay(ROWS_PER_DAY)
-                .withReadyAfter(2).withSeed(SEED)).start();
-             ClickHouseConnection clickhouse = TestClickHouse.connect()) {
+        long seed = Long.getLong("chaos.seed", 20261128L);
+        Path work = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "chaos-one");
+        String database = "it_chaos_one";
+        try (LogsApiSimulator simulator = simulator(); ClickHouseConnection clickhouse = TestClickHouse.connect();
+             ClickHouseGate gate = ClickHouseGate.start(TestClickHouse.URL)) {
             TestClickHouse.recreate(clickhouse, database);
-            Properties p = new Properties();
-            p.setProperty("applicationIds", "601,602");
-            p.setProperty("sources", "events,installations,crashes");
-            p.setProperty("dateSince", "2024-07-01");
-            p.setProperty("dateUntil", "2024-07-03");
-            p.setProperty("chunkSize", "23");
-            p.setProperty("apiUrl", simulator.baseUrl());
-            p.setProperty("tokenRef", "env:CHAOS_TOKEN");
-            p.setProperty("clickhouseUrl", TestClickHouse.URL);
-            p.setProperty("clickhouseDatabase", database);
-            p.setProperty("pollIntervalSeconds", "0");
-            p.setProperty("retryBackoffSeconds", "0");
-            p.setProperty("spoolDir", work.resolve("spool").toString());
-            Path params = work.resolve("params.properties");
-            try (OutputStream out = Files.newOutputStream(params)) {
-                p.store(out, null);
-            }
+            Loader loader = new Loader("one", work, gate, parameters(simulator, gate, database, "2024-07-01", "2024-07-03"), database,
+                    new Random(seed));
+            String result = loader.untilCompleted(kills);
+            System.out.println("chaos: " + result);
+            GroundTruth.assertLoaded(clickhouse, loader.parameters, database, SEED, ROWS_PER_DAY);
+        }
+    }
 
-            Long executionId = null;
+    @Test
+    void twoLoadersOverOverlappingDaysBothKilledAtRandomEndExact() throws Exception {
+        int kills = Math.max(3, Integer.getInteger("chaos.kills", 6) * 2 / 3);
+        long seed = Long.getLong("chaos.seed", 20261128L);
+        Path work = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "chaos-two");
+        String database = "it_chaos_two";
+        try (LogsApiSimulator simulator = simulator(); ClickHouseConnection clickhouse = TestClickHouse.connect();
+             ClickHouseGate gateA = ClickHouseGate.start(TestClickHouse.URL); ClickHouseGate gateB = ClickHouseGate.start(TestClickHouse.URL)) {
+            TestClickHouse.recreate(clickhouse, database);
+            // one data directory, one job repository: the two loaders meet on 07-12 and 07-13
+            Loader a = new Loader("a", work, gateA, parameters(simulator, gateA, database, "2024-07-11", "2024-07-13"), database, new Random(seed));
+            Loader b = new Loader("b", work, gateB, parameters(simulator, gateB, database, "2024-07-12", "2024-07-14"), database,
+                    new Random(seed + 1));
+            CompletableFuture<String> ra = CompletableFuture.supplyAsync(() -> a.untilCompletedUnchecked(kills));
+            CompletableFuture<String> rb = CompletableFuture.supplyAsync(() -> b.untilCompletedUnchecked(kills));
+            System.out.println("chaos: " + ra.get(15, TimeUnit.MINUTES) + "; " + rb.get(15, TimeUnit.MINUTES));
+            Properties all = (Properties) a.parameters.clone();
+            all.setProperty("dateUntil", "2024-07-14");
+            GroundTruth.assertLoaded(clickhouse, all, database, SEED, ROWS_PER_DAY);
+        }
+    }
+
+    private static LogsApiSimulator simulator() throws Exception {
+        return new LogsApiSimulator(SimulatorConfig.defaults(TOKEN).withRowsPerDay(ROWS_PER_DAY).withReadyAfter(2).withSeed(SEED)).start();
+    }
+
+    private static Properties parameters(LogsApiSimulator simulator, ClickHouseGate gate, String database, String since, String until) {
+        Properties p = new Properties();
+        p.setProperty("applicationIds", "601,602");
+        p.setProperty("sources", "events,installations,crashes");
+        p.setProperty("dateSince", since);
+        p.setProperty("dateUntil", until);
+        p.setProperty("chunkSize", "23");
+        p.setProperty("apiUrl", simulator.baseUrl());
+        p.setProperty("clickhouseUrl", gate.url());
+        p.setProperty("clickhouseDatabase", database);
+        p.setProperty("pollIntervalSeconds", "0");
+        p.setProperty("retryBackoffSeconds", "0");
+        return p;
+    }
+
+    /** One load as a user drives it: run, and after every death restart ID, each in a new JVM. */
+    private static final class Loader {
+        final String name;
+        final Path work;
+        final Path dataDir;
+        final ClickHouseGate gate;
+        final Properties parameters;
+        final String stageTable;
+        final Random random;
+        final AtomicReference<Process> current = new AtomicReference<>();
+        int round;
+
+        Loader(String name, Path work, ClickHouseGate gate, Properties parameters, String database, Random random) {
+            this.name = name;
+            this.work = work;
+            this.dataDir = work.resolve("data");
+            this.gate = gate;
+            this.parameters = parameters;
+            this.stageTable = database + "._stage_events";
+            this.random = random;
+        }
+
+        String untilCompletedUnchecked(int kills) {
+            try {
+                return untilCompleted(kills);
+            } catch (Exception e) {
+                throw new AssertionError(name + ": " + e.getMessage(), e);
+            }
+        }
+
+        String untilCompleted(int kills) throws Exception {
             int killed = 0;
-            int haltsAfterInsert = 0;
-            boolean completed = false;
-            for (int round = 0; round < kills + 10 && !completed; round++) {
+            int afterInsert = 0;
+            Long id = null;
+            for (round = 0; round < kills + 10; round++) {
                 boolean chaos = killed < kills;
-                boolean haltAfterInsert = chaos && killed % 3 == 1; // rounds 2, 5, ... die right after an INSERT
-                int haltAfter = haltAfterInsert ? 1 + random.nextInt(15) : 0;
-                Path log = work.resolve("round-" + round + ".log");
-                Process child = child(classpathDir, work, executionId, params, haltAfter, log);
-                if (chaos && !haltAfterInsert) {
-                    long delay = 300 + random.nextInt(2500);
-                    if (!child.waitFor(delay, TimeUnit.MILLISECONDS)) {
-                        child.destroyForcibly(); // SIGKILL
-                    }
+                boolean killAfterInsert = chaos && killed % 3 == 1; // the 2nd, 5th, ... death: right after an INSERT
+                ClickHouseGate.Trigger trigger = null;
+                if (killAfterInsert) {
+                    trigger = gate.onInsertAcknowledged(stageTable, gate.inserts(stageTable) + 1 + random.nextInt(12), this::kill);
                 }
-                if (!child.waitFor(5, TimeUnit.MINUTES)) {
-                    child.destroyForcibly();
+                Path log = work.resolve(name + "-round-" + round + ".log");
+                Process p = start(id, log);
+                current.set(p);
+                if (chaos && !killAfterInsert && !p.waitFor(500 + random.nextInt(3500), TimeUnit.MILLISECONDS)) {
+                    kill();
                 }
-                int exit = child.waitFor();
+                if (!p.waitFor(5, TimeUnit.MINUTES)) {
+                    p.destroyForcibly();
+                    throw new AssertionError(name + " round " + round + " hung; log " + log);
+                }
                 String output = Files.readString(log, StandardCharsets.UTF_8);
-                Long id = output.lines().filter(l -> l.startsWith("execution id: ")).map(l -> Long.parseLong(l.substring(14).trim()))
-                        .findFirst().orElse(null);
-                if (id != null) {
-                    executionId = id;
+                if (p.exitValue() == 0) {
+                    assertTrue(output.contains("COMPLETED"), output);
+                    assertTrue(killed >= Math.min(kills, 3), name + ": killed only " + killed + " times");
+                    return name + " " + killed + " kills (" + afterInsert + " right after an INSERT), COMPLETED in round " + round;
                 }
-                if (exit == 0) {
-                    completed = true;
-                } else if (exit == 137 || exit == 9 + 128) {
-                    killed++;
-                    if (output.contains("chaos: halting after write")) {
-                        haltsAfterInsert++;
-                    }
-                } else if (!chaos) {
-                    assertTrue(executionId != null, "no execution started: " + output);
+                if (p.exitValue() != 137) {
+                    // Only a kill may end a round: any other end is a defect of the loader.
+                    throw new AssertionError(name + " round " + round + " ended with " + p.exitValue() + ":\n" + output);
+                }
+                killed++;
+                if (trigger != null && trigger.status() == 200) {
+                    afterInsert++;
+                }
+                JsonNode latest = latestExecution();
+                if (latest != null && latest.get("status").asText().equals("COMPLETED")) {
+                    return name + " " + killed + " kills (" + afterInsert + " right after an INSERT), COMPLETED just before the last";
+                }
+                id = latest == null ? null : latest.get("id").asLong();
+            }
+            throw new AssertionError(name + ": the load never completed; logs in " + work);
+        }
+
+        private void kill() {
+            Process p = current.get();
+            if (p != null && p.isAlive()) {
+                p.destroyForcibly(); // SIGKILL
+                try {
+                    p.waitFor();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
                 }
             }
-            assertTrue(completed, "the load never completed; logs in " + work);
-            assertTrue(killed >= Math.min(kills, 5), "killed only " + killed + " times");
-            assertTrue(haltsAfterInsert >= 1 || kills < 2, "never killed right after an INSERT");
-            GroundTruth.assertLoaded(clickhouse, p, database, SEED, ROWS_PER_DAY);
-            System.out.println("chaos: " + killed + " kills (" + haltsAfterInsert + " right after an INSERT), exact result");
         }
-    }
 
-    private static Process child(Path classpathDir, Path work, Long executionId, Path params, int haltAfter, Path log) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-                "-Dchaos.haltAfterWrites=" + haltAfter, "-cp", classpath(classpathDir), ChaosRunner.class.getName(),
-                work.resolve("data").toString()));
-        if (executionId == null) {
-            cmd.add("start");
-        } else {
-            cmd.addAll(List.of("restart", Long.toString(executionId)));
-        }
-        cmd.add(params.toString());
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
-        pb.environment().put("CHAOS_TOKEN", TOKEN);
-        return pb.start();
-    }
-
-    private static String classpath(Path classpathDir) throws Exception {
-        List<String> entries = new ArrayList<>(List.of(classpathDir.toString(), Path.of("target", "test-classes").toAbsolutePath().toString(),
-                Path.of("target", "classes").toAbsolutePath().toString()));
-        // The runtime libraries exactly as the standalone jar names them (target/lib may hold stale copies).
-        try (java.util.jar.JarFile jar = new java.util.jar.JarFile(Path.of("target", "appmetrica-loader.jar").toFile())) {
-            for (String lib : jar.getManifest().getMainAttributes().getValue("Class-Path").split(" ")) {
-                entries.add(Path.of("target").resolve(lib).toAbsolutePath().toString());
+        private Process start(Long executionId, Path log) throws Exception {
+            List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
+                    "-jar", JAR, "--data-dir", dataDir.toString()));
+            if (executionId == null) {
+                cmd.add("run");
+                parameters.stringPropertyNames().forEach(k -> cmd.add(k + "=" + parameters.getProperty(k)));
+            } else {
+                cmd.addAll(List.of("restart", Long.toString(executionId)));
             }
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+            pb.environment().put("APPMETRICA_TOKEN", TOKEN);
+            return pb.start();
         }
-        return String.join(File.pathSeparator, entries);
-    }
 
-    /** The production job with the halting listener added to the load step, under the id appmetrica-load-chaos. */
-    static void writeChaosJob(Path classpathDir) throws Exception {
-        String xml = Files.readString(Path.of("batch-jobs", "appmetrica-load.xml"), StandardCharsets.UTF_8)
-                .replace("id=\"appmetrica-load\"", "id=\"appmetrica-load-chaos\"")
-                .replace("<listener ref=\"slicePublishListener\"/>", "<listener ref=\"slicePublishListener\"/>\n            <listener ref=\"haltAfterWriteListener\"/>");
-        assertTrue(xml.contains("haltAfterWriteListener"), "the chaos job must carry the halting listener");
-        Path file = classpathDir.resolve("META-INF").resolve("batch-jobs").resolve("appmetrica-load-chaos.xml");
-        Files.createDirectories(file.getParent());
-        Files.writeString(file, xml, StandardCharsets.UTF_8);
-        assertEquals(1, xml.split("haltAfterWriteListener", -1).length - 1);
+        /**
+         * The newest execution of this loader's load, as {@code executions --json} lists it (that command also marks a
+         * killed one FAILED): a kill can land before a run or a restart printed its id, or before it created its execution
+         * at all (null: run again).
+         */
+        private JsonNode latestExecution() throws Exception {
+            Path out = work.resolve(name + "-executions-" + round + ".json");
+            Path err = work.resolve(name + "-executions-" + round + ".err");
+            Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m", "-jar", JAR,
+                    "--data-dir", dataDir.toString(), "executions", "--json").redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            assertTrue(p.waitFor(2, TimeUnit.MINUTES) && p.exitValue() == 0, "executions --json failed: " + Files.readString(out)
+                    + Files.readString(err));
+            JsonNode newest = null;
+            for (JsonNode e : JSON.readTree(out.toFile())) {
+                if (parameters.getProperty("dateSince").equals(e.get("parameters").path("dateSince").asText())
+                        && (newest == null || e.get("id").asLong() > newest.get("id").asLong())) {
+                    newest = e;
+                }
+            }
+            return newest;
+        }
     }
 }

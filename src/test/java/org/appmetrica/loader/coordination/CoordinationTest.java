@@ -40,7 +40,7 @@ class CoordinationTest {
         url = "jdbc:h2:mem:coordination-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1";
         try (Connection c = DriverManager.getConnection(url, "sa", ""); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE JOB_EXECUTION (JOBEXECUTIONID BIGINT PRIMARY KEY, CREATETIME TIMESTAMP, STARTTIME TIMESTAMP, "
-                    + "ENDTIME TIMESTAMP, LASTUPDATEDTIME TIMESTAMP, BATCHSTATUS VARCHAR(30), EXITSTATUS VARCHAR(512))");
+                    + "ENDTIME TIMESTAMP, LASTUPDATEDTIME TIMESTAMP, BATCHSTATUS VARCHAR(30), EXITSTATUS VARCHAR(512), JOBPARAMETERS VARCHAR(3000))");
         }
         Coordination.use(new JdbcCoordinationStore(() -> DriverManager.getConnection(url, "sa", "")));
         live = new ProcessBuilder("sleep", "300").start();
@@ -196,6 +196,24 @@ class CoordinationTest {
         assertTrue(stored(5)[1].startsWith("CRASHED: no process has claimed it since"), stored(5)[1]);
         assertEquals("COMPLETED", stored(6)[0]);
         assertEquals(List.of(), CrashedExecutions.reconcile(), "marking is done once");
+    }
+
+    @Test
+    void anExecutionKilledBeforeItsOwnerRecordIsKnownByTheProcessThatStartedIt() throws Exception {
+        execution(9, "STARTING", Instant.now());
+        execution(10, "STARTING", Instant.now());
+        try (Connection c = DriverManager.getConnection(url, "sa", "");
+             PreparedStatement ps = c.prepareStatement("UPDATE JOB_EXECUTION SET JOBPARAMETERS = ? WHERE JOBEXECUTIONID = ?")) {
+            // JBeret's stored form: key=value lines
+            ps.setString(1, "sources=events\n" + Coordination.OWNER_PARAMETER + "=" + deadProcess.encode() + "\n");
+            ps.setLong(2, 9);
+            ps.executeUpdate();
+            ps.setString(1, Coordination.OWNER_PARAMETER + "=" + liveProcess.encode() + "\n");
+            ps.setLong(2, 10);
+            ps.executeUpdate();
+        }
+        assertEquals(List.of(9L), CrashedExecutions.reconcile());
+        assertEquals("STARTING", stored(10)[0]);
     }
 
     @Test
