@@ -31,6 +31,7 @@ public final class StandaloneRuntime {
             Files.createDirectories(confDir);
             Files.writeString(confDir.resolve("jberet.properties"), template.replace("@REPOSITORY_URL@", repositoryUrl));
             System.setProperty("h2.bindAddress", "127.0.0.1");
+            RepositoryDriver.register();
             // Execution owners and slice leases live beside JBeret's tables, in the same database.
             String password = System.getenv().getOrDefault("APPMETRICA_REPOSITORY_PASSWORD", "");
             Coordination.use(new JdbcCoordinationStore(() -> DriverManager.getConnection(repositoryUrl, "sa", password)));
@@ -45,6 +46,8 @@ public final class StandaloneRuntime {
     /** The default repository: an H2 file under the data directory, shareable between processes on this machine. */
     public static String defaultRepositoryUrl(Path dataDir) {
         // WRITE_DELAY=0: every commit reaches the file at once, so a killed process loses no checkpoint it committed.
-        return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("job-repository") + ";AUTO_SERVER=TRUE;DB_CLOSE_DELAY=-1;WRITE_DELAY=0";
+        // AUTO_RECONNECT: a connection whose serving process died switches to the process that takes the file over.
+        return RepositoryDriver.PREFIX + "h2:file:" + dataDir.toAbsolutePath().resolve("job-repository")
+                + ";AUTO_SERVER=TRUE;AUTO_RECONNECT=TRUE;DB_CLOSE_DELAY=-1;WRITE_DELAY=0";
     }
 }

@@ -1,0 +1,96 @@
+package org.appmetrica.loader.standalone;
+
+import java.sql.Connection;
+import java.sql.Driver;
+import java.sql.DriverManager;
+import java.sql.DriverPropertyInfo;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.util.Properties;
+import java.util.Set;
+import java.util.logging.Logger;
+
+/**
+ * The standalone job repository's JDBC driver: H2, with patience when a connection is opened. Several loader processes
+ * share one H2 file (the first one serves it to the others); when that process is killed, the others take over the
+ * file, and for a moment H2 answers "lock file recently modified" or "database may be already in use". A run, a
+ * {@code restart} or {@code executions} started in that moment waits for the takeover instead of failing.
+ * URLs are {@code jdbc:appmetrica:h2:…} (see {@link StandaloneRuntime#defaultRepositoryUrl}).
+ */
+public final class RepositoryDriver implements Driver {
+
+    static final String PREFIX = "jdbc:appmetrica:";
+    private static final long PATIENCE_MILLIS = 60_000;
+    /** H2: file lock trouble (8000 "lock file recently modified", 90020 "already in use"), a broken or closing server link. */
+    private static final Set<Integer> TAKEOVER_ERRORS = Set.of(8000, 90020, 90067, 90098, 90121);
+    private static final RepositoryDriver INSTANCE = new RepositoryDriver();
+
+    static {
+        try {
+            DriverManager.registerDriver(INSTANCE);
+        } catch (SQLException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** Makes sure the driver is registered. */
+    static void register() {
+        // the static initialiser does it once
+    }
+
+    @Override
+    public Connection connect(String url, Properties info) throws SQLException {
+        if (!acceptsURL(url)) {
+            return null;
+        }
+        String h2 = "jdbc:" + url.substring(PREFIX.length());
+        long deadline = System.currentTimeMillis() + PATIENCE_MILLIS;
+        long pause = 50;
+        while (true) {
+            try {
+                return new org.h2.Driver().connect(h2, info);
+            } catch (SQLException e) {
+                if (!TAKEOVER_ERRORS.contains(e.getErrorCode()) || System.currentTimeMillis() > deadline) {
+                    throw e;
+                }
+            }
+            try {
+                Thread.sleep(pause); // another process is taking the file over: H2 offers no notification
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SQLException("interrupted while waiting for the job repository", e);
+            }
+            pause = Math.min(1000, pause * 2);
+        }
+    }
+
+    @Override
+    public boolean acceptsURL(String url) {
+        return url != null && url.startsWith(PREFIX + "h2:");
+    }
+
+    @Override
+    public DriverPropertyInfo[] getPropertyInfo(String url, Properties info) {
+        return new DriverPropertyInfo[0];
+    }
+
+    @Override
+    public int getMajorVersion() {
+        return 1;
+    }
+
+    @Override
+    public int getMinorVersion() {
+        return 0;
+    }
+
+    @Override
+    public boolean jdbcCompliant() {
+        return false;
+    }
+
+    @Override
+    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
+        throw new SQLFeatureNotSupportedException();
+    }
+}
