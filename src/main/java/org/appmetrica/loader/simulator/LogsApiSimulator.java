@@ -220,7 +220,7 @@ public final class LogsApiSimulator implements AutoCloseable {
     }
 
     /**
-     * Returns the first request the current hold answered 202 (once that answer was sent), waiting for it up to
+     * Returns the first request the current hold answered 202 (recorded as the answer is sent), waiting for it up to
      * {@code timeout}.
      */
     public RecordedRequest awaitHeldRequest(Duration timeout) throws InterruptedException, TimeoutException {
@@ -298,18 +298,18 @@ public final class LogsApiSimulator implements AutoCloseable {
         synchronized (requests) {
             requests.add(recorded);
         }
+        if (response.held) { // recorded before the answer goes out, as every request is: a client never sees it first
+            synchronized (lock) {
+                heldRequests.add(recorded);
+                lock.notifyAll();
+            }
+        }
         try {
             response.send(ex, authorization);
         } catch (IOException e) {
             // the client went away
         } finally {
             ex.close();
-            if (response.held) {
-                synchronized (lock) {
-                    heldRequests.add(recorded);
-                    lock.notifyAll();
-                }
-            }
         }
     }
 
