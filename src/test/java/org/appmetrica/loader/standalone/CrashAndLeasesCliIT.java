@@ -129,6 +129,51 @@ class CrashAndLeasesCliIT {
     }
 
     @Test
+    void aKilledScheduleLeavesAnExecutionThatRestartIdCompletes() throws Exception {
+        String database = "it_cli_schedule_crash";
+        TestClickHouse.recreate(clickhouse, database);
+        LocalDate today = LocalDate.now(ZoneOffset.UTC);
+        simulator.hold("events", 701, today.minusDays(1)); // the first due day is published, the second waits in the queue
+        try {
+            Path config = regularConfig(database, "crash", today.minusDays(2));
+            CliProcess schedule = CliProcess.start(dataDir, Map.of("APPMETRICA_TOKEN", TOKEN), "schedule", "--config", config.toString());
+            simulator.awaitHeldRequest(TIMEOUT);
+            schedule.process.destroyForcibly(); // SIGKILL
+            assertTrue(schedule.process.waitFor(1, TimeUnit.MINUTES));
+        } finally {
+            simulator.releaseHeld();
+        }
+        CliProcess.Result listed = CliProcess.run(dataDir, Map.of(), "executions");
+        java.util.regex.Matcher crashed = java.util.regex.Pattern.compile("\\n(\\d+)\\s+FAILED .*CRASHED: the process that ran it")
+                .matcher(listed.output());
+        long id = -1;
+        while (crashed.find()) {
+            id = Long.parseLong(crashed.group(1)); // the newest crashed execution is the schedule's
+        }
+        assertTrue(id > 0, listed.output());
+        CliProcess.Result restarted = CliProcess.run(dataDir, Map.of("APPMETRICA_TOKEN", TOKEN), "restart", Long.toString(id));
+        assertEquals(0, restarted.exitCode(), restarted.output());
+        GroundTruth.assertLoaded(clickhouse, properties(load(database, TestClickHouse.URL, today.minusDays(2).toString(),
+                today.minusDays(1).toString())), database, SEED, ROWS);
+    }
+
+    /** A regular load definition (README, Regular loads) over this test's simulator and ClickHouse. */
+    private static Path regularConfig(String database, String name, LocalDate loadFrom) throws Exception {
+        Properties regular = properties(load(database, TestClickHouse.URL, "x", "x"));
+        regular.remove("dateSince");
+        regular.remove("dateUntil");
+        regular.setProperty("name", name);
+        regular.setProperty("loadFrom", loadFrom.toString());
+        regular.setProperty("schedule", "daily 03:00");
+        regular.setProperty("timeZone", "UTC");
+        Path config = dataDir.resolve("regular-" + name + ".properties");
+        try (OutputStream out = Files.newOutputStream(config)) {
+            regular.store(out, null);
+        }
+        return config;
+    }
+
+    @Test
     void twoRunsOverOverlappingDaysTakeTurnsAndLeaveEveryDayExact() throws Exception {
         String database = "it_cli_overlap";
         TestClickHouse.recreate(clickhouse, database);
@@ -197,18 +242,7 @@ class CrashAndLeasesCliIT {
             a.awaitOutput("execution id: ", TIMEOUT);
             long aId = a.executionId();
 
-            Properties regular = new Properties();
-            regular.putAll(properties(load(database, TestClickHouse.URL, "x", "x")));
-            regular.remove("dateSince");
-            regular.remove("dateUntil");
-            regular.setProperty("name", "overlap");
-            regular.setProperty("loadFrom", from.toString());
-            regular.setProperty("schedule", "daily 03:00");
-            regular.setProperty("timeZone", "UTC");
-            Path config = dataDir.resolve("regular-overlap.properties");
-            try (OutputStream out = Files.newOutputStream(config)) {
-                regular.store(out, null);
-            }
+            Path config = regularConfig(database, "overlap", from);
             CliProcess b = CliProcess.start(dataDir, Map.of("APPMETRICA_TOKEN", TOKEN), "schedule", "--config", config.toString(), "--once");
             b.awaitOutput(shared + ": waiting for execution " + aId, TIMEOUT);
             simulator.releaseHeld();
