@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -80,8 +81,8 @@ public final class Coordination {
     public static final String OWNER_PARAMETER = "appmetrica.ownerProcess";
 
     /** The parameters of a start or restart by this process: {@code parameters} plus {@link #OWNER_PARAMETER}. */
-    public static java.util.Properties ownedParameters(java.util.Properties parameters) {
-        java.util.Properties p = new java.util.Properties();
+    public static Properties ownedParameters(Properties parameters) {
+        Properties p = new Properties();
         p.putAll(parameters);
         p.setProperty(OWNER_PARAMETER, ProcessIdentity.current().encode());
         return p;

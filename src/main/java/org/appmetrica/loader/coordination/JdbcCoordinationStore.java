@@ -1,5 +1,8 @@
 package org.appmetrica.loader.coordination;
 
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -10,6 +13,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Properties;
 
 /**
  * The coordination tables beside JBeret's own in the job repository's database (H2 standalone, the batch datasource
@@ -133,11 +137,11 @@ public final class JdbcCoordinationStore implements CoordinationStore {
         if (jobParameters == null) {
             return Optional.empty();
         }
-        java.util.Properties p = new java.util.Properties();
+        Properties p = new Properties();
         try {
-            p.load(new java.io.StringReader(jobParameters));
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e); // a StringReader does not fail
+            p.load(new StringReader(jobParameters));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a StringReader does not fail
         }
         String owner = p.getProperty(Coordination.OWNER_PARAMETER);
         return owner == null || owner.isBlank() ? Optional.empty() : Optional.of(ProcessIdentity.decode(owner.trim()));

@@ -1,5 +1,6 @@
 package org.appmetrica.loader.standalone;
 
+import jakarta.batch.runtime.BatchStatus;
 import jakarta.batch.runtime.JobExecution;
 import jakarta.batch.runtime.Metric;
 import jakarta.batch.runtime.StepExecution;
@@ -93,8 +94,8 @@ final class Reports {
                 for (PartitionExecutionImpl p : Repository.partitions(step)) {
                     SliceReport r = p.getPersistentUserData() instanceof SliceReport s ? s : null;
                     // a slice still STARTED in an execution that ended was cut off by a crash
-                    boolean interrupted = e.getEndTime() != null && (p.getBatchStatus() == jakarta.batch.runtime.BatchStatus.STARTED
-                            || p.getBatchStatus() == jakarta.batch.runtime.BatchStatus.STARTING);
+                    boolean interrupted = e.getEndTime() != null
+                            && (p.getBatchStatus() == BatchStatus.STARTED || p.getBatchStatus() == BatchStatus.STARTING);
                     out.printf("    partition %-4d %-10s %-32s %-12s rows %d read %d written %d bytes %d %s%n", p.getPartitionId(),
                             interrupted ? "INTERRUPTED" : p.getBatchStatus(), r == null ? "" : r.sliceKey(), r == null ? "" : r.state(), r == null ? 0 : r.rows(),
                             metric(p, Metric.MetricType.READ_COUNT), metric(p, Metric.MetricType.WRITE_COUNT),

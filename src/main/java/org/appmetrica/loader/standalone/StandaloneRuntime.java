@@ -1,5 +1,8 @@
 package org.appmetrica.loader.standalone;
 
+import org.appmetrica.loader.coordination.Coordination;
+import org.appmetrica.loader.coordination.JdbcCoordinationStore;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -9,8 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.DriverManager;
-import org.appmetrica.loader.coordination.Coordination;
-import org.appmetrica.loader.coordination.JdbcCoordinationStore;
 
 /**
  * Points JBeret SE at the job repository: writes {@code jberet.properties} (from the template in

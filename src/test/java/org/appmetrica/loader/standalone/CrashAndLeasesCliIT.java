@@ -75,6 +75,15 @@ class CrashAndLeasesCliIT {
         return p;
     }
 
+    /** Starts a run whose export of {@code held} waits in the API queue (the simulator holds it) until released. */
+    private static CliProcess runHolding(LocalDate held, List<String> parameters) throws Exception {
+        simulator.hold("events", 701, held);
+        CliProcess p = CliProcess.start(dataDir, Map.of("APPMETRICA_TOKEN", TOKEN), run(parameters));
+        simulator.awaitHeldRequest(TIMEOUT);
+        p.awaitOutput("execution id: ", TIMEOUT);
+        return p;
+    }
+
     /** Export requests the simulator received for one day of events. */
     private static long exportRequests(LocalDate day) {
         return simulator.requests().stream().filter(r -> r.path().contains("/logs/v1/export/events"))
@@ -177,15 +186,10 @@ class CrashAndLeasesCliIT {
     void twoRunsOverOverlappingDaysTakeTurnsAndLeaveEveryDayExact() throws Exception {
         String database = "it_cli_overlap";
         TestClickHouse.recreate(clickhouse, database);
-        LocalDate shared = LocalDate.parse("2024-06-12");
-        // the first run holds 06-12 while its export waits in the API queue; the second run reaches 06-12 first thing
-        simulator.hold("events", 701, shared);
         try {
-            List<String> first = load(database, TestClickHouse.URL, "2024-06-11", "2024-06-13");
+            // the first run holds 06-12 while its export waits in the API queue; the second run reaches 06-12 first thing
+            CliProcess a = runHolding(LocalDate.parse("2024-06-12"), load(database, TestClickHouse.URL, "2024-06-11", "2024-06-13"));
             List<String> second = load(database, TestClickHouse.URL, "2024-06-12", "2024-06-14");
-            CliProcess a = CliProcess.start(dataDir, Map.of("APPMETRICA_TOKEN", TOKEN), run(first));
-            simulator.awaitHeldRequest(TIMEOUT);
-            a.awaitOutput("execution id: ", TIMEOUT);
             long aId = a.executionId();
             CliProcess b = CliProcess.start(dataDir, Map.of("APPMETRICA_TOKEN", TOKEN), run(second));
             b.awaitOutput("app 701 events 2024-06-12: waiting for execution " + aId + " (pid " + a.process.pid(), TIMEOUT);
@@ -205,13 +209,8 @@ class CrashAndLeasesCliIT {
     void aSecondRunThatCannotWaitFailsNamingTheHolderAndTouchesNothing() throws Exception {
         String database = "it_cli_busy";
         TestClickHouse.recreate(clickhouse, database);
-        LocalDate shared = LocalDate.parse("2024-06-21");
-        simulator.hold("events", 701, shared);
         try {
-            CliProcess a = CliProcess.start(dataDir, Map.of("APPMETRICA_TOKEN", TOKEN), run(load(database, TestClickHouse.URL,
-                    "2024-06-21", "2024-06-21")));
-            simulator.awaitHeldRequest(TIMEOUT);
-            a.awaitOutput("execution id: ", TIMEOUT);
+            CliProcess a = runHolding(LocalDate.parse("2024-06-21"), load(database, TestClickHouse.URL, "2024-06-21", "2024-06-21"));
             long aId = a.executionId();
             CliProcess.Result b = CliProcess.run(dataDir, Map.of("APPMETRICA_TOKEN", TOKEN), run(load(database, TestClickHouse.URL,
                     "2024-06-21", "2024-06-21", "leaseWaitSeconds=0")));
@@ -234,12 +233,9 @@ class CrashAndLeasesCliIT {
         LocalDate today = LocalDate.now(ZoneOffset.UTC);
         LocalDate from = today.minusDays(3);
         LocalDate shared = today.minusDays(2);
-        simulator.hold("events", 701, shared);
         try {
             List<String> oneTime = load(database, TestClickHouse.URL, from.toString(), today.minusDays(1).toString());
-            CliProcess a = CliProcess.start(dataDir, Map.of("APPMETRICA_TOKEN", TOKEN), run(oneTime));
-            simulator.awaitHeldRequest(TIMEOUT);
-            a.awaitOutput("execution id: ", TIMEOUT);
+            CliProcess a = runHolding(shared, oneTime);
             long aId = a.executionId();
 
             Path config = regularConfig(database, "overlap", from);
