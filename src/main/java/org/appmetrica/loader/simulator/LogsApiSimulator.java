@@ -32,6 +32,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
 
@@ -90,6 +91,7 @@ public final class LogsApiSimulator implements AutoCloseable {
     private long dropAfter;
     private int truncateCount;
     private long truncateAfter;
+    private volatile Predicate<RecordedRequest> held = r -> false;
 
     private HttpServer server;
     private ExecutorService httpExecutor;
@@ -185,6 +187,16 @@ public final class LogsApiSimulator implements AutoCloseable {
             truncateCount = Math.max(0, count);
             truncateAfter = Math.max(0, afterBytes);
         }
+    }
+
+    /**
+     * Exports whose request matches stay queued: every request for them is answered 202, whatever {@code readyAfter}
+     * says, until another call replaces the predicate ({@code null}: hold nothing). Then they continue from where their
+     * polls were. An export that is ready already is not held. The request is matched as {@link #requests()} will
+     * record it (its status not yet known: 0), so a test can tell its exports apart by path and query.
+     */
+    public void holdExports(Predicate<RecordedRequest> which) {
+        held = which == null ? r -> false : which;
     }
 
     /** Every request received so far, in order. */
@@ -336,6 +348,8 @@ public final class LogsApiSimulator implements AutoCloseable {
         }
 
         CacheControl cc = CacheControl.parse(cacheControl);
+        boolean hold = held.test(new RecordedRequest("GET", path, Collections.unmodifiableMap(new LinkedHashMap<>(query)),
+                null, cacheControl, 0));
         Prepared prepared;
         synchronized (lock) {
             ExportJob job = jobs.get(q.identity());
@@ -345,7 +359,7 @@ public final class LogsApiSimulator implements AutoCloseable {
                 }
                 job = new ExportJob(q.applicationId(), newPrepared(q));
                 jobs.put(q.identity(), job);
-                if (config.readyAfter() > 0) {
+                if (config.readyAfter() > 0 || hold) {
                     job.polls = 1;
                     prerender(job.prepared, q);
                     return text(202, TEXT_ADDED);
@@ -357,6 +371,10 @@ public final class LogsApiSimulator implements AutoCloseable {
                     job.polls = 1;
                     prerender(job.prepared, q);
                     return text(202, TEXT_MOVED);
+                }
+                if (hold) {
+                    int progress = config.readyAfter() == 0 ? 0 : Math.min(99, job.polls * 100 / config.readyAfter());
+                    return text(202, "Wait for result. Progress is " + progress + "%.");
                 }
                 if (job.polls < config.readyAfter()) {
                     int progress = job.polls * 100 / config.readyAfter();

@@ -299,6 +299,25 @@ class LogsApiSimulatorTest {
     }
 
     @Test
+    void heldExportsStayQueuedUntilReleased() throws Exception {
+        try (LogsApiSimulator s = new LogsApiSimulator(config().withReadyAfter(1)).start()) {
+            String q = eventsCsv("");
+            String other = eventsCsv("&os_name=ios");
+            s.holdExports(r -> r.path().endsWith("/events.csv") && !r.query().containsKey("os_name"));
+            assertText(202, "Your query is added to the queue.", get(s, q, TOKEN, "Cache-Control", "no-cache"));
+            for (int i = 0; i < 5; i++) {
+                assertText(202, "Wait for result. Progress is 99%.", get(s, q, TOKEN));
+            }
+            assertEquals(202, get(s, other, TOKEN).statusCode());
+            assertEquals(200, get(s, other, TOKEN).statusCode(), "an export not held is served as usual");
+            s.holdExports(null);
+            assertEquals(200, get(s, q, TOKEN).statusCode(), "released: it continues from its polls");
+            s.holdExports(r -> true);
+            assertEquals(200, get(s, q, TOKEN).statusCode(), "an export that is ready is not held");
+        }
+    }
+
+    @Test
     void noCacheOnAPreparingExportMovesItToTheEnd() throws Exception {
         try (LogsApiSimulator s = new LogsApiSimulator(config().withReadyAfter(3)).start()) {
             String q = eventsCsv("");
