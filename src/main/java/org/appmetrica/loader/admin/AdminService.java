@@ -187,7 +187,7 @@ public final class AdminService {
             if (JOB.equals(x.getJobName())) {
                 List<StepExecution> earlierSteps = safeSteps(x.getExecutionId());
                 if (earlierSteps != null) {
-                    completedBefore.addAll(tally(earlierSteps, x.getBatchStatus()).completedIds());
+                    completedBefore.addAll(tally(earlierSteps, x.getBatchStatus(), completedBefore).completedIds());
                 }
             }
         }
@@ -441,12 +441,11 @@ public final class AdminService {
         }
         if (JOB.equals(e.getJobName()) && steps != null) {
             List<Slice> plan = plan(e.getJobName(), effective);
-            Tally t = tally(steps, status);
-            Set<Integer> earlier = new TreeSet<>(completedBefore);
-            earlier.removeAll(t.partitionIds()); // run again here: counted by this execution
+            Tally t = tally(steps, status, completedBefore);
+            int earlier = completedBefore.size();
             completedBefore.addAll(t.completedIds());
-            progress = new Progress(plan == null ? t.slices() : plan.size(), t.slices(), t.completed(), t.failed(), t.running(),
-                    earlier.size(), t.rows(), t.bytes());
+            progress = new Progress(plan == null ? t.slices() + earlier : plan.size(), t.slices(), t.completed(), t.failed(), t.running(),
+                    earlier, t.rows(), t.bytes());
         }
         if (failure == null && (status == BatchStatus.FAILED || status == BatchStatus.STOPPED) && steps != null) {
             failure = failureOfSteps(steps);
@@ -466,19 +465,22 @@ public final class AdminService {
                 time(e.getEndTime()), time(e.getLastUpdatedTime()), SecretMask.parameters(effective), previous, progress, actions);
     }
 
-    /** What the partitions of an execution's load step say: counts, and which partitions (slices of the plan) there are. */
-    private record Tally(int slices, int completed, int failed, int running, long rows, long bytes, Set<Integer> partitionIds,
-                         Set<Integer> completedIds) {
+    /** What the partitions of an execution's load step say, and which of them (slices of the plan) it completed. */
+    private record Tally(int slices, int completed, int failed, int running, long rows, long bytes, Set<Integer> completedIds) {
     }
 
-    private Tally tally(List<StepExecution> steps, BatchStatus executionStatus) {
+    /**
+     * Counts the partitions of the execution's load step, leaving out those of slices an earlier execution completed: a
+     * restart after a crash runs those partitions again (the runtime had not saved them as COMPLETED), and they end at
+     * once, finding the slice published (LogsApiItemReader); they belong to the earlier execution's count.
+     */
+    private Tally tally(List<StepExecution> steps, BatchStatus executionStatus, Set<Integer> completedBefore) {
         int slices = 0;
         int completed = 0;
         int failed = 0;
         int running = 0;
         long rows = 0;
         long bytes = 0;
-        Set<Integer> ids = new TreeSet<>();
         Set<Integer> completedIds = new TreeSet<>();
         for (StepExecution step : steps) {
             if (!LOAD_STEP.equals(step.getStepName())) {
@@ -489,8 +491,10 @@ public final class AdminService {
                 continue;
             }
             for (Part p : parts) {
+                if (completedBefore.contains(p.id())) {
+                    continue;
+                }
                 slices++;
-                ids.add(p.id());
                 BatchStatus s = p.execution().getBatchStatus();
                 SliceReport r = report(p.execution());
                 if (s == BatchStatus.COMPLETED || r != null && SliceReport.PUBLISHED.equals(r.state())) {
@@ -511,7 +515,7 @@ public final class AdminService {
                 }
             }
         }
-        return new Tally(slices, completed, failed, running, rows, bytes, ids, completedIds);
+        return new Tally(slices, completed, failed, running, rows, bytes, completedIds);
     }
 
     private List<StepExecution> safeSteps(long id) {

@@ -33,10 +33,9 @@ public final class Views {
 
     /**
      * The slices (partitions of the load step) of one execution. {@code planned}: all slices of the load;
-     * {@code slices}: the partitions this execution has started so far (a restart runs only the slices not completed
-     * before); {@code completed}, {@code failed} (including a slice cut off by a crash) and {@code running} among those;
-     * {@code earlier}: slices completed by earlier executions of the same job instance. Done so far = completed + earlier;
-     * the rest of {@code planned} has not started yet.
+     * {@code earlier}: slices completed by earlier executions of the same job instance; {@code slices}: the other slices
+     * this execution has started so far; {@code completed}, {@code failed} (including a slice cut off by a crash) and
+     * {@code running} among those. Done so far = completed + earlier; planned - earlier - slices have not started yet.
      */
     public record Progress(int planned, int slices, int completed, int failed, int running, int earlier, long rows, long bytes) {
     }
