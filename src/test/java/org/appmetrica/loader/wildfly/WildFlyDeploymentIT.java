@@ -160,10 +160,12 @@ class WildFlyDeploymentIT {
         assertEquals("COMPLETED", WildFlyServer.awaitEnd(id, 180), exitStatus(id));
         GroundTruth.assertLoaded(clickhouse, p, database, SEED, ROWS_PER_DAY);
 
-        // What the management model shows for it: the execution's own resource (the subsystem's recursive listing may
-        // still miss an execution this young, see WildFlyServer.executionResource).
-        ModelNode execution = WildFlyServer.executionResource(id);
+        // What the README's management command shows, once the model lists the execution (see WildFlyServer.awaitListed:
+        // a listing refreshed less than 3 s before the execution started does not have it yet).
+        WildFlyServer.awaitListed(id);
+        ModelNode execution = WildFlyServer.batchRuntime().get("job", WildFlyServer.JOB, "execution", Long.toString(id));
         assertEquals("COMPLETED", execution.get("batch-status").asString(), execution.toString());
+        assertEquals("COMPLETED", WildFlyServer.executionResource(id).get("batch-status").asString());
         assertFalse(Files.readString(WildFlyServer.serverLog()).contains(TOKEN), "the token never reaches the server log");
     }
 

@@ -257,11 +257,27 @@ final class WildFlyServer {
     }
 
     /**
-     * read-resource(include-runtime=true) of one execution, what {@code /deployment=…/job=appmetrica-load/execution=N:read-resource}
-     * shows. (A recursive read of the whole subsystem lists a job's executions from a cache that WildFly refreshes at most
-     * every 3 s, BatchJobExecutionResource: an execution started within 3 s of the previous listing is missing from it.)
+     * Waits until the management model lists the execution. WildFly lists a job's executions from a cache that it
+     * refreshes at most every 3 s (BatchJobExecutionResource.refreshChildren): until then an execution started since the
+     * last refresh is missing from a recursive read-resource and "not found" to its own read-resource, while
+     * read-attribute on it answers at once. The listing is the signal; the deadline only turns a bug into a failure.
      */
-    static ModelNode executionResource(long executionId) throws IOException {
+    static void awaitListed(long executionId) throws IOException, InterruptedException {
+        ModelNode op = Operations.createOperation("read-children-names", Operations.createAddress("deployment", DEPLOYMENT,
+                "subsystem", "batch-jberet", "job", JOB));
+        op.get("child-type").set("execution");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!execute(op).asList().stream().map(ModelNode::asString).toList().contains(Long.toString(executionId))) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("execution " + executionId + " is not listed by the management model");
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    /** read-resource(include-runtime=true) of one execution, as jboss-cli shows it, once the model lists it. */
+    static ModelNode executionResource(long executionId) throws IOException, InterruptedException {
+        awaitListed(executionId);
         ModelNode op = Operations.createReadResourceOperation(execution(executionId));
         op.get("include-runtime").set(true);
         return execute(op);
