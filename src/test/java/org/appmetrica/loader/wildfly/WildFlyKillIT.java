@@ -112,6 +112,7 @@ class WildFlyKillIT {
         simulator.holdExports(WildFlyKillIT::held);
         long id = WildFlyServer.startJob(p);
         awaitGate(id);
+        // Every console read runs the crash check first (AdminService): the live execution of this server is left alone.
         JsonNode live = WildFlyServer.consoleGet("executions/" + id).get("execution");
         assertEquals("STARTED", live.get("status").asText(), live.toString());
         assertProgress(live, PUBLISHED + THREADS, PUBLISHED, 0, THREADS, 0);
