@@ -170,7 +170,7 @@ function progressCell(e) {
   const p = e.progress;
   if (!p) return '';
   const total = Math.max(p.planned, p.slices, 1);
-  const done = e.status === 'COMPLETED' ? total : p.completed + Math.max(0, p.planned - p.slices);
+  const done = e.status === 'COMPLETED' ? total : p.completed + p.earlier;
   const cls = e.status === 'COMPLETED' ? 'done' : (e.status === 'FAILED' ? 'failed' : '');
   return el('div', {}, bar(done / total, `${done}/${total} slices`, cls),
     el('div', { class: 'muted', text: `${num(p.rows)} rows` + (p.failed ? ` · ${p.failed} failed` : '') }));
@@ -239,9 +239,11 @@ function renderDetail(d) {
   const maxRows = Math.max(state.maxRowsSeen[e.id] || 0, ...partitions.map((p) => p.rowsWritten));
   state.maxRowsSeen[e.id] = maxRows;
   const p = e.progress;
+  const notStarted = p ? Math.max(0, p.planned - p.earlier - p.slices) : 0;
   $('#slices-summary').textContent = p ? `${p.completed} of ${p.slices} in this execution completed` +
-    (p.planned > p.slices ? ` (${p.planned - p.slices} completed by earlier executions)` : '') +
-    (p.running ? `, ${p.running} running` : '') + (p.failed ? `, ${p.failed} failed` : '') : '';
+    (p.earlier ? ` (${p.earlier} completed by earlier executions)` : '') +
+    (p.running ? `, ${p.running} running` : '') + (p.failed ? `, ${p.failed} failed` : '') +
+    (notStarted ? `, ${notStarted} not started` : '') : '';
   $('#partitions tbody').replaceChildren(...partitions.map((x) => el('tr', { 'data-partition': x.partition, 'data-status': x.status },
     el('td', { class: 'num', text: x.partition }),
     el('td', { text: x.application ?? '' }),

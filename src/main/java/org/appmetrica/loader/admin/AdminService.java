@@ -155,10 +155,11 @@ public final class AdminService {
                 List<JobExecution> executions = executionsOf(instance);
                 Properties merged = new Properties();
                 Long previous = null;
+                Set<Integer> completedBefore = new TreeSet<>();
                 for (int i = 0; i < executions.size(); i++) {
                     JobExecution e = executions.get(i);
                     merge(merged, e.getJobParameters());
-                    all.add(view(e, instance, (Properties) merged.clone(), previous, i == executions.size() - 1, null));
+                    all.add(view(e, instance, (Properties) merged.clone(), previous, i == executions.size() - 1, null, completedBefore));
                     previous = e.getExecutionId();
                 }
             }
@@ -175,6 +176,7 @@ public final class AdminService {
         Properties merged = new Properties();
         Long previous = null;
         boolean mostRecent = true;
+        Set<Integer> completedBefore = new TreeSet<>();
         for (int i = 0; i < executions.size(); i++) {
             JobExecution x = executions.get(i);
             merge(merged, x.getJobParameters());
@@ -183,6 +185,12 @@ public final class AdminService {
                 break;
             }
             previous = x.getExecutionId();
+            if (JOB.equals(x.getJobName())) {
+                List<StepExecution> earlierSteps = safeSteps(x.getExecutionId());
+                if (earlierSteps != null) {
+                    completedBefore.addAll(tally(earlierSteps, x.getBatchStatus(), completedBefore).completedIds());
+                }
+            }
         }
         List<StepExecution> steps = op().getStepExecutions(id);
         List<StepView> stepViews = new ArrayList<>();
@@ -190,7 +198,7 @@ public final class AdminService {
         for (StepExecution step : steps) {
             stepViews.add(step(step, plan));
         }
-        return new ExecutionDetail(view(e, instance, merged, previous, mostRecent, steps), stepViews);
+        return new ExecutionDetail(view(e, instance, merged, previous, mostRecent, steps, completedBefore), stepViews);
     }
 
     public Catalog catalog() {
@@ -419,8 +427,12 @@ public final class AdminService {
         }
     }
 
+    /**
+     * @param completedBefore the plan's slices (partition ids) completed by the earlier executions of the job instance;
+     *                        this execution's completed ones are added to it
+     */
     private ExecutionView view(JobExecution e, JobInstance instance, Properties effective, Long previous, boolean mostRecent,
-                               List<StepExecution> knownSteps) {
+                               List<StepExecution> knownSteps, Set<Integer> completedBefore) {
         BatchStatus status = e.getBatchStatus();
         List<StepExecution> steps = knownSteps;
         Progress progress = null;
@@ -430,42 +442,11 @@ public final class AdminService {
         }
         if (JOB.equals(e.getJobName()) && steps != null) {
             List<Slice> plan = plan(e.getJobName(), effective);
-            int slices = 0;
-            int completed = 0;
-            int failed = 0;
-            int running = 0;
-            long rows = 0;
-            long bytes = 0;
-            for (StepExecution step : steps) {
-                if (!LOAD_STEP.equals(step.getStepName())) {
-                    continue;
-                }
-                List<Part> parts = partitions(step);
-                if (parts == null) {
-                    continue;
-                }
-                for (Part p : parts) {
-                    slices++;
-                    BatchStatus s = p.execution().getBatchStatus();
-                    SliceReport r = report(p.execution());
-                    if (s == BatchStatus.COMPLETED || r != null && SliceReport.PUBLISHED.equals(r.state())) {
-                        completed++;
-                    } else if (s == BatchStatus.FAILED) {
-                        failed++;
-                    } else if (s == BatchStatus.STARTED || s == BatchStatus.STARTING || s == BatchStatus.STOPPING) {
-                        if (unfinished(status)) {
-                            running++;
-                        } else {
-                            failed++; // the execution ended (crashed) while this slice was loading
-                        }
-                    }
-                    if (r != null) {
-                        rows += r.rows();
-                        bytes += r.bytes();
-                    }
-                }
-            }
-            progress = new Progress(plan == null ? slices : plan.size(), slices, completed, failed, running, rows, bytes);
+            Tally t = tally(steps, status, completedBefore);
+            int earlier = completedBefore.size();
+            completedBefore.addAll(t.completedIds());
+            progress = new Progress(plan == null ? t.slices() + earlier : plan.size(), t.slices(), t.completed(), t.failed(), t.running(),
+                    earlier, t.rows(), t.bytes());
         }
         if (failure == null && (status == BatchStatus.FAILED || status == BatchStatus.STOPPED) && steps != null) {
             failure = failureOfSteps(steps);
@@ -483,6 +464,59 @@ public final class AdminService {
         return new ExecutionView(e.getExecutionId(), instance == null ? 0 : instance.getInstanceId(), e.getJobName(), String.valueOf(status),
                 SecretMask.text(e.getExitStatus()), SecretMask.text(failure), time(e.getCreateTime()), time(e.getStartTime()),
                 time(e.getEndTime()), time(e.getLastUpdatedTime()), SecretMask.parameters(effective), previous, progress, actions);
+    }
+
+    /** What the partitions of an execution's load step say, and which of them (slices of the plan) it completed. */
+    private record Tally(int slices, int completed, int failed, int running, long rows, long bytes, Set<Integer> completedIds) {
+    }
+
+    /**
+     * Counts the partitions of the execution's load step, leaving out those of slices an earlier execution completed: a
+     * restart after a crash runs those partitions again (the runtime had not saved them as COMPLETED), and they end at
+     * once, finding the slice published (LogsApiItemReader); they belong to the earlier execution's count.
+     */
+    private Tally tally(List<StepExecution> steps, BatchStatus executionStatus, Set<Integer> completedBefore) {
+        int slices = 0;
+        int completed = 0;
+        int failed = 0;
+        int running = 0;
+        long rows = 0;
+        long bytes = 0;
+        Set<Integer> completedIds = new TreeSet<>();
+        for (StepExecution step : steps) {
+            if (!LOAD_STEP.equals(step.getStepName())) {
+                continue;
+            }
+            List<Part> parts = partitions(step);
+            if (parts == null) {
+                continue;
+            }
+            for (Part p : parts) {
+                if (completedBefore.contains(p.id())) {
+                    continue;
+                }
+                slices++;
+                BatchStatus s = p.execution().getBatchStatus();
+                SliceReport r = report(p.execution());
+                if (s == BatchStatus.COMPLETED || r != null && SliceReport.PUBLISHED.equals(r.state())) {
+                    completed++;
+                    completedIds.add(p.id());
+                } else if (s == BatchStatus.FAILED) {
+                    failed++;
+                } else if (s == BatchStatus.STARTED || s == BatchStatus.STARTING || s == BatchStatus.STOPPING) {
+                    if (unfinished(executionStatus)) {
+                        running++;
+                    } else {
+                        failed++; // the execution ended (crashed) while this slice was loading
+                    }
+                }
+                if (r != null) {
+                    rows += r.rows();
+                    bytes += r.bytes();
+                }
+            }
+        }
+        return new Tally(slices, completed, failed, running, rows, bytes, completedIds);
     }
 
     private List<StepExecution> safeSteps(long id) {

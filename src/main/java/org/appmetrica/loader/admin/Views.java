@@ -32,10 +32,12 @@ public final class Views {
     }
 
     /**
-     * The slices (partitions of the load step) of one execution. {@code slices} is the number of partitions this
-     * execution ran (a restart runs only the slices not completed before); {@code planned} all slices of the load.
+     * The slices (partitions of the load step) of one execution. {@code planned}: all slices of the load;
+     * {@code earlier}: slices completed by earlier executions of the same job instance; {@code slices}: the other slices
+     * this execution has started so far; {@code completed}, {@code failed} (including a slice cut off by a crash) and
+     * {@code running} among those. Done so far = completed + earlier; planned - earlier - slices have not started yet.
      */
-    public record Progress(int planned, int slices, int completed, int failed, int running, long rows, long bytes) {
+    public record Progress(int planned, int slices, int completed, int failed, int running, int earlier, long rows, long bytes) {
     }
 
     /** An execution with its steps and, for the partitioned load step, every partition. */

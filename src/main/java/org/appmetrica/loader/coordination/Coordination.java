@@ -16,6 +16,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import jakarta.batch.operations.NoSuchJobExecutionException;
+import jakarta.transaction.TransactionManager;
 import jakarta.batch.runtime.BatchRuntime;
 import jakarta.batch.runtime.BatchStatus;
 
@@ -25,12 +26,15 @@ import jakarta.batch.runtime.BatchStatus;
  * <p>Standalone, the CLI installs a store over the H2 job repository before the first job runs. In an application
  * server the store is looked up once: the datasource named by system property {@value #DATASOURCE_PROPERTY} (default
  * {@value #DEFAULT_DATASOURCE}, the one configure.cli gives the batch job repository), or an in-memory store when there
- * is none (the job repository is then in memory too).
+ * is none (the job repository is then in memory too). There every store call runs outside the caller's JTA transaction
+ * (see {@link OutsideTransactionStore}).
  */
 public final class Coordination {
 
     public static final String DATASOURCE_PROPERTY = "appmetrica.coordination.datasource";
     public static final String DEFAULT_DATASOURCE = "java:jboss/datasources/AppMetricaBatchDS";
+    /** Where WildFly binds its JTA TransactionManager (the first name; the second is the older alias). */
+    static final String[] TRANSACTION_MANAGERS = {"java:jboss/TransactionManager", "java:/TransactionManager"};
     /** A process of another host counts as gone once its heartbeat is this old. */
     public static final Duration HEARTBEAT_TIMEOUT = Duration.ofMinutes(2);
     private static final Duration HEARTBEAT_EVERY = Duration.ofSeconds(20);
@@ -38,6 +42,7 @@ public final class Coordination {
     private static final Logger LOG = Logger.getLogger(Coordination.class.getName());
 
     private static volatile CoordinationStore store;
+    private static volatile boolean installed;
     private static ScheduledExecutorService heartbeat;
 
     private Coordination() {
@@ -46,6 +51,15 @@ public final class Coordination {
     /** Installs the store of this process (standalone: over the job repository's database). */
     public static synchronized void use(CoordinationStore newStore) {
         store = newStore;
+        installed = true;
+    }
+
+    /**
+     * True when a runner of this process (the standalone CLI or console) installed the store with {@link #use}; false
+     * in an application server, where the store is looked up on first use.
+     */
+    public static boolean installedByRunner() {
+        return installed;
     }
 
     public static CoordinationStore store() {
@@ -63,15 +77,36 @@ public final class Coordination {
 
     private static CoordinationStore lookUp() {
         String name = System.getProperty(DATASOURCE_PROPERTY, DEFAULT_DATASOURCE);
+        DataSource dataSource;
         try {
-            DataSource dataSource = (DataSource) new InitialContext().lookup(name);
-            LOG.info("slice leases and execution owners are kept in " + name);
-            return new JdbcCoordinationStore(dataSource::getConnection);
+            dataSource = (DataSource) new InitialContext().lookup(name);
         } catch (NamingException | ClassCastException e) {
             LOG.info("no datasource " + name + " (" + e.getMessage() + "): slice leases and execution owners are kept in memory, "
                     + "as the job repository is");
             return new InMemoryCoordinationStore();
         }
+        CoordinationStore jdbc = new JdbcCoordinationStore(dataSource::getConnection);
+        TransactionManager transactions = transactionManager();
+        if (transactions == null) {
+            LOG.warning("slice leases and execution owners are kept in " + name + ", but no JTA TransactionManager was found under "
+                    + String.join(" or ", TRANSACTION_MANAGERS) + ": their writes join whatever transaction the caller has");
+            return jdbc;
+        }
+        LOG.info("slice leases and execution owners are kept in " + name + " (JDBC, outside the batch runtime's JTA transactions)");
+        return new OutsideTransactionStore(jdbc, transactions);
+    }
+
+    private static TransactionManager transactionManager() {
+        for (String name : TRANSACTION_MANAGERS) {
+            try {
+                if (new InitialContext().lookup(name) instanceof TransactionManager tm) {
+                    return tm;
+                }
+            } catch (NamingException e) {
+                // try the next name
+            }
+        }
+        return null;
     }
 
     /**
@@ -132,5 +167,13 @@ public final class Coordination {
                 LOG.log(Level.WARNING, "heartbeat not recorded: " + e.getMessage(), e);
             }
         }, HEARTBEAT_EVERY.toSeconds(), HEARTBEAT_EVERY.toSeconds(), TimeUnit.SECONDS);
+    }
+
+    /** Ends this process's heartbeat (the deployment that started it is going away); a later execution starts it again. */
+    public static synchronized void stopHeartbeat() {
+        if (heartbeat != null) {
+            heartbeat.shutdownNow();
+            heartbeat = null;
+        }
     }
 }

@@ -6,6 +6,7 @@ import org.appmetrica.loader.clickhouse.Identifiers;
 import org.appmetrica.loader.clickhouse.TestClickHouse;
 import org.appmetrica.loader.it.GroundTruth;
 import org.appmetrica.loader.simulator.LogsApiSimulator;
+import org.appmetrica.loader.simulator.RecordedRequest;
 import org.appmetrica.loader.simulator.SimulatorConfig;
 import org.jboss.arquillian.container.test.api.ContainerController;
 import org.jboss.arquillian.container.test.api.Deployer;
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDate;
 import java.util.List;
 import java.util.Properties;
 
@@ -81,6 +83,7 @@ class WildFlyDeploymentIT {
     @BeforeEach
     void noFaults() {
         simulator.failNextRequests(0, 503);
+        simulator.releaseHeld();
     }
 
     /** Arquillian stops the server (a manual container) at the end of the suite. */
@@ -93,6 +96,9 @@ class WildFlyDeploymentIT {
     @Test
     @Order(1)
     void configurationScriptIsIdempotentAndTheWarDeploys() throws Exception {
+        WildFlyServer.resetToFirstConfiguration(); // whatever another test class did to the server before
+        WildFlyServer.deleteTree(spoolDir());
+        long logStart = WildFlyServer.logSize();
         controller.start(CONTAINER);
         String jdbcUrl = "jdbc:clickhouse://" + ClickHouseSettings.endpointFromUrl(TestClickHouse.URL).substring("http://".length()) + "/default";
 
@@ -103,6 +109,17 @@ class WildFlyDeploymentIT {
         assertEquals(0, second.exitCode(), "second run of configure.cli:\n" + second.output());
         assertFalse(second.output().contains("reloading the server"), "the second run has nothing to change:\n" + second.output());
         assertFalse(second.output().contains("\"outcome\" => \"failed\""), second.output());
+        assertEquals("running", WildFlyServer.serverState());
+        assertTrue(repositoryUrl().endsWith(";WRITE_DELAY=0"), "H2 writes each commit at once: " + repositoryUrl());
+
+        // A server configured by the script's earlier version (no WRITE_DELAY=0) is brought up to date, with a reload.
+        ModelNode oldUrl = Operations.createWriteAttributeOperation(batchDataSource(), "connection-url",
+                new ModelNode().setExpression("jdbc:h2:file:${jboss.server.data.dir}/appmetrica/batch-repository;DB_CLOSE_ON_EXIT=FALSE"));
+        WildFlyServer.execute(oldUrl);
+        WildFlyServer.CliRun upgrade = WildFlyServer.configure(TOKEN, jdbcUrl);
+        assertEquals(0, upgrade.exitCode(), "configure.cli over the old URL:\n" + upgrade.output());
+        assertTrue(upgrade.output().contains("adding WRITE_DELAY=0") && upgrade.output().contains("reloading the server"), upgrade.output());
+        assertTrue(repositoryUrl().endsWith(";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0"), repositoryUrl());
         assertEquals("running", WildFlyServer.serverState());
 
         ModelNode batch = WildFlyServer.execute(Operations.createReadAttributeOperation(
@@ -117,6 +134,19 @@ class WildFlyDeploymentIT {
         deployer.deploy(WildFlyServer.DEPLOYMENT);
         deployed = true;
         assertTrue(WildFlyServer.batchRuntime().get("job-xml-names").asString().contains("appmetrica-load.xml"));
+        // the deployment's crash check found the coordination tables' datasource (and no crashed execution on a new server)
+        String log = WildFlyServer.logSince(logStart);
+        assertTrue(log.contains("slice leases and execution owners are kept in java:jboss/datasources/AppMetricaBatchDS "
+                + "(JDBC, outside the batch runtime's JTA transactions)"), WildFlyServer.logTail());
+        assertTrue(log.contains("crash check at deployment: no execution was left behind"), WildFlyServer.logTail());
+    }
+
+    private static ModelNode batchDataSource() {
+        return Operations.createAddress("subsystem", "datasources", "data-source", "AppMetricaBatchDS");
+    }
+
+    private static String repositoryUrl() throws Exception {
+        return WildFlyServer.execute(Operations.createReadAttributeOperation(batchDataSource(), "connection-url")).asString();
     }
 
     @Test
@@ -130,9 +160,12 @@ class WildFlyDeploymentIT {
         assertEquals("COMPLETED", WildFlyServer.awaitEnd(id, 180), exitStatus(id));
         GroundTruth.assertLoaded(clickhouse, p, database, SEED, ROWS_PER_DAY);
 
-        // What the README's management command shows.
+        // What the README's management command shows, once the model lists the execution (see WildFlyServer.awaitListed:
+        // a listing refreshed less than 3 s before the execution started does not have it yet).
+        WildFlyServer.awaitListed(id);
         ModelNode execution = WildFlyServer.batchRuntime().get("job", WildFlyServer.JOB, "execution", Long.toString(id));
         assertEquals("COMPLETED", execution.get("batch-status").asString(), execution.toString());
+        assertEquals("COMPLETED", WildFlyServer.executionResource(id).get("batch-status").asString());
         assertFalse(Files.readString(WildFlyServer.serverLog()).contains(TOKEN), "the token never reaches the server log");
     }
 
@@ -164,25 +197,58 @@ class WildFlyDeploymentIT {
         Properties p = load(database, "events,crashes");
         p.setProperty("dateUntil", "2024-05-06");
         p.setProperty("chunkSize", "5");
+        p.setProperty("pollIntervalSeconds", "1"); // the held exports are polled while the test waits
+        // The gate: the exports of 2024-05-04 and later stay queued in the API. The six slices of the first three days
+        // load and publish; then both threads (parallelism 2) wait for held exports, and the load cannot move on.
+        LocalDate firstHeld = LocalDate.parse("2024-05-04");
+        simulator.holdExports(q -> !q.days().get(0).isBefore(firstHeld));
         long id = WildFlyServer.startJob(p);
-        long deadline = System.currentTimeMillis() + 120_000;
-        while (clickhouse.queryLong("SELECT sum(rows) FROM system.parts WHERE database = '" + Identifiers.requirePlainName("database", database)
-                + "' AND active") < 20 && System.currentTimeMillis() < deadline) {
-            Thread.sleep(20);
-        }
+        awaitGate(id, database, LocalDate.parse("2024-05-01"), firstHeld, 2);
         assertEquals("STARTED", WildFlyServer.attribute(id, "batch-status"), "still loading when the server stops");
+        int requestsBefore = simulator.requests().size();
 
         controller.stop(CONTAINER); // a graceful shutdown: batch-jberet stops the running job
         controller.start(CONTAINER); // the deployment comes back with the server
         String afterRestart = WildFlyServer.attribute(id, "batch-status");
-        assertTrue(List.of("STOPPED", "FAILED", "STARTED").contains(afterRestart),
-                "the execution is still known after the restart, not finished: " + afterRestart);
-        long before = rows(database);
-        assertTrue(before < 12L * ROWS_PER_DAY, "the load was cut short: " + before + " rows");
+        // STOPPED once the stop completed; FAILED (crashed, by the crash check at deployment) if the JVM ended first
+        assertTrue(List.of("STOPPED", "FAILED").contains(afterRestart), "the execution is known after the restart, ended: "
+                + afterRestart + " " + exitStatus(id));
+        assertEquals(6L * ROWS_PER_DAY, rows(database), "exactly the published slices are in the tables");
 
+        simulator.releaseHeld();
         long restarted = WildFlyServer.restartJob(id);
         assertEquals("COMPLETED", WildFlyServer.awaitEnd(restarted, 180), exitStatus(restarted));
         GroundTruth.assertLoaded(clickhouse, p, database, SEED, ROWS_PER_DAY);
+        for (RecordedRequest r : simulator.requests().subList(requestsBefore, simulator.requests().size())) {
+            assertFalse(r.path().startsWith("/logs/v1/export/") && !onOrAfter(r, firstHeld),
+                    "a slice published before the server stopped is not requested again: " + r);
+        }
+    }
+
+    /**
+     * Waits for the state the held exports lead to, which nothing can move past while they are held: every slice of the
+     * days before {@code firstHeld} published (its rows in the target table: only publishing puts them there), and
+     * {@code threads} held exports requested. The deadline only turns a bug into a failure.
+     */
+    private static void awaitGate(long id, String database, LocalDate first, LocalDate firstHeld, int threads) throws Exception {
+        long deadline = System.currentTimeMillis() + 180_000;
+        while (true) {
+            long published = 0;
+            for (LocalDate d = first; d.isBefore(firstHeld); d = d.plusDays(1)) {
+                published += rows(database, d);
+            }
+            long held = simulator.requests().stream().filter(r -> onOrAfter(r, firstHeld))
+                    .map(r -> r.path() + "?" + r.query().get("date_since")).distinct().count();
+            long expected = 2L * ROWS_PER_DAY * first.until(firstHeld).getDays();
+            if (published == expected && held == threads) {
+                return;
+            }
+            if (System.currentTimeMillis() > deadline || held > threads) {
+                throw new AssertionError("gate not reached: " + published + " of " + expected + " rows published, " + held
+                        + " held exports requested (expected " + threads + ") " + exitStatus(id));
+            }
+            Thread.sleep(100);
+        }
     }
 
     /** Parameters of a small load; the ClickHouse connection is the datasource's, the token the credential store's. */
@@ -201,20 +267,36 @@ class WildFlyDeploymentIT {
         p.setProperty("parallelism", "2");
         p.setProperty("pollIntervalSeconds", "0");
         p.setProperty("retryBackoffSeconds", "0");
-        p.setProperty("spoolDir", Path.of(System.getProperty("war.file")).resolveSibling("wildfly-it-spool").toString());
+        p.setProperty("spoolDir", spoolDir().toString());
         return p;
+    }
+
+    private static Path spoolDir() {
+        return Path.of(System.getProperty("war.file")).resolveSibling("wildfly-it-spool");
     }
 
     /** Rows in the events and crashes tables of the database (0 for a table not created yet). */
     private static long rows(String database) {
+        return rows(database, null);
+    }
+
+    /** The same, of one day only (null: every day). */
+    private static long rows(String database, LocalDate day) {
         long total = 0;
         for (String table : List.of("events", "crashes")) {
             if (clickhouse.queryLong("SELECT count() FROM system.tables WHERE database = '" + Identifiers.requirePlainName("database", database)
                     + "' AND name = '" + table + "'") > 0) {
-                total += clickhouse.queryLong("SELECT count() FROM " + Identifiers.qualified(database, table));
+                total += clickhouse.queryLong("SELECT count() FROM " + Identifiers.qualified(database, table)
+                        + (day == null ? "" : " WHERE load_date = '" + day + "'"));
             }
         }
         return total;
+    }
+
+    /** An export request of the day given or later (date_since is "yyyy-MM-dd HH:mm:ss"; undated sources have none). */
+    private static boolean onOrAfter(RecordedRequest r, LocalDate day) {
+        String since = r.query().get("date_since");
+        return r.path().startsWith("/logs/v1/export/") && since != null && !LocalDate.parse(since.substring(0, 10)).isBefore(day);
     }
 
     private static String exitStatus(long id) {

@@ -4,17 +4,34 @@ import org.jboss.as.controller.client.ModelControllerClient;
 import org.jboss.as.controller.client.helpers.Operations;
 import org.jboss.dmr.ModelNode;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.Driver;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * The test's handle on the WildFly the build unpacked: the management operations an operator uses (start-job,
@@ -29,7 +46,16 @@ final class WildFlyServer {
     static final Path JBOSS_HOME = Path.of(required("jboss.home"));
     static final Path PROJECT_DIR = Path.of(required("project.dir"));
     static final int MANAGEMENT_PORT = Integer.parseInt(required("wildfly.management.port"));
+    static final int HTTP_PORT = 8080 + Integer.parseInt(required("wildfly.port.offset"));
+    /** The job repository's H2 file, as configure.cli names it (AppMetricaBatchDS). */
+    static final String REPOSITORY_URL = "jdbc:h2:file:" + JBOSS_HOME.resolve("standalone/data/appmetrica/batch-repository")
+            + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0";
+    /** An application user of group appmetrica-admin: the console's REST API (WEB-INF/web.xml). */
+    static final String CONSOLE_USER = "wildfly-it-admin";
+    static final String CONSOLE_PASSWORD = "Wildfly-it-pw-7c3!";
     private static final String STORE_PASSWORD = randomHex();
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private WildFlyServer() {
     }
@@ -64,6 +90,132 @@ final class WildFlyServer {
         } finally {
             Files.deleteIfExists(log);
         }
+    }
+
+    /**
+     * Takes the stopped server back to its first configuration, so that each test class starts from the server the build
+     * unpacked whatever ran before it: standalone.xml as it was at the first boot, no data (job repository, credential
+     * store, deployments), no configuration history. The log is kept (see {@link #logSize()}). Modules added by
+     * configure.cli stay; the script leaves an installed module alone.
+     */
+    static void resetToFirstConfiguration() throws IOException {
+        Path configuration = JBOSS_HOME.resolve("standalone/configuration");
+        Path initial = configuration.resolve("standalone_xml_history/standalone.initial.xml");
+        if (Files.exists(initial)) {
+            Files.copy(initial, configuration.resolve("standalone.xml"), StandardCopyOption.REPLACE_EXISTING);
+        }
+        for (Path dir : List.of(JBOSS_HOME.resolve("standalone/data"), JBOSS_HOME.resolve("standalone/tmp"),
+                configuration.resolve("standalone_xml_history"))) {
+            deleteTree(dir);
+        }
+    }
+
+    static void deleteTree(Path dir) throws IOException {
+        if (Files.exists(dir)) {
+            try (Stream<Path> all = Files.walk(dir)) {
+                for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
+    }
+
+    /** The README's console user: add-user.sh -a -u USER -g appmetrica-admin (once; the users file survives a reset). */
+    static void addConsoleUser() throws IOException, InterruptedException {
+        Path users = JBOSS_HOME.resolve("standalone/configuration/application-users.properties");
+        if (Files.readAllLines(users).stream().anyMatch(l -> l.startsWith(CONSOLE_USER + "="))) {
+            return;
+        }
+        ProcessBuilder pb = new ProcessBuilder(JBOSS_HOME.resolve("bin/add-user.sh").toString(), "-a", "-u", CONSOLE_USER,
+                "-p", CONSOLE_PASSWORD, "-g", "appmetrica-admin").redirectErrorStream(true);
+        pb.environment().put("JBOSS_HOME", JBOSS_HOME.toString());
+        pb.environment().put("JAVA_OPTS", "-Xmx128m");
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(2, TimeUnit.MINUTES) || p.exitValue() != 0) {
+            throw new IllegalStateException("add-user.sh failed: " + out);
+        }
+    }
+
+    /** GET on the console's REST API (BASIC login of the console user); the JSON answer, which must be 200. */
+    static JsonNode consoleGet(String path) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + HTTP_PORT + "/appmetrica-loader/api/" + path))
+                .timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString((CONSOLE_USER + ":" + CONSOLE_PASSWORD)
+                        .getBytes(StandardCharsets.UTF_8)))
+                .GET().build();
+        HttpResponse<String> r = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new IllegalStateException("GET api/" + path + ": " + r.statusCode() + " " + r.body() + "\n" + logTail());
+        }
+        return JSON.readTree(r.body());
+    }
+
+    /**
+     * The pid of the server's JVM, as the server itself reports it (platform MBean), checked against the operating system:
+     * a live java process whose command line names this JBOSS_HOME. Never another engineer's process.
+     */
+    static long serverPid() throws IOException {
+        long pid = execute(Operations.createReadAttributeOperation(
+                Operations.createAddress("core-service", "platform-mbean", "type", "runtime"), "pid")).asLong();
+        ProcessHandle process = ProcessHandle.of(pid).orElseThrow(() -> new IllegalStateException("no process " + pid));
+        String commandLine = String.join(" ", process.info().arguments().map(List::of).orElse(List.of()));
+        if (!process.info().command().orElse("").endsWith("java") || !commandLine.contains("-Djboss.home.dir=" + JBOSS_HOME)) {
+            throw new IllegalStateException("process " + pid + " is not the server of " + JBOSS_HOME + ": " + commandLine);
+        }
+        return pid;
+    }
+
+    /** kill -9 (SIGKILL) of the server's JVM, as a user would do it; returns once the process is gone. */
+    static void killServer(long pid) throws IOException, InterruptedException {
+        ProcessHandle process = ProcessHandle.of(pid).orElseThrow();
+        Process kill = new ProcessBuilder("kill", "-KILL", Long.toString(pid)).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw new IllegalStateException("kill -KILL " + pid + " failed");
+        }
+        try {
+            process.onExit().get(60, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("the server " + pid + " did not die", e);
+        }
+    }
+
+    /** Work on the job repository database itself. */
+    interface RepositoryWork<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    /**
+     * Opens the job repository's H2 file directly, with the server's own H2 driver (a class loader of its own, not the
+     * test class path's newer H2), while the server is down, and closes it again before the server may start.
+     */
+    static <T> T withStoppedServersRepository(RepositoryWork<T> work) throws Exception {
+        Path h2 = JBOSS_HOME.resolve("modules/system/layers/base/com/h2database/h2/main");
+        Path jar;
+        try (Stream<Path> jars = Files.list(h2)) {
+            jar = jars.filter(f -> f.getFileName().toString().endsWith(".jar")).findFirst().orElseThrow();
+        }
+        try (URLClassLoader loader = new URLClassLoader(new URL[] {jar.toUri().toURL()}, ClassLoader.getPlatformClassLoader())) {
+            Driver driver = (Driver) Class.forName("org.h2.Driver", true, loader).getDeclaredConstructor().newInstance();
+            Properties credentials = new Properties();
+            credentials.setProperty("user", "sa");
+            credentials.setProperty("password", "sa");
+            try (Connection c = driver.connect(REPOSITORY_URL, credentials)) {
+                return work.run(c);
+            }
+        }
+    }
+
+    /** The size of server.log now: {@link #logSince(long)} reads what the server logged after. */
+    static long logSize() throws IOException {
+        return Files.exists(serverLog()) ? Files.size(serverLog()) : 0;
+    }
+
+    /** What server.log holds after the given size (the whole log if it was rotated or cleared since). */
+    static String logSince(long size) throws IOException {
+        byte[] all = Files.readAllBytes(serverLog());
+        int from = size <= all.length ? (int) size : 0;
+        return new String(all, from, all.length - from, StandardCharsets.UTF_8);
     }
 
     static ModelNode execute(ModelNode operation) throws IOException {
@@ -102,6 +254,33 @@ final class WildFlyServer {
 
     static String attribute(long executionId, String name) throws IOException {
         return execute(Operations.createReadAttributeOperation(execution(executionId), name)).asString();
+    }
+
+    /**
+     * Waits until the management model lists the execution. WildFly lists a job's executions from a cache that it
+     * refreshes at most every 3 s (BatchJobExecutionResource.refreshChildren): until then an execution started since the
+     * last refresh is missing from a recursive read-resource and "not found" to its own read-resource, while
+     * read-attribute on it answers at once. The listing is the signal; the deadline only turns a bug into a failure.
+     */
+    static void awaitListed(long executionId) throws IOException, InterruptedException {
+        ModelNode op = Operations.createOperation("read-children-names", Operations.createAddress("deployment", DEPLOYMENT,
+                "subsystem", "batch-jberet", "job", JOB));
+        op.get("child-type").set("execution");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!execute(op).asList().stream().map(ModelNode::asString).toList().contains(Long.toString(executionId))) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("execution " + executionId + " is not listed by the management model");
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    /** read-resource(include-runtime=true) of one execution, as jboss-cli shows it, once the model lists it. */
+    static ModelNode executionResource(long executionId) throws IOException, InterruptedException {
+        awaitListed(executionId);
+        ModelNode op = Operations.createReadResourceOperation(execution(executionId));
+        op.get("include-runtime").set(true);
+        return execute(op);
     }
 
     /** read-resource(include-runtime=true, recursive=true) of the deployment's batch-jberet subsystem: what the README shows. */
