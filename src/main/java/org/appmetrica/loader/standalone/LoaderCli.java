@@ -133,15 +133,17 @@ public final class LoaderCli {
 
     /**
      * Ctrl-C (and kill) become a graceful stop instead of a JVM shutdown, so the run can end STOPPED and exit 3; then
-     * prints {@code execution id: N}. Once that line is out, a signal stops the execution; the "stopping" line is
-     * printed once the stop is registered.
+     * prints {@code execution id: N}. Once that line is out, a signal stops the execution: "stopping execution N" when
+     * the signal arrives, "stop registered for execution N" once the runtime has it.
      */
     static void announce(long executionId, PrintStream out) {
+        JobOperator operator = Repository.operator(); // taken here: the signal's thread has none of this thread's context
         sun.misc.SignalHandler stop = signal -> {
+            out.println("stopping execution " + executionId + " (" + signal.getName() + "): it ends STOPPED at its next checkpoint"
+                    + " and can be restarted");
             try {
-                Repository.operator().stop(executionId);
-                out.println("stopping execution " + executionId + " (" + signal.getName() + "): it ends STOPPED at its next checkpoint"
-                        + " and can be restarted");
+                operator.stop(executionId);
+                out.println("stop registered for execution " + executionId);
             } catch (RuntimeException e) {
                 out.println("could not stop: " + e.getMessage());
             }

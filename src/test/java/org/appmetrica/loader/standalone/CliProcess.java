@@ -72,7 +72,8 @@ final class CliProcess {
                 throw new AssertionError("the CLI ended (exit " + process.exitValue() + ") without printing '" + text + "'; " + textSoFar());
             }
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("the CLI did not print '" + text + "' within " + timeout.toSeconds() + " s; " + textSoFar());
+                throw new AssertionError("the CLI did not print '" + text + "' within " + timeout.toSeconds() + " s; " + textSoFar()
+                        + "\nits threads:\n" + threadDump());
             }
             Thread.sleep(10); // re-reading a file: it offers no notification
         }
@@ -81,6 +82,19 @@ final class CliProcess {
     /** The execution id the CLI printed first (await its line before). */
     long executionId() throws IOException {
         return new Result(0, text()).executionId();
+    }
+
+    /** The CLI's threads (jstack), for a failure message: where it waits when it should not. */
+    String threadDump() {
+        try {
+            Process jstack = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jstack").toString(),
+                    Long.toString(process.pid())).redirectErrorStream(true).start();
+            String dump = new String(jstack.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            jstack.waitFor(1, TimeUnit.MINUTES);
+            return dump;
+        } catch (IOException | InterruptedException e) {
+            return "no thread dump: " + e;
+        }
     }
 
     /** Ctrl-C. */

@@ -99,7 +99,7 @@ class StandaloneCliIT {
             running.awaitOutput("execution id: ", ClickHouseGate.TIMEOUT); // printed once Ctrl-C means a graceful stop
             CliProcess.Result listed = CliProcess.run(dataDir, Map.of(), "executions"); // while the run holds the repository
             running.interrupt();
-            running.awaitOutput("stopping execution", ClickHouseGate.TIMEOUT); // registered: it stops at the next checkpoint
+            running.awaitOutput("stop registered for execution", ClickHouseGate.TIMEOUT); // it stops at the next checkpoint
             third.release();
             CliProcess.Result stopped = running.await();
             assertEquals(3, stopped.exitCode(), stopped.output());
