@@ -47,7 +47,8 @@ public final class ConsoleProcess implements AutoCloseable {
 
     /** Starts the console on a free port and waits until it listens. */
     public static ConsoleProcess start(Path dataDir, Path users, Map<String, String> env) throws Exception {
-        List<String> command = new ArrayList<>(List.of(java(), "-Xmx384m", "-jar", JAR, "--data-dir", dataDir.toString(),
+        // SIGINT restored as a terminal has it (see CliProcess): close() stops the console with it
+        List<String> command = new ArrayList<>(List.of("env", "--default-signal=INT", java(), "-Xmx384m", "-jar", JAR, "--data-dir", dataDir.toString(),
                 "console", "--port", "0", "--users", users.toString()));
         Files.createDirectories(dataDir);
         Path output = Files.createTempFile(dataDir, "console", ".out");

@@ -24,7 +24,9 @@ final class CliProcess {
     }
 
     static CliProcess start(Path dataDir, Map<String, String> env, String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        // SIGINT as a terminal has it: a command started in the background by a non-interactive shell (CI, scripts) has
+        // it ignored, and a JVM that starts with SIGINT ignored installs no handler for it, so Ctrl-C would never arrive.
+        List<String> command = new ArrayList<>(List.of("env", "--default-signal=INT", Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-jar", JAR, "--data-dir", dataDir.toString()));
         command.addAll(List.of(args));
         Files.createDirectories(dataDir);
