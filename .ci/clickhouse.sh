@@ -54,7 +54,7 @@ XML
 </yandex>
 XML
   clickhouse-server --daemon --pid-file="$CH_DIR/server.pid" --config-file="$CH_DIR/config.xml" >/dev/null 2>&1
-  for _ in $(seq 1 400); do ping && break; sleep 0.05; done
+  for _ in $(seq 1 2400); do ping && break; sleep 0.05; done  # up to 2 min: a busy machine starts it slowly
   if ! ping; then cat "$CH_DIR/log/err.log" >&2 || true; echo "ClickHouse did not start" >&2; exit 1; fi
   echo "ClickHouse $(curl -s "http://127.0.0.1:$CH_HTTP/?query=SELECT%20version()") on 127.0.0.1:$CH_HTTP"
 }
@@ -63,8 +63,10 @@ stop() {
   [ -f "$CH_DIR/server.pid" ] || return 0
   pid=$(cat "$CH_DIR/server.pid")
   kill -TERM "$pid" 2>/dev/null || true
-  for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  for _ in $(seq 1 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
   kill -KILL "$pid" 2>/dev/null || true
+  # gone for good before anyone starts a new one: a dying server still holds the data directory's lock and the ports
+  for _ in $(seq 1 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
   rm -f "$CH_DIR/server.pid"
 }
 

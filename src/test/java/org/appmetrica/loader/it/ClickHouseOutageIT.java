@@ -23,7 +23,7 @@ class ClickHouseOutageIT extends BatchIT {
 
     private static void clickhouse(String action) throws Exception {
         Process p = new ProcessBuilder("bash", Path.of(".ci", "clickhouse.sh").toString(), action).inheritIO().start();
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0, "clickhouse.sh " + action);
+        assertTrue(p.waitFor(3, TimeUnit.MINUTES) && p.exitValue() == 0, "clickhouse.sh " + action);
     }
 
     @Test
