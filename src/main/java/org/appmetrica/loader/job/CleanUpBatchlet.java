@@ -31,6 +31,15 @@ public class CleanUpBatchlet extends AbstractBatchlet {
 
     @Override
     public String process() throws IOException {
+        try {
+            return cleanUp();
+        } catch (IOException | RuntimeException e) {
+            Failures.record(jobContext, null, e); // the reason reaches the exit status, as for the other steps
+            throw e;
+        }
+    }
+
+    private String cleanUp() throws IOException {
         LoadSettings settings = SliceProperties.settings(jobContext);
         try (ClickHouseConnection connection = ClickHouseTarget.connect(settings)) {
             for (Slice slice : settings.slices()) {
