@@ -9,11 +9,14 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The coordination tables beside JBeret's own in the job repository's database (H2 standalone, the batch datasource
@@ -35,6 +38,7 @@ public final class JdbcCoordinationStore implements CoordinationStore {
             "CREATE TABLE IF NOT EXISTS APPMETRICA_SLICE_LEASE (SLICE_KEY VARCHAR(600) PRIMARY KEY, VERSION BIGINT NOT NULL, "
                     + "HELD BOOLEAN NOT NULL, JOBEXECUTIONID BIGINT NOT NULL, JOBINSTANCEID BIGINT NOT NULL, PROCESS_KEY VARCHAR(300) NOT NULL, "
                     + "STAGE_EPOCH VARCHAR(64) NOT NULL, SINCE TIMESTAMP NOT NULL)"};
+    private static final Duration RETRY_FOR = Duration.ofSeconds(60);
     private static final String UNFINISHED = "('STARTING', 'STARTED', 'STOPPING')";
 
     private final ConnectionFactory connections;
@@ -72,24 +76,25 @@ public final class JdbcCoordinationStore implements CoordinationStore {
 
     @Override
     public List<UnfinishedExecution> unfinishedExecutions() {
-        List<UnfinishedExecution> result = new ArrayList<>();
-        try (Connection c = open(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT JOBEXECUTIONID, BATCHSTATUS, COALESCE(LASTUPDATEDTIME, STARTTIME, CREATETIME), JOBPARAMETERS FROM JOB_EXECUTION "
-                     + "WHERE BATCHSTATUS IN "
-                     + UNFINISHED + " ORDER BY JOBEXECUTIONID")) {
-            while (rs.next()) {
-                Timestamp updated = rs.getTimestamp(3);
-                // no time at all: count it as just created, never as old
-                result.add(new UnfinishedExecution(rs.getLong(1), rs.getString(2), updated == null ? Instant.now() : updated.toInstant(),
-                        starter(rs.getString(4))));
+        String sql = "SELECT JOBEXECUTIONID, BATCHSTATUS, COALESCE(LASTUPDATEDTIME, STARTTIME, CREATETIME), JOBPARAMETERS FROM JOB_EXECUTION "
+                + "WHERE BATCHSTATUS IN " + UNFINISHED + " ORDER BY JOBEXECUTIONID";
+        return withConnection("read unfinished executions", c -> {
+            List<UnfinishedExecution> result = new ArrayList<>();
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+                while (rs.next()) {
+                    Timestamp updated = rs.getTimestamp(3);
+                    // no time at all: count it as just created, never as old
+                    result.add(new UnfinishedExecution(rs.getLong(1), rs.getString(2), updated == null ? Instant.now() : updated.toInstant(),
+                            starter(rs.getString(4))));
+                }
+            } catch (SQLException e) {
+                if (isMissingTable(e)) {
+                    return List.of(); // JBeret has not created its tables yet: there is no execution
+                }
+                throw e;
             }
-        } catch (SQLException e) {
-            if (isMissingTable(e)) {
-                return List.of(); // JBeret has not created its tables yet: there is no execution
-            }
-            throw failure("read unfinished executions", e);
-        }
-        return result;
+            return result;
+        });
     }
 
     @Override
@@ -169,19 +174,49 @@ public final class JdbcCoordinationStore implements CoordinationStore {
         return c;
     }
 
+    private interface Operation<T> {
+        T run(Connection c) throws SQLException;
+    }
+
     private <T> Optional<T> queryOne(String sql, Row<T> row, Object... args) {
-        try (Connection c = open(); PreparedStatement ps = prepare(c, sql, args); ResultSet rs = ps.executeQuery()) {
-            return rs.next() ? Optional.of(row.read(rs)) : Optional.empty();
-        } catch (SQLException e) {
-            throw failure(sql, e);
-        }
+        return withConnection(sql, c -> {
+            try (PreparedStatement ps = prepare(c, sql, args); ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(row.read(rs)) : Optional.empty();
+            }
+        });
     }
 
     private int update(String sql, Object... args) {
-        try (Connection c = open(); PreparedStatement ps = prepare(c, sql, args)) {
-            return ps.executeUpdate();
-        } catch (SQLException e) {
-            throw failure(sql, e);
+        return withConnection(sql, c -> {
+            try (PreparedStatement ps = prepare(c, sql, args)) {
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    /**
+     * Runs one statement on a fresh connection; when the database is changing hands (the standalone H2 file whose
+     * serving process just ended) it runs it again on a new connection. Every statement here may run twice: reads,
+     * upserts and version-checked updates (a repeated one answers "not changed", which the callers re-check).
+     */
+    private <T> T withConnection(String what, Operation<T> op) {
+        long deadline = System.nanoTime() + RETRY_FOR.toNanos();
+        long pause = 50;
+        while (true) {
+            try (Connection c = open()) {
+                return op.run(c);
+            } catch (SQLException e) {
+                if (!isHandover(e) || System.nanoTime() > deadline) {
+                    throw failure(what, e);
+                }
+            }
+            try {
+                Thread.sleep(pause + ThreadLocalRandom.current().nextLong(pause)); // jitter: processes must not retry in step
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CoordinationException("interrupted while waiting for the job repository database", e);
+            }
+            pause = Math.min(1000, pause * 2);
         }
     }
 
@@ -206,6 +241,16 @@ public final class JdbcCoordinationStore implements CoordinationStore {
             ps.setObject(i + 1, args[i]);
         }
         return ps;
+    }
+
+    /**
+     * A connection problem (SQLState class 08) or H2 handing its file over to another process: 8000 "lock file
+     * recently modified", 90020 "already in use", 90067 "connection broken", 90098 "database closed", 90121 "already
+     * closed" (the serving process is shutting down).
+     */
+    static boolean isHandover(SQLException e) {
+        String state = e.getSQLState();
+        return (state != null && state.startsWith("08")) || Set.of(8000, 90020, 90067, 90098, 90121).contains(e.getErrorCode());
     }
 
     private static boolean isDuplicateKey(SQLException e) {

@@ -146,7 +146,7 @@ public final class SliceLease {
      */
     public void renewStageEpoch() {
         LeaseRecord next = requireHeld().withStageEpoch(newEpoch());
-        if (!store.replaceLease(record.version(), next)) {
+        if (!replace(record.version(), next)) {
             throw lost();
         }
         record = next;
@@ -176,8 +176,14 @@ public final class SliceLease {
         LeaseRecord r = record;
         LeaseRecord now = store.lease(key).orElse(null);
         if (now != null && now.held() && now.executionId() == executionId && now.version() == r.version()) {
-            store.replaceLease(r.version(), now.released());
+            replace(r.version(), now.released());
         }
+    }
+
+    /** The compare-and-set; "not changed" is re-checked, because the store may have run a successful UPDATE twice. */
+    private boolean replace(long expectedVersion, LeaseRecord next) {
+        return store.replaceLease(expectedVersion, next) || store.lease(key).filter(now -> now.version() == next.version()
+                && now.held() == next.held() && now.executionId() == next.executionId() && now.stageEpoch().equals(next.stageEpoch())).isPresent();
     }
 
     private static String newEpoch() {

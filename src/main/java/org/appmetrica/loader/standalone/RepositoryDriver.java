@@ -21,7 +21,10 @@ public final class RepositoryDriver implements Driver {
 
     static final String PREFIX = "jdbc:appmetrica:";
     private static final long PATIENCE_MILLIS = 60_000;
-    /** H2: file lock trouble (8000 "lock file recently modified", 90020 "already in use"), a broken or closing server link. */
+    /**
+     * H2: file lock trouble (8000 "lock file recently modified", 90020 "already in use"), a broken or closing server
+     * link (90121: the serving process is shutting down).
+     */
     private static final Set<Integer> TAKEOVER_ERRORS = Set.of(8000, 90020, 90067, 90098, 90121);
     private static final RepositoryDriver INSTANCE = new RepositoryDriver();
 

@@ -48,7 +48,10 @@ public final class StandaloneRuntime {
     public static String defaultRepositoryUrl(Path dataDir) {
         // WRITE_DELAY=0: every commit reaches the file at once, so a killed process loses no checkpoint it committed.
         // AUTO_RECONNECT: a connection whose serving process died switches to the process that takes the file over.
+        // FILE_LOCK=SOCKET: the lock is the serving process's listening socket, so it is free the moment that process
+        // dies. The default (a lock file its owner rewrites every second, free when 2 s old) made processes that came
+        // and went within seconds fail for a minute with "Lock file recently modified".
         return RepositoryDriver.PREFIX + "h2:file:" + dataDir.toAbsolutePath().resolve("job-repository")
-                + ";AUTO_SERVER=TRUE;AUTO_RECONNECT=TRUE;DB_CLOSE_DELAY=-1;WRITE_DELAY=0";
+                + ";AUTO_SERVER=TRUE;AUTO_RECONNECT=TRUE;DB_CLOSE_DELAY=-1;WRITE_DELAY=0;FILE_LOCK=SOCKET";
     }
 }
