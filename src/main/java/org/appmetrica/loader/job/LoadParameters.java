@@ -35,6 +35,12 @@ public final class LoadParameters {
     public static final String FORMAT = "format";
     public static final String FIELDS_PREFIX = "fields.";
     public static final String FILTERS_PREFIX = "filters.";
+    /**
+     * Query parameters of a Logs API export that the load itself sets. A filter is a query parameter too, and a
+     * filter {@code application_id=999} would load another application's rows into this one's partitions.
+     */
+    static final Set<String> REQUEST_PARAMETERS = Set.of("application_id", "date_since", "date_until", "date_dimension", "fields",
+            "parts_count", "part_number", "use_utf8_bom", "oauth_token", "skip_unavailable_shards", "format");
     public static final String API_URL = "apiUrl";
     public static final String TOKEN_REF = "tokenRef";
     public static final String CLICKHOUSE_URL = "clickhouseUrl";
@@ -144,7 +150,8 @@ public final class LoadParameters {
         try {
             ClickHouseSettings.endpointFromUrl(clickhouseUrl);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("job parameter " + CLICKHOUSE_URL + "='" + clickhouseUrl + "' " + e.getMessage());
+            // the value is not repeated: it may hold a password
+            throw new IllegalArgumentException("job parameter " + CLICKHOUSE_URL + " " + e.getMessage());
         }
         String database = value(p, CLICKHOUSE_DATABASE, Defaults.CLICKHOUSE_DATABASE);
         try {
@@ -240,6 +247,10 @@ public final class LoadParameters {
             }
             int eq = part.indexOf('=');
             String field = eq < 0 ? "" : part.substring(0, eq).trim();
+            if (REQUEST_PARAMETERS.contains(field)) {
+                throw new IllegalArgumentException("job parameter " + name + "='" + raw + "': " + field
+                        + " is a parameter of the export request, which the load sets itself; it cannot be a filter");
+            }
             if (eq <= 0 || spec.field(field).isEmpty()) {
                 throw new IllegalArgumentException("job parameter " + name + "='" + raw + "': '" + part
                         + "' is not a filter; expected field=value pairs separated by ';' with fields of " + spec.name()

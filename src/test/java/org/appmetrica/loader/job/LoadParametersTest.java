@@ -83,6 +83,18 @@ class LoadParametersTest {
         p.setProperty("filters.events", "nope=1");
         assertTrue(error(p).contains("is not a filter"));
 
+        // a filter is a query parameter: application_id=999 would load another application into this one's partitions
+        for (String name : new String[] {"application_id", "date_since", "date_until", "date_dimension", "fields", "parts_count", "part_number"}) {
+            p = valid();
+            p.setProperty("filters.events", "os_name=ios;" + name + "=999");
+            assertTrue(error(p).contains(name + " is a parameter of the export request"), name);
+        }
+
+        p = valid();
+        p.setProperty("clickhouseUrl", "jdbc:clickhouse://admin:s3cret@127.0.0.1:8123");
+        assertTrue(error(p).contains("clickhousePasswordRef"));
+        assertTrue(!error(p).contains("s3cret"));
+
         p = valid();
         p.setProperty("clickhouseDatabase", "x; DROP TABLE y");
         assertTrue(error(p).contains("is not a plain name"));
