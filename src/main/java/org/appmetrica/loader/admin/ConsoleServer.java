@@ -14,10 +14,17 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Base64;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -50,11 +57,18 @@ public final class ConsoleServer implements AutoCloseable {
     private static final int MAX_BODY = 1 << 20;
     private static final Pattern EXECUTION = Pattern.compile("/api/executions/([^/]+)(?:/(stop|restart|abandon))?");
     private static final Pattern SCHEDULE = Pattern.compile("/api/schedules/([^/]+)/cancel");
+    private static final Pattern IPV4 = Pattern.compile("(25[0-5]|2[0-4]\\d|1?\\d?\\d)(\\.(25[0-5]|2[0-4]\\d|1?\\d?\\d)){3}");
+    private static final Pattern IPV6 = Pattern.compile("[0-9a-f:.]+(%[\\w.]+)?");
+    private static final Pattern PORT = Pattern.compile(":\\d{1,5}");
 
     private final AdminService service;
     private final UserStore users;
     private final InetSocketAddress address;
     private final SecureRandom random = new SecureRandom();
+    private final LoginThrottle throttle = new LoginThrottle(Clock.systemUTC());
+    /** Off loopback the session cookie is Secure: it then travels only over TLS (a proxy in front of the console). */
+    private final boolean secureCookie;
+    private Set<String> hostNames = Set.of("localhost");
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     /** SHA-256 of Basic credentials checked recently: PBKDF2 is slow on purpose, scripts call often. */
     private final Map<String, Session> basicCache = new ConcurrentHashMap<>();
@@ -68,6 +82,18 @@ public final class ConsoleServer implements AutoCloseable {
         this.service = service;
         this.users = users;
         this.address = new InetSocketAddress(InetAddress.getByName(bind), port);
+        this.secureCookie = !address.getAddress().isLoopbackAddress();
+    }
+
+    /**
+     * The names besides IP addresses and {@code localhost} that browsers may use to reach the console (its Host
+     * header). Any other name is refused, so that a web page cannot reach the console through DNS rebinding.
+     */
+    public ConsoleServer hostNames(Collection<String> names) {
+        Set<String> all = new HashSet<>(Set.of("localhost"));
+        names.forEach(n -> all.add(n.trim().toLowerCase(Locale.ROOT)));
+        this.hostNames = Set.copyOf(all);
+        return this;
     }
 
     public ConsoleServer start() throws IOException {
@@ -111,6 +137,7 @@ public final class ConsoleServer implements AutoCloseable {
             String path = x.getRequestURI().getRawPath();
             String method = x.getRequestMethod();
             try {
+                checkHost(x);
                 route(x, method, path);
             } catch (AdminException e) {
                 json(x, e.status(), e.view());
@@ -257,7 +284,7 @@ public final class ConsoleServer implements AutoCloseable {
         String user = body.path("user").asText("");
         char[] password = body.path("password").asText("").toCharArray();
         try {
-            if (user.isEmpty() || !users.check(user, password)) {
+            if (user.isEmpty() || !passwordMatches(x, user, password)) {
                 LOG.info("console: failed login for user '" + user.replaceAll("[^\\w.@-]", "?") + "' from " + x.getRemoteAddress().getAddress().getHostAddress());
                 throw new AdminException(401, "unauthorized", "wrong user or password");
             }
@@ -269,8 +296,66 @@ public final class ConsoleServer implements AutoCloseable {
         String token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
         sessions.put(token, new Session(user, System.currentTimeMillis() + SESSION_MILLIS));
         sessions.entrySet().removeIf(e -> e.getValue().expires() < System.currentTimeMillis());
-        x.getResponseHeaders().add("Set-Cookie", COOKIE + "=" + token + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" + SESSION_MILLIS / 1000);
+        x.getResponseHeaders().add("Set-Cookie", COOKIE + "=" + token + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" + SESSION_MILLIS / 1000
+                + (secureCookie ? "; Secure" : ""));
         json(x, 200, new Views.SessionView(user, "form"));
+    }
+
+    /** The password check behind the throttle: 429 (with Retry-After) while the user or the address must wait. */
+    private boolean passwordMatches(HttpExchange x, String user, char[] password) {
+        String from = x.getRemoteAddress().getAddress().getHostAddress();
+        Optional<Duration> wait = throttle.retryAfter(user, from);
+        if (wait.isPresent()) {
+            long seconds = Math.max(1, wait.get().toSeconds() + (wait.get().toMillisPart() > 0 ? 1 : 0));
+            x.getResponseHeaders().set("Retry-After", Long.toString(seconds));
+            throw new AdminException(429, "too-many-attempts", "too many failed logins for this user or from this address: try again in "
+                    + seconds + " s");
+        }
+        try {
+            if (!throttle.hashingSlot()) {
+                x.getResponseHeaders().set("Retry-After", "1");
+                throw new AdminException(429, "busy", "too many logins at once: try again in a second");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AdminException(503, "unavailable", "the console is stopping");
+        }
+        boolean ok;
+        try {
+            ok = users.check(user, password);
+        } finally {
+            throttle.releaseHashingSlot();
+        }
+        if (ok) {
+            throttle.succeeded(user, from);
+        } else {
+            throttle.failed(user, from);
+        }
+        return ok;
+    }
+
+    /** The Host header names this console: an IP address, localhost or a configured name; missing only outside browsers. */
+    private void checkHost(HttpExchange x) {
+        String host = x.getRequestHeaders().getFirst("Host");
+        if (host == null || hostAllowed(host, hostNames)) {
+            return;
+        }
+        throw new AdminException(403, "host-not-allowed", "this console does not answer to the name in the Host header; "
+                + "start it with --host-name NAME to allow a name");
+    }
+
+    static boolean hostAllowed(String hostHeader, Set<String> names) {
+        String h = hostHeader.trim().toLowerCase(Locale.ROOT);
+        if (h.startsWith("[")) {
+            int end = h.indexOf(']');
+            return end > 0 && IPV6.matcher(h.substring(1, end)).matches() && (end == h.length() - 1 || PORT.matcher(h.substring(end + 1)).matches());
+        }
+        int colon = h.indexOf(':');
+        String name = colon < 0 ? h : h.substring(0, colon);
+        if (colon >= 0 && !PORT.matcher(h.substring(colon)).matches()) {
+            return false;
+        }
+        return IPV4.matcher(name).matches() || names.contains(name);
     }
 
     /** The user of the session cookie or of valid Basic credentials; otherwise 401. */
@@ -297,7 +382,7 @@ public final class ConsoleServer implements AutoCloseable {
                 String user = decoded.substring(0, colon);
                 char[] password = decoded.substring(colon + 1).toCharArray();
                 try {
-                    if (users.check(user, password)) {
+                    if (passwordMatches(x, user, password)) {
                         basicCache.entrySet().removeIf(e -> e.getValue().expires() < System.currentTimeMillis());
                         basicCache.put(key, new Session(user, System.currentTimeMillis() + BASIC_CACHE_MILLIS));
                         return user;

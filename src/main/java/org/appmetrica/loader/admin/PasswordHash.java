@@ -10,13 +10,13 @@ import java.util.Base64;
 
 /**
  * Password hashes for the standalone console's users file: PBKDF2 with HMAC-SHA256, a random 16-byte salt and
- * 210,000 iterations (OWASP's figure for this function), written as {@code pbkdf2-sha256$ITERATIONS$SALT$HASH} with
+ * 600,000 iterations (OWASP's figure for this function), written as {@code pbkdf2-sha256$ITERATIONS$SALT$HASH} with
  * base64 salt and hash. The console keeps only these; the clear password is never stored.
  */
 public final class PasswordHash {
 
     static final String SCHEME = "pbkdf2-sha256";
-    static final int ITERATIONS = 210_000;
+    static final int ITERATIONS = 600_000;
     private static final int SALT_BYTES = 16;
     private static final int HASH_BITS = 256;
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -63,6 +63,11 @@ public final class PasswordHash {
         } catch (IllegalArgumentException e) {
             return false;
         }
+    }
+
+    /** Whether a valid hash was made with fewer iterations than new hashes get (it is then rehashed at the next login). */
+    static boolean weakerThanNew(String stored) {
+        return wellFormed(stored) && Integer.parseInt(stored.trim().split("\\$")[1]) < ITERATIONS;
     }
 
     /** Whether the text has the form of a hash this class writes. */

@@ -1,17 +1,6 @@
 package org.appmetrica.loader.config;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFileAttributes;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.util.EnumSet;
-import java.util.Set;
 
 /**
  * A secret named by reference, so that the value never becomes a job parameter:
@@ -65,45 +54,7 @@ public final class SecretRef {
         return value.strip();
     }
 
-    /**
-     * Reads a secret file only if nobody but this process's user can have read or changed it: a regular file (not a
-     * link) owned by that user, with no group or other permission bits. A file system that cannot say so is refused.
-     */
     private static String readFile(String parameter, Path file) {
-        PosixFileAttributes attributes;
-        try {
-            attributes = Files.readAttributes(file, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        } catch (NoSuchFileException e) {
-            return null;
-        } catch (UnsupportedOperationException e) {
-            throw refused(parameter, file, "its file system has no POSIX permissions to check; use env: or cs: instead");
-        } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read the secret file named by " + parameter + ": " + e.getMessage(), e);
-        }
-        if (attributes.isSymbolicLink()) {
-            throw refused(parameter, file, "it is a symbolic link; name the file itself");
-        }
-        if (!attributes.isRegularFile()) {
-            return null;
-        }
-        String me = System.getProperty("user.name");
-        if (!attributes.owner().getName().equals(me)) {
-            throw refused(parameter, file, "it belongs to " + attributes.owner().getName() + ", not to " + me + ", who runs the load");
-        }
-        Set<PosixFilePermission> others = EnumSet.copyOf(attributes.permissions());
-        others.removeAll(EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE));
-        if (!others.isEmpty()) {
-            throw refused(parameter, file, "other users may read or change it (" + PosixFilePermissions.toString(attributes.permissions())
-                    + "): chmod 600 it");
-        }
-        try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read the secret file named by " + parameter + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static IllegalArgumentException refused(String parameter, Path file, String why) {
-        return new IllegalArgumentException("the secret file named by " + parameter + " (" + file + ") is refused: " + why);
+        return OwnerOnlyFile.read(file, "the secret file named by " + parameter).orElse(null);
     }
 }

@@ -382,7 +382,7 @@ public final class LoaderCli {
     }
 
     @Command(name = "console", description = "Serve the admin console (web page and REST API) on 127.0.0.1 and run the loads started "
-            + "from it, until interrupted: console --port P --users FILE [--bind ADDRESS]")
+            + "from it, until interrupted: console --port P --users FILE [--bind ADDRESS] [--host-name NAME]...")
     static final class Console implements Callable<Integer> {
         @CommandLine.ParentCommand
         LoaderCli cli;
@@ -390,8 +390,11 @@ public final class LoaderCli {
         int port;
         @Option(names = "--bind", defaultValue = "127.0.0.1", description = "address to listen on (default 127.0.0.1: this machine only)")
         String bind;
-        @Option(names = "--users", required = true, description = "file of user=<hash> lines; make a hash with the hash-password command")
+        @Option(names = "--users", required = true, description = "file of user=<hash> lines, mode 600; make a hash with the hash-password command")
         Path users;
+        @Option(names = "--host-name", description = "a name browsers use to reach the console (repeatable); IP addresses and localhost "
+                + "always work, other names in the Host header are refused")
+        java.util.List<String> hostNames = new java.util.ArrayList<>();
 
         @Override
         public Integer call() throws Exception {
@@ -416,7 +419,7 @@ public final class LoaderCli {
                     .beforeRead(Repository::forgetEndedExecutions);
             ConsoleServer server;
             try {
-                server = new ConsoleServer(service, store, bind, port).start();
+                server = new ConsoleServer(service, store, bind, port).hostNames(hostNames).start();
             } catch (IOException e) {
                 System.err.println("error: cannot listen on " + bind + ":" + port + ": " + e.getMessage());
                 return USAGE;

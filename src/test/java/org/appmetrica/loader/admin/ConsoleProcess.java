@@ -8,6 +8,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -42,14 +43,16 @@ public final class ConsoleProcess implements AutoCloseable {
         Files.createDirectories(dir);
         Path file = dir.resolve("console-users");
         Files.writeString(file, "# test users\n" + user + "=" + PasswordHash.hash(password.toCharArray()) + "\n");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------")); // the console refuses any other mode
         return file;
     }
 
     /** Starts the console on a free port and waits until it listens. */
-    public static ConsoleProcess start(Path dataDir, Path users, Map<String, String> env) throws Exception {
+    public static ConsoleProcess start(Path dataDir, Path users, Map<String, String> env, String... options) throws Exception {
         // SIGINT restored as a terminal has it (see CliProcess): close() stops the console with it
         List<String> command = new ArrayList<>(List.of("env", "--default-signal=INT", java(), "-Xmx384m", "-jar", JAR, "--data-dir", dataDir.toString(),
                 "console", "--port", "0", "--users", users.toString()));
+        command.addAll(List.of(options));
         Files.createDirectories(dataDir);
         Path output = Files.createTempFile(dataDir, "console", ".out");
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());

@@ -4,6 +4,8 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -40,6 +42,7 @@ class PasswordHashTest {
         Path dir = Files.createTempDirectory("users");
         Path file = dir.resolve("users");
         Files.writeString(file, "# console users\n\nalice=" + PasswordHash.hash("a-pw".toCharArray(), 1000) + "\n");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
         UserStore users = UserStore.load(file);
         assertEquals(1, users.size());
         assertTrue(users.check("alice", "a-pw".toCharArray()));
@@ -53,5 +56,33 @@ class PasswordHashTest {
         Files.writeString(file, "# nobody\n");
         assertThrows(IllegalArgumentException.class, () -> UserStore.load(file));
         assertTrue(UserStore.of(Map.of("u", PasswordHash.hash("p".toCharArray(), 1000))).check("u", "p".toCharArray()));
+    }
+
+    @Test
+    void usersFileReadableByOthersIsRefused() throws Exception {
+        Path file = Files.createTempDirectory("users").resolve("users");
+        Files.writeString(file, "alice=" + PasswordHash.hash("a-pw".toCharArray(), 1000) + "\n");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> UserStore.load(file));
+        assertTrue(e.getMessage().contains("other users may read or change it"), e.getMessage());
+    }
+
+    @Test
+    void newHashesUse600000IterationsAndOldOnesAreUpgradedAtLogin() throws Exception {
+        assertTrue(PasswordHash.hash("x".toCharArray()).startsWith("pbkdf2-sha256$600000$"));
+        Path file = Files.createTempDirectory("users").resolve("users");
+        String old = PasswordHash.hash("a-pw".toCharArray(), 210_000);
+        Files.writeString(file, "# keep me\nalice=" + old + "\nbob=" + old + "\n");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        UserStore users = UserStore.load(file);
+        assertFalse(users.check("alice", "wrong".toCharArray()));
+        assertTrue(Files.readString(file).contains("alice=" + old), "a failed login changes nothing");
+        assertTrue(users.check("alice", "a-pw".toCharArray()));
+        List<String> lines = Files.readAllLines(file);
+        assertEquals("# keep me", lines.get(0));
+        assertTrue(lines.get(1).startsWith("alice=pbkdf2-sha256$600000$"), lines.get(1));
+        assertEquals("bob=" + old, lines.get(2), "other users wait for their own login");
+        assertEquals(PosixFilePermissions.fromString("rw-------"), Files.getPosixFilePermissions(file));
+        assertTrue(UserStore.load(file).check("alice", "a-pw".toCharArray()), "the upgraded hash verifies");
     }
 }
