@@ -69,7 +69,6 @@ public final class LoaderCli {
 
     /** With --json, standard output carries only the JSON document: progress lines go to standard error. */
     void init(boolean json) throws IOException {
-        Files.createDirectories(dataDir);
         Repository.configure(dataDir, repositoryUrl);
         ConsoleLogging.install(json ? System.err : System.out);
         Repository.operator(); // JBeret creates its tables before they are read below

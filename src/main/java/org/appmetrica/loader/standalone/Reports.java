@@ -67,7 +67,12 @@ final class Reports {
 
     static void executions(PrintStream out) {
         out.printf("%-6s %-10s %-20s %-20s %s%n", "id", "status", "started", "ended", "exit status");
-        List<jakarta.batch.runtime.JobInstance> instances = Repository.operator().getJobInstances(Repository.JOB, 0, Integer.MAX_VALUE);
+        List<jakarta.batch.runtime.JobInstance> instances;
+        try {
+            instances = Repository.operator().getJobInstances(Repository.JOB, 0, Integer.MAX_VALUE);
+        } catch (jakarta.batch.operations.NoSuchJobException e) {
+            instances = List.of(); // nothing was ever run with this data directory
+        }
         java.util.List<JobExecution> all = new java.util.ArrayList<>();
         for (jakarta.batch.runtime.JobInstance i : instances) {
             all.addAll(Repository.operator().getJobExecutions(i));

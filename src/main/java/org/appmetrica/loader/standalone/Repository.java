@@ -24,8 +24,7 @@ final class Repository {
 
     /** Must run before the first BatchRuntime call. */
     static void configure(Path dataDir, String repositoryUrl) {
-        StandaloneRuntime.configure(dataDir.resolve("conf"),
-                repositoryUrl == null ? StandaloneRuntime.defaultRepositoryUrl(dataDir) : repositoryUrl);
+        StandaloneRuntime.configure(dataDir, repositoryUrl);
     }
 
     static JobOperator operator() {

@@ -10,8 +10,14 @@ import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.DriverManager;
+import java.util.Set;
 
 /**
  * Points JBeret SE at the job repository: writes {@code jberet.properties} (from the template in
@@ -20,28 +26,75 @@ import java.sql.DriverManager;
  */
 public final class StandaloneRuntime {
 
+    private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY_FILE =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
+
     private StandaloneRuntime() {
     }
 
-    public static void configure(Path confDir, String repositoryUrl) {
+    /**
+     * @param dataDir       the data directory: made (or tightened to) mode 700, as it holds the repository, its password
+     *                      and the spooled raw data
+     * @param repositoryUrl another repository database, or null for the H2 file in the data directory
+     */
+    public static void configure(Path dataDir, String repositoryUrl) {
         try (InputStream in = StandaloneRuntime.class.getResourceAsStream("/standalone/jberet.properties")) {
             if (in == null) {
                 throw new IllegalStateException("missing class path resource /standalone/jberet.properties");
             }
-            String template = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            Files.createDirectories(confDir);
-            Files.writeString(confDir.resolve("jberet.properties"), template.replace("@REPOSITORY_URL@", repositoryUrl));
+            protect(dataDir);
+            boolean defaultUrl = repositoryUrl == null;
+            String url = defaultUrl ? defaultRepositoryUrl(dataDir) : repositoryUrl;
             System.setProperty("h2.bindAddress", "127.0.0.1");
             RepositoryDriver.register();
+            String password = RepositoryPassword.of(dataDir, url, defaultUrl);
+            String template = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            Path confDir = dataDir.resolve("conf");
+            Files.createDirectories(confDir);
+            Path conf = confDir.resolve("jberet.properties");
+            Files.deleteIfExists(conf); // made again, readable by this user only: it holds the password
+            Files.createFile(conf, OWNER_ONLY_FILE);
+            Files.writeString(conf, template.replace("@REPOSITORY_URL@", url).replace("@REPOSITORY_PASSWORD@", propertiesEscaped(password)));
             // Execution owners and slice leases live beside JBeret's tables, in the same database.
-            String password = System.getenv().getOrDefault("APPMETRICA_REPOSITORY_PASSWORD", "");
-            Coordination.use(new JdbcCoordinationStore(() -> DriverManager.getConnection(repositoryUrl, "sa", password)));
+            Coordination.use(new JdbcCoordinationStore(() -> DriverManager.getConnection(url, "sa", password)));
             ClassLoader parent = Thread.currentThread().getContextClassLoader();
             URLClassLoader loader = new URLClassLoader(new URL[] {confDir.toUri().toURL()}, parent);
             Thread.currentThread().setContextClassLoader(loader);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Makes the data directory 700, or tightens an older one of this user; another user's is refused. */
+    static void protect(Path dataDir) throws IOException {
+        if (!Files.exists(dataDir, LinkOption.NOFOLLOW_LINKS)) {
+            Files.createDirectories(dataDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            return;
+        }
+        PosixFileAttributes a = Files.readAttributes(dataDir, PosixFileAttributes.class);
+        String me = System.getProperty("user.name");
+        if (!a.owner().getName().equals(me)) {
+            throw new IllegalArgumentException("the data directory " + dataDir + " belongs to " + a.owner().getName() + ", not to " + me
+                    + ": use your own (--data-dir)");
+        }
+        if (!a.permissions().equals(PosixFilePermissions.fromString("rwx------"))) {
+            Files.setPosixFilePermissions(dataDir, PosixFilePermissions.fromString("rwx------"));
+        }
+    }
+
+    private static String propertiesEscaped(String value) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '\\' || (i == 0 && c == ' ')) {
+                b.append('\\').append(c);
+            } else if (c < 0x20 || c > 0x7e) {
+                b.append(String.format("\\u%04x", (int) c));
+            } else {
+                b.append(c);
+            }
+        }
+        return b.toString();
     }
 
     /** The default repository: an H2 file under the data directory, shareable between processes on this machine. */

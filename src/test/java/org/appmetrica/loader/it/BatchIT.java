@@ -21,8 +21,7 @@ public abstract class BatchIT {
 
     static {
         Path dataDir = Path.of("target", "it-data").toAbsolutePath();
-        org.appmetrica.loader.standalone.StandaloneRuntime.configure(dataDir.resolve("conf"),
-                org.appmetrica.loader.standalone.StandaloneRuntime.defaultRepositoryUrl(dataDir));
+        org.appmetrica.loader.standalone.StandaloneRuntime.configure(dataDir, null);
         System.setProperty("it.appmetrica.token", TOKEN);
     }
 

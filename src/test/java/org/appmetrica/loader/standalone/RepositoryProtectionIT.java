@@ -1,0 +1,73 @@
+package org.appmetrica.loader.standalone;
+
+import org.appmetrica.loader.admin.ConsoleProcess;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The standalone job repository is served over TCP on 127.0.0.1 while a loader runs: only the data directory's user may
+ * get in. Checked through the commands a user types, on a new data directory and on one made by an earlier version.
+ */
+class RepositoryProtectionIT {
+
+    private static String mode(Path p) throws Exception {
+        return PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
+    }
+
+    private static void assertLockedWithout(Path dataDir) throws Exception {
+        String password = Files.readString(dataDir.resolve(RepositoryPassword.FILE)).strip();
+        String url = "jdbc:h2:file:" + dataDir.resolve("job-repository") + ";FILE_LOCK=SOCKET";
+        SQLException refused = assertThrows(SQLException.class, () -> DriverManager.getConnection(url, "sa", "").close());
+        assertEquals(28000, refused.getErrorCode(), "wrong password: " + refused.getMessage());
+        try (Connection c = DriverManager.getConnection(url, "sa", password)) {
+            assertTrue(c.createStatement().executeQuery("SELECT COUNT(*) FROM JOB_EXECUTION").next());
+        }
+    }
+
+    /** {@code java -jar target/appmetrica-loader.jar --data-dir DIR executions}; its output goes beside DIR. */
+    private static void executions(Path dataDir) throws Exception {
+        Path out = Files.createTempFile(dataDir.getParent(), "executions", ".out");
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", ConsoleProcess.JAR,
+                "--data-dir", dataDir.toString(), "executions").redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        assertTrue(p.waitFor(3, TimeUnit.MINUTES), "executions did not end");
+        assertEquals(0, p.exitValue(), Files.readString(out));
+    }
+
+    @Test
+    void aNewDataDirectoryIsTheUsersAlone() throws Exception {
+        Path dataDir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "protect").resolve("data");
+        executions(dataDir);
+        assertEquals("rwx------", mode(dataDir));
+        assertEquals("rw-------", mode(dataDir.resolve(RepositoryPassword.FILE)));
+        assertEquals("rw-------", mode(dataDir.resolve("conf/jberet.properties")), "it holds the password");
+        assertLockedWithout(dataDir);
+    }
+
+    @Test
+    void aDataDirectoryOfAnEarlierVersionIsProtectedWhenFirstUsed() throws Exception {
+        Path dataDir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "protect-old").resolve("data");
+        Files.createDirectories(dataDir);
+        Files.setPosixFilePermissions(dataDir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        try (Connection c = DriverManager.getConnection("jdbc:h2:file:" + dataDir.resolve("job-repository"), "sa", "")) {
+            c.createStatement().execute("CREATE TABLE OLD_MARKER (X INT)"); // the old repository, opened with the empty password
+        }
+        executions(dataDir);
+        assertEquals("rwx------", mode(dataDir));
+        assertLockedWithout(dataDir);
+        String password = Files.readString(dataDir.resolve(RepositoryPassword.FILE)).strip();
+        try (Connection c = DriverManager.getConnection("jdbc:h2:file:" + dataDir.resolve("job-repository"), "sa", password)) {
+            assertTrue(c.createStatement().executeQuery("SELECT COUNT(*) FROM OLD_MARKER").next(), "the same database, kept");
+        }
+    }
+}
