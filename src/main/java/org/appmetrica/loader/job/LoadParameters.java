@@ -82,7 +82,10 @@ public final class LoadParameters {
         public static final int HTTP_TIMEOUT_SECONDS = 300;
         /** How long a slice waits for another execution that is loading it. */
         public static final int LEASE_WAIT_SECONDS = 3600;
-        public static final String SPOOL_DIR = System.getProperty("java.io.tmpdir") + "/appmetrica-loader-spool";
+        /** In WildFly under the server's data directory; elsewhere a directory of this user in the temporary one. */
+        public static final String SPOOL_DIR = System.getProperty("jboss.server.data.dir") != null
+                ? System.getProperty("jboss.server.data.dir") + "/appmetrica/spool"
+                : System.getProperty("java.io.tmpdir") + "/appmetrica-loader-spool-" + System.getProperty("user.name");
 
         private Defaults() {
         }

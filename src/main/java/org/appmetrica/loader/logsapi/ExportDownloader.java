@@ -1,5 +1,7 @@
 package org.appmetrica.loader.logsapi;
 
+import org.appmetrica.loader.config.PrivateFiles;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -120,7 +122,7 @@ public final class ExportDownloader {
         long bytes = 0;
         byte[] buffer = new byte[1 << 16];
         try (InputStream in = response.body();
-             OutputStream out = Files.newOutputStream(partial)) {
+             OutputStream out = PrivateFiles.create(partial)) {
             int n;
             while ((n = in.read(buffer)) >= 0) {
                 out.write(buffer, 0, n);

@@ -1,8 +1,10 @@
 package org.appmetrica.loader.reader;
 
+import org.appmetrica.loader.config.PrivateFiles;
 import org.appmetrica.loader.job.Slice;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,7 +12,8 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 
 /**
- * Local disk copy of one slice's export, per job instance: {@code <spoolDir>/<instance>/<app>_<source>_<day>/}.
+ * Local disk copy of one slice's export, per job instance: {@code <spoolDir>/<instance>/<app>_<source>_<day>/},
+ * private to this process's user (directories 700, files 600; see {@link PrivateFiles}).
  * A restart of the same instance re-reads the same bytes (the API does not promise the same row order twice);
  * a new instance starts from a fresh export.
  */
@@ -18,14 +21,18 @@ final class ExportSpool {
 
     private static final String SUBMITTED = "submitted";
 
+    private final Path root;
     private final Path dir;
 
     ExportSpool(Path spoolDir, long jobInstanceId, Slice slice) {
+        this.root = spoolDir;
         this.dir = spoolDir.resolve(Long.toString(jobInstanceId))
                 .resolve(slice.applicationId() + "_" + slice.source() + "_" + (slice.day() == null ? "all" : slice.day()));
     }
 
+    /** Where a part goes; its directory exists (mode 700) once this returns. */
     Path part(int partsCount, int part, String format) {
+        createDirectory();
         return dir.resolve("part-" + part + "-of-" + partsCount + "." + format);
     }
 
@@ -35,13 +42,21 @@ final class ExportSpool {
     }
 
     void markSubmitted() {
-        try {
-            Files.createDirectories(dir);
-            if (!submitted()) {
-                Files.writeString(dir.resolve(SUBMITTED), "");
+        createDirectory();
+        if (!submitted()) {
+            try (OutputStream mark = PrivateFiles.create(dir.resolve(SUBMITTED))) {
+                mark.flush();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
+        }
+    }
+
+    private void createDirectory() {
+        try {
+            PrivateFiles.createDirectories(root, dir);
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new UncheckedIOException("cannot make the spool directory " + dir + ": " + e.getMessage(), e);
         }
     }
 

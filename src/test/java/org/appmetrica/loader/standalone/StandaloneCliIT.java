@@ -107,12 +107,25 @@ class StandaloneCliIT {
             assertTrue(listed.output().matches("(?s).*\\n" + id + "\\s+STARTED.*"), listed.output());
             assertTrue(stopped.output().contains("ended STOPPED"), stopped.output());
             assertTrue(rows(database) < 2 * 3 * ROWS + 2 * ROWS, "stopped before the end: " + rows(database));
+            assertSpoolPrivate();
 
             CliProcess.Result restarted = CliProcess.run(dataDir, Map.of("APPMETRICA_TOKEN", TOKEN), "restart", Long.toString(id));
             assertEquals(0, restarted.exitCode(), restarted.output());
             assertEquals(2 * 3 * ROWS + 2 * ROWS, rows(database));
             assertEquals(2 * 3 * ROWS + 2 * ROWS, clickhouse.queryLong("SELECT count() FROM (SELECT DISTINCT load_application_id, load_date, load_row FROM "
                     + database + ".events UNION ALL SELECT DISTINCT load_application_id, load_date, load_row FROM " + database + ".push_tokens)"));
+        }
+    }
+
+    /** What a stopped load keeps of the users' raw data is private to the OS user: directories 700, files 600. */
+    private static void assertSpoolPrivate() throws Exception {
+        try (Stream<Path> all = Files.walk(dataDir.resolve("spool"))) {
+            List<Path> paths = all.toList();
+            assertTrue(paths.stream().anyMatch(Files::isRegularFile), "the stopped load keeps its spool: " + paths);
+            for (Path p : paths) {
+                assertEquals(Files.isDirectory(p) ? "rwx------" : "rw-------",
+                        java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(p)), p.toString());
+            }
         }
     }
 
