@@ -65,6 +65,7 @@ public final class AdminService {
     private final Supplier<JobOperator> operator;
     private final Properties startDefaults;
     private final RegularLoads regular;
+    private volatile AccessPolicy policy = AccessPolicy.unrestricted();
     private volatile Runnable beforeRead = () -> { };
 
     /**
@@ -217,6 +218,12 @@ public final class AdminService {
         return new Catalog(JOB, sources, LoadParameters.NAMES, defaults, regular != null);
     }
 
+    /** The operator's allow-lists for loads started or restarted through this service (the console, the REST API). */
+    public AdminService policy(AccessPolicy policy) {
+        this.policy = policy;
+        return this;
+    }
+
     // ---------------------------------------------------------------- operations
 
     /** Starts {@code appmetrica-load} with validated parameters (400 with the loader's own message otherwise). */
@@ -308,6 +315,7 @@ public final class AdminService {
         startDefaults.forEach(p::put);
         definition.forEach((k, v) -> p.setProperty(k.trim(), v));
         checkSecretNames(p);
+        policy.check(p);
         return regular.add(p);
     }
 
@@ -375,7 +383,8 @@ public final class AdminService {
         checkSecretNames(all);
         Properties p = jobParameters(all);
         try {
-            LoadSettings settings = LoadParameters.parse(p);
+            LoadSettings settings = LoadParameters.parse(p); // the form only: nothing is read yet
+            policy.check(p); // before any secret is resolved: a refused reference reveals nothing about files
             // Checks that the token can be found, as `run` does, without keeping or showing it. A credential store
             // (cs:) is read by the job itself, in the server.
             if (!settings.tokenRef().startsWith("cs:")) {

@@ -7,6 +7,9 @@ import jakarta.ws.rs.core.Application;
 import javax.naming.InitialContext;
 import javax.naming.NamingException;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
@@ -36,12 +39,29 @@ public class ConsoleApplication extends Application {
             synchronized (ConsoleApplication.class) {
                 s = service;
                 if (s == null) {
-                    s = new AdminService(BatchRuntime::getJobOperator, new Properties(), regularLoads());
+                    s = new AdminService(BatchRuntime::getJobOperator, new Properties(), regularLoads()).policy(policy());
                     service = s;
                 }
             }
         }
         return s;
+    }
+
+    /**
+     * The operator's allow-lists, from server system properties (comma-separated): {@code appmetrica.allow.apiUrls},
+     * {@code appmetrica.allow.clickhouse}, {@code appmetrica.allow.secrets}. The credential-store aliases that
+     * configure.cli creates are always allowed; loads that write through a datasource (clickhouseDataSource) use the
+     * server's own configuration.
+     */
+    static AccessPolicy policy() {
+        List<String> secrets = new ArrayList<>(List.of("cs:appmetrica/appmetrica-token", "cs:appmetrica/clickhouse-password"));
+        secrets.addAll(list("appmetrica.allow.secrets"));
+        return AccessPolicy.of(list("appmetrica.allow.apiUrls"), list("appmetrica.allow.clickhouse"), secrets);
+    }
+
+    private static List<String> list(String property) {
+        String v = System.getProperty(property, "");
+        return Arrays.stream(v.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
     }
 
     /** Cancels the regular loads started from the console (see ConsoleShutdown). */

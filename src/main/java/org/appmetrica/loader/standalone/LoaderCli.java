@@ -3,6 +3,7 @@ package org.appmetrica.loader.standalone;
 import jakarta.batch.operations.JobOperator;
 import jakarta.batch.runtime.BatchStatus;
 import jakarta.batch.runtime.JobExecution;
+import org.appmetrica.loader.admin.AccessPolicy;
 import org.appmetrica.loader.admin.AdminException;
 import org.appmetrica.loader.admin.AdminJson;
 import org.appmetrica.loader.admin.AdminService;
@@ -394,6 +395,15 @@ public final class LoaderCli {
         @Option(names = "--host-name", description = "a name browsers use to reach the console (repeatable); IP addresses and localhost "
                 + "always work, other names in the Host header are refused")
         java.util.List<String> hostNames = new java.util.ArrayList<>();
+        @Option(names = "--allow-api-url", description = "a Logs API URL that loads started here may use (repeatable), besides "
+                + "https://api.appmetrica.yandex.ru")
+        java.util.List<String> allowApiUrls = new java.util.ArrayList<>();
+        @Option(names = "--allow-clickhouse", description = "a ClickHouse URL that loads started here may write to (repeatable), besides "
+                + "jdbc:clickhouse://127.0.0.1:8123")
+        java.util.List<String> allowClickHouse = new java.util.ArrayList<>();
+        @Option(names = "--allow-secret", description = "a secret reference (tokenRef, clickhousePasswordRef) that loads started here may use "
+                + "(repeatable), besides env:APPMETRICA_TOKEN and env:CLICKHOUSE_PASSWORD")
+        java.util.List<String> allowSecrets = new java.util.ArrayList<>();
 
         @Override
         public Integer call() throws Exception {
@@ -414,8 +424,15 @@ public final class LoaderCli {
                 return t;
             });
             RegularLoads regular = new RegularLoads(() -> operator, regularThreads, java.time.Clock.systemUTC());
+            AccessPolicy policy;
+            try {
+                policy = AccessPolicy.of(allowApiUrls, allowClickHouse, allowSecrets);
+            } catch (IllegalArgumentException e) {
+                System.err.println("error: --allow-clickhouse " + e.getMessage());
+                return USAGE;
+            }
             AdminService service = new AdminService(() -> operator, cli.startDefaults(), regular)
-                    .beforeRead(Repository::forgetEndedExecutions);
+                    .beforeRead(Repository::forgetEndedExecutions).policy(policy);
             ConsoleServer server;
             try {
                 server = new ConsoleServer(service, store, bind, port).hostNames(hostNames).start();

@@ -70,7 +70,11 @@ class AdminApiIT {
         Files.writeString(tokenFile, FILE_TOKEN);
         Files.setPosixFilePermissions(tokenFile, PosixFilePermissions.fromString("rw-------"));
         Path users = ConsoleProcess.usersFile(dataDir, USER, PASSWORD);
-        console = ConsoleProcess.start(dataDir.resolve("data"), users, Map.of("APPMETRICA_TOKEN", TOKEN));
+        // the operator allows the test's endpoints and references (the defaults are the official API and env:APPMETRICA_TOKEN)
+        console = ConsoleProcess.start(dataDir.resolve("data"), users, Map.of("APPMETRICA_TOKEN", TOKEN),
+                "--allow-api-url", simulator.baseUrl(), "--allow-api-url", slowSimulator.baseUrl(),
+                "--allow-clickhouse", "jdbc:clickhouse://" + TestClickHouse.URL.replace("http://", ""),
+                "--allow-secret", "file:" + tokenFile, "--allow-secret", "env:ADMIN_API_UNSET_VARIABLE");
         auth = ConsoleProcess.basic(USER, PASSWORD);
     }
 
@@ -221,6 +225,13 @@ class AdminApiIT {
         error(post("api/executions", load(simulator.baseUrl(), "1", "sources", "nope")), 400, "bad-request", "unknown source 'nope'");
         error(post("api/executions", load(simulator.baseUrl(), "1", "tokenRef", "env:ADMIN_API_UNSET_VARIABLE")), 400, "bad-request",
                 "the secret named by tokenRef=env:ADMIN_API_UNSET_VARIABLE is not set");
+        // outside the operator's allow-lists: 403 naming the parameter, and nothing about the file named
+        error(post("api/executions", load("http://elsewhere.example:8080", "1")), 403, "not-allowed", "job parameter apiUrl");
+        ConsoleProcess.Answer key = post("api/executions", load(simulator.baseUrl(), "1", "tokenRef", "file:/etc/ssh/ssh_host_ed25519_key"));
+        error(key, 403, "not-allowed", "job parameter tokenRef");
+        assertFalse(key.body().contains("exist") || key.body().contains("chmod") || key.body().contains("ssh_host"), key.body());
+        error(post("api/executions", load(simulator.baseUrl(), "1", "clickhouseUrl", "jdbc:clickhouse://elsewhere.example:8123")), 403,
+                "not-allowed", "job parameter clickhouseUrl");
         ConsoleProcess.Answer secret = post("api/executions", load(simulator.baseUrl(), "1", "password", TOKEN));
         error(secret, 400, "bad-request", "looks like a secret");
         assertFalse(secret.body().contains(TOKEN), secret.body());

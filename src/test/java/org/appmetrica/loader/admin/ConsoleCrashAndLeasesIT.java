@@ -125,7 +125,7 @@ class ConsoleCrashAndLeasesIT {
         TestClickHouse.recreate(clickhouse, database);
         LocalDate shared = LocalDate.parse("2024-08-02");
         simulator.hold("events", 801, shared);
-        try (ConsoleProcess console = ConsoleProcess.start(dataDir, users, Map.of("APPMETRICA_TOKEN", TOKEN))) {
+        try (ConsoleProcess console = ConsoleProcess.start(dataDir, users, Map.of("APPMETRICA_TOKEN", TOKEN), allowed())) {
             Map<String, String> cli = load(database, "2024-08-01", "2024-08-02");
             ProcessBuilder pb = new ProcessBuilder(java.util.stream.Stream.concat(java.util.stream.Stream.of(ConsoleProcess.java(), "-Xmx256m",
                     "-jar", ConsoleProcess.JAR, "--data-dir", dataDir.toString()), java.util.Arrays.stream(cliRun(cli))).toList());
@@ -156,7 +156,7 @@ class ConsoleCrashAndLeasesIT {
         simulator.hold("events", 801, LocalDate.parse("2024-08-12"));
         long id;
         long pid;
-        try (ConsoleProcess console = ConsoleProcess.start(dataDir, users, Map.of("APPMETRICA_TOKEN", TOKEN))) {
+        try (ConsoleProcess console = ConsoleProcess.start(dataDir, users, Map.of("APPMETRICA_TOKEN", TOKEN), allowed())) {
             id = post(console, "api/executions", Map.of("parameters", p)).get("id").asLong();
             simulator.awaitHeldRequest(TIMEOUT); // the first day is published, the second waits in the API queue
             pid = console.process.pid();
@@ -165,7 +165,7 @@ class ConsoleCrashAndLeasesIT {
         } finally {
             simulator.releaseHeld();
         }
-        try (ConsoleProcess next = ConsoleProcess.start(dataDir, users, Map.of("APPMETRICA_TOKEN", TOKEN))) {
+        try (ConsoleProcess next = ConsoleProcess.start(dataDir, users, Map.of("APPMETRICA_TOKEN", TOKEN), allowed())) {
             JsonNode crashed = get(next, "api/executions/" + id).get("execution");
             assertEquals("FAILED", crashed.get("status").asText(), crashed.toString());
             assertTrue(crashed.get("exitStatus").asText().startsWith("CRASHED: the process that ran it (pid " + pid), crashed.toString());
@@ -176,5 +176,10 @@ class ConsoleCrashAndLeasesIT {
             assertTrue(next.text().contains("app 801 events 2024-08-11: published before the restart; nothing to do"), next.text());
         }
         GroundTruth.assertLoaded(clickhouse, properties(p), database, SEED, ROWS);
+    }
+
+    /** The console options that let loads reach the simulator and the test's ClickHouse. */
+    private static String[] allowed() {
+        return new String[] {"--allow-api-url", simulator.baseUrl(), "--allow-clickhouse", "jdbc:clickhouse://" + TestClickHouse.URL.replace("http://", "")};
     }
 }

@@ -98,11 +98,15 @@ class ConsoleWildFlyIT {
 
         Files.createDirectories(home.resolve("standalone/log"));
         Path out = home.resolve("standalone/log/console.out");
+        simulator = new LogsApiSimulator(SimulatorConfig.defaults(TOKEN).withRowsPerDay(ROWS).withReadyAfter(1).withSeed(3)).start();
         ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/standalone.sh").toString(), "-b", "127.0.0.1", "-bmanagement", "127.0.0.1",
                 "-Djboss.socket.binding.port-offset=" + OFFSET)
                 .redirectErrorStream(true).redirectOutput(out.toFile());
         pb.environment().put("JBOSS_HOME", home.toString());
-        pb.environment().put("JAVA_OPTS", "-Xms64m -Xmx512m -Djava.net.preferIPv4Stack=true");
+        // the operator's allow-lists for loads started from the console: the simulator and the test's ClickHouse
+        pb.environment().put("JAVA_OPTS", "-Xms64m -Xmx512m -Djava.net.preferIPv4Stack=true -Dappmetrica.allow.apiUrls=" + simulator.baseUrl()
+                + " -Dappmetrica.allow.clickhouse=jdbc:clickhouse://" + ClickHouseSettings.endpointFromUrl(TestClickHouse.URL).substring("http://".length())
+                + " -Dappmetrica.allow.secrets=env:APPMETRICA_TOKEN");
         pb.environment().put("APPMETRICA_TOKEN", TOKEN); // tokenRef=env:APPMETRICA_TOKEN, read by the server
         server = pb.start();
         Path deployed = home.resolve("standalone/deployments/appmetrica-loader.war.deployed");
@@ -114,7 +118,6 @@ class ConsoleWildFlyIT {
             }
             Thread.sleep(200);
         }
-        simulator = new LogsApiSimulator(SimulatorConfig.defaults(TOKEN).withRowsPerDay(ROWS).withReadyAfter(1).withSeed(3)).start();
         clickhouse = TestClickHouse.connect();
         clickhouse.execute("DROP DATABASE IF EXISTS " + DATABASE);
         clickhouse.execute("DROP DATABASE IF EXISTS " + DATABASE + "_2");
@@ -272,6 +275,11 @@ class ConsoleWildFlyIT {
     @Test
     @Order(2)
     void loadStartedThroughTheApiCompletesWithLivePartitions() throws Exception {
+        // outside the deployment's appmetrica.allow.* lists: refused, naming the parameter
+        assertTrue(json("POST", "api/executions", load("apiUrl", "http://elsewhere.example:8080"), 403).get("message").asText()
+                .contains("job parameter apiUrl"));
+        assertTrue(json("POST", "api/executions", load("tokenRef", "file:/etc/ssh/ssh_host_ed25519_key"), 403).get("message").asText()
+                .contains("job parameter tokenRef"));
         JsonNode started = json("POST", "api/executions", load(), 201);
         long id = started.get("id").asLong();
         executions.add(id);

@@ -68,7 +68,8 @@ class ConsoleBrowserIT {
         clickhouse = TestClickHouse.connect();
         TestClickHouse.recreate(clickhouse, DATABASE);
         work = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "console-browser");
-        console = ConsoleProcess.start(work.resolve("data"), ConsoleProcess.usersFile(work, USER, PASSWORD), Map.of("APPMETRICA_TOKEN", TOKEN));
+        console = ConsoleProcess.start(work.resolve("data"), ConsoleProcess.usersFile(work, USER, PASSWORD), Map.of("APPMETRICA_TOKEN", TOKEN),
+                "--allow-api-url", simulator.baseUrl(), "--allow-clickhouse", "jdbc:clickhouse://" + TestClickHouse.URL.replace("http://", ""));
 
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());

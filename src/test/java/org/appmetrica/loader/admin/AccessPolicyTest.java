@@ -1,0 +1,51 @@
+package org.appmetrica.loader.admin;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Properties;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class AccessPolicyTest {
+
+    private final AccessPolicy policy = AccessPolicy.of(List.of("http://127.0.0.1:18090/"), List.of("jdbc:clickhouse://ch.internal:8123/db"),
+            List.of("file:/srv/loader/token"));
+
+    private static Properties load(String... pairs) {
+        Properties p = new Properties();
+        for (int i = 0; i < pairs.length; i += 2) {
+            p.setProperty(pairs[i], pairs[i + 1]);
+        }
+        return p;
+    }
+
+    private String refused(Properties p) {
+        AdminException e = assertThrows(AdminException.class, () -> policy.check(p));
+        assertEquals(403, e.status());
+        return e.getMessage();
+    }
+
+    @Test
+    void defaultsAndWhatTheOperatorAddedPass() {
+        policy.check(load()); // the official API, jdbc:clickhouse://127.0.0.1:8123, env:APPMETRICA_TOKEN, env:CLICKHOUSE_PASSWORD
+        policy.check(load("apiUrl", "http://127.0.0.1:18090", "clickhouseUrl", "http://ch.internal:8123", "tokenRef", "file:/srv/loader/token"));
+        policy.check(load("apiUrl", "HTTPS://API.appmetrica.yandex.ru/"));
+        policy.check(load("clickhouseDataSource", "java:jboss/datasources/ClickHouseDS", "clickhouseUrl", "jdbc:clickhouse://elsewhere:8123"));
+        AccessPolicy.unrestricted().check(load("apiUrl", "http://anywhere", "tokenRef", "file:/anything"));
+    }
+
+    @Test
+    void anythingElseIsRefusedNamingTheParameter() {
+        assertTrue(refused(load("apiUrl", "http://elsewhere.example")).contains("job parameter apiUrl"));
+        assertTrue(refused(load("apiUrl", "http://127.0.0.1:18091")).contains("job parameter apiUrl"));
+        assertTrue(refused(load("apiUrl", "http://api.appmetrica.yandex.ru")).contains("job parameter apiUrl"), "http is not https");
+        assertTrue(refused(load("clickhouseUrl", "jdbc:clickhouse://elsewhere.example:8123")).contains("job parameter clickhouseUrl"));
+        String key = refused(load("tokenRef", "file:/home/loader/.ssh/id_ed25519"));
+        assertTrue(key.contains("job parameter tokenRef") && !key.contains("id_ed25519"), key);
+        assertTrue(refused(load("clickhousePasswordRef", "prop:javax.net.ssl.keyStorePassword")).contains("job parameter clickhousePasswordRef"));
+        assertTrue(refused(load("tokenRef", "env:HOME")).contains("job parameter tokenRef"));
+    }
+}
