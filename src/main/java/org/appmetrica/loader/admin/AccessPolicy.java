@@ -54,7 +54,7 @@ public final class AccessPolicy {
     /** 403 naming the first parameter outside the lists (defaults count as given). */
     void check(Properties p) {
         if (apiUrls != null) {
-            String api = value(p, LoadParameters.API_URL, LoadParameters.Defaults.API_URL);
+            String api = LoadParameters.value(p, LoadParameters.API_URL, LoadParameters.Defaults.API_URL);
             if (!apiUrls.contains(apiUrl(api))) {
                 throw refused(LoadParameters.API_URL, "this Logs API URL", "--allow-api-url");
             }
@@ -62,7 +62,7 @@ public final class AccessPolicy {
         if (clickhouseEndpoints != null && isEmpty(p.getProperty(LoadParameters.CLICKHOUSE_DATA_SOURCE))) {
             String endpoint;
             try {
-                endpoint = ClickHouseSettings.endpointFromUrl(value(p, LoadParameters.CLICKHOUSE_URL, LoadParameters.Defaults.CLICKHOUSE_URL));
+                endpoint = ClickHouseSettings.endpointFromUrl(LoadParameters.value(p, LoadParameters.CLICKHOUSE_URL, LoadParameters.Defaults.CLICKHOUSE_URL));
             } catch (IllegalArgumentException e) {
                 endpoint = null; // not a URL at all: the parameter check says so (400)
             }
@@ -73,7 +73,7 @@ public final class AccessPolicy {
         if (secretRefs != null) {
             for (String[] ref : new String[][] {{LoadParameters.TOKEN_REF, LoadParameters.Defaults.TOKEN_REF},
                     {LoadParameters.CLICKHOUSE_PASSWORD_REF, LoadParameters.Defaults.CLICKHOUSE_PASSWORD_REF}}) {
-                if (!secretRefs.contains(value(p, ref[0], ref[1]).trim())) {
+                if (!secretRefs.contains(LoadParameters.value(p, ref[0], ref[1]))) {
                     throw refused(ref[0], "this secret reference", "--allow-secret");
                 }
             }
@@ -98,11 +98,6 @@ public final class AccessPolicy {
         } catch (java.net.URISyntaxException e) {
             return url.trim();
         }
-    }
-
-    private static String value(Properties p, String name, String dflt) {
-        String v = p.getProperty(name);
-        return isEmpty(v) ? dflt : v.trim();
     }
 
     private static boolean isEmpty(String s) {

@@ -250,8 +250,11 @@ public final class JdbcCoordinationStore implements CoordinationStore {
      */
     static boolean isHandover(SQLException e) {
         String state = e.getSQLState();
-        return (state != null && state.startsWith("08")) || Set.of(8000, 90020, 90067, 90098, 90121).contains(e.getErrorCode());
+        return (state != null && state.startsWith("08")) || H2_HANDOVER_ERRORS.contains(e.getErrorCode());
     }
+
+    /** H2's error codes while its file changes hands (see {@link #isHandover}); the standalone driver waits on them too. */
+    public static final Set<Integer> H2_HANDOVER_ERRORS = Set.of(8000, 90020, 90067, 90098, 90121);
 
     private static boolean isDuplicateKey(SQLException e) {
         return "23505".equals(e.getSQLState()) || "23000".equals(e.getSQLState());

@@ -341,7 +341,8 @@ public final class LoadParameters {
         return v.trim();
     }
 
-    private static String value(Properties p, String name, String dflt) {
+    /** The parameter, trimmed, or the default when it is missing or blank. */
+    public static String value(Properties p, String name, String dflt) {
         String v = p.getProperty(name);
         return isEmpty(v) ? dflt : v.trim();
     }

@@ -1,5 +1,7 @@
 package org.appmetrica.loader.standalone;
 
+import org.appmetrica.loader.coordination.JdbcCoordinationStore;
+
 import java.sql.Connection;
 import java.sql.Driver;
 import java.sql.DriverManager;
@@ -25,7 +27,7 @@ public final class RepositoryDriver implements Driver {
      * H2: file lock trouble (8000 "lock file recently modified", 90020 "already in use"), a broken or closing server
      * link (90121: the serving process is shutting down).
      */
-    private static final Set<Integer> TAKEOVER_ERRORS = Set.of(8000, 90020, 90067, 90098, 90121);
+    private static final Set<Integer> TAKEOVER_ERRORS = JdbcCoordinationStore.H2_HANDOVER_ERRORS;
     private static final RepositoryDriver INSTANCE = new RepositoryDriver();
 
     static {

@@ -1,10 +1,12 @@
 package org.appmetrica.loader.standalone;
 
+import org.appmetrica.loader.config.PrivateFiles;
 import org.appmetrica.loader.coordination.Coordination;
 import org.appmetrica.loader.coordination.JdbcCoordinationStore;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -12,12 +14,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFileAttributes;
-import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.DriverManager;
-import java.util.Set;
 
 /**
  * Points JBeret SE at the job repository: writes {@code jberet.properties} (from the template in
@@ -25,9 +24,6 @@ import java.util.Set;
  * context class loader, where JBeret SE looks for its configuration. Call before the first BatchRuntime use.
  */
 public final class StandaloneRuntime {
-
-    private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY_FILE =
-            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
 
     private StandaloneRuntime() {
     }
@@ -52,9 +48,10 @@ public final class StandaloneRuntime {
             Path confDir = dataDir.resolve("conf");
             Files.createDirectories(confDir);
             Path conf = confDir.resolve("jberet.properties");
-            Files.deleteIfExists(conf); // made again, readable by this user only: it holds the password
-            Files.createFile(conf, OWNER_ONLY_FILE);
-            Files.writeString(conf, template.replace("@REPOSITORY_URL@", url).replace("@REPOSITORY_PASSWORD@", propertiesEscaped(password)));
+            try (OutputStream out = PrivateFiles.create(conf)) { // made again, readable by this user only: it holds the password
+                out.write(template.replace("@REPOSITORY_URL@", url).replace("@REPOSITORY_PASSWORD@", propertiesEscaped(password))
+                        .getBytes(StandardCharsets.UTF_8));
+            }
             // Execution owners and slice leases live beside JBeret's tables, in the same database.
             Coordination.use(new JdbcCoordinationStore(() -> DriverManager.getConnection(url, "sa", password)));
             ClassLoader parent = Thread.currentThread().getContextClassLoader();
