@@ -46,7 +46,7 @@ final class RepositoryPassword {
         return password;
     }
 
-    private static String readOrCreate(Path file) {
+    static String readOrCreate(Path file) {
         Optional<String> existing = OwnerOnlyFile.read(file, "the job repository's password file");
         if (existing.isPresent()) {
             return existing.get().strip();
@@ -54,15 +54,28 @@ final class RepositoryPassword {
         byte[] random = new byte[24];
         new SecureRandom().nextBytes(random);
         String password = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+        // Written whole under another name, then linked in: a process starting at the same moment sees no file or all
+        // of it, never an empty one (and the first link wins).
+        Path written = null;
         try {
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(file, password + "\n");
+            written = Files.createTempFile(file.getParent(), FILE, ".new",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(written, password + "\n");
+            Files.createLink(file, written);
             return password;
         } catch (FileAlreadyExistsException e) {
             // another process made it first: use theirs
             return OwnerOnlyFile.read(file, "the job repository's password file").orElseThrow().strip();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+        } finally {
+            if (written != null) {
+                try {
+                    Files.deleteIfExists(written);
+                } catch (IOException e) {
+                    // a stray 600 file in the 700 data directory; harmless
+                }
+            }
         }
     }
 
