@@ -31,8 +31,11 @@ import org.appmetrica.loader.job.LoadParameters;
 import org.appmetrica.loader.job.LoadSettings;
 import org.appmetrica.loader.job.Slice;
 import org.appmetrica.loader.job.SliceReport;
+import org.appmetrica.loader.reader.ExportSpool;
 import org.appmetrica.loader.schema.FieldCatalog;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Date;
@@ -297,7 +300,22 @@ public final class AdminService {
         } catch (NoSuchJobExecutionException e1) {
             throw AdminException.notFound("no execution " + id);
         }
+        deleteSpool(id);
         return execution(id).execution();
+    }
+
+    /** An abandoned instance is never restarted: the raw data it spooled has no further use. */
+    private void deleteSpool(long id) {
+        JobInstance instance = op().getJobInstance(id);
+        if (op().getJobExecutions(instance).stream().anyMatch(x -> x.getExecutionId() > id)) {
+            return; // a later execution of the instance owns the spool
+        }
+        Path spoolDir = Path.of(LoadParameters.value(op().getParameters(id), LoadParameters.SPOOL_DIR, LoadParameters.Defaults.SPOOL_DIR));
+        try {
+            ExportSpool.deleteInstance(spoolDir, instance.getInstanceId());
+        } catch (IOException | RuntimeException e) {
+            LOG.warning("execution " + id + " is abandoned, but its spool under " + spoolDir + " could not be deleted: " + e);
+        }
     }
 
     // ---------------------------------------------------------------- regular loads

@@ -9,14 +9,11 @@ import org.appmetrica.loader.coordination.SliceLease;
 import org.appmetrica.loader.clickhouse.ClickHouseConnection;
 import org.appmetrica.loader.clickhouse.SliceTables;
 import org.appmetrica.loader.clickhouse.TableLayout;
+import org.appmetrica.loader.reader.ExportSpool;
 import org.appmetrica.loader.schema.FieldCatalog;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
  * Last step, after every slice is published: empties the staging partitions (kept until now so that a replayed
@@ -46,14 +43,7 @@ public class CleanUpBatchlet extends AbstractBatchlet {
                 emptyStage(connection, settings, slice);
             }
         }
-        Path spool = settings.spoolDir().resolve(Long.toString(jobContext.getInstanceId()));
-        if (Files.exists(spool)) {
-            try (Stream<Path> files = Files.walk(spool)) {
-                for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(f);
-                }
-            }
-        }
+        ExportSpool.deleteInstance(settings.spoolDir(), jobContext.getInstanceId());
         return "CLEANED";
     }
 

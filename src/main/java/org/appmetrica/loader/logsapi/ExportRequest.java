@@ -1,6 +1,11 @@
 package org.appmetrica.loader.logsapi;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.LocalDate;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,6 +52,21 @@ public record ExportRequest(String apiUrl, String source, String format, long ap
             q.put("part_number", Integer.toString(partNumber));
         }
         return q;
+    }
+
+    /**
+     * SHA-256 of what identifies this export's content: the API, the source, the format and every query parameter
+     * (parts included). Two requests with the same fingerprint ask for the same file.
+     */
+    public String fingerprint() {
+        StringBuilder text = new StringBuilder(apiUrl).append(path()).append('?');
+        queryParameters().forEach((k, v) -> text.append(URLEncoder.encode(k, StandardCharsets.UTF_8)).append('=')
+                .append(URLEncoder.encode(v, StandardCharsets.UTF_8)).append('&'));
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.toString().getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Short human description for progress lines and errors (never contains the token). */

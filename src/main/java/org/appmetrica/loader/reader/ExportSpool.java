@@ -6,9 +6,16 @@ import org.appmetrica.loader.job.Slice;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
 /**
@@ -16,18 +23,81 @@ import java.util.stream.Stream;
  * private to this process's user (directories 700, files 600; see {@link PrivateFiles}).
  * A restart of the same instance re-reads the same bytes (the API does not promise the same row order twice);
  * a new instance starts from a fresh export.
+ * <p>Instance ids are not proof of ownership (a recreated job repository counts from 1 again), so each spool
+ * carries an {@code identity} file: a random id, which the reader's checkpoint repeats, and the fingerprint of its
+ * request. Downloaded parts are reused only when both match; the "submitted" mark (which holds no data) when the
+ * fingerprint does.
  */
-final class ExportSpool {
+public final class ExportSpool {
 
     private static final String SUBMITTED = "submitted";
+    private static final String IDENTITY = "identity";
+    private static final SecureRandom RANDOM = new SecureRandom();
+    /** Ids of spools this process wrote: a retry before the first checkpoint may trust them without one. */
+    private static final Set<String> WRITTEN_HERE = ConcurrentHashMap.newKeySet();
 
     private final Path root;
     private final Path dir;
+    private final String fingerprint;
 
-    ExportSpool(Path spoolDir, long jobInstanceId, Slice slice) {
+    ExportSpool(Path spoolDir, long jobInstanceId, Slice slice, String fingerprint) {
         this.root = spoolDir;
-        this.dir = spoolDir.resolve(Long.toString(jobInstanceId))
+        this.dir = instanceDir(spoolDir, jobInstanceId)
                 .resolve(slice.applicationId() + "_" + slice.source() + "_" + (slice.day() == null ? "all" : slice.day()));
+        this.fingerprint = fingerprint;
+    }
+
+    private static Path instanceDir(Path spoolDir, long jobInstanceId) {
+        return spoolDir.resolve(Long.toString(jobInstanceId));
+    }
+
+    /**
+     * Makes the spool this load's own before anything is read from it, and returns the id to checkpoint.
+     *
+     * @param checkpointedId the id the reader's checkpoint names, or null (first open, or a checkpoint older than ids)
+     */
+    String claim(String checkpointedId) {
+        createDirectory();
+        List<String> found = identity();
+        boolean sameRequest = found.size() == 2 && found.get(1).equals(fingerprint);
+        if (sameRequest && (found.get(0).equals(checkpointedId) || WRITTEN_HERE.contains(found.get(0)))) {
+            return found.get(0);
+        }
+        deleteParts();
+        try {
+            if (!sameRequest) {
+                Files.deleteIfExists(dir.resolve(SUBMITTED));
+            }
+            String id = HexFormat.of().formatHex(randomBytes());
+            Path file = dir.resolve(IDENTITY);
+            Files.deleteIfExists(file);
+            try (OutputStream out = PrivateFiles.create(file)) {
+                out.write((id + "\n" + fingerprint + "\n").getBytes(StandardCharsets.UTF_8));
+            }
+            WRITTEN_HERE.add(id);
+            return id;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the spool's identity in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static byte[] randomBytes() {
+        byte[] b = new byte[16];
+        RANDOM.nextBytes(b);
+        return b;
+    }
+
+    /** The identity file's lines (id, fingerprint), or nothing when it is missing, not a regular file or unreadable. */
+    private List<String> identity() {
+        Path file = dir.resolve(IDENTITY);
+        if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+            return List.of();
+        }
+        try {
+            return Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return List.of();
+        }
     }
 
     /** Where a part goes; its directory exists (mode 700) once this returns. */
@@ -71,16 +141,16 @@ final class ExportSpool {
         }
     }
 
-    void deleteAll() {
-        if (!Files.exists(dir)) {
+    /** Deletes everything one job instance spooled: when it completes, and when it is abandoned. */
+    public static void deleteInstance(Path spoolDir, long jobInstanceId) throws IOException {
+        Path dir = instanceDir(spoolDir, jobInstanceId);
+        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
-        try (Stream<Path> files = Files.walk(dir)) {
+        try (Stream<Path> files = Files.walk(dir)) { // walk does not follow links: a link inside is removed, not its target
             for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(f);
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }

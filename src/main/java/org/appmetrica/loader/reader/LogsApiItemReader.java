@@ -69,6 +69,7 @@ public class LogsApiItemReader extends AbstractItemReader {
     private String format;
     private boolean stopped;
     private ExportSpool spool;
+    private String spoolId;
     /** The stage epoch the checkpoints carry: the lease's, or the saved one while no lease is held. */
     private String stageEpoch;
 
@@ -128,10 +129,11 @@ public class LogsApiItemReader extends AbstractItemReader {
             restartFromFirstRow();
         }
         stageEpoch = lease.stageEpoch();
-        ExportSpool spool = new ExportSpool(settings.spoolDir(), jobContext.getInstanceId(), slice);
         ExportRequest request = new ExportRequest(settings.apiUrl(), slice.source(), format, slice.applicationId(),
                 slice.day(), slice.day(), source.dateDimensionAccepted() ? settings.dateDimension() : null,
                 fields, settings.filters().get(slice.source()), 1, 0);
+        ExportSpool spool = new ExportSpool(settings.spoolDir(), jobContext.getInstanceId(), slice, request.fingerprint());
+        spoolId = spool.claim(saved == null ? null : saved.spoolId());
         try {
             download(settings, spool, request, stop, saved);
         } catch (StopRequestedException e) {
@@ -222,7 +224,7 @@ public class LogsApiItemReader extends AbstractItemReader {
 
     private List<String> shaOf(List<java.nio.file.Path> paths, ReaderCheckpoint saved) throws IOException {
         if (saved != null && saved.partSha256().size() == paths.size()) {
-            // Trust the spool written by this instance; hashing gigabytes again on every retry costs too much.
+            // Trust the spool claimed for this checkpoint; hashing gigabytes again on every retry costs too much.
             return saved.partSha256();
         }
         List<String> shas = new ArrayList<>();
@@ -298,7 +300,7 @@ public class LogsApiItemReader extends AbstractItemReader {
     public Serializable checkpointInfo() {
         SliceLease lease = context == null ? null : context.lease();
         return new ReaderCheckpoint(slice.key(), partsCount, partSha256, context == null ? rowsDone : context.rowsStaged(),
-                lease == null ? stageEpoch : lease.stageEpoch());
+                lease == null ? stageEpoch : lease.stageEpoch(), spoolId);
     }
 
     /** Closed after the writer, whose last INSERT has ended by then: only now may another execution take the slice. */

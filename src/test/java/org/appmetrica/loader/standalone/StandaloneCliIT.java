@@ -5,12 +5,23 @@ import org.appmetrica.loader.clickhouse.TestClickHouse;
 import org.appmetrica.loader.simulator.LogsApiSimulator;
 import org.appmetrica.loader.simulator.SimulatorConfig;
 import org.appmetrica.loader.testing.ClickHouseGate;
+import org.appmetrica.loader.config.PrivateFiles;
+import org.appmetrica.loader.logsapi.ExportDownloader;
+import org.appmetrica.loader.logsapi.ExportProgress;
+import org.appmetrica.loader.logsapi.ExportRequest;
+import org.appmetrica.loader.logsapi.JaxRsLogsApiTransport;
+import org.appmetrica.loader.logsapi.PollSettings;
+import org.appmetrica.loader.schema.FieldCatalog;
+import org.appmetrica.loader.schema.FieldSpec;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -115,6 +126,48 @@ class StandaloneCliIT {
             assertEquals(2 * 3 * ROWS + 2 * ROWS, clickhouse.queryLong("SELECT count() FROM (SELECT DISTINCT load_application_id, load_date, load_row FROM "
                     + database + ".events UNION ALL SELECT DISTINCT load_application_id, load_date, load_row FROM " + database + ".push_tokens)"));
         }
+    }
+
+    @Test
+    void aSpoolLeftInTheWayIsNeverLoaded() throws Exception {
+        String database = "it_cli_planted";
+        TestClickHouse.recreate(clickhouse, database);
+        Path data = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "cli-planted");
+        // A new repository numbers its first instance 1, like a recreated one: plant another export where instance 1's spool goes.
+        Path slice = data.resolve("spool/1/401_events_2024-05-01");
+        PrivateFiles.createDirectories(data.resolve("spool"), slice);
+        try (LogsApiSimulator other = new LogsApiSimulator(SimulatorConfig.defaults(TOKEN).withRowsPerDay(7).withReadyAfter(0).withSeed(11)).start();
+             JaxRsLogsApiTransport transport = new JaxRsLogsApiTransport(other.baseUrl(), TOKEN, Duration.ofSeconds(5), Duration.ofSeconds(30))) {
+            LocalDate day = LocalDate.of(2024, 5, 1);
+            List<String> fields = FieldCatalog.get().source("events").orElseThrow().defaultFields().stream().map(FieldSpec::name).toList();
+            new ExportDownloader(transport, new PollSettings(Duration.ZERO, Duration.ofMinutes(1), Duration.ZERO, 3, Duration.ZERO),
+                    d -> { }, Clock.systemUTC(), () -> false, ExportProgress.NONE)
+                    .download(new ExportRequest(other.baseUrl(), "events", "csv", 401, day, day, "default", fields, Map.of(), 1, 0),
+                            true, slice.resolve("part-0-of-1.csv"));
+        }
+
+        CliProcess.Result r = CliProcess.run(data, Map.of("APPMETRICA_TOKEN", TOKEN), "run", "applicationIds=401", "sources=events",
+                "dateSince=2024-05-01", "dateUntil=2024-05-01", "apiUrl=" + simulator.baseUrl(), "pollIntervalSeconds=0",
+                "clickhouseUrl=jdbc:clickhouse://" + TestClickHouse.URL.replace("http://", ""), "clickhouseDatabase=" + database);
+        assertEquals(0, r.exitCode(), r.output());
+        assertEquals(ROWS, clickhouse.queryLong("SELECT count() FROM " + database + ".events"), "the load's own export, not the planted one of 7 rows");
+        assertFalse(Files.exists(data.resolve("spool/1")), "instance 1 was this load, and its spool is gone once it completed");
+    }
+
+    @Test
+    void abandonDeletesTheSpool() throws Exception {
+        Path data = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "cli-abandon");
+        TestClickHouse.recreate(clickhouse, "it_cli_abandon");
+        CliProcess.Result failed = CliProcess.run(data, Map.of("APPMETRICA_TOKEN", "not-the-token"), "run", "applicationIds=401",
+                "sources=events", "dateSince=2024-05-01", "dateUntil=2024-05-01", "apiUrl=" + simulator.baseUrl(), "pollIntervalSeconds=0",
+                "clickhouseUrl=jdbc:clickhouse://" + TestClickHouse.URL.replace("http://", ""), "clickhouseDatabase=it_cli_abandon");
+        assertEquals(1, failed.exitCode(), failed.output());
+        Path spool = data.resolve("spool/1");
+        assertTrue(Files.isDirectory(spool), "a failed load keeps its spool for the restart");
+        CliProcess.Result abandoned = CliProcess.run(data, Map.of(), "abandon", Long.toString(failed.executionId()));
+        assertEquals(0, abandoned.exitCode(), abandoned.output());
+        assertFalse(Files.exists(spool), "an abandoned load is never restarted: its raw data goes");
+        assertTrue(Files.isDirectory(data.resolve("spool")));
     }
 
     /** What a stopped load keeps of the users' raw data is private to the OS user: directories 700, files 600. */
