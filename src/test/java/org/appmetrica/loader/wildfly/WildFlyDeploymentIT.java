@@ -31,6 +31,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Properties;
@@ -112,15 +113,24 @@ class WildFlyDeploymentIT {
         assertEquals("running", WildFlyServer.serverState());
         assertTrue(repositoryUrl().endsWith(";WRITE_DELAY=0"), "H2 writes each commit at once: " + repositoryUrl());
 
-        // A server configured by the script's earlier version (no WRITE_DELAY=0) is brought up to date, with a reload.
+        assertConfigurationPrivate();
+
+        // A server configured by the script's earlier versions (no WRITE_DELAY=0, the store password in clear text) is
+        // brought up to date, with a reload.
         ModelNode oldUrl = Operations.createWriteAttributeOperation(batchDataSource(), "connection-url",
                 new ModelNode().setExpression("jdbc:h2:file:${jboss.server.data.dir}/appmetrica/batch-repository;DB_CLOSE_ON_EXIT=FALSE"));
         WildFlyServer.execute(oldUrl);
+        ModelNode clearStorePassword = new ModelNode();
+        clearStorePassword.get("clear-text").set(WildFlyServer.STORE_PASSWORD);
+        WildFlyServer.execute(Operations.createWriteAttributeOperation(credentialStore(), "credential-reference", clearStorePassword));
+        assertTrue(Files.readString(standaloneXml()).contains(WildFlyServer.STORE_PASSWORD), "the old form, in clear text");
         WildFlyServer.CliRun upgrade = WildFlyServer.configure(TOKEN, jdbcUrl);
-        assertEquals(0, upgrade.exitCode(), "configure.cli over the old URL:\n" + upgrade.output());
+        assertEquals(0, upgrade.exitCode(), "configure.sh over the old URL and password:\n" + upgrade.output());
         assertTrue(upgrade.output().contains("adding WRITE_DELAY=0") && upgrade.output().contains("reloading the server"), upgrade.output());
+        assertTrue(upgrade.output().contains("clear-text password in standalone.xml replaced by the masked form"), upgrade.output());
         assertTrue(repositoryUrl().endsWith(";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0"), repositoryUrl());
         assertEquals("running", WildFlyServer.serverState());
+        assertConfigurationPrivate();
 
         ModelNode batch = WildFlyServer.execute(Operations.createReadAttributeOperation(
                 Operations.createAddress("subsystem", "batch-jberet"), "default-job-repository"));
@@ -139,6 +149,33 @@ class WildFlyDeploymentIT {
         assertTrue(log.contains("slice leases and execution owners are kept in java:jboss/datasources/AppMetricaBatchDS "
                 + "(JDBC, outside the batch runtime's JTA transactions)"), WildFlyServer.logTail());
         assertTrue(log.contains("crash check at deployment: no execution was left behind"), WildFlyServer.logTail());
+    }
+
+    /**
+     * What the server keeps of secrets is its user's alone: the store password is masked in standalone.xml, and the
+     * directories holding standalone.xml (with its history) and the credential store are 700 (the server rewrites
+     * the files themselves with its own umask). The store still opens: its aliases are listed.
+     */
+    private static void assertConfigurationPrivate() throws Exception {
+        String config = Files.readString(standaloneXml());
+        assertFalse(config.contains(WildFlyServer.STORE_PASSWORD), "the credential store password is not in standalone.xml in clear");
+        String reference = WildFlyServer.execute(Operations.createReadAttributeOperation(credentialStore(), "credential-reference"))
+                .get("clear-text").asString();
+        assertTrue(reference.startsWith("MASK-"), reference);
+        for (Path dir : List.of(standaloneXml().getParent(), WildFlyServer.JBOSS_HOME.resolve("standalone/data/appmetrica"))) {
+            assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)), dir.toString());
+        }
+        assertTrue(Files.exists(WildFlyServer.JBOSS_HOME.resolve("standalone/data/appmetrica/credentials.cs")));
+        ModelNode aliases = WildFlyServer.execute(Operations.createOperation("read-aliases", credentialStore()));
+        assertTrue(aliases.asString().contains("appmetrica-token"), aliases.asString());
+    }
+
+    private static Path standaloneXml() {
+        return WildFlyServer.JBOSS_HOME.resolve("standalone/configuration/standalone.xml");
+    }
+
+    private static ModelNode credentialStore() {
+        return Operations.createAddress("subsystem", "elytron", "credential-store", "appmetrica");
     }
 
     private static ModelNode batchDataSource() {

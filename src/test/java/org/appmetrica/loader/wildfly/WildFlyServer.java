@@ -53,27 +53,30 @@ final class WildFlyServer {
     /** An application user of group appmetrica-admin: the console's REST API (WEB-INF/web.xml). */
     static final String CONSOLE_USER = "wildfly-it-admin";
     static final String CONSOLE_PASSWORD = "Wildfly-it-pw-7c3!";
-    private static final String STORE_PASSWORD = randomHex();
+    /** The credential store's password configure.sh is given (in clear; it masks it). */
+    static final String STORE_PASSWORD = randomHex();
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private WildFlyServer() {
     }
 
-    /** Output and exit code of one run of configure.cli. */
+    /** Output and exit code of one run of configure.sh. */
     record CliRun(int exitCode, String output) {
     }
 
-    /** Runs server-config/wildfly/configure.cli against the running server, with its inputs in the environment. */
+    /** Runs server-config/wildfly/configure.sh (which runs configure.cli) against the running server, as the README does. */
     static CliRun configure(String token, String clickhouseJdbcUrl) throws IOException, InterruptedException {
         Path log = Files.createTempFile(Path.of(required("java.io.tmpdir")), "configure-cli", ".log");
         try {
-            ProcessBuilder pb = new ProcessBuilder(JBOSS_HOME.resolve("bin/jboss-cli.sh").toString(), "--connect",
-                    "--controller=127.0.0.1:" + MANAGEMENT_PORT, "--file=" + PROJECT_DIR.resolve("server-config/wildfly/configure.cli"))
+            ProcessBuilder pb = new ProcessBuilder(PROJECT_DIR.resolve("server-config/wildfly/configure.sh").toString(), "--connect",
+                    "--controller=127.0.0.1:" + MANAGEMENT_PORT)
                     .directory(PROJECT_DIR.toFile())
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile());
             Map<String, String> env = pb.environment();
+            env.put("JBOSS_HOME", JBOSS_HOME.toString());
+            env.remove("JBOSS_BASE_DIR");
             env.put("APPMETRICA_TOKEN", token);
             env.put("CREDENTIAL_STORE_PASSWORD", STORE_PASSWORD);
             env.put("CLICKHOUSE_JDBC_URL", clickhouseJdbcUrl);
@@ -84,7 +87,7 @@ final class WildFlyServer {
             Process process = pb.start();
             if (!process.waitFor(3, TimeUnit.MINUTES)) {
                 process.destroyForcibly();
-                throw new IllegalStateException("configure.cli did not finish within 3 minutes:\n" + Files.readString(log));
+                throw new IllegalStateException("configure.sh did not finish within 3 minutes:\n" + Files.readString(log));
             }
             return new CliRun(process.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
         } finally {
