@@ -28,32 +28,40 @@ public final class PrivateFiles {
     }
 
     /**
-     * Creates {@code dir} (inside {@code root}) and its missing parents with mode 700. The root is made 700 when new;
-     * an existing one must be a directory of this process's user, not a link (a directory someone else made in a shared
-     * place such as /tmp is refused), and is tightened to 700.
+     * Creates {@code dir} (inside {@code root}) and its missing parents with mode 700; the root is made private first
+     * (see {@link #ownDirectory}), so a directory someone else made in a shared place such as /tmp is refused.
      */
     public static void createDirectories(Path root, Path dir) throws IOException {
-        if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
-            Files.createDirectories(root, DIRECTORY);
+        ownDirectory(root, false, "choose another spoolDir");
+        Files.createDirectories(dir, DIRECTORY);
+    }
+
+    /**
+     * Makes {@code dir} a private directory of this process's user: created 700 when missing; an existing one must be a
+     * directory of this user, and is tightened to 700. A symbolic link is refused unless {@code followLink} (a data
+     * directory the user pointed elsewhere); {@code advice} ends the error message.
+     */
+    public static void ownDirectory(Path dir, boolean followLink, String advice) throws IOException {
+        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+            Files.createDirectories(dir, DIRECTORY);
         }
+        LinkOption[] options = followLink ? new LinkOption[0] : new LinkOption[] {LinkOption.NOFOLLOW_LINKS};
         PosixFileAttributes a;
         try {
-            a = Files.readAttributes(root, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            a = Files.readAttributes(dir, PosixFileAttributes.class, options);
         } catch (UnsupportedOperationException e) {
-            throw new IOException("cannot check who owns " + root + " (its file system has no POSIX permissions): choose another spoolDir");
+            throw new IOException("cannot check who owns " + dir + " (its file system has no POSIX permissions): " + advice);
+        }
+        if (a.isSymbolicLink() || !a.isDirectory()) {
+            throw new IOException(dir + " is not a directory but " + (a.isSymbolicLink() ? "a symbolic link" : "a file") + ": " + advice);
         }
         String me = System.getProperty("user.name");
-        if (a.isSymbolicLink() || !a.isDirectory()) {
-            throw new IOException(root + " is not a directory but " + (a.isSymbolicLink() ? "a symbolic link" : "a file") + ": choose another spoolDir");
-        }
         if (!a.owner().getName().equals(me)) {
-            throw new IOException(root + " belongs to " + a.owner().getName() + ", not to " + me
-                    + ": the spooled raw data would not be private; choose another spoolDir");
+            throw new IOException(dir + " belongs to " + a.owner().getName() + ", not to " + me + ": " + advice);
         }
         if (!a.permissions().equals(PosixFilePermissions.fromString("rwx------"))) {
-            Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwx------"));
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
         }
-        Files.createDirectories(dir, DIRECTORY);
     }
 
     /** A new file, mode 600, for writing; a file or link already at that name is removed first, never followed. */

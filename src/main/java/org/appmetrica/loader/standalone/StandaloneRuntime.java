@@ -12,10 +12,7 @@ import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFileAttributes;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.DriverManager;
 
 /**
@@ -38,7 +35,11 @@ public final class StandaloneRuntime {
             if (in == null) {
                 throw new IllegalStateException("missing class path resource /standalone/jberet.properties");
             }
-            protect(dataDir);
+            try {
+                PrivateFiles.ownDirectory(dataDir, true, "use a data directory of your own (--data-dir)");
+            } catch (IOException e) {
+                throw new IllegalArgumentException("the data directory: " + e.getMessage(), e); // a bad argument: exit code 2
+            }
             boolean defaultUrl = repositoryUrl == null;
             String url = defaultUrl ? defaultRepositoryUrl(dataDir) : repositoryUrl;
             System.setProperty("h2.bindAddress", "127.0.0.1");
@@ -59,23 +60,6 @@ public final class StandaloneRuntime {
             Thread.currentThread().setContextClassLoader(loader);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    /** Makes the data directory 700, or tightens an older one of this user; another user's is refused. */
-    static void protect(Path dataDir) throws IOException {
-        if (!Files.exists(dataDir, LinkOption.NOFOLLOW_LINKS)) {
-            Files.createDirectories(dataDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-            return;
-        }
-        PosixFileAttributes a = Files.readAttributes(dataDir, PosixFileAttributes.class);
-        String me = System.getProperty("user.name");
-        if (!a.owner().getName().equals(me)) {
-            throw new IllegalArgumentException("the data directory " + dataDir + " belongs to " + a.owner().getName() + ", not to " + me
-                    + ": use your own (--data-dir)");
-        }
-        if (!a.permissions().equals(PosixFilePermissions.fromString("rwx------"))) {
-            Files.setPosixFilePermissions(dataDir, PosixFilePermissions.fromString("rwx------"));
         }
     }
 
