@@ -1,7 +1,7 @@
 package org.appmetrica.loader.admin;
 
 import org.appmetrica.loader.clickhouse.ClickHouseSettings;
-import org.appmetrica.loader.job.LoadParameters;
+import org.appmetrica.loader.model.LoadParameters;
 
 import java.net.URI;
 import java.util.Collection;

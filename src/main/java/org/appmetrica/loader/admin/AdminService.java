@@ -27,10 +27,10 @@ import org.appmetrica.loader.admin.Views.StepView;
 import org.appmetrica.loader.config.SecretRef;
 import org.appmetrica.loader.coordination.Coordination;
 import org.appmetrica.loader.coordination.CrashedExecutions;
-import org.appmetrica.loader.job.LoadParameters;
-import org.appmetrica.loader.job.LoadSettings;
-import org.appmetrica.loader.job.Slice;
-import org.appmetrica.loader.job.SliceReport;
+import org.appmetrica.loader.model.LoadParameters;
+import org.appmetrica.loader.model.LoadSettings;
+import org.appmetrica.loader.model.Slice;
+import org.appmetrica.loader.model.SliceReport;
 import org.appmetrica.loader.reader.ExportSpool;
 import org.appmetrica.loader.schema.FieldCatalog;
 

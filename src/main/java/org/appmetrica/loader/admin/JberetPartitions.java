@@ -2,7 +2,7 @@ package org.appmetrica.loader.admin;
 
 import jakarta.batch.operations.JobOperator;
 import jakarta.batch.runtime.StepExecution;
-import org.appmetrica.loader.job.SliceReport;
+import org.appmetrica.loader.model.SliceReport;
 import org.jberet.operations.AbstractJobOperator;
 import org.jberet.operations.DelegatingJobOperator;
 import org.jberet.runtime.PartitionExecutionImpl;

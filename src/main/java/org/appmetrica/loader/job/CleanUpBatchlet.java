@@ -5,10 +5,14 @@ import jakarta.batch.runtime.context.JobContext;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
-import org.appmetrica.loader.coordination.SliceLease;
 import org.appmetrica.loader.clickhouse.ClickHouseConnection;
 import org.appmetrica.loader.clickhouse.SliceTables;
 import org.appmetrica.loader.clickhouse.TableLayout;
+import org.appmetrica.loader.coordination.SliceLease;
+import org.appmetrica.loader.model.Failures;
+import org.appmetrica.loader.model.LoadSettings;
+import org.appmetrica.loader.model.Slice;
+import org.appmetrica.loader.model.SliceProperties;
 import org.appmetrica.loader.reader.ExportSpool;
 import org.appmetrica.loader.schema.FieldCatalog;
 
@@ -38,7 +42,7 @@ public class CleanUpBatchlet extends AbstractBatchlet {
 
     private String cleanUp() throws IOException {
         LoadSettings settings = SliceProperties.settings(jobContext);
-        try (ClickHouseConnection connection = ClickHouseTarget.connect(settings)) {
+        try (ClickHouseConnection connection = settings.clickhouse().connect()) {
             for (Slice slice : settings.slices()) {
                 emptyStage(connection, settings, slice);
             }

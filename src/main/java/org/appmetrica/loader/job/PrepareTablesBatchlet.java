@@ -8,6 +8,10 @@ import jakarta.inject.Named;
 import org.appmetrica.loader.clickhouse.ClickHouseConnection;
 import org.appmetrica.loader.clickhouse.SchemaManager;
 import org.appmetrica.loader.clickhouse.TableLayout;
+import org.appmetrica.loader.model.Failures;
+import org.appmetrica.loader.model.LoadParameters;
+import org.appmetrica.loader.model.LoadSettings;
+import org.appmetrica.loader.model.SliceProperties;
 import org.appmetrica.loader.schema.FieldCatalog;
 
 import java.util.logging.Logger;
@@ -39,7 +43,7 @@ public class PrepareTablesBatchlet extends AbstractBatchlet {
         LoadSettings settings = SliceProperties.settings(jobContext);
         // Fail before any table or export if the token is missing; the value is not kept.
         org.appmetrica.loader.config.SecretRef.resolve(LoadParameters.TOKEN_REF, settings.tokenRef(), true);
-        try (ClickHouseConnection connection = ClickHouseTarget.connect(settings)) {
+        try (ClickHouseConnection connection = settings.clickhouse().connect()) {
             SchemaManager schema = new SchemaManager(connection, settings.clickhouseDatabase());
             schema.createDatabase();
             for (String source : settings.sources()) {

@@ -7,6 +7,9 @@ import jakarta.batch.runtime.context.JobContext;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
+import org.appmetrica.loader.model.LoadSettings;
+import org.appmetrica.loader.model.Slice;
+import org.appmetrica.loader.model.SliceProperties;
 
 import java.util.List;
 import java.util.Properties;

@@ -6,9 +6,9 @@ import jakarta.batch.runtime.context.StepContext;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
-import org.appmetrica.loader.job.LoadSettings;
-import org.appmetrica.loader.job.Slice;
-import org.appmetrica.loader.job.SliceProperties;
+import org.appmetrica.loader.model.LoadSettings;
+import org.appmetrica.loader.model.Slice;
+import org.appmetrica.loader.model.SliceProperties;
 import org.appmetrica.loader.reader.ExportRow;
 import org.appmetrica.loader.schema.FieldCatalog;
 

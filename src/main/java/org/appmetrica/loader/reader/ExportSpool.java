@@ -1,7 +1,7 @@
 package org.appmetrica.loader.reader;
 
 import org.appmetrica.loader.config.PrivateFiles;
-import org.appmetrica.loader.job.Slice;
+import org.appmetrica.loader.model.Slice;
 
 import java.io.IOException;
 import java.io.OutputStream;

@@ -10,12 +10,12 @@ import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import org.appmetrica.loader.config.SecretRef;
 import org.appmetrica.loader.coordination.SliceLease;
-import org.appmetrica.loader.job.LoadParameters;
-import org.appmetrica.loader.job.LoadSettings;
-import org.appmetrica.loader.job.Slice;
-import org.appmetrica.loader.job.SliceContext;
-import org.appmetrica.loader.job.SliceProperties;
-import org.appmetrica.loader.job.SliceReport;
+import org.appmetrica.loader.model.LoadParameters;
+import org.appmetrica.loader.model.LoadSettings;
+import org.appmetrica.loader.model.Slice;
+import org.appmetrica.loader.model.SliceContext;
+import org.appmetrica.loader.model.SliceProperties;
+import org.appmetrica.loader.model.SliceReport;
 import org.appmetrica.loader.logsapi.Download;
 import org.appmetrica.loader.logsapi.ExportDownloader;
 import org.appmetrica.loader.logsapi.ExportRequest;
@@ -78,7 +78,7 @@ public class LogsApiItemReader extends AbstractItemReader {
         try {
             doOpen(checkpoint);
         } catch (Exception | Error e) {
-            org.appmetrica.loader.job.Failures.record(jobContext, stepContext, e);
+            org.appmetrica.loader.model.Failures.record(jobContext, stepContext, e);
             throw e;
         }
     }

@@ -1,8 +1,8 @@
 package org.appmetrica.loader.reader;
 
 import jakarta.batch.runtime.context.StepContext;
-import org.appmetrica.loader.job.Slice;
-import org.appmetrica.loader.job.SliceReport;
+import org.appmetrica.loader.model.Slice;
+import org.appmetrica.loader.model.SliceReport;
 import org.appmetrica.loader.logsapi.ExportProgress;
 import org.appmetrica.loader.logsapi.ExportRequest;
 

@@ -1,8 +1,8 @@
 package org.appmetrica.loader.regular;
 
 import org.appmetrica.loader.clickhouse.Identifiers;
-import org.appmetrica.loader.job.LoadParameters;
-import org.appmetrica.loader.job.LoadSettings;
+import org.appmetrica.loader.model.LoadParameters;
+import org.appmetrica.loader.model.LoadSettings;
 
 import java.time.LocalDate;
 import java.time.ZoneId;

@@ -10,8 +10,8 @@ import org.appmetrica.loader.clickhouse.Identifiers;
 import org.appmetrica.loader.clickhouse.SchemaManager;
 import org.appmetrica.loader.clickhouse.SliceTables;
 import org.appmetrica.loader.clickhouse.TableLayout;
-import org.appmetrica.loader.job.ClickHouseTarget;
-import org.appmetrica.loader.job.LoadParameters;
+import org.appmetrica.loader.clickhouse.ClickHouseTarget;
+import org.appmetrica.loader.model.LoadParameters;
 import org.appmetrica.loader.schema.FieldCatalog;
 
 import java.time.Clock;
@@ -45,7 +45,7 @@ public final class RegularLoadRunner {
     /** Runs what is due now; empty when nothing was. */
     public Optional<JobExecution> runOnce(RegularLoadDefinition def) throws InterruptedException {
         LoadPlan plan;
-        try (ClickHouseConnection connection = ClickHouseTarget.connect(def.settings())) {
+        try (ClickHouseConnection connection = def.settings().clickhouse().connect()) {
             new SchemaManager(connection, def.settings().clickhouseDatabase()).createDatabase();
             LoadStateTable state = new LoadStateTable(connection, def.settings().clickhouseDatabase());
             state.create();
@@ -87,7 +87,7 @@ public final class RegularLoadRunner {
     private void record(RegularLoadDefinition def, LoadPlan plan, long executionId) {
         Instant now = clock.instant();
         List<LoadState> states = new ArrayList<>();
-        try (ClickHouseConnection connection = ClickHouseTarget.connect(def.settings())) {
+        try (ClickHouseConnection connection = def.settings().clickhouse().connect()) {
             for (String source : def.settings().sources()) {
                 if (!FieldCatalog.get().source(source).orElseThrow().datesRequired()) {
                     continue;

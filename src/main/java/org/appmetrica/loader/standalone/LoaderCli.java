@@ -13,7 +13,7 @@ import org.appmetrica.loader.admin.RegularLoads;
 import org.appmetrica.loader.admin.UserStore;
 import org.appmetrica.loader.coordination.Coordination;
 import org.appmetrica.loader.coordination.CrashedExecutions;
-import org.appmetrica.loader.job.LoadParameters;
+import org.appmetrica.loader.model.LoadParameters;
 import org.appmetrica.loader.simulator.LogsApiSimulator;
 import org.appmetrica.loader.simulator.SimulatorConfig;
 import picocli.CommandLine;
@@ -190,7 +190,7 @@ public final class LoaderCli {
                 p.setProperty(LoadParameters.SPOOL_DIR, cli.dataDir.resolve("spool").toString());
             }
             try {
-                org.appmetrica.loader.job.LoadSettings settings = LoadParameters.parse(p);
+                org.appmetrica.loader.model.LoadSettings settings = LoadParameters.parse(p);
                 org.appmetrica.loader.config.SecretRef.resolve(LoadParameters.TOKEN_REF, settings.tokenRef(), true);
             } catch (IllegalArgumentException e) {
                 System.err.println("error: " + e.getMessage());

@@ -4,8 +4,8 @@ import jakarta.batch.runtime.BatchStatus;
 import jakarta.batch.runtime.JobExecution;
 import jakarta.batch.runtime.Metric;
 import jakarta.batch.runtime.StepExecution;
-import org.appmetrica.loader.job.Slice;
-import org.appmetrica.loader.job.SliceReport;
+import org.appmetrica.loader.model.Slice;
+import org.appmetrica.loader.model.SliceReport;
 import org.jberet.runtime.PartitionExecutionImpl;
 
 import java.io.PrintStream;

@@ -9,11 +9,11 @@ import jakarta.inject.Named;
 import org.appmetrica.loader.clickhouse.ClickHouseConnection;
 import org.appmetrica.loader.clickhouse.SliceTables;
 import org.appmetrica.loader.clickhouse.TableLayout;
-import org.appmetrica.loader.job.ClickHouseTarget;
-import org.appmetrica.loader.job.LoadSettings;
-import org.appmetrica.loader.job.Slice;
-import org.appmetrica.loader.job.SliceContext;
-import org.appmetrica.loader.job.SliceProperties;
+import org.appmetrica.loader.clickhouse.ClickHouseTarget;
+import org.appmetrica.loader.model.LoadSettings;
+import org.appmetrica.loader.model.Slice;
+import org.appmetrica.loader.model.SliceContext;
+import org.appmetrica.loader.model.SliceProperties;
 import org.appmetrica.loader.schema.FieldCatalog;
 
 import java.io.Serializable;
@@ -61,7 +61,7 @@ public class ClickHouseItemWriter extends AbstractItemWriter {
         try {
             doOpen(checkpoint);
         } catch (RuntimeException e) {
-            org.appmetrica.loader.job.Failures.record(jobContext, stepContext, e);
+            org.appmetrica.loader.model.Failures.record(jobContext, stepContext, e);
             throw e;
         }
     }
@@ -70,7 +70,7 @@ public class ClickHouseItemWriter extends AbstractItemWriter {
         LoadSettings settings = SliceProperties.settings(jobContext);
         slice = SliceProperties.slice(stepContext);
         context = SliceContext.of(stepContext, slice);
-        connection = ClickHouseTarget.connect(settings);
+        connection = settings.clickhouse().connect();
         TableLayout layout = new TableLayout(FieldCatalog.get().source(slice.source()).orElseThrow());
         tables = new SliceTables(connection, settings.clickhouseDatabase(), layout, slice.applicationId(), slice.partitionDay());
         WriterCheckpoint saved = (WriterCheckpoint) checkpoint;

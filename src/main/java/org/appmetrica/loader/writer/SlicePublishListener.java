@@ -5,9 +5,9 @@ import jakarta.batch.runtime.context.StepContext;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
-import org.appmetrica.loader.job.SliceContext;
-import org.appmetrica.loader.job.SliceProperties;
-import org.appmetrica.loader.job.SliceReport;
+import org.appmetrica.loader.model.SliceContext;
+import org.appmetrica.loader.model.SliceProperties;
+import org.appmetrica.loader.model.SliceReport;
 
 /**
  * After every chunk (inside its transaction, before the checkpoint commit): publishes the slice once the reader has
@@ -25,7 +25,7 @@ public class SlicePublishListener extends AbstractChunkListener {
 
     @Override
     public void onError(Exception e) {
-        org.appmetrica.loader.job.Failures.record(jobContext, stepContext, e);
+        org.appmetrica.loader.model.Failures.record(jobContext, stepContext, e);
     }
 
     @Override

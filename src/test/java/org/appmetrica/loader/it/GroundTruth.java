@@ -3,14 +3,14 @@ package org.appmetrica.loader.it;
 import org.appmetrica.loader.clickhouse.ClickHouseConnection;
 import org.appmetrica.loader.clickhouse.Identifiers;
 import org.appmetrica.loader.clickhouse.TableLayout;
-import org.appmetrica.loader.job.Slice;
+import org.appmetrica.loader.model.Slice;
 import org.appmetrica.loader.schema.ColumnType;
 import org.appmetrica.loader.schema.FieldSpec;
 import org.appmetrica.loader.schema.SourceSpec;
 import org.appmetrica.loader.simulator.SimulatedData;
 
-import org.appmetrica.loader.job.LoadParameters;
-import org.appmetrica.loader.job.LoadSettings;
+import org.appmetrica.loader.model.LoadParameters;
+import org.appmetrica.loader.model.LoadSettings;
 import org.appmetrica.loader.schema.FieldCatalog;
 
 import java.nio.charset.StandardCharsets;

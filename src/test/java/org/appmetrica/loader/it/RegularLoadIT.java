@@ -4,7 +4,7 @@ import jakarta.batch.runtime.BatchStatus;
 import jakarta.batch.runtime.JobExecution;
 import org.appmetrica.loader.clickhouse.ClickHouseConnection;
 import org.appmetrica.loader.clickhouse.TestClickHouse;
-import org.appmetrica.loader.job.Slice;
+import org.appmetrica.loader.model.Slice;
 import org.appmetrica.loader.regular.RegularLoadDefinition;
 import org.appmetrica.loader.regular.RegularLoadRunner;
 import org.appmetrica.loader.schema.FieldCatalog;

@@ -1,6 +1,6 @@
 package org.appmetrica.loader.reader;
 
-import org.appmetrica.loader.job.Slice;
+import org.appmetrica.loader.model.Slice;
 import org.appmetrica.loader.logsapi.ExportRequest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

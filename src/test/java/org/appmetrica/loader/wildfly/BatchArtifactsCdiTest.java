@@ -65,7 +65,7 @@ class BatchArtifactsCdiTest {
 
     /** The {@code @Named} classes under target/classes (where this test's class path has the main output). */
     private static List<Class<?>> namedClassesOfTheMainOutput() throws IOException, URISyntaxException, ClassNotFoundException {
-        Path root = Path.of(org.appmetrica.loader.job.LoadParameters.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path root = Path.of(org.appmetrica.loader.model.LoadParameters.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         List<Class<?>> named = new ArrayList<>();
         try (Stream<Path> files = Files.walk(root)) {
             for (Path f : files.filter(p -> p.toString().endsWith(".class") && !p.getFileName().toString().contains("$")).toList()) {

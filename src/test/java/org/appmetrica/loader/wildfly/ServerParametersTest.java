@@ -1,8 +1,8 @@
 package org.appmetrica.loader.wildfly;
 
 import org.appmetrica.loader.config.SecretRef;
-import org.appmetrica.loader.job.LoadParameters;
-import org.appmetrica.loader.job.LoadSettings;
+import org.appmetrica.loader.model.LoadParameters;
+import org.appmetrica.loader.model.LoadSettings;
 import org.junit.jupiter.api.Test;
 
 import java.util.Properties;

@@ -1,9 +1,13 @@
-package org.appmetrica.loader.job;
+package org.appmetrica.loader.model;
 
+import org.appmetrica.loader.clickhouse.ClickHouseTarget;
 import org.appmetrica.loader.logsapi.PollSettings;
+import org.appmetrica.loader.schema.FieldCatalog;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -16,15 +20,20 @@ public record LoadSettings(List<Long> applicationIds, List<String> sources, Loca
                            Map<String, Map<String, String>> filters, String apiUrl, String tokenRef,
                            String clickhouseUrl, String clickhouseDatabase, String clickhouseUser,
                            String clickhousePasswordRef, String clickhouseDataSource, int chunkSize, int parallelism, PollSettings poll,
-                           int httpTimeoutSeconds, Path spoolDir, java.time.Duration leaseWait) {
+                           int httpTimeoutSeconds, Path spoolDir, Duration leaseWait) {
+
+    /** Where the load writes. */
+    public ClickHouseTarget clickhouse() {
+        return new ClickHouseTarget(clickhouseUrl, clickhouseUser, clickhousePasswordRef, clickhouseDataSource, clickhouseDatabase);
+    }
 
     /** Every slice of the load in a stable order: by day, then application, then source. */
     public List<Slice> slices() {
-        java.util.ArrayList<Slice> slices = new java.util.ArrayList<>();
+        List<Slice> slices = new ArrayList<>();
         for (LocalDate d = dateSince; !d.isAfter(dateUntil); d = d.plusDays(1)) {
             for (long app : applicationIds) {
                 for (String source : sources) {
-                    if (org.appmetrica.loader.schema.FieldCatalog.get().source(source).orElseThrow().datesRequired()) {
+                    if (FieldCatalog.get().source(source).orElseThrow().datesRequired()) {
                         slices.add(new Slice(app, source, d));
                     }
                 }
@@ -32,7 +41,7 @@ public record LoadSettings(List<Long> applicationIds, List<String> sources, Loca
         }
         for (long app : applicationIds) {
             for (String source : sources) {
-                if (!org.appmetrica.loader.schema.FieldCatalog.get().source(source).orElseThrow().datesRequired()) {
+                if (!FieldCatalog.get().source(source).orElseThrow().datesRequired()) {
                     slices.add(new Slice(app, source, null));
                 }
             }

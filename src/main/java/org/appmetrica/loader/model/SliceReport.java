@@ -1,4 +1,4 @@
-package org.appmetrica.loader.job;
+package org.appmetrica.loader.model;
 
 import java.io.Serializable;
 

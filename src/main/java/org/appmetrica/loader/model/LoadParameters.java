@@ -1,6 +1,7 @@
-package org.appmetrica.loader.job;
+package org.appmetrica.loader.model;
 
 import org.appmetrica.loader.clickhouse.ClickHouseSettings;
+import org.appmetrica.loader.clickhouse.ClickHouseTarget;
 import org.appmetrica.loader.clickhouse.Identifiers;
 import org.appmetrica.loader.config.SecretRef;
 import org.appmetrica.loader.logsapi.PollSettings;
@@ -43,12 +44,12 @@ public final class LoadParameters {
             "parts_count", "part_number", "use_utf8_bom", "oauth_token", "skip_unavailable_shards", "format");
     public static final String API_URL = "apiUrl";
     public static final String TOKEN_REF = "tokenRef";
-    public static final String CLICKHOUSE_URL = "clickhouseUrl";
-    public static final String CLICKHOUSE_DATABASE = "clickhouseDatabase";
-    public static final String CLICKHOUSE_USER = "clickhouseUser";
-    public static final String CLICKHOUSE_PASSWORD_REF = "clickhousePasswordRef";
+    public static final String CLICKHOUSE_URL = ClickHouseTarget.URL;
+    public static final String CLICKHOUSE_DATABASE = ClickHouseTarget.DATABASE;
+    public static final String CLICKHOUSE_USER = ClickHouseTarget.USER;
+    public static final String CLICKHOUSE_PASSWORD_REF = ClickHouseTarget.PASSWORD_REF;
     /** JNDI name of a ClickHouse datasource (in an application server); replaces URL, user and password. */
-    public static final String CLICKHOUSE_DATA_SOURCE = "clickhouseDataSource";
+    public static final String CLICKHOUSE_DATA_SOURCE = ClickHouseTarget.DATA_SOURCE;
     public static final String CHUNK_SIZE = "chunkSize";
     public static final String PARALLELISM = "parallelism";
     public static final String POLL_INTERVAL_SECONDS = "pollIntervalSeconds";

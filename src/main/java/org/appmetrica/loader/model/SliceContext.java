@@ -1,4 +1,4 @@
-package org.appmetrica.loader.job;
+package org.appmetrica.loader.model;
 
 import jakarta.batch.runtime.context.StepContext;
 import org.appmetrica.loader.coordination.SliceLease;
