@@ -31,7 +31,7 @@ import org.appmetrica.loader.model.LoadParameters;
 import org.appmetrica.loader.model.LoadSettings;
 import org.appmetrica.loader.model.Slice;
 import org.appmetrica.loader.model.SliceReport;
-import org.appmetrica.loader.reader.ExportSpool;
+import org.appmetrica.loader.logsapi.ExportSpool;
 import org.appmetrica.loader.schema.FieldCatalog;
 
 import java.io.IOException;

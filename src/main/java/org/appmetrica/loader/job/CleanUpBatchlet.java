@@ -13,7 +13,7 @@ import org.appmetrica.loader.model.Failures;
 import org.appmetrica.loader.model.LoadSettings;
 import org.appmetrica.loader.model.Slice;
 import org.appmetrica.loader.model.SliceProperties;
-import org.appmetrica.loader.reader.ExportSpool;
+import org.appmetrica.loader.logsapi.ExportSpool;
 import org.appmetrica.loader.schema.FieldCatalog;
 
 import java.io.IOException;

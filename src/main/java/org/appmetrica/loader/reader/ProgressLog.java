@@ -15,15 +15,11 @@ final class ProgressLog implements ExportProgress {
 
     private final Slice slice;
     private final StepContext stepContext;
-    private final ExportSpool spool;
     private int lastPercent = -2;
-    /** When the first part's 200 answer arrived. */
-    long firstByteAt;
 
-    ProgressLog(Slice slice, StepContext stepContext, ExportSpool spool) {
+    ProgressLog(Slice slice, StepContext stepContext) {
         this.slice = slice;
         this.stepContext = stepContext;
-        this.spool = spool;
     }
 
     @Override
@@ -34,7 +30,6 @@ final class ProgressLog implements ExportProgress {
 
     @Override
     public void waiting(ExportRequest request, String apiText, int percent) {
-        spool.markSubmitted();
         if (percent != lastPercent) {
             LOG.info(request.describe() + ": waiting in the API queue" + (percent >= 0 ? " (" + percent + "%)" : "") + ": " + apiText.strip());
             lastPercent = percent;
@@ -57,9 +52,6 @@ final class ProgressLog implements ExportProgress {
     @Override
     public void downloaded(ExportRequest request, long bytes, long millis) {
         LOG.info(request.describe() + ": downloaded " + bytes + " bytes in " + millis + " ms, loading");
-        if (firstByteAt == 0) {
-            firstByteAt = System.currentTimeMillis() - millis;
-        }
         report("loading", 100, null);
     }
 

@@ -1,7 +1,5 @@
-package org.appmetrica.loader.reader;
+package org.appmetrica.loader.logsapi;
 
-import org.appmetrica.loader.model.Slice;
-import org.appmetrica.loader.logsapi.ExportRequest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,57 +19,56 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ExportSpoolTest {
 
     private static final LocalDate DAY = LocalDate.of(2024, 5, 1);
-    private static final Slice SLICE = new Slice(401, "events", DAY);
 
     @TempDir
     Path spoolDir;
 
-    private static String fingerprint(List<String> fields, Map<String, String> filters) {
-        return new ExportRequest("http://api", "events", "csv", 401, DAY, DAY, "default", fields, filters, 1, 0).fingerprint();
+    private static ExportRequest request(Map<String, String> filters) {
+        return new ExportRequest("http://api", "events", "csv", 401, DAY, DAY, "default", List.of("event_name", "event_datetime"), filters, 1, 0);
     }
 
-    private static final String REQUEST = fingerprint(List.of("event_name", "event_datetime"), Map.of());
+    private static final ExportRequest REQUEST = request(Map.of());
 
     /** What another process left: its own identity, a downloaded part and the submitted mark. */
-    private Path leftBehind(String fingerprint) throws IOException {
-        ExportSpool other = new ExportSpool(spoolDir, 1, SLICE, fingerprint);
+    private Path leftBehind(ExportRequest request) throws IOException {
+        ExportSpool other = new ExportSpool(spoolDir, 1, request);
         String id = other.claim(null);
         other.markSubmitted();
         Path part = other.part(1, 0, "csv");
         Files.writeString(part, "event_name,event_datetime\nplanted,2024-05-01 00:00:00\n");
         Path identity = part.resolveSibling("identity");
         // as if written by another process: this JVM's memory of the id must not count
-        Files.writeString(identity, "another-" + id + "\n" + fingerprint + "\n");
+        Files.writeString(identity, "another-" + id + "\n" + request.fingerprint() + "\n");
         return part;
     }
 
     @Test
     void theSameRequestWithTheCheckpointedIdKeepsEverything() throws IOException {
-        ExportSpool spool = new ExportSpool(spoolDir, 1, SLICE, REQUEST);
+        ExportSpool spool = new ExportSpool(spoolDir, 1, REQUEST);
         String id = spool.claim(null);
         spool.markSubmitted();
         Path part = spool.part(1, 0, "csv");
         Files.writeString(part, "x");
-        assertEquals(id, new ExportSpool(spoolDir, 1, SLICE, REQUEST).claim(id));
+        assertEquals(id, new ExportSpool(spoolDir, 1, REQUEST).claim(id));
         assertTrue(Files.exists(part));
         assertTrue(spool.submitted());
     }
 
     @Test
     void anotherRequestsSpoolIsEmptiedAndGetsANewId() throws IOException {
-        Path part = leftBehind(fingerprint(List.of("event_name", "event_datetime"), Map.of("event_name", "x")));
-        ExportSpool spool = new ExportSpool(spoolDir, 1, SLICE, REQUEST);
+        Path part = leftBehind(request(Map.of("event_name", "x")));
+        ExportSpool spool = new ExportSpool(spoolDir, 1, REQUEST);
         String id = spool.claim(null);
         assertFalse(Files.exists(part), "another request's rows must not be loaded");
         assertFalse(spool.submitted(), "another request's submission says nothing about this one");
-        assertEquals(List.of(id, REQUEST), Files.readAllLines(part.resolveSibling("identity")));
+        assertEquals(List.of(id, REQUEST.fingerprint()), Files.readAllLines(part.resolveSibling("identity")));
     }
 
     @Test
     void theSameRequestWithoutProofKeepsOnlyTheSubmittedMark() throws IOException {
         Path part = leftBehind(REQUEST);
         String leftId = Files.readAllLines(part.resolveSibling("identity")).get(0);
-        ExportSpool spool = new ExportSpool(spoolDir, 1, SLICE, REQUEST);
+        ExportSpool spool = new ExportSpool(spoolDir, 1, REQUEST);
         String id = spool.claim("a-checkpoint-of-another-spool");
         assertNotEquals(leftId, id);
         assertFalse(Files.exists(part), "files of unknown origin are downloaded again");
@@ -80,11 +77,11 @@ class ExportSpoolTest {
 
     @Test
     void aRetryInTheProcessThatWroteTheSpoolTrustsItBeforeAnyCheckpoint() throws IOException {
-        ExportSpool spool = new ExportSpool(spoolDir, 1, SLICE, REQUEST);
+        ExportSpool spool = new ExportSpool(spoolDir, 1, REQUEST);
         String id = spool.claim(null);
         Path part = spool.part(1, 0, "csv");
         Files.writeString(part, "x");
-        assertEquals(id, new ExportSpool(spoolDir, 1, SLICE, REQUEST).claim(null));
+        assertEquals(id, new ExportSpool(spoolDir, 1, REQUEST).claim(null));
         assertTrue(Files.exists(part));
     }
 

@@ -1,4 +1,4 @@
-package org.appmetrica.loader.reader;
+package org.appmetrica.loader.logsapi;
 
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;

@@ -1,7 +1,6 @@
-package org.appmetrica.loader.reader;
+package org.appmetrica.loader.logsapi;
 
 import org.appmetrica.loader.config.PrivateFiles;
-import org.appmetrica.loader.model.Slice;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -14,6 +13,7 @@ import java.security.SecureRandom;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
@@ -27,11 +27,14 @@ import java.util.stream.Stream;
  * carries an {@code identity} file: a random id, which the reader's checkpoint repeats, and the fingerprint of its
  * request. Downloaded parts are reused only when both match; the "submitted" mark (which holds no data) when the
  * fingerprint does.
+ * <p>Each part's SHA-256, computed while it was downloaded, is kept beside it ({@code <part>.sha256}), so that a
+ * reused part is never read only to be hashed.
  */
 public final class ExportSpool {
 
     private static final String SUBMITTED = "submitted";
     private static final String IDENTITY = "identity";
+    private static final String SHA256 = ".sha256";
     private static final SecureRandom RANDOM = new SecureRandom();
     /** Ids of spools this process wrote: a retry before the first checkpoint may trust them without one. */
     private static final Set<String> WRITTEN_HERE = ConcurrentHashMap.newKeySet();
@@ -40,11 +43,12 @@ public final class ExportSpool {
     private final Path dir;
     private final String fingerprint;
 
-    ExportSpool(Path spoolDir, long jobInstanceId, Slice slice, String fingerprint) {
+    /** The spool of {@code request}'s slice (application, source, day); its parts count and part number are ignored. */
+    ExportSpool(Path spoolDir, long jobInstanceId, ExportRequest request) {
         this.root = spoolDir;
-        this.dir = instanceDir(spoolDir, jobInstanceId)
-                .resolve(slice.applicationId() + "_" + slice.source() + "_" + (slice.day() == null ? "all" : slice.day()));
-        this.fingerprint = fingerprint;
+        this.dir = instanceDir(spoolDir, jobInstanceId).resolve(request.applicationId() + "_" + request.source() + "_"
+                + (request.dateSince() == null ? "all" : request.dateSince()));
+        this.fingerprint = request.withPart(1, 0).fingerprint();
     }
 
     private static Path instanceDir(Path spoolDir, long jobInstanceId) {
@@ -106,6 +110,33 @@ public final class ExportSpool {
         return dir.resolve("part-" + part + "-of-" + partsCount + "." + format);
     }
 
+    /** Records a part's SHA-256 once the part is complete on disk. */
+    void saveSha256(Path part, String sha256) {
+        Path file = part.resolveSibling(part.getFileName() + SHA256);
+        try {
+            Files.deleteIfExists(file);
+            try (OutputStream out = PrivateFiles.create(file)) {
+                out.write(sha256.getBytes(StandardCharsets.UTF_8));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The SHA-256 saved beside a part, if any (a part spooled by an older version has none). */
+    Optional<String> sha256(Path part) {
+        Path file = part.resolveSibling(part.getFileName() + SHA256);
+        if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+            return Optional.empty();
+        }
+        try {
+            String sha = Files.readString(file, StandardCharsets.UTF_8).strip();
+            return sha.isEmpty() ? Optional.empty() : Optional.of(sha);
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
     /** True once the API acknowledged this export (first 202): later requests must not ask for a fresh file. */
     boolean submitted() {
         return Files.exists(dir.resolve(SUBMITTED));
@@ -130,7 +161,7 @@ public final class ExportSpool {
         }
     }
 
-    /** Removes downloaded files (not the submitted mark), e.g. before asking for more parts. */
+    /** Removes downloaded files and their hashes (not the submitted mark), e.g. before asking for more parts. */
     void deleteParts() {
         try (Stream<Path> files = Files.exists(dir) ? Files.list(dir) : Stream.empty()) {
             for (Path f : files.filter(f -> f.getFileName().toString().startsWith("part-")).toList()) {

@@ -1,0 +1,86 @@
+package org.appmetrica.loader.reader;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The rows of a spooled export, part after part. A part that does not parse makes the spool unusable: it is discarded
+ * and {@link CorruptExportException} thrown, so the chunk retry or a restart downloads the export again.
+ */
+final class SpooledRows implements AutoCloseable {
+
+    private final List<Path> files;
+    private final String format;
+    private final List<String> fields;
+    /** Names the slice in messages. */
+    private final String name;
+    private final Runnable discard;
+    private int fileIndex;
+    private RowSource rows;
+
+    SpooledRows(List<Path> files, String format, List<String> fields, String name, Runnable discard) throws IOException {
+        this.files = List.copyOf(files);
+        this.format = format;
+        this.fields = fields;
+        this.name = name;
+        this.discard = discard;
+        this.rows = open(0);
+    }
+
+    private RowSource open(int index) throws IOException {
+        Path file = files.get(index);
+        InputStream in = Files.newInputStream(file);
+        String fileName = name + " " + file.getFileName();
+        try {
+            return format.equals("json") ? new JsonRowSource(in, fields, fileName) : new CsvRowSource(in, fields, fileName);
+        } catch (IOException e) {
+            in.close();
+            throw corrupt(e);
+        }
+    }
+
+    private CorruptExportException corrupt(IOException e) {
+        discard.run();
+        return new CorruptExportException(e.getMessage() + " (the downloaded file was removed; it is downloaded again on retry)", e);
+    }
+
+    /** The next row's values, or null after the last row of the last part. */
+    String[] next() throws IOException {
+        while (true) {
+            String[] values;
+            try {
+                values = rows.next();
+            } catch (CorruptExportException e) {
+                throw e;
+            } catch (IOException e) {
+                throw corrupt(e);
+            }
+            if (values != null) {
+                return values;
+            }
+            if (fileIndex + 1 >= files.size()) {
+                return null;
+            }
+            rows.close();
+            rows = open(++fileIndex);
+        }
+    }
+
+    /** Skips {@code count} rows; false if the export ended first. */
+    boolean skip(long count) throws IOException {
+        for (long i = 0; i < count; i++) {
+            if (next() == null) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public void close() throws IOException {
+        rows.close();
+    }
+}
