@@ -16,7 +16,9 @@ import java.util.Properties;
 
 /**
  * One partition per slice (application × source × day). The plan is a pure function of the job parameters, so a
- * restart maps the same partitions and the runtime re-runs only those that did not complete.
+ * restart maps the same partitions and the runtime re-runs only those that did not complete. Each partition also
+ * carries the validated chunk size, which the job XML's {@code item-count} reads: the parameter's default lives only
+ * in {@code LoadParameters.Defaults}.
  */
 @Named
 @Dependent
@@ -33,6 +35,7 @@ public class SlicePartitionMapper implements PartitionMapper {
         for (int i = 0; i < slices.size(); i++) {
             properties[i] = new Properties();
             properties[i].setProperty(SliceProperties.SLICE, slices.get(i).key());
+            properties[i].setProperty(SliceProperties.CHUNK_SIZE, Integer.toString(settings.chunkSize()));
         }
         PartitionPlanImpl plan = new PartitionPlanImpl();
         plan.setPartitions(slices.size());

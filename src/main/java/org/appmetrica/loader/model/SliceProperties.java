@@ -10,6 +10,8 @@ public final class SliceProperties {
 
     /** Step property set from the partition plan. */
     public static final String SLICE = "slice";
+    /** Partition plan property: the validated {@code chunkSize}, read by the chunk's {@code item-count}. */
+    public static final String CHUNK_SIZE = "chunkSize";
 
     private SliceProperties() {
     }
