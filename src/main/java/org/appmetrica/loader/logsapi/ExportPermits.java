@@ -31,4 +31,10 @@ final class ExportPermits {
     static void release(String apiUrl, long applicationId) {
         PERMITS.get(apiUrl + "#" + applicationId).release();
     }
+
+    /** Permits not taken now (for tests). */
+    static int available(String apiUrl, long applicationId) {
+        Semaphore s = PERMITS.get(apiUrl + "#" + applicationId);
+        return s == null ? PER_APPLICATION : s.availablePermits();
+    }
 }
