@@ -1,0 +1,294 @@
+package org.appmetrica.loader.reader;
+
+import org.appmetrica.loader.coordination.Coordination;
+import org.appmetrica.loader.coordination.InMemoryCoordinationStore;
+import org.appmetrica.loader.logsapi.ExportRequest;
+import org.appmetrica.loader.logsapi.ExportSpool;
+import org.appmetrica.loader.model.SliceContext;
+import org.appmetrica.loader.model.SliceProperties;
+import org.appmetrica.loader.model.Slice;
+import org.appmetrica.loader.testing.FakeJobContext;
+import org.appmetrica.loader.testing.FakeLogsApi;
+import org.appmetrica.loader.testing.FakeStepContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The reader's contract over a fake Logs API (no HTTP, no batch runtime): rows in order, checkpoints of the rows the
+ * writer confirmed, a restart that skips exactly those rows of the same spooled bytes, and no spool of another request.
+ */
+class LogsApiItemReaderTest {
+
+    private static final String TOKEN_PROPERTY = "appmetrica.test.reader-token";
+    private static final Slice SLICE = new Slice(601, "events", LocalDate.of(2024, 5, 1));
+    private static final long INSTANCE = 3;
+    private static final int ROWS = 10;
+
+    @TempDir
+    Path spoolDir;
+
+    private final FakeLogsApi api = new FakeLogsApi();
+    private final AtomicBoolean stop = new AtomicBoolean();
+    private final List<String> log = new ArrayList<>();
+    private final Handler capture = new Handler() {
+        @Override
+        public void publish(LogRecord record) {
+            synchronized (log) {
+                log.add(record.getMessage());
+            }
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    };
+    private final List<LogsApiItemReader> opened = new ArrayList<>();
+
+    @BeforeEach
+    void setUp() {
+        Coordination.use(new InMemoryCoordinationStore());
+        System.setProperty(TOKEN_PROPERTY, "reader-token");
+        Logger.getLogger("org.appmetrica.loader.progress").addHandler(capture);
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        for (LogsApiItemReader reader : opened) {
+            reader.close();
+        }
+        Logger.getLogger("org.appmetrica.loader.progress").removeHandler(capture);
+        System.clearProperty(TOKEN_PROPERTY);
+    }
+
+    private Properties job(String filters) {
+        Properties p = new Properties();
+        p.setProperty("applicationIds", Long.toString(SLICE.applicationId()));
+        p.setProperty("sources", SLICE.source());
+        p.setProperty("dateSince", SLICE.day().toString());
+        p.setProperty("dateUntil", SLICE.day().toString());
+        p.setProperty("fields.events", "event_name,event_datetime");
+        if (filters != null) {
+            p.setProperty("filters.events", filters);
+        }
+        p.setProperty("apiUrl", "http://fake-reader-api");
+        p.setProperty("tokenRef", "prop:" + TOKEN_PROPERTY);
+        p.setProperty("clickhouseDatabase", "reader_test");
+        p.setProperty("spoolDir", spoolDir.toString());
+        p.setProperty("pollIntervalSeconds", "0");
+        return p;
+    }
+
+    private static FakeStepContext partition() {
+        Properties p = new Properties();
+        p.setProperty(SliceProperties.SLICE, SLICE.key());
+        return new FakeStepContext(p);
+    }
+
+    /** An export of {@link #ROWS} rows; {@code tag} tells one rendering from another. */
+    private static String export(String tag) {
+        StringBuilder csv = new StringBuilder("event_name,event_datetime\n");
+        for (int i = 0; i < ROWS; i++) {
+            csv.append(tag).append(' ').append(i).append(",2024-05-01 00:00:0").append(i).append('\n');
+        }
+        return csv.toString();
+    }
+
+    private LogsApiItemReader reader(Properties job, FakeStepContext step, long executionId) {
+        LogsApiItemReader reader = new LogsApiItemReader(new FakeJobContext(job, INSTANCE, executionId), step, api, stop::get);
+        opened.add(reader);
+        return reader;
+    }
+
+    private static List<ExportRow> read(LogsApiItemReader reader, int max) throws Exception {
+        List<ExportRow> rows = new ArrayList<>();
+        for (int i = 0; i < max; i++) {
+            ExportRow row = (ExportRow) reader.readItem();
+            if (row == null) {
+                break;
+            }
+            rows.add(row);
+        }
+        return rows;
+    }
+
+    private static List<String> names(List<ExportRow> rows) {
+        return rows.stream().map(r -> r.values()[0]).toList();
+    }
+
+    private static List<Long> positions(List<ExportRow> rows) {
+        return rows.stream().map(ExportRow::position).toList();
+    }
+
+    private static List<String> names(String tag, int from) {
+        List<String> names = new ArrayList<>();
+        for (int i = from; i < ROWS; i++) {
+            names.add(tag + " " + i);
+        }
+        return names;
+    }
+
+    /** Reads {@code rows} rows, has the "writer" confirm them and returns the checkpoint the chunk commits. */
+    private static ReaderCheckpoint chunk(LogsApiItemReader reader, FakeStepContext step, int rows) throws Exception {
+        read(reader, rows);
+        SliceContext context = SliceContext.of(step, SLICE);
+        context.rowsStaged(context.rowsStaged() + rows);
+        return (ReaderCheckpoint) reader.checkpointInfo();
+    }
+
+    @Test
+    void readsEveryRowWithoutACheckpoint() throws Exception {
+        api.serving(r -> export("first"));
+        FakeStepContext step = partition();
+        LogsApiItemReader reader = reader(job(null), step, 1);
+        reader.open(null);
+        List<ExportRow> rows = read(reader, ROWS + 5);
+        assertEquals(names("first", 0), names(rows));
+        assertEquals(List.of(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L), positions(rows));
+        assertEquals("2024-05-01 00:00:03", rows.get(3).values()[1]);
+        assertTrue(SliceContext.of(step, SLICE).readerExhausted());
+        assertEquals(List.of("reader-token"), api.tokens());
+        assertEquals(1, api.calls().size());
+    }
+
+    @Test
+    void checkpointsCarryTheRowsTheWriterConfirmedNotTheRowsRead() throws Exception {
+        api.serving(r -> export("first"));
+        FakeStepContext step = partition();
+        LogsApiItemReader reader = reader(job(null), step, 1);
+        reader.open(null);
+        read(reader, 4);
+        ReaderCheckpoint unconfirmed = (ReaderCheckpoint) reader.checkpointInfo();
+        assertEquals(0, unconfirmed.rowsDone(), "the chunk's INSERT may still be running: it is not in the checkpoint yet");
+        SliceContext.of(step, SLICE).rowsStaged(4);
+        ReaderCheckpoint first = (ReaderCheckpoint) reader.checkpointInfo();
+        assertEquals(4, first.rowsDone());
+        assertEquals(SLICE.key(), first.sliceKey());
+        assertEquals(1, first.partsCount());
+        assertEquals(1, first.partSha256().size());
+        assertNotNull(first.spoolId());
+        assertEquals(SliceContext.of(step, SLICE).lease().stageEpoch(), first.stageEpoch());
+        ReaderCheckpoint second = chunk(reader, step, 4);
+        assertEquals(8, second.rowsDone());
+        assertEquals(first.partSha256(), second.partSha256());
+        assertEquals(first.spoolId(), second.spoolId());
+    }
+
+    @Test
+    void aRestartSkipsExactlyTheConfirmedRowsOfTheSameSpooledBytes() throws Exception {
+        api.serving(r -> export("first"));
+        FakeStepContext step = partition();
+        LogsApiItemReader reader = reader(job(null), step, 1);
+        reader.open(null);
+        read(reader, 2);
+        ReaderCheckpoint saved = chunk(reader, step, 2); // 2 + 2 read, 2 confirmed
+        read(reader, 3); // read, never confirmed: a restart reads them again
+        reader.close();
+
+        api.serving(r -> export("second")); // the API would serve other bytes now
+        int calls = api.calls().size();
+        FakeStepContext restarted = step.restarted();
+        LogsApiItemReader again = reader(job(null), restarted, 2);
+        again.open(saved);
+        List<ExportRow> rows = read(again, ROWS);
+        assertEquals(names("first", 2), names(rows));
+        assertEquals(2L, rows.get(0).position());
+        assertEquals(calls, api.calls().size(), "the spooled export is read again, not requested");
+        assertFalse(SliceContext.of(restarted, SLICE).restartFromFirstRow());
+        assertEquals(saved.partSha256(), ((ReaderCheckpoint) again.checkpointInfo()).partSha256());
+    }
+
+    @Test
+    void aSpoolOfAnotherRequestIsNotReused() throws Exception {
+        api.serving(r -> export(r.filters().isEmpty() ? "unfiltered" : "filtered"));
+        FakeStepContext step = partition();
+        LogsApiItemReader reader = reader(job(null), step, 1);
+        reader.open(null);
+        ReaderCheckpoint saved = chunk(reader, step, 4);
+        reader.close();
+
+        // the same job instance and checkpoint, but the request changed (a restart with another filter)
+        FakeStepContext restarted = step.restarted();
+        LogsApiItemReader again = reader(job("event_name=x"), restarted, 2);
+        again.open(saved);
+        List<ExportRow> rows = read(again, ROWS + 1);
+        assertEquals(names("filtered", 0), names(rows), "every row of the new request, none of the old file");
+        assertEquals(0L, rows.get(0).position());
+        assertTrue(SliceContext.of(restarted, SLICE).restartFromFirstRow());
+        List<FakeLogsApi.Call> calls = api.calls();
+        ExportRequest last = calls.get(calls.size() - 1).request();
+        assertEquals("x", last.filters().get("event_name"));
+        assertTrue(calls.get(calls.size() - 1).noCache(), "another request's submission says nothing about this one");
+        ReaderCheckpoint now = (ReaderCheckpoint) again.checkpointInfo();
+        assertFalse(now.spoolId().equals(saved.spoolId()), "the spool got a new identity");
+    }
+
+    @Test
+    void anExportThatDiffersAfterTheSpoolWasLostIsReadFromItsFirstRow() throws Exception {
+        api.serving(r -> export("first"));
+        FakeStepContext step = partition();
+        LogsApiItemReader reader = reader(job(null), step, 1);
+        reader.open(null);
+        ReaderCheckpoint saved = chunk(reader, step, 5);
+        reader.close();
+        ExportSpool.deleteInstance(spoolDir, INSTANCE);
+
+        api.serving(r -> export("second"));
+        FakeStepContext restarted = step.restarted();
+        LogsApiItemReader again = reader(job(null), restarted, 2);
+        again.open(saved);
+        assertEquals(names("second", 0), names(read(again, ROWS + 1)));
+        assertTrue(SliceContext.of(restarted, SLICE).restartFromFirstRow(), "the writer must empty the staging partition");
+        assertTrue(log.stream().anyMatch(l -> l.contains("the export downloaded again differs from the one loading started from")), log.toString());
+    }
+
+    @Test
+    void aStopWhileTheExportWaitsInTheQueueEndsTheChunkWithNothingRead() throws Exception {
+        api.then(FakeLogsApi.queued(30)).otherwise(r -> {
+            stop.set(true);
+            return FakeLogsApi.queued(40);
+        });
+        FakeStepContext step = partition();
+        LogsApiItemReader reader = reader(job(null), step, 1);
+        reader.open(null);
+        assertTrue(log.stream().anyMatch(l -> l.contains("waiting in the API queue (30%)")), log.toString());
+        assertTrue(log.stream().anyMatch(l -> l.contains("stop requested while waiting for the export")), log.toString());
+        assertSame(ExportRow.NOTHING, reader.readItem());
+        assertNull(reader.readItem());
+        ReaderCheckpoint checkpoint = (ReaderCheckpoint) reader.checkpointInfo();
+        assertEquals(0, checkpoint.rowsDone());
+        assertEquals(List.of(), checkpoint.partSha256());
+    }
+
+    @Test
+    void namesTheRequestedFieldsInOrder() throws Exception {
+        api.serving(r -> export("first"));
+        LogsApiItemReader reader = reader(job(null), partition(), 1);
+        reader.open(null);
+        assertEquals(List.of("event_name", "event_datetime"), api.calls().get(0).request().fields());
+        assertEquals(Arrays.asList("first 0", "2024-05-01 00:00:00"), Arrays.asList(((ExportRow) reader.readItem()).values()));
+    }
+}
