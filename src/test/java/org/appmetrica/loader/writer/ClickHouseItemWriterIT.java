@@ -1,0 +1,213 @@
+package org.appmetrica.loader.writer;
+
+import org.appmetrica.loader.clickhouse.ClickHouseConnection;
+import org.appmetrica.loader.clickhouse.SchemaManager;
+import org.appmetrica.loader.clickhouse.SliceTables;
+import org.appmetrica.loader.clickhouse.TableLayout;
+import org.appmetrica.loader.clickhouse.TestClickHouse;
+import org.appmetrica.loader.coordination.Coordination;
+import org.appmetrica.loader.coordination.InMemoryCoordinationStore;
+import org.appmetrica.loader.coordination.SliceLease;
+import org.appmetrica.loader.model.Slice;
+import org.appmetrica.loader.model.SliceContext;
+import org.appmetrica.loader.model.SliceProperties;
+import org.appmetrica.loader.model.SliceReport;
+import org.appmetrica.loader.processor.RowMapper;
+import org.appmetrica.loader.schema.FieldCatalog;
+import org.appmetrica.loader.schema.SourceSpec;
+import org.appmetrica.loader.testing.FakeJobContext;
+import org.appmetrica.loader.testing.FakeStepContext;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+
+/**
+ * The writer and the publish listener against the real ClickHouse: a restart trims the rows past its checkpoint from
+ * the staging partition, publishing replaces the target partition with exactly the staged rows, and publishing again
+ * (a replay after a crash) leaves exactly those rows.
+ */
+class ClickHouseItemWriterIT {
+
+    private static final String DB = "it_writer";
+    private static final Slice SLICE = new Slice(701, "events", LocalDate.of(2024, 5, 1));
+    private static final SourceSpec EVENTS = FieldCatalog.get().source("events").orElseThrow();
+    private static final List<String> FIELDS = List.of("event_name", "appmetrica_device_id", "event_datetime");
+    private static ClickHouseConnection clickhouse;
+
+    private final List<ClickHouseItemWriter> writers = new ArrayList<>();
+    private final List<SliceLease> leases = new ArrayList<>();
+    private SliceTables tables;
+
+    @BeforeAll
+    static void connect() {
+        clickhouse = TestClickHouse.connect();
+        TestClickHouse.recreate(clickhouse, DB);
+        new SchemaManager(clickhouse, DB).prepare(new TableLayout(EVENTS));
+    }
+
+    @AfterAll
+    static void disconnect() {
+        clickhouse.close();
+    }
+
+    @BeforeEach
+    void setUp() {
+        Coordination.use(new InMemoryCoordinationStore());
+        tables = new SliceTables(clickhouse, DB, new TableLayout(EVENTS), SLICE.applicationId(), SLICE.partitionDay());
+        tables.resetStage();
+        tables.dropTarget();
+    }
+
+    @AfterEach
+    void tearDown() {
+        writers.forEach(ClickHouseItemWriter::close);
+        leases.forEach(SliceLease::release);
+    }
+
+    private static Properties job() {
+        Properties p = new Properties();
+        p.setProperty("applicationIds", Long.toString(SLICE.applicationId()));
+        p.setProperty("sources", SLICE.source());
+        p.setProperty("dateSince", SLICE.day().toString());
+        p.setProperty("dateUntil", SLICE.day().toString());
+        p.setProperty("fields.events", String.join(",", FIELDS));
+        p.setProperty("clickhouseUrl", TestClickHouse.URL);
+        p.setProperty("clickhouseDatabase", DB);
+        return p;
+    }
+
+    private static FakeStepContext partition() {
+        Properties p = new Properties();
+        p.setProperty(SliceProperties.SLICE, SLICE.key());
+        return new FakeStepContext(p);
+    }
+
+    /** A partition's writer opened as the runtime opens it: after the reader took the lease. */
+    private ClickHouseItemWriter open(FakeStepContext step, long executionId, WriterCheckpoint checkpoint) {
+        SliceLease lease = SliceLease.tryAcquire(SliceLease.key(DB, SLICE.source(), SLICE.applicationId(), SLICE.day().toString()),
+                executionId, 1).orElseThrow();
+        leases.add(lease);
+        SliceContext.of(step, SLICE).lease(lease);
+        ClickHouseItemWriter writer = new ClickHouseItemWriter();
+        writer.jobContext = new FakeJobContext(job(), 1, executionId);
+        writer.stepContext = step;
+        writer.open(checkpoint);
+        writers.add(writer);
+        return writer;
+    }
+
+    private static SlicePublishListener listener(FakeStepContext step) {
+        SlicePublishListener listener = new SlicePublishListener();
+        listener.stepContext = step;
+        listener.jobContext = new FakeJobContext(job(), 1, 1);
+        return listener;
+    }
+
+    /** Rows at positions {@code from} to {@code to - 1}, their event names tagged. */
+    private static List<Object> rows(String tag, int from, int to) {
+        RowMapper mapper = new RowMapper(EVENTS, FIELDS, SLICE.applicationId(), SLICE.partitionDay(), "test");
+        List<Object> rows = new ArrayList<>();
+        for (int i = from; i < to; i++) {
+            rows.add(mapper.map(i, new String[] {tag + " " + i, "18446744073709551615", "2024-05-01 10:00:00"}));
+        }
+        return rows;
+    }
+
+    private String namesIn(String table) {
+        return clickhouse.queryValue("SELECT arrayStringConcat(arraySort(groupArray(concat(toString(" + TableLayout.ROW_COLUMN
+                + "), ':', event_name))), ',') FROM " + table + " WHERE " + TableLayout.APPLICATION_COLUMN + " = " + SLICE.applicationId()
+                + " AND " + TableLayout.DATE_COLUMN + " = '" + SLICE.partitionDay() + "'");
+    }
+
+    private static String expected(String tag, int from, int to) {
+        List<String> names = new ArrayList<>();
+        for (int i = from; i < to; i++) {
+            names.add(i + ":" + tag + " " + i);
+        }
+        names.sort(null); // as ClickHouse sorts the strings
+        return String.join(",", names);
+    }
+
+    /** Loads 30 rows; the third chunk reaches ClickHouse, but its checkpoint is never committed. */
+    private WriterCheckpoint crashAfterThreeChunks(FakeStepContext step) throws Exception {
+        ClickHouseItemWriter writer = open(step, 1, null);
+        writer.writeItems(rows("first", 0, 10));
+        writer.writeItems(rows("first", 10, 20)); // the first chunk is confirmed now
+        writer.writeItems(rows("lost", 20, 30)); // the second too
+        WriterCheckpoint checkpoint = (WriterCheckpoint) writer.checkpointInfo();
+        assertEquals(20, checkpoint.rowsStaged());
+        writer.close(); // the third INSERT ends: its rows are staged past the checkpoint
+        leases.forEach(SliceLease::release);
+        assertEquals(30, tables.stageRows());
+        return checkpoint;
+    }
+
+    @Test
+    void aRestartTrimsTheRowsPastItsCheckpoint() throws Exception {
+        FakeStepContext step = partition();
+        WriterCheckpoint checkpoint = crashAfterThreeChunks(step);
+        FakeStepContext restarted = step.restarted();
+        ClickHouseItemWriter writer = open(restarted, 2, checkpoint);
+        assertEquals(20, tables.stageRows());
+        assertEquals(expected("first", 0, 20), namesIn(tables.stageTable()));
+        assertEquals(20, ((WriterCheckpoint) writer.checkpointInfo()).rowsStaged());
+    }
+
+    @Test
+    void publishingReplacesTheTargetPartitionWithExactlyTheStagedRows() throws Exception {
+        ClickHouseItemWriter earlier = open(partition(), 9, null); // an earlier load of the day, 5 rows
+        earlier.writeItems(rows("old", 0, 5));
+        earlier.close();
+        tables.publish();
+        leases.forEach(SliceLease::release);
+        tables.resetStage();
+
+        FakeStepContext step = partition();
+        WriterCheckpoint checkpoint = crashAfterThreeChunks(step);
+        FakeStepContext restarted = step.restarted();
+        ClickHouseItemWriter writer = open(restarted, 2, checkpoint);
+        writer.writeItems(rows("first", 20, 30)); // the chunk read again
+        SlicePublishListener listener = listener(restarted);
+        listener.afterChunk();
+        assertEquals(expected("old", 0, 5), namesIn(tables.targetTable()), "nothing is published before the end of the export");
+        SliceContext.of(restarted, SLICE).readerExhausted(true);
+        listener.afterChunk(); // the last, empty chunk
+        assertEquals(expected("first", 0, 30), namesIn(tables.targetTable()));
+        SliceReport report = assertInstanceOf(SliceReport.class, restarted.getPersistentUserData());
+        assertEquals(SliceReport.PUBLISHED, report.state());
+        assertEquals(30, report.rows());
+    }
+
+    @Test
+    void publishingAgainLeavesExactlyTheSameRows() throws Exception {
+        FakeStepContext step = partition();
+        ClickHouseItemWriter writer = open(step, 1, null);
+        writer.writeItems(rows("first", 0, 10));
+        writer.writeItems(rows("first", 10, 17));
+        SliceContext.of(step, SLICE).readerExhausted(true);
+        listener(step).afterChunk();
+        WriterCheckpoint checkpoint = (WriterCheckpoint) writer.checkpointInfo();
+        assertEquals(17, checkpoint.rowsStaged());
+        writer.close();
+        leases.forEach(SliceLease::release);
+        assertEquals(expected("first", 0, 17), namesIn(tables.targetTable()));
+
+        // a crash after the swap, before the partition was saved COMPLETED: the restart publishes again
+        FakeStepContext restarted = partition();
+        open(restarted, 2, checkpoint);
+        SliceContext.of(restarted, SLICE).readerExhausted(true);
+        listener(restarted).afterChunk();
+        assertEquals(expected("first", 0, 17), namesIn(tables.targetTable()));
+        assertEquals(17, tables.targetRows());
+    }
+}
