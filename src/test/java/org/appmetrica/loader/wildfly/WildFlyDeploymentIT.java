@@ -153,6 +153,13 @@ class WildFlyDeploymentIT extends ManagedWildFly {
         ModelNode execution = WildFlyServer.batchRuntime().get("job", WildFlyServer.JOB, "execution", Long.toString(id));
         assertEquals("COMPLETED", execution.get("batch-status").asString(), execution.toString());
         assertEquals("COMPLETED", WildFlyServer.executionResource(id).get("batch-status").asString());
+        // the end line the README greps for (ExecutionEndListener): status, duration, rows written
+        long rows = 0;
+        for (String table : List.of("events", "installations", "push_tokens")) {
+            rows += env.clickhouse().queryLong("SELECT count() FROM " + Identifiers.qualified(database, table));
+        }
+        assertTrue(Files.readString(WildFlyServer.serverLog()).matches("(?s).*execution " + id + " ended: COMPLETED in \\d+ s, " + rows
+                + " rows written\\R.*"), WildFlyServer.logTail());
         assertFalse(Files.readString(WildFlyServer.serverLog()).contains(TOKEN), "the token never reaches the server log");
     }
 
