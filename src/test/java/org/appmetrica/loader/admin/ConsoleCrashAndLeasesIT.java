@@ -2,14 +2,12 @@ package org.appmetrica.loader.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.appmetrica.loader.clickhouse.ClickHouseConnection;
 import org.appmetrica.loader.clickhouse.TestClickHouse;
 import org.appmetrica.loader.it.GroundTruth;
-import org.appmetrica.loader.simulator.LogsApiSimulator;
-import org.appmetrica.loader.simulator.SimulatorConfig;
-import org.junit.jupiter.api.AfterAll;
+import org.appmetrica.loader.testing.SimulatorAndClickHouse;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,24 +34,17 @@ class ConsoleCrashAndLeasesIT {
     private static final long SEED = 31;
     private static final Duration TIMEOUT = Duration.ofMinutes(2);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static LogsApiSimulator simulator;
-    private static ClickHouseConnection clickhouse;
+
+    @RegisterExtension
+    static final SimulatorAndClickHouse env = SimulatorAndClickHouse.of(TOKEN, ROWS, SEED);
     private static Path dataDir;
     private static Path users;
 
     @BeforeAll
-    static void start() throws Exception {
-        simulator = new LogsApiSimulator(SimulatorConfig.defaults(TOKEN).withRowsPerDay(ROWS).withReadyAfter(1).withSeed(SEED)).start();
-        clickhouse = TestClickHouse.connect();
+    static void createDataDir() throws Exception {
         Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "console-crash");
         dataDir = dir.resolve("data");
         users = ConsoleProcess.usersFile(dir, USER, PASSWORD);
-    }
-
-    @AfterAll
-    static void stop() {
-        simulator.close();
-        clickhouse.close();
     }
 
     private static Map<String, String> load(String database, String since, String until) {
@@ -62,7 +53,7 @@ class ConsoleCrashAndLeasesIT {
         p.put("sources", "events");
         p.put("dateSince", since);
         p.put("dateUntil", until);
-        p.put("apiUrl", simulator.baseUrl());
+        p.put("apiUrl", env.apiUrl());
         p.put("pollIntervalSeconds", "0");
         p.put("chunkSize", "40");
         p.put("parallelism", "1");
@@ -122,9 +113,9 @@ class ConsoleCrashAndLeasesIT {
     @Test
     void aLoadStartedInTheConsoleWaitsForTheCliLoadOfTheSameDay() throws Exception {
         String database = "it_console_cli_overlap";
-        TestClickHouse.recreate(clickhouse, database);
+        env.freshDatabase(database);
         LocalDate shared = LocalDate.parse("2024-08-02");
-        simulator.hold("events", 801, shared);
+        env.simulator().hold("events", 801, shared);
         try (ConsoleProcess console = ConsoleProcess.start(dataDir, users, Map.of("APPMETRICA_TOKEN", TOKEN), allowed())) {
             Map<String, String> cli = load(database, "2024-08-01", "2024-08-02");
             ProcessBuilder pb = new ProcessBuilder(java.util.stream.Stream.concat(java.util.stream.Stream.of(ConsoleProcess.java(), "-Xmx256m",
@@ -132,38 +123,38 @@ class ConsoleCrashAndLeasesIT {
             Path cliOut = Files.createTempFile(dataDir, "cli", ".out");
             pb.redirectErrorStream(true).redirectOutput(cliOut.toFile()).environment().put("APPMETRICA_TOKEN", TOKEN);
             Process cliProcess = pb.start();
-            simulator.awaitHeldRequest(TIMEOUT);
+            env.simulator().awaitHeldRequest(TIMEOUT);
             String cliText = Files.readString(cliOut);
             long cliId = Long.parseLong(cliText.lines().filter(l -> l.startsWith("execution id: ")).findFirst().orElseThrow().substring(14).trim());
 
             long consoleId = post(console, "api/executions", Map.of("parameters", load(database, "2024-08-02", "2024-08-03"))).get("id").asLong();
             awaitOutput(console, "app 801 events 2024-08-02: waiting for execution " + cliId + " (pid " + cliProcess.pid());
-            simulator.releaseHeld();
+            env.simulator().releaseHeld();
             assertTrue(cliProcess.waitFor(3, TimeUnit.MINUTES));
             assertEquals(0, cliProcess.exitValue(), Files.readString(cliOut));
             assertEquals("COMPLETED", awaitEnd(console, consoleId), console.text());
-            GroundTruth.assertLoaded(clickhouse, properties(load(database, "2024-08-01", "2024-08-03")), database, SEED, ROWS);
+            GroundTruth.assertLoaded(env.clickhouse(), properties(load(database, "2024-08-01", "2024-08-03")), database, SEED, ROWS);
         } finally {
-            simulator.releaseHeld();
+            env.simulator().releaseHeld();
         }
     }
 
     @Test
     void aConsoleKilledMidLoadLeavesAnExecutionTheNextConsoleRestarts() throws Exception {
         String database = "it_console_crash";
-        TestClickHouse.recreate(clickhouse, database);
+        env.freshDatabase(database);
         Map<String, String> p = load(database, "2024-08-11", "2024-08-13");
-        simulator.hold("events", 801, LocalDate.parse("2024-08-12"));
+        env.simulator().hold("events", 801, LocalDate.parse("2024-08-12"));
         long id;
         long pid;
         try (ConsoleProcess console = ConsoleProcess.start(dataDir, users, Map.of("APPMETRICA_TOKEN", TOKEN), allowed())) {
             id = post(console, "api/executions", Map.of("parameters", p)).get("id").asLong();
-            simulator.awaitHeldRequest(TIMEOUT); // the first day is published, the second waits in the API queue
+            env.simulator().awaitHeldRequest(TIMEOUT); // the first day is published, the second waits in the API queue
             pid = console.process.pid();
             console.process.destroyForcibly(); // SIGKILL
             assertTrue(console.process.waitFor(1, TimeUnit.MINUTES));
         } finally {
-            simulator.releaseHeld();
+            env.simulator().releaseHeld();
         }
         try (ConsoleProcess next = ConsoleProcess.start(dataDir, users, Map.of("APPMETRICA_TOKEN", TOKEN), allowed())) {
             JsonNode crashed = get(next, "api/executions/" + id).get("execution");
@@ -175,11 +166,11 @@ class ConsoleCrashAndLeasesIT {
             assertEquals("COMPLETED", awaitEnd(next, restarted), next.text());
             assertTrue(next.text().contains("app 801 events 2024-08-11: published before the restart; nothing to do"), next.text());
         }
-        GroundTruth.assertLoaded(clickhouse, properties(p), database, SEED, ROWS);
+        GroundTruth.assertLoaded(env.clickhouse(), properties(p), database, SEED, ROWS);
     }
 
     /** The console options that let loads reach the simulator and the test's ClickHouse. */
     private static String[] allowed() {
-        return new String[] {"--allow-api-url", simulator.baseUrl(), "--allow-clickhouse", "jdbc:clickhouse://" + TestClickHouse.URL.replace("http://", "")};
+        return new String[] {"--allow-api-url", env.apiUrl(), "--allow-clickhouse", "jdbc:clickhouse://" + TestClickHouse.URL.replace("http://", "")};
     }
 }

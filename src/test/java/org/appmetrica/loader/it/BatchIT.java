@@ -4,17 +4,17 @@ import jakarta.batch.operations.JobOperator;
 import jakarta.batch.runtime.BatchRuntime;
 import jakarta.batch.runtime.BatchStatus;
 import jakarta.batch.runtime.JobExecution;
-import org.appmetrica.loader.clickhouse.ClickHouseConnection;
 import org.appmetrica.loader.clickhouse.TestClickHouse;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.jberet.runtime.JobExecutionImpl;
 
 import java.nio.file.Path;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
-/** Runs appmetrica-load in this JVM on JBeret SE with an H2 job repository under target/. */
+/**
+ * Runs appmetrica-load in this JVM on JBeret SE with an H2 job repository under target/. The simulator and ClickHouse
+ * come from {@link org.appmetrica.loader.testing.SimulatorAndClickHouse}.
+ */
 public abstract class BatchIT {
 
     public static final String TOKEN = "it-token-0123456789";
@@ -23,19 +23,6 @@ public abstract class BatchIT {
         Path dataDir = Path.of("target", "it-data").toAbsolutePath();
         org.appmetrica.loader.standalone.StandaloneRuntime.configure(dataDir, null);
         System.setProperty("it.appmetrica.token", TOKEN);
-    }
-
-    /** The real ClickHouse, one connection per test class. */
-    protected static ClickHouseConnection clickhouse;
-
-    @BeforeAll
-    static void connectClickHouse() {
-        clickhouse = TestClickHouse.connect();
-    }
-
-    @AfterAll
-    static void closeClickHouse() {
-        clickhouse.close();
     }
 
     protected static JobOperator operator() {

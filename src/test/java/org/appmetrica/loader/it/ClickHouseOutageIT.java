@@ -4,10 +4,11 @@ import jakarta.batch.runtime.BatchStatus;
 import jakarta.batch.runtime.JobExecution;
 import org.appmetrica.loader.clickhouse.ClickHouseConnection;
 import org.appmetrica.loader.clickhouse.TestClickHouse;
-import org.appmetrica.loader.simulator.LogsApiSimulator;
 import org.appmetrica.loader.simulator.SimulatorConfig;
 import org.appmetrica.loader.testing.ClickHouseGate;
+import org.appmetrica.loader.testing.SimulatorAndClickHouse;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.file.Path;
 import java.util.Properties;
@@ -21,6 +22,10 @@ class ClickHouseOutageIT extends BatchIT {
 
     private static final int ROWS = 400;
 
+    @RegisterExtension
+    static final SimulatorAndClickHouse env = SimulatorAndClickHouse.of(SimulatorConfig.defaults(TOKEN).withRowsPerDay(ROWS).withReadyAfter(0)
+            .withSeed(13));
+
     private static void clickhouse(String action) throws Exception {
         Process p = new ProcessBuilder("bash", Path.of(".ci", "clickhouse.sh").toString(), action).inheritIO().start();
         assertTrue(p.waitFor(3, TimeUnit.MINUTES) && p.exitValue() == 0, "clickhouse.sh " + action);
@@ -28,43 +33,39 @@ class ClickHouseOutageIT extends BatchIT {
 
     @Test
     void clickHouseGoneMidLoadThenBackAndRestarted() throws Exception {
-        String database = "it_outage";
-        try (LogsApiSimulator simulator = new LogsApiSimulator(SimulatorConfig.defaults(TOKEN).withRowsPerDay(ROWS).withReadyAfter(0).withSeed(13)).start()) {
-            Properties p = parameters(simulator.baseUrl(), database);
-            p.setProperty("applicationIds", "901");
-            p.setProperty("sources", "events");
-            p.setProperty("dateSince", "2024-10-01");
-            p.setProperty("dateUntil", "2024-10-04");
-            p.setProperty("chunkSize", "5");
-            p.setProperty("parallelism", "1");
-            p.setProperty("maxRetries", "1");
-            try (ClickHouseGate gate = ClickHouseGate.start(TestClickHouse.URL)) {
-                p.setProperty("clickhouseUrl", gate.url());
-                long id;
-                try (ClickHouseConnection clickhouse = TestClickHouse.connect()) {
-                    TestClickHouse.recreate(clickhouse, database);
-                    // ClickHouse goes away right after it acknowledged the 10th chunk of the first slice, before the
-                    // loader hears of it: the loader's next request finds no server
-                    ClickHouseGate.Hold tenth = gate.holdInsert(database + "._stage_events", 10);
-                    id = operator().start("appmetrica-load", p);
-                    tenth.awaitHeld(ClickHouseGate.TIMEOUT, () -> describe(operator().getJobExecution(id)));
-                    JobExecution failed;
-                    try {
-                        clickhouse("stop");
-                        tenth.release();
-                        failed = await(id);
-                    } finally {
-                        clickhouse("start");
-                    }
-                    assertEquals(BatchStatus.FAILED, failed.getBatchStatus(), describe(failed));
-                    assertTrue(failed.getExitStatus().contains("ClickHouse"), failed.getExitStatus());
-                    assertTrue(gate.inserts(database + "._stage_events") > 10, "the loader went on after the held INSERT: " + gate.inserts());
-                }
-                try (ClickHouseConnection clickhouse = TestClickHouse.connect()) {
-                    JobExecution restarted = await(operator().restart(id, p));
-                    assertEquals(BatchStatus.COMPLETED, restarted.getBatchStatus(), describe(restarted));
-                    GroundTruth.assertLoaded(clickhouse, p, database, 13, ROWS);
-                }
+        String database = env.freshDatabase("it_outage");
+        Properties p = parameters(env.apiUrl(), database);
+        p.setProperty("applicationIds", "901");
+        p.setProperty("sources", "events");
+        p.setProperty("dateSince", "2024-10-01");
+        p.setProperty("dateUntil", "2024-10-04");
+        p.setProperty("chunkSize", "5");
+        p.setProperty("parallelism", "1");
+        p.setProperty("maxRetries", "1");
+        try (ClickHouseGate gate = ClickHouseGate.start(TestClickHouse.URL)) {
+            p.setProperty("clickhouseUrl", gate.url());
+            // ClickHouse goes away right after it acknowledged the 10th chunk of the first slice, before the
+            // loader hears of it: the loader's next request finds no server
+            ClickHouseGate.Hold tenth = gate.holdInsert(database + "._stage_events", 10);
+            long id = operator().start("appmetrica-load", p);
+            tenth.awaitHeld(ClickHouseGate.TIMEOUT, () -> describe(operator().getJobExecution(id)));
+            JobExecution failed;
+            try {
+                clickhouse("stop");
+                tenth.release();
+                failed = await(id);
+            } finally {
+                clickhouse("start");
+            }
+            assertEquals(BatchStatus.FAILED, failed.getBatchStatus(), describe(failed));
+            assertTrue(failed.getExitStatus().contains("ClickHouse"), failed.getExitStatus());
+            assertTrue(gate.inserts(database + "._stage_events") > 10, "the loader went on after the held INSERT: " + gate.inserts());
+
+            // a new connection: the ClickHouse that started again
+            try (ClickHouseConnection clickhouse = TestClickHouse.connect()) {
+                JobExecution restarted = await(operator().restart(id, p));
+                assertEquals(BatchStatus.COMPLETED, restarted.getBatchStatus(), describe(restarted));
+                GroundTruth.assertLoaded(clickhouse, p, database, 13, ROWS);
             }
         }
     }

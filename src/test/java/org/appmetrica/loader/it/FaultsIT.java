@@ -6,10 +6,10 @@ import org.appmetrica.loader.clickhouse.TestClickHouse;
 import org.appmetrica.loader.simulator.LogsApiSimulator;
 import org.appmetrica.loader.simulator.SimulatorConfig;
 import org.appmetrica.loader.testing.ClickHouseGate;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.appmetrica.loader.testing.SimulatorAndClickHouse;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -28,29 +28,19 @@ class FaultsIT extends BatchIT {
 
     private static final int ROWS_PER_DAY = 150;
     private static final long SEED = 5;
-    private static LogsApiSimulator simulator;
 
-    @BeforeAll
-    static void start() throws Exception {
-        simulator = new LogsApiSimulator(SimulatorConfig.defaults(TOKEN).withRowsPerDay(ROWS_PER_DAY).withReadyAfter(1).withSeed(SEED)).start();
-    }
-
-    @AfterAll
-    static void stop() {
-        simulator.close();
-    }
+    /** No faults before each test: the extension clears them. */
+    @RegisterExtension
+    static final SimulatorAndClickHouse env = SimulatorAndClickHouse.of(TOKEN, ROWS_PER_DAY, SEED);
 
     @BeforeEach
-    void clearFaults() {
-        simulator.failNextRequests(0, 500);
-        simulator.dropNextDownloads(0, 0);
-        simulator.truncateNextDownloads(0, 0);
+    void rightToken() {
         System.setProperty("it.appmetrica.token", TOKEN);
     }
 
     private Properties load(String database) {
-        TestClickHouse.recreate(clickhouse, database);
-        Properties p = parameters(simulator.baseUrl(), database);
+        env.freshDatabase(database);
+        Properties p = parameters(env.apiUrl(), database);
         p.setProperty("applicationIds", "701");
         p.setProperty("sources", "events,errors");
         p.setProperty("dateSince", "2024-08-01");
@@ -64,33 +54,33 @@ class FaultsIT extends BatchIT {
     void wrongTokenFailsAtOnceAndARestartAfterFixingItCompletes() throws Exception {
         Properties p = load("it_fault_token");
         System.setProperty("it.appmetrica.token", "not-the-token");
-        int before = simulator.requests().size();
+        int before = env.simulator().requests().size();
         JobExecution failed = run(p);
         assertEquals(BatchStatus.FAILED, failed.getBatchStatus(), describe(failed));
         assertTrue(failed.getExitStatus().contains("HTTP 401"), failed.getExitStatus());
         assertFalse(failed.getExitStatus().contains("not-the-token"), "the token is never part of a message");
-        assertEquals(4, simulator.requests().size() - before, "one request per slice, no retries on 401");
+        assertEquals(4, env.simulator().requests().size() - before, "one request per slice, no retries on 401");
 
         System.setProperty("it.appmetrica.token", TOKEN);
         JobExecution restarted = await(operator().restart(failed.getExecutionId(), p));
         assertEquals(BatchStatus.COMPLETED, restarted.getBatchStatus(), describe(restarted));
-        GroundTruth.assertLoaded(clickhouse, p, "it_fault_token", SEED, ROWS_PER_DAY);
+        GroundTruth.assertLoaded(env.clickhouse(), p, "it_fault_token", SEED, ROWS_PER_DAY);
     }
 
     @Test
     void rateLimitStormsAndRandom5xxAreWaitedOut() throws Exception {
         Properties p = load("it_fault_storms");
-        simulator.failNextRequests(12, 429);
+        env.simulator().failNextRequests(12, 429);
         JobExecution e = run(p);
         assertEquals(BatchStatus.COMPLETED, e.getBatchStatus(), describe(e));
-        GroundTruth.assertLoaded(clickhouse, p, "it_fault_storms", SEED, ROWS_PER_DAY);
+        GroundTruth.assertLoaded(env.clickhouse(), p, "it_fault_storms", SEED, ROWS_PER_DAY);
 
         for (int status : new int[] {500, 502, 504}) {
-            simulator.failNextRequests(3, status);
+            env.simulator().failNextRequests(3, status);
             p.setProperty("maxRetries", "4");
             JobExecution again = run(p);
             assertEquals(BatchStatus.COMPLETED, again.getBatchStatus(), status + ": " + describe(again));
-            GroundTruth.assertLoaded(clickhouse, p, "it_fault_storms", SEED, ROWS_PER_DAY);
+            GroundTruth.assertLoaded(env.clickhouse(), p, "it_fault_storms", SEED, ROWS_PER_DAY);
         }
     }
 
@@ -101,10 +91,10 @@ class FaultsIT extends BatchIT {
         Properties p = load(database);
         p.setProperty("format", format);
         p.setProperty("parallelism", "1");
-        simulator.truncateNextDownloads(1, 20_000); // a clean cut that only parsing can notice
+        env.simulator().truncateNextDownloads(1, 20_000); // a clean cut that only parsing can notice
         JobExecution e = run(p);
         assertEquals(BatchStatus.COMPLETED, e.getBatchStatus(), describe(e));
-        GroundTruth.assertLoaded(clickhouse, p, database, SEED, ROWS_PER_DAY);
+        GroundTruth.assertLoaded(env.clickhouse(), p, database, SEED, ROWS_PER_DAY);
     }
 
     @Test
@@ -132,7 +122,7 @@ class FaultsIT extends BatchIT {
             }
             JobExecution restarted = await(operator().restart(id, p));
             assertEquals(BatchStatus.COMPLETED, restarted.getBatchStatus(), describe(restarted));
-            GroundTruth.assertLoaded(clickhouse, p, database, SEED, ROWS_PER_DAY);
+            GroundTruth.assertLoaded(env.clickhouse(), p, database, SEED, ROWS_PER_DAY);
             assertFalse(Files.exists(spool), "the spool is removed once the load completed");
         }
     }
@@ -143,7 +133,7 @@ class FaultsIT extends BatchIT {
         try (LogsApiSimulator slow = new LogsApiSimulator(SimulatorConfig.defaults(TOKEN).withRowsPerDay(ROWS_PER_DAY).withReadyAfter(1)
                 .withSeed(SEED)).start()) {
             slow.hold("events", 702, java.time.LocalDate.parse("2024-08-01")); // queued until released, whatever the polls
-            TestClickHouse.recreate(clickhouse, database);
+            env.freshDatabase(database);
             Properties p = parameters(slow.baseUrl(), database);
             p.setProperty("applicationIds", "702");
             p.setProperty("sources", "events");
@@ -161,7 +151,7 @@ class FaultsIT extends BatchIT {
             p.setProperty("pollTimeoutSeconds", "60");
             JobExecution restarted = await(operator().restart(failed.getExecutionId(), p));
             assertEquals(BatchStatus.COMPLETED, restarted.getBatchStatus(), describe(restarted));
-            GroundTruth.assertLoaded(clickhouse, p, database, SEED, ROWS_PER_DAY);
+            GroundTruth.assertLoaded(env.clickhouse(), p, database, SEED, ROWS_PER_DAY);
             long fresh = slow.requests().stream().filter(r -> "no-cache".equals(r.cacheControl())).count();
             assertEquals(1, fresh, "the restart went on waiting for the export it had asked for, it did not order a new one");
         }
@@ -172,7 +162,7 @@ class FaultsIT extends BatchIT {
         String database = "it_fault_altered";
         Properties p = load(database);
         assertEquals(BatchStatus.COMPLETED, run(p).getBatchStatus());
-        clickhouse.execute("ALTER TABLE " + database + ".errors DROP COLUMN error_name");
+        env.clickhouse().execute("ALTER TABLE " + database + ".errors DROP COLUMN error_name");
         JobExecution failed = run(p);
         assertEquals(BatchStatus.FAILED, failed.getBatchStatus());
         assertTrue(failed.getExitStatus().contains("has no column error_name String"), failed.getExitStatus());

@@ -2,12 +2,9 @@ package org.appmetrica.loader.it;
 
 import jakarta.batch.runtime.BatchStatus;
 import jakarta.batch.runtime.JobExecution;
-import org.appmetrica.loader.clickhouse.TestClickHouse;
 import org.appmetrica.loader.schema.FieldCatalog;
-import org.appmetrica.loader.simulator.LogsApiSimulator;
-import org.appmetrica.loader.simulator.SimulatorConfig;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.appmetrica.loader.testing.SimulatorAndClickHouse;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -22,24 +19,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class LoadJobIT extends BatchIT {
 
     private static final int ROWS_PER_DAY = 30;
-    private static LogsApiSimulator simulator;
 
-    @BeforeAll
-    static void start() throws Exception {
-        simulator = new LogsApiSimulator(SimulatorConfig.defaults(TOKEN).withRowsPerDay(ROWS_PER_DAY).withReadyAfter(1).withSeed(7)).start();
-    }
-
-    @AfterAll
-    static void stop() {
-        simulator.close();
-    }
+    @RegisterExtension
+    static final SimulatorAndClickHouse env = SimulatorAndClickHouse.of(TOKEN, ROWS_PER_DAY, 7);
 
     @ParameterizedTest
     @ValueSource(strings = {"csv", "json"})
     void everySourceLandsExactly(String format) throws Exception {
         String database = "it_load_" + format;
-        TestClickHouse.recreate(clickhouse, database);
-        Properties p = parameters(simulator.baseUrl(), database);
+        env.freshDatabase(database);
+        Properties p = parameters(env.apiUrl(), database);
         p.setProperty("applicationIds", "101,102");
         p.setProperty("sources", String.join(",", FieldCatalog.get().sourceNames()));
         p.setProperty("dateSince", "2024-03-01");
@@ -48,10 +37,10 @@ class LoadJobIT extends BatchIT {
         p.setProperty("chunkSize", "17"); // several chunks per slice
         JobExecution first = run(p);
         assertEquals(BatchStatus.COMPLETED, first.getBatchStatus(), describe(first));
-        GroundTruth.assertLoaded(clickhouse, p, database, 7, ROWS_PER_DAY);
+        GroundTruth.assertLoaded(env.clickhouse(), p, database, 7, ROWS_PER_DAY);
 
         JobExecution second = run(p); // the same one-time load again: replaces the range
         assertEquals(BatchStatus.COMPLETED, second.getBatchStatus(), describe(second));
-        GroundTruth.assertLoaded(clickhouse, p, database, 7, ROWS_PER_DAY);
+        GroundTruth.assertLoaded(env.clickhouse(), p, database, 7, ROWS_PER_DAY);
     }
 }

@@ -14,7 +14,9 @@ import org.appmetrica.loader.simulator.SimulatedData;
 import org.appmetrica.loader.simulator.SimulatorConfig;
 import org.appmetrica.loader.testing.ClickHouseGate;
 import org.appmetrica.loader.testing.MutableClock;
+import org.appmetrica.loader.testing.SimulatorAndClickHouse;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -60,6 +62,10 @@ class RegularLoadIT extends BatchIT {
     private static final long SEED = 3;
     private static final List<Long> APPS = List.of(801L, 802L);
 
+    @RegisterExtension
+    static final SimulatorAndClickHouse env = SimulatorAndClickHouse.of(SimulatorConfig.defaults(TOKEN).withRowsPerDay(ROWS).withReadyAfter(0)
+            .withSeed(SEED));
+
     /** What a reader may see at one moment: for each application/day the row counts allowed (0 = absent). */
     private record Expectation(Map<String, Set<Long>> allowed) {
         /** null when {@code seen} is allowed, else what is wrong. */
@@ -91,11 +97,11 @@ class RegularLoadIT extends BatchIT {
     void tenDaysOfLateRowsThenLoadFromMoves() throws Exception {
         MutableClock clock = new MutableClock(Instant.parse("2024-09-10T06:00:00Z"));
         ExecutorService runs = Executors.newSingleThreadExecutor();
-        try (LogsApiSimulator simulator = new LogsApiSimulator(SimulatorConfig.defaults(TOKEN).withRowsPerDay(ROWS).withReadyAfter(0).withSeed(SEED)).start();
-             ClickHouseConnection clickhouse = TestClickHouse.connect();
-             ClickHouseGate gate = ClickHouseGate.start(TestClickHouse.URL)) {
+        LogsApiSimulator simulator = env.simulator();
+        ClickHouseConnection clickhouse = env.clickhouse();
+        try (ClickHouseGate gate = ClickHouseGate.start(TestClickHouse.URL)) {
             simulator.setLateRows(new SimulatedData.LateRows(10, 3, () -> LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC)));
-            clickhouse.execute("DROP DATABASE IF EXISTS " + DB);
+            env.freshDatabase(DB);
             Properties p = parameters(simulator.baseUrl(), DB);
             p.setProperty("clickhouseUrl", gate.url());
             p.setProperty("name", "daily_events");

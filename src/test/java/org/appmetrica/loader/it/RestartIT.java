@@ -3,13 +3,10 @@ package org.appmetrica.loader.it;
 import jakarta.batch.runtime.BatchStatus;
 import jakarta.batch.runtime.JobExecution;
 import org.appmetrica.loader.clickhouse.TestClickHouse;
-import org.appmetrica.loader.simulator.LogsApiSimulator;
-import org.appmetrica.loader.simulator.SimulatorConfig;
 import org.appmetrica.loader.testing.ClickHouseGate;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
+import org.appmetrica.loader.testing.SimulatorAndClickHouse;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.Properties;
 
@@ -20,26 +17,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class RestartIT extends BatchIT {
 
     private static final int ROWS_PER_DAY = 200;
-    private static LogsApiSimulator simulator;
 
-    @BeforeAll
-    static void start() throws Exception {
-        simulator = new LogsApiSimulator(SimulatorConfig.defaults(TOKEN).withRowsPerDay(ROWS_PER_DAY).withReadyAfter(1).withSeed(7)).start();
-    }
-
-    @AfterAll
-    static void stop() {
-        simulator.close();
-    }
-
-    @BeforeEach
-    void clearFaults() {
-        simulator.failNextRequests(0, 503);
-    }
+    /** No faults before each test: the extension clears them. */
+    @RegisterExtension
+    static final SimulatorAndClickHouse env = SimulatorAndClickHouse.of(TOKEN, ROWS_PER_DAY, 7);
 
     private Properties load(String database) {
-        TestClickHouse.recreate(clickhouse, database);
-        Properties p = parameters(simulator.baseUrl(), database);
+        env.freshDatabase(database);
+        Properties p = parameters(env.apiUrl(), database);
         p.setProperty("applicationIds", "301");
         p.setProperty("sources", "events,crashes");
         p.setProperty("dateSince", "2024-04-01");
@@ -50,7 +35,7 @@ class RestartIT extends BatchIT {
     }
 
     private long loaded(String database) {
-        return clickhouse.queryLong("SELECT count() FROM " + database + ".events") + clickhouse.queryLong("SELECT count() FROM " + database + ".crashes");
+        return env.clickhouse().queryLong("SELECT count() FROM " + database + ".events") + env.clickhouse().queryLong("SELECT count() FROM " + database + ".crashes");
     }
 
     @Test
@@ -68,11 +53,11 @@ class RestartIT extends BatchIT {
             JobExecution stopped = await(id);
             assertEquals(BatchStatus.STOPPED, stopped.getBatchStatus(), describe(stopped));
             assertTrue(loaded(database) < 8 * ROWS_PER_DAY, "stopped before the end: " + loaded(database));
-            assertTrue(clickhouse.queryLong("SELECT count() FROM " + database + "._stage_events") >= 3 * 7, "the slice was staged midway");
+            assertTrue(env.clickhouse().queryLong("SELECT count() FROM " + database + "._stage_events") >= 3 * 7, "the slice was staged midway");
 
             JobExecution restarted = await(operator().restart(id, p));
             assertEquals(BatchStatus.COMPLETED, restarted.getBatchStatus(), describe(restarted));
-            GroundTruth.assertLoaded(clickhouse, p, database, 7, ROWS_PER_DAY);
+            GroundTruth.assertLoaded(env.clickhouse(), p, database, 7, ROWS_PER_DAY);
         }
     }
 
@@ -81,16 +66,16 @@ class RestartIT extends BatchIT {
         String database = "it_restart_5xx";
         Properties p = load(database);
         p.setProperty("maxRetries", "2");
-        simulator.failNextRequests(1_000_000, 503);
+        env.simulator().failNextRequests(1_000_000, 503);
         JobExecution failed = run(p);
         assertEquals(BatchStatus.FAILED, failed.getBatchStatus(), describe(failed));
         assertTrue(failed.getExitStatus().contains("HTTP 503"), failed.getExitStatus());
         assertEquals(0, loaded(database));
 
-        simulator.failNextRequests(0, 503);
+        env.simulator().failNextRequests(0, 503);
         JobExecution restarted = await(operator().restart(failed.getExecutionId(), p));
         assertEquals(BatchStatus.COMPLETED, restarted.getBatchStatus(), describe(restarted));
-        GroundTruth.assertLoaded(clickhouse, p, database, 7, ROWS_PER_DAY);
+        GroundTruth.assertLoaded(env.clickhouse(), p, database, 7, ROWS_PER_DAY);
     }
 
     @Test
@@ -98,9 +83,9 @@ class RestartIT extends BatchIT {
         String database = "it_restart_drops";
         Properties p = load(database);
         p.setProperty("format", "json");
-        simulator.dropNextDownloads(3, 1000);
+        env.simulator().dropNextDownloads(3, 1000);
         JobExecution e = run(p);
         assertEquals(BatchStatus.COMPLETED, e.getBatchStatus(), describe(e));
-        GroundTruth.assertLoaded(clickhouse, p, database, 7, ROWS_PER_DAY);
+        GroundTruth.assertLoaded(env.clickhouse(), p, database, 7, ROWS_PER_DAY);
     }
 }

@@ -1,15 +1,13 @@
 package org.appmetrica.loader.standalone;
 
-import org.appmetrica.loader.clickhouse.ClickHouseConnection;
 import org.appmetrica.loader.clickhouse.TestClickHouse;
 import org.appmetrica.loader.it.GroundTruth;
-import org.appmetrica.loader.simulator.LogsApiSimulator;
 import org.appmetrica.loader.simulator.RecordedRequest;
-import org.appmetrica.loader.simulator.SimulatorConfig;
 import org.appmetrica.loader.testing.ClickHouseGate;
-import org.junit.jupiter.api.AfterAll;
+import org.appmetrica.loader.testing.SimulatorAndClickHouse;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -36,26 +34,19 @@ class CrashAndLeasesCliIT {
     private static final int ROWS = 300;
     private static final long SEED = 23;
     private static final Duration TIMEOUT = ClickHouseGate.TIMEOUT;
-    private static LogsApiSimulator simulator;
-    private static ClickHouseConnection clickhouse;
+
+    @RegisterExtension
+    static final SimulatorAndClickHouse env = SimulatorAndClickHouse.of(TOKEN, ROWS, SEED);
     private static Path dataDir;
 
     @BeforeAll
-    static void start() throws Exception {
-        simulator = new LogsApiSimulator(SimulatorConfig.defaults(TOKEN).withRowsPerDay(ROWS).withReadyAfter(1).withSeed(SEED)).start();
-        clickhouse = TestClickHouse.connect();
+    static void createDataDir() throws Exception {
         dataDir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "crash-cli");
-    }
-
-    @AfterAll
-    static void stop() {
-        simulator.close();
-        clickhouse.close();
     }
 
     private static List<String> load(String database, String clickhouseUrl, String since, String until, String... extra) {
         List<String> args = new ArrayList<>(List.of("applicationIds=701", "sources=events", "dateSince=" + since, "dateUntil=" + until,
-                "apiUrl=" + simulator.baseUrl(), "pollIntervalSeconds=0", "clickhouseUrl=" + clickhouseUrl,
+                "apiUrl=" + env.apiUrl(), "pollIntervalSeconds=0", "clickhouseUrl=" + clickhouseUrl,
                 "clickhouseDatabase=" + database, "parallelism=1", "chunkSize=50"));
         args.addAll(List.of(extra));
         return args;
@@ -77,16 +68,16 @@ class CrashAndLeasesCliIT {
 
     /** Starts a run whose export of {@code held} waits in the API queue (the simulator holds it) until released. */
     private static CliProcess runHolding(LocalDate held, List<String> parameters) throws Exception {
-        simulator.hold("events", 701, held);
+        env.simulator().hold("events", 701, held);
         CliProcess p = CliProcess.start(dataDir, Map.of("APPMETRICA_TOKEN", TOKEN), run(parameters));
-        simulator.awaitHeldRequest(TIMEOUT);
+        env.simulator().awaitHeldRequest(TIMEOUT);
         p.awaitOutput("execution id: ", TIMEOUT);
         return p;
     }
 
     /** Export requests the simulator received for one day of events. */
     private static long exportRequests(LocalDate day) {
-        return simulator.requests().stream().filter(r -> r.path().contains("/logs/v1/export/events"))
+        return env.simulator().requests().stream().filter(r -> r.path().contains("/logs/v1/export/events"))
                 .filter(r -> day.toString().equals(dayOf(r))).count();
     }
 
@@ -98,7 +89,7 @@ class CrashAndLeasesCliIT {
     @Test
     void aKilledRunIsReportedCrashedAndRestartIdContinuesItExactly() throws Exception {
         String database = "it_cli_crash";
-        TestClickHouse.recreate(clickhouse, database);
+        env.freshDatabase(database);
         LocalDate d1 = LocalDate.parse("2024-06-01");
         LocalDate d2 = d1.plusDays(1);
         try (ClickHouseGate gate = ClickHouseGate.start(TestClickHouse.URL)) {
@@ -133,24 +124,24 @@ class CrashAndLeasesCliIT {
             assertTrue(restarted.output().contains("app 701 events 2024-06-01: published before the restart; nothing to do"), restarted.output());
             assertEquals(day1Requests, exportRequests(d1), "the published day is not requested again");
             assertEquals(day2Requests, exportRequests(d2), "the day being loaded continues from its spool, not a new export");
-            GroundTruth.assertLoaded(clickhouse, properties(parameters), database, SEED, ROWS);
+            GroundTruth.assertLoaded(env.clickhouse(), properties(parameters), database, SEED, ROWS);
         }
     }
 
     @Test
     void aKilledScheduleLeavesAnExecutionThatRestartIdCompletes() throws Exception {
         String database = "it_cli_schedule_crash";
-        TestClickHouse.recreate(clickhouse, database);
+        env.freshDatabase(database);
         LocalDate today = LocalDate.now(ZoneOffset.UTC);
-        simulator.hold("events", 701, today.minusDays(1)); // the first due day is published, the second waits in the queue
+        env.simulator().hold("events", 701, today.minusDays(1)); // the first due day is published, the second waits in the queue
         try {
             Path config = regularConfig(database, "crash", today.minusDays(2));
             CliProcess schedule = CliProcess.start(dataDir, Map.of("APPMETRICA_TOKEN", TOKEN), "schedule", "--config", config.toString());
-            simulator.awaitHeldRequest(TIMEOUT);
+            env.simulator().awaitHeldRequest(TIMEOUT);
             schedule.process.destroyForcibly(); // SIGKILL
             assertTrue(schedule.process.waitFor(1, TimeUnit.MINUTES));
         } finally {
-            simulator.releaseHeld();
+            env.simulator().releaseHeld();
         }
         CliProcess.Result listed = CliProcess.run(dataDir, Map.of(), "executions");
         java.util.regex.Matcher crashed = java.util.regex.Pattern.compile("\\n(\\d+)\\s+FAILED .*CRASHED: the process that ran it")
@@ -162,7 +153,7 @@ class CrashAndLeasesCliIT {
         assertTrue(id > 0, listed.output());
         CliProcess.Result restarted = CliProcess.run(dataDir, Map.of("APPMETRICA_TOKEN", TOKEN), "restart", Long.toString(id));
         assertEquals(0, restarted.exitCode(), restarted.output());
-        GroundTruth.assertLoaded(clickhouse, properties(load(database, TestClickHouse.URL, today.minusDays(2).toString(),
+        GroundTruth.assertLoaded(env.clickhouse(), properties(load(database, TestClickHouse.URL, today.minusDays(2).toString(),
                 today.minusDays(1).toString())), database, SEED, ROWS);
     }
 
@@ -185,7 +176,7 @@ class CrashAndLeasesCliIT {
     @Test
     void twoRunsOverOverlappingDaysTakeTurnsAndLeaveEveryDayExact() throws Exception {
         String database = "it_cli_overlap";
-        TestClickHouse.recreate(clickhouse, database);
+        env.freshDatabase(database);
         try {
             // the first run holds 06-12 while its export waits in the API queue; the second run reaches 06-12 first thing
             CliProcess a = runHolding(LocalDate.parse("2024-06-12"), load(database, TestClickHouse.URL, "2024-06-11", "2024-06-13"));
@@ -193,22 +184,22 @@ class CrashAndLeasesCliIT {
             long aId = a.executionId();
             CliProcess b = CliProcess.start(dataDir, Map.of("APPMETRICA_TOKEN", TOKEN), run(second));
             b.awaitOutput("app 701 events 2024-06-12: waiting for execution " + aId + " (pid " + a.process.pid(), TIMEOUT);
-            simulator.releaseHeld();
+            env.simulator().releaseHeld();
             CliProcess.Result ra = a.await();
             CliProcess.Result rb = b.await();
             assertEquals(0, ra.exitCode(), ra.output());
             assertEquals(0, rb.exitCode(), rb.output());
             Properties all = properties(load(database, TestClickHouse.URL, "2024-06-11", "2024-06-14"));
-            GroundTruth.assertLoaded(clickhouse, all, database, SEED, ROWS);
+            GroundTruth.assertLoaded(env.clickhouse(), all, database, SEED, ROWS);
         } finally {
-            simulator.releaseHeld();
+            env.simulator().releaseHeld();
         }
     }
 
     @Test
     void aSecondRunThatCannotWaitFailsNamingTheHolderAndTouchesNothing() throws Exception {
         String database = "it_cli_busy";
-        TestClickHouse.recreate(clickhouse, database);
+        env.freshDatabase(database);
         try {
             CliProcess a = runHolding(LocalDate.parse("2024-06-21"), load(database, TestClickHouse.URL, "2024-06-21", "2024-06-21"));
             long aId = a.executionId();
@@ -217,19 +208,19 @@ class CrashAndLeasesCliIT {
             assertEquals(1, b.exitCode(), b.output());
             assertTrue(b.output().contains("execution " + aId + " (pid " + a.process.pid()) && b.output().contains("leaseWaitSeconds"),
                     b.output());
-            simulator.releaseHeld();
+            env.simulator().releaseHeld();
             CliProcess.Result ra = a.await();
             assertEquals(0, ra.exitCode(), ra.output());
-            GroundTruth.assertLoaded(clickhouse, properties(load(database, TestClickHouse.URL, "2024-06-21", "2024-06-21")), database, SEED, ROWS);
+            GroundTruth.assertLoaded(env.clickhouse(), properties(load(database, TestClickHouse.URL, "2024-06-21", "2024-06-21")), database, SEED, ROWS);
         } finally {
-            simulator.releaseHeld();
+            env.simulator().releaseHeld();
         }
     }
 
     @Test
     void aScheduleAndAOneTimeRunOverTheSameDaysNeverCollide() throws Exception {
         String database = "it_cli_schedule_overlap";
-        TestClickHouse.recreate(clickhouse, database);
+        env.freshDatabase(database);
         LocalDate today = LocalDate.now(ZoneOffset.UTC);
         LocalDate from = today.minusDays(3);
         LocalDate shared = today.minusDays(2);
@@ -241,15 +232,15 @@ class CrashAndLeasesCliIT {
             Path config = regularConfig(database, "overlap", from);
             CliProcess b = CliProcess.start(dataDir, Map.of("APPMETRICA_TOKEN", TOKEN), "schedule", "--config", config.toString(), "--once");
             b.awaitOutput(shared + ": waiting for execution " + aId, TIMEOUT);
-            simulator.releaseHeld();
+            env.simulator().releaseHeld();
             CliProcess.Result ra = a.await();
             CliProcess.Result rb = b.await();
             assertEquals(0, ra.exitCode(), ra.output());
             assertEquals(0, rb.exitCode(), rb.output());
             assertTrue(rb.output().contains("COMPLETED"), rb.output());
-            GroundTruth.assertLoaded(clickhouse, properties(oneTime), database, SEED, ROWS);
+            GroundTruth.assertLoaded(env.clickhouse(), properties(oneTime), database, SEED, ROWS);
         } finally {
-            simulator.releaseHeld();
+            env.simulator().releaseHeld();
         }
     }
 }

@@ -1,10 +1,6 @@
 package org.appmetrica.loader.standalone;
 
-import org.appmetrica.loader.clickhouse.ClickHouseConnection;
 import org.appmetrica.loader.clickhouse.TestClickHouse;
-import org.appmetrica.loader.simulator.LogsApiSimulator;
-import org.appmetrica.loader.simulator.SimulatorConfig;
-import org.appmetrica.loader.testing.ClickHouseGate;
 import org.appmetrica.loader.config.PrivateFiles;
 import org.appmetrica.loader.logsapi.ExportDownloader;
 import org.appmetrica.loader.logsapi.ExportProgress;
@@ -13,9 +9,13 @@ import org.appmetrica.loader.logsapi.JaxRsLogsApiTransport;
 import org.appmetrica.loader.logsapi.PollSettings;
 import org.appmetrica.loader.schema.FieldCatalog;
 import org.appmetrica.loader.schema.FieldSpec;
-import org.junit.jupiter.api.AfterAll;
+import org.appmetrica.loader.simulator.LogsApiSimulator;
+import org.appmetrica.loader.simulator.SimulatorConfig;
+import org.appmetrica.loader.testing.ClickHouseGate;
+import org.appmetrica.loader.testing.SimulatorAndClickHouse;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,21 +35,14 @@ class StandaloneCliIT {
 
     private static final String TOKEN = "cli-secret-token-7f3a9c";
     private static final int ROWS = 300;
-    private static LogsApiSimulator simulator;
-    private static ClickHouseConnection clickhouse;
+
+    @RegisterExtension
+    static final SimulatorAndClickHouse env = SimulatorAndClickHouse.of(TOKEN, ROWS, 11);
     private static Path dataDir;
 
     @BeforeAll
-    static void start() throws Exception {
-        simulator = new LogsApiSimulator(SimulatorConfig.defaults(TOKEN).withRowsPerDay(ROWS).withReadyAfter(1).withSeed(11)).start();
-        clickhouse = TestClickHouse.connect();
+    static void createDataDir() throws Exception {
         dataDir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "cli-data");
-    }
-
-    @AfterAll
-    static void stop() {
-        simulator.close();
-        clickhouse.close();
     }
 
     private static String[] load(String database) {
@@ -58,19 +51,19 @@ class StandaloneCliIT {
 
     private static String[] load(String database, String clickhouseUrl, String... extra) {
         List<String> args = new java.util.ArrayList<>(List.of("run", "applicationIds=401,402", "sources=events,push_tokens",
-                "dateSince=2024-05-01", "dateUntil=2024-05-03", "apiUrl=" + simulator.baseUrl(), "pollIntervalSeconds=0",
+                "dateSince=2024-05-01", "dateUntil=2024-05-03", "apiUrl=" + env.apiUrl(), "pollIntervalSeconds=0",
                 "clickhouseUrl=" + clickhouseUrl, "clickhouseDatabase=" + database));
         args.addAll(List.of(extra));
         return args.toArray(String[]::new);
     }
 
     private static long rows(String database) {
-        return clickhouse.queryLong("SELECT count() FROM " + database + ".events") + clickhouse.queryLong("SELECT count() FROM " + database + ".push_tokens");
+        return env.clickhouse().queryLong("SELECT count() FROM " + database + ".events") + env.clickhouse().queryLong("SELECT count() FROM " + database + ".push_tokens");
     }
 
     @Test
     void runPrintsTheExecutionIdFirstThenProgressAndASummary() throws Exception {
-        TestClickHouse.recreate(clickhouse, "it_cli_run");
+        env.freshDatabase("it_cli_run");
         CliProcess.Result r = CliProcess.run(dataDir, Map.of("APPMETRICA_TOKEN", TOKEN), load("it_cli_run"));
         assertEquals(0, r.exitCode(), r.output());
         assertTrue(r.output().lines().filter(l -> !l.startsWith("SLF4J")).findFirst().orElse("").startsWith("execution id: "), r.output());
@@ -100,7 +93,7 @@ class StandaloneCliIT {
     @Test
     void ctrlCStopsAndRestartCompletesExactly() throws Exception {
         String database = "it_cli_stop";
-        TestClickHouse.recreate(clickhouse, database);
+        env.freshDatabase(database);
         try (ClickHouseGate gate = ClickHouseGate.start(TestClickHouse.URL)) {
             // Ctrl-C while the 3rd chunk of the first events slice is in ClickHouse and the loader waits for the answer
             ClickHouseGate.Hold third = gate.holdInsert(database + "._stage_events", 3);
@@ -123,7 +116,7 @@ class StandaloneCliIT {
             CliProcess.Result restarted = CliProcess.run(dataDir, Map.of("APPMETRICA_TOKEN", TOKEN), "restart", Long.toString(id));
             assertEquals(0, restarted.exitCode(), restarted.output());
             assertEquals(2 * 3 * ROWS + 2 * ROWS, rows(database));
-            assertEquals(2 * 3 * ROWS + 2 * ROWS, clickhouse.queryLong("SELECT count() FROM (SELECT DISTINCT load_application_id, load_date, load_row FROM "
+            assertEquals(2 * 3 * ROWS + 2 * ROWS, env.clickhouse().queryLong("SELECT count() FROM (SELECT DISTINCT load_application_id, load_date, load_row FROM "
                     + database + ".events UNION ALL SELECT DISTINCT load_application_id, load_date, load_row FROM " + database + ".push_tokens)"));
         }
     }
@@ -131,7 +124,7 @@ class StandaloneCliIT {
     @Test
     void aSpoolLeftInTheWayIsNeverLoaded() throws Exception {
         String database = "it_cli_planted";
-        TestClickHouse.recreate(clickhouse, database);
+        env.freshDatabase(database);
         Path data = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "cli-planted");
         // A new repository numbers its first instance 1, like a recreated one: plant another export where instance 1's spool goes.
         Path slice = data.resolve("spool/1/401_events_2024-05-01");
@@ -147,19 +140,19 @@ class StandaloneCliIT {
         }
 
         CliProcess.Result r = CliProcess.run(data, Map.of("APPMETRICA_TOKEN", TOKEN), "run", "applicationIds=401", "sources=events",
-                "dateSince=2024-05-01", "dateUntil=2024-05-01", "apiUrl=" + simulator.baseUrl(), "pollIntervalSeconds=0",
+                "dateSince=2024-05-01", "dateUntil=2024-05-01", "apiUrl=" + env.apiUrl(), "pollIntervalSeconds=0",
                 "clickhouseUrl=jdbc:clickhouse://" + TestClickHouse.URL.replace("http://", ""), "clickhouseDatabase=" + database);
         assertEquals(0, r.exitCode(), r.output());
-        assertEquals(ROWS, clickhouse.queryLong("SELECT count() FROM " + database + ".events"), "the load's own export, not the planted one of 7 rows");
+        assertEquals(ROWS, env.clickhouse().queryLong("SELECT count() FROM " + database + ".events"), "the load's own export, not the planted one of 7 rows");
         assertFalse(Files.exists(data.resolve("spool/1")), "instance 1 was this load, and its spool is gone once it completed");
     }
 
     @Test
     void abandonDeletesTheSpool() throws Exception {
         Path data = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "cli-abandon");
-        TestClickHouse.recreate(clickhouse, "it_cli_abandon");
+        env.freshDatabase("it_cli_abandon");
         CliProcess.Result failed = CliProcess.run(data, Map.of("APPMETRICA_TOKEN", "not-the-token"), "run", "applicationIds=401",
-                "sources=events", "dateSince=2024-05-01", "dateUntil=2024-05-01", "apiUrl=" + simulator.baseUrl(), "pollIntervalSeconds=0",
+                "sources=events", "dateSince=2024-05-01", "dateUntil=2024-05-01", "apiUrl=" + env.apiUrl(), "pollIntervalSeconds=0",
                 "clickhouseUrl=jdbc:clickhouse://" + TestClickHouse.URL.replace("http://", ""), "clickhouseDatabase=it_cli_abandon");
         assertEquals(1, failed.exitCode(), failed.output());
         Path spool = data.resolve("spool/1");

@@ -1,34 +1,17 @@
 package org.appmetrica.loader.wildfly;
 
-import org.appmetrica.loader.clickhouse.ClickHouseConnection;
-import org.appmetrica.loader.clickhouse.ClickHouseSettings;
 import org.appmetrica.loader.clickhouse.Identifiers;
-import org.appmetrica.loader.clickhouse.TestClickHouse;
 import org.appmetrica.loader.it.GroundTruth;
-import org.appmetrica.loader.simulator.LogsApiSimulator;
 import org.appmetrica.loader.simulator.RecordedRequest;
-import org.appmetrica.loader.simulator.SimulatorConfig;
-import org.jboss.arquillian.container.test.api.ContainerController;
-import org.jboss.arquillian.container.test.api.Deployer;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.container.test.api.TargetsContainer;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
+import org.appmetrica.loader.testing.SimulatorAndClickHouse;
 import org.jboss.as.controller.client.helpers.Operations;
 import org.jboss.dmr.ModelNode;
-import org.jboss.shrinkwrap.api.ShrinkWrap;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -49,62 +32,29 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * (tokenRef=cs:appmetrica/appmetrica-token), the Logs API is the simulator in this JVM on 127.0.0.1.
  * <p>The tests share one server and run in order; each later one needs the configured, deployed server of the first.
  */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class WildFlyDeploymentIT {
+class WildFlyDeploymentIT extends ManagedWildFly {
 
-    private static final String CONTAINER = "wildfly";
     private static final String TOKEN = "wildfly-it-token-5f1c0e";
     private static final int ROWS_PER_DAY = 200;
     private static final long SEED = 11;
 
-    private static LogsApiSimulator simulator;
-    private static ClickHouseConnection clickhouse;
+    /** No faults before each test: the extension clears them. */
+    @RegisterExtension
+    static final SimulatorAndClickHouse env = SimulatorAndClickHouse.of(TOKEN, ROWS_PER_DAY, SEED);
     private static boolean deployed;
-
-    @ArquillianResource
-    ContainerController controller;
-    @ArquillianResource
-    Deployer deployer;
-
-    /** The WAR the build produced, unchanged. */
-    @Deployment(name = WildFlyServer.DEPLOYMENT, managed = false, testable = false)
-    @TargetsContainer(CONTAINER)
-    static WebArchive war() {
-        return ShrinkWrap.createFromZipFile(WebArchive.class, new File(System.getProperty("war.file")));
-    }
-
-    @BeforeAll
-    static void startSimulatorAndClickHouse() throws Exception {
-        simulator = new LogsApiSimulator(SimulatorConfig.defaults(TOKEN).withRowsPerDay(ROWS_PER_DAY).withReadyAfter(1).withSeed(SEED)).start();
-        clickhouse = TestClickHouse.connect();
-    }
-
-    @BeforeEach
-    void noFaults() {
-        simulator.failNextRequests(0, 503);
-        simulator.releaseHeld();
-    }
-
-    /** Arquillian stops the server (a manual container) at the end of the suite. */
-    @AfterAll
-    static void stopSimulator() {
-        simulator.close();
-        clickhouse.close();
-    }
 
     @Test
     @Order(1)
     void configurationScriptIsIdempotentAndTheWarDeploys() throws Exception {
-        WildFlyServer.resetToFirstConfiguration(); // whatever another test class did to the server before
-        WildFlyServer.deleteTree(spoolDir());
         long logStart = WildFlyServer.logSize();
-        controller.start(CONTAINER);
-        String jdbcUrl = "jdbc:clickhouse://" + ClickHouseSettings.endpointFromUrl(TestClickHouse.URL).substring("http://".length()) + "/default";
+        startFreshServer(spoolDir());
+        String jdbcUrl = WildFlyServer.clickhouseJdbcUrl() + "/default";
 
         WildFlyServer.CliRun first = WildFlyServer.configure(TOKEN, jdbcUrl);
         assertEquals(0, first.exitCode(), "first run of configure.cli:\n" + first.output());
+        // a new credential store gets its aliases added, not a set-secret that fails first (the README's run shows no ERROR)
+        assertFalse(WildFlyServer.logSince(logStart).contains("WFLYCTL0013"), WildFlyServer.logTail());
         assertTrue(first.output().contains("reloading the server"), "the first run changes what needs a reload:\n" + first.output());
         WildFlyServer.CliRun second = WildFlyServer.configure(TOKEN, jdbcUrl);
         assertEquals(0, second.exitCode(), "second run of configure.cli:\n" + second.output());
@@ -194,8 +144,8 @@ class WildFlyDeploymentIT {
         Properties p = load(database, "events,installations,push_tokens");
         p.setProperty("applicationIds", "501,502");
         long id = WildFlyServer.startJob(p);
-        assertEquals("COMPLETED", WildFlyServer.awaitEnd(id, 180), exitStatus(id));
-        GroundTruth.assertLoaded(clickhouse, p, database, SEED, ROWS_PER_DAY);
+        assertEquals("COMPLETED", WildFlyServer.awaitEnd(id, 180), WildFlyServer.describe(id));
+        GroundTruth.assertLoaded(env.clickhouse(), p, database, SEED, ROWS_PER_DAY);
 
         // What the README's management command shows, once the model lists the execution (see WildFlyServer.awaitListed:
         // a listing refreshed less than 3 s before the execution started does not have it yet).
@@ -203,6 +153,13 @@ class WildFlyDeploymentIT {
         ModelNode execution = WildFlyServer.batchRuntime().get("job", WildFlyServer.JOB, "execution", Long.toString(id));
         assertEquals("COMPLETED", execution.get("batch-status").asString(), execution.toString());
         assertEquals("COMPLETED", WildFlyServer.executionResource(id).get("batch-status").asString());
+        // the end line the README greps for (ExecutionEndListener): status, duration, rows written
+        long rows = 0;
+        for (String table : List.of("events", "installations", "push_tokens")) {
+            rows += env.clickhouse().queryLong("SELECT count() FROM " + Identifiers.qualified(database, table));
+        }
+        assertTrue(Files.readString(WildFlyServer.serverLog()).matches("(?s).*execution " + id + " ended: COMPLETED in \\d+ s, " + rows
+                + " rows written\\R.*"), WildFlyServer.logTail());
         assertFalse(Files.readString(WildFlyServer.serverLog()).contains(TOKEN), "the token never reaches the server log");
     }
 
@@ -214,16 +171,16 @@ class WildFlyDeploymentIT {
         Properties p = load(database, "events,crashes");
         p.setProperty("format", "json"); // Jackson streaming from the server's module (the first load reads CSV)
         p.setProperty("maxRetries", "1");
-        simulator.failNextRequests(1_000_000, 503);
+        env.simulator().failNextRequests(1_000_000, 503);
         long failed = WildFlyServer.startJob(p);
-        assertEquals("FAILED", WildFlyServer.awaitEnd(failed, 180), exitStatus(failed));
-        assertTrue(WildFlyServer.attribute(failed, "exit-status").contains("503"), exitStatus(failed));
+        assertEquals("FAILED", WildFlyServer.awaitEnd(failed, 180), WildFlyServer.describe(failed));
+        assertTrue(WildFlyServer.attribute(failed, "exit-status").contains("503"), WildFlyServer.describe(failed));
         assertEquals(0, rows(database));
 
-        simulator.failNextRequests(0, 503);
+        env.simulator().failNextRequests(0, 503);
         long restarted = WildFlyServer.restartJob(failed);
-        assertEquals("COMPLETED", WildFlyServer.awaitEnd(restarted, 180), exitStatus(restarted));
-        GroundTruth.assertLoaded(clickhouse, p, database, SEED, ROWS_PER_DAY);
+        assertEquals("COMPLETED", WildFlyServer.awaitEnd(restarted, 180), WildFlyServer.describe(restarted));
+        GroundTruth.assertLoaded(env.clickhouse(), p, database, SEED, ROWS_PER_DAY);
     }
 
     @Test
@@ -238,25 +195,25 @@ class WildFlyDeploymentIT {
         // The gate: the exports of 2024-05-04 and later stay queued in the API. The six slices of the first three days
         // load and publish; then both threads (parallelism 2) wait for held exports, and the load cannot move on.
         LocalDate firstHeld = LocalDate.parse("2024-05-04");
-        simulator.holdExports(q -> !q.days().get(0).isBefore(firstHeld));
+        env.simulator().holdExports(q -> !q.days().get(0).isBefore(firstHeld));
         long id = WildFlyServer.startJob(p);
         awaitGate(id, database, LocalDate.parse("2024-05-01"), firstHeld, 2);
         assertEquals("STARTED", WildFlyServer.attribute(id, "batch-status"), "still loading when the server stops");
-        int requestsBefore = simulator.requests().size();
+        int requestsBefore = env.simulator().requests().size();
 
         controller.stop(CONTAINER); // a graceful shutdown: batch-jberet stops the running job
         controller.start(CONTAINER); // the deployment comes back with the server
         String afterRestart = WildFlyServer.attribute(id, "batch-status");
         // STOPPED once the stop completed; FAILED (crashed, by the crash check at deployment) if the JVM ended first
         assertTrue(List.of("STOPPED", "FAILED").contains(afterRestart), "the execution is known after the restart, ended: "
-                + afterRestart + " " + exitStatus(id));
+                + afterRestart + " " + WildFlyServer.describe(id));
         assertEquals(6L * ROWS_PER_DAY, rows(database), "exactly the published slices are in the tables");
 
-        simulator.releaseHeld();
+        env.simulator().releaseHeld();
         long restarted = WildFlyServer.restartJob(id);
-        assertEquals("COMPLETED", WildFlyServer.awaitEnd(restarted, 180), exitStatus(restarted));
-        GroundTruth.assertLoaded(clickhouse, p, database, SEED, ROWS_PER_DAY);
-        for (RecordedRequest r : simulator.requests().subList(requestsBefore, simulator.requests().size())) {
+        assertEquals("COMPLETED", WildFlyServer.awaitEnd(restarted, 180), WildFlyServer.describe(restarted));
+        GroundTruth.assertLoaded(env.clickhouse(), p, database, SEED, ROWS_PER_DAY);
+        for (RecordedRequest r : env.simulator().requests().subList(requestsBefore, env.simulator().requests().size())) {
             assertFalse(r.path().startsWith("/logs/v1/export/") && !onOrAfter(r, firstHeld),
                     "a slice published before the server stopped is not requested again: " + r);
         }
@@ -274,7 +231,7 @@ class WildFlyDeploymentIT {
             for (LocalDate d = first; d.isBefore(firstHeld); d = d.plusDays(1)) {
                 published += rows(database, d);
             }
-            long held = simulator.requests().stream().filter(r -> onOrAfter(r, firstHeld))
+            long held = env.simulator().requests().stream().filter(r -> onOrAfter(r, firstHeld))
                     .map(r -> r.path() + "?" + r.query().get("date_since")).distinct().count();
             long expected = 2L * ROWS_PER_DAY * first.until(firstHeld).getDays();
             if (published == expected && held == threads) {
@@ -282,7 +239,7 @@ class WildFlyDeploymentIT {
             }
             if (System.currentTimeMillis() > deadline || held > threads) {
                 throw new AssertionError("gate not reached: " + published + " of " + expected + " rows published, " + held
-                        + " held exports requested (expected " + threads + ") " + exitStatus(id));
+                        + " held exports requested (expected " + threads + ") " + WildFlyServer.describe(id));
             }
             Thread.sleep(100);
         }
@@ -290,26 +247,18 @@ class WildFlyDeploymentIT {
 
     /** Parameters of a small load; the ClickHouse connection is the datasource's, the token the credential store's. */
     private static Properties load(String database, String sources) {
-        clickhouse.execute("DROP DATABASE IF EXISTS " + Identifiers.quote(database));
-        Properties p = new Properties();
+        Properties p = WildFlyServer.loadParameters(env.apiUrl(), env.freshDatabase(database), spoolDir());
         p.setProperty("applicationIds", "501");
         p.setProperty("sources", sources);
         p.setProperty("dateSince", "2024-05-01");
         p.setProperty("dateUntil", "2024-05-02");
-        p.setProperty("apiUrl", simulator.baseUrl());
-        p.setProperty("tokenRef", "cs:appmetrica/appmetrica-token");
-        p.setProperty("clickhouseDataSource", "java:jboss/datasources/ClickHouseDS");
-        p.setProperty("clickhouseDatabase", database);
         p.setProperty("chunkSize", "50");
         p.setProperty("parallelism", "2");
-        p.setProperty("pollIntervalSeconds", "0");
-        p.setProperty("retryBackoffSeconds", "0");
-        p.setProperty("spoolDir", spoolDir().toString());
         return p;
     }
 
     private static Path spoolDir() {
-        return Path.of(System.getProperty("war.file")).resolveSibling("wildfly-it-spool");
+        return spoolDir("wildfly-it-spool");
     }
 
     /** Rows in the events and crashes tables of the database (0 for a table not created yet). */
@@ -321,9 +270,9 @@ class WildFlyDeploymentIT {
     private static long rows(String database, LocalDate day) {
         long total = 0;
         for (String table : List.of("events", "crashes")) {
-            if (clickhouse.queryLong("SELECT count() FROM system.tables WHERE database = '" + Identifiers.requirePlainName("database", database)
+            if (env.clickhouse().queryLong("SELECT count() FROM system.tables WHERE database = '" + Identifiers.requirePlainName("database", database)
                     + "' AND name = '" + table + "'") > 0) {
-                total += clickhouse.queryLong("SELECT count() FROM " + Identifiers.qualified(database, table)
+                total += env.clickhouse().queryLong("SELECT count() FROM " + Identifiers.qualified(database, table)
                         + (day == null ? "" : " WHERE load_date = '" + day + "'"));
             }
         }
@@ -334,13 +283,5 @@ class WildFlyDeploymentIT {
     private static boolean onOrAfter(RecordedRequest r, LocalDate day) {
         String since = r.query().get("date_since");
         return r.path().startsWith("/logs/v1/export/") && since != null && !LocalDate.parse(since.substring(0, 10)).isBefore(day);
-    }
-
-    private static String exitStatus(long id) {
-        try {
-            return "exit status: " + WildFlyServer.attribute(id, "exit-status") + "\n" + WildFlyServer.logTail();
-        } catch (Exception e) {
-            return "exit status unavailable: " + e + "\n" + WildFlyServer.logTail();
-        }
     }
 }

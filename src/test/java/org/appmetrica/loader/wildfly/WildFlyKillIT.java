@@ -1,30 +1,14 @@
 package org.appmetrica.loader.wildfly;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.appmetrica.loader.clickhouse.ClickHouseConnection;
-import org.appmetrica.loader.clickhouse.ClickHouseSettings;
 import org.appmetrica.loader.clickhouse.Identifiers;
-import org.appmetrica.loader.clickhouse.TestClickHouse;
 import org.appmetrica.loader.it.GroundTruth;
-import org.appmetrica.loader.simulator.LogsApiSimulator;
 import org.appmetrica.loader.simulator.RecordedRequest;
-import org.appmetrica.loader.simulator.SimulatorConfig;
-import org.jboss.arquillian.container.test.api.ContainerController;
-import org.jboss.arquillian.container.test.api.Deployer;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.container.test.api.TargetsContainer;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
+import org.appmetrica.loader.testing.SimulatorAndClickHouse;
 import org.jboss.dmr.ModelNode;
-import org.jboss.shrinkwrap.api.ShrinkWrap;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
@@ -50,11 +34,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * <p>No timing: the exports of the last 9 days are held in the simulator's queue, so the load reaches a state it cannot
  * leave (10 slices published, its 3 threads polling held exports), and the test waits for exactly that state.
  */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-class WildFlyKillIT {
+class WildFlyKillIT extends ManagedWildFly {
 
-    private static final String CONTAINER = "wildfly";
     private static final String TOKEN = "wildfly-kill-token-2b7d91";
     private static final int ROWS_PER_DAY = 300;
     private static final long SEED = 29;
@@ -68,48 +49,19 @@ class WildFlyKillIT {
     private static final int SLICES = 28;
     private static final int PUBLISHED = 10;
 
-    private static LogsApiSimulator simulator;
-    private static ClickHouseConnection clickhouse;
-
-    @ArquillianResource
-    ContainerController controller;
-    @ArquillianResource
-    Deployer deployer;
-
-    @Deployment(name = WildFlyServer.DEPLOYMENT, managed = false, testable = false)
-    @TargetsContainer(CONTAINER)
-    static WebArchive war() {
-        return ShrinkWrap.createFromZipFile(WebArchive.class, new File(System.getProperty("war.file")));
-    }
-
-    @BeforeAll
-    static void startSimulatorAndClickHouse() throws Exception {
-        simulator = new LogsApiSimulator(SimulatorConfig.defaults(TOKEN).withRowsPerDay(ROWS_PER_DAY).withReadyAfter(1).withSeed(SEED)).start();
-        clickhouse = TestClickHouse.connect();
-    }
-
-    /** Arquillian stops the server (a manual container) at the end of the class. */
-    @AfterAll
-    static void stopSimulator() {
-        simulator.close();
-        clickhouse.close();
-    }
+    @RegisterExtension
+    static final SimulatorAndClickHouse env = SimulatorAndClickHouse.of(TOKEN, ROWS_PER_DAY, SEED);
 
     @Test
     void serverKilledMidLoadContinuesWithTheSlicesNotPublished() throws Exception {
         // A fresh server, configured as the README says, the WAR deployed, a console user.
-        WildFlyServer.resetToFirstConfiguration();
-        WildFlyServer.deleteTree(spoolDir());
         WildFlyServer.addConsoleUser();
-        controller.start(CONTAINER);
-        String jdbcUrl = "jdbc:clickhouse://" + ClickHouseSettings.endpointFromUrl(TestClickHouse.URL).substring("http://".length()) + "/default";
-        WildFlyServer.CliRun configured = WildFlyServer.configure(TOKEN, jdbcUrl);
-        assertEquals(0, configured.exitCode(), configured.output());
-        deployer.deploy(WildFlyServer.DEPLOYMENT);
+        startFreshServer(spoolDir());
+        configureAndDeploy(TOKEN);
 
         // The load, stopped at the gate: slices of days before FIRST_HELD published, three held exports being polled.
         Properties p = load();
-        simulator.holdExports(q -> !q.days().get(0).isBefore(FIRST_HELD));
+        env.simulator().holdExports(q -> !q.days().get(0).isBefore(FIRST_HELD));
         long id = WildFlyServer.startJob(p);
         awaitGate(id);
         // Every console read runs the crash check first (AdminService): the live execution of this server is left alone.
@@ -174,15 +126,15 @@ class WildFlyKillIT {
         assertEquals(PUBLISHED * ROWS_PER_DAY, rows(), "exactly the published slices are in the tables");
 
         // restart-job, as jboss-cli runs it
-        simulator.releaseHeld();
-        int requestsBeforeRestart = simulator.requests().size(); // the new server has not called the API: nothing runs
+        env.simulator().releaseHeld();
+        int requestsBeforeRestart = env.simulator().requests().size(); // the new server has not called the API: nothing runs
         long restarted = WildFlyServer.restartJob(id);
-        assertEquals("COMPLETED", WildFlyServer.awaitEnd(restarted, 300), exitStatus(restarted));
-        GroundTruth.assertLoaded(clickhouse, p, DATABASE, SEED, ROWS_PER_DAY);
+        assertEquals("COMPLETED", WildFlyServer.awaitEnd(restarted, 300), WildFlyServer.describe(restarted));
+        GroundTruth.assertLoaded(env.clickhouse(), p, DATABASE, SEED, ROWS_PER_DAY);
 
         // Requests per slice since the restart: none for a published slice; the three that were waiting kept waiting for
         // the same exports (no second Cache-Control: no-cache); the ones never started asked for fresh exports.
-        Map<String, List<RecordedRequest>> after = bySlice(simulator.requests().subList(requestsBeforeRestart, simulator.requests().size()));
+        Map<String, List<RecordedRequest>> after = bySlice(env.simulator().requests().subList(requestsBeforeRestart, env.simulator().requests().size()));
         List<String> expected = new ArrayList<>();
         for (LocalDate d = FIRST_HELD; !d.isAfter(LAST); d = d.plusDays(1)) {
             expected.add(d + "/crashes");
@@ -229,7 +181,7 @@ class WildFlyKillIT {
                     }
                 }
             }
-            long heldRequested = bySlice(simulator.requests().stream().filter(WildFlyKillIT::held).toList()).size();
+            long heldRequested = bySlice(env.simulator().requests().stream().filter(WildFlyKillIT::held).toList()).size();
             if (published == PUBLISHED && heldRequested == THREADS) {
                 return;
             }
@@ -276,32 +228,25 @@ class WildFlyKillIT {
     }
 
     private static Properties load() {
-        clickhouse.execute("DROP DATABASE IF EXISTS " + Identifiers.quote(DATABASE));
-        Properties p = new Properties();
+        Properties p = WildFlyServer.loadParameters(env.apiUrl(), env.freshDatabase(DATABASE), spoolDir());
         p.setProperty("applicationIds", Long.toString(APP));
         p.setProperty("sources", "events,crashes");
         p.setProperty("dateSince", FIRST.toString());
         p.setProperty("dateUntil", LAST.toString());
-        p.setProperty("apiUrl", simulator.baseUrl());
-        p.setProperty("tokenRef", "cs:appmetrica/appmetrica-token");
-        p.setProperty("clickhouseDataSource", "java:jboss/datasources/ClickHouseDS");
-        p.setProperty("clickhouseDatabase", DATABASE);
         p.setProperty("chunkSize", "100");
         p.setProperty("parallelism", Integer.toString(THREADS));
         p.setProperty("pollIntervalSeconds", "1");
-        p.setProperty("retryBackoffSeconds", "0");
-        p.setProperty("spoolDir", spoolDir().toString());
         return p;
     }
 
     private static Path spoolDir() {
-        return Path.of(System.getProperty("war.file")).resolveSibling("wildfly-kill-it-spool");
+        return spoolDir("wildfly-kill-it-spool");
     }
 
     private static long rows() {
         long total = 0;
         for (String table : List.of("events", "crashes")) {
-            total += clickhouse.queryLong("SELECT count() FROM " + Identifiers.qualified(DATABASE, table));
+            total += env.clickhouse().queryLong("SELECT count() FROM " + Identifiers.qualified(DATABASE, table));
         }
         return total;
     }
@@ -309,13 +254,5 @@ class WildFlyKillIT {
     /** The day of an export request (date_since is "yyyy-MM-dd HH:mm:ss"). */
     private static LocalDate day(RecordedRequest r) {
         return LocalDate.parse(r.query().get("date_since").substring(0, 10));
-    }
-
-    private static String exitStatus(long id) {
-        try {
-            return "exit status: " + WildFlyServer.attribute(id, "exit-status") + "\n" + WildFlyServer.logTail();
-        } catch (Exception e) {
-            return "exit status unavailable: " + e + "\n" + WildFlyServer.logTail();
-        }
     }
 }

@@ -1,5 +1,7 @@
 package org.appmetrica.loader.wildfly;
 
+import org.appmetrica.loader.clickhouse.ClickHouseSettings;
+import org.appmetrica.loader.clickhouse.TestClickHouse;
 import org.jboss.as.controller.client.ModelControllerClient;
 import org.jboss.as.controller.client.helpers.Operations;
 import org.jboss.dmr.ModelNode;
@@ -8,7 +10,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -102,12 +103,17 @@ final class WildFlyServer {
      * configure.cli stay; the script leaves an installed module alone.
      */
     static void resetToFirstConfiguration() throws IOException {
-        Path configuration = JBOSS_HOME.resolve("standalone/configuration");
+        resetToFirstConfiguration(JBOSS_HOME);
+    }
+
+    /** The same for another copy of the server (its JBOSS_HOME). */
+    static void resetToFirstConfiguration(Path jbossHome) throws IOException {
+        Path configuration = jbossHome.resolve("standalone/configuration");
         Path initial = configuration.resolve("standalone_xml_history/standalone.initial.xml");
         if (Files.exists(initial)) {
             Files.copy(initial, configuration.resolve("standalone.xml"), StandardCopyOption.REPLACE_EXISTING);
         }
-        for (Path dir : List.of(JBOSS_HOME.resolve("standalone/data"), JBOSS_HOME.resolve("standalone/tmp"),
+        for (Path dir : List.of(jbossHome.resolve("standalone/data"), jbossHome.resolve("standalone/tmp"),
                 configuration.resolve("standalone_xml_history"))) {
             deleteTree(dir);
         }
@@ -129,9 +135,15 @@ final class WildFlyServer {
         if (Files.readAllLines(users).stream().anyMatch(l -> l.startsWith(CONSOLE_USER + "="))) {
             return;
         }
-        ProcessBuilder pb = new ProcessBuilder(JBOSS_HOME.resolve("bin/add-user.sh").toString(), "-a", "-u", CONSOLE_USER,
-                "-p", CONSOLE_PASSWORD, "-g", "appmetrica-admin").redirectErrorStream(true);
-        pb.environment().put("JBOSS_HOME", JBOSS_HOME.toString());
+        addConsoleUser(JBOSS_HOME, CONSOLE_USER, CONSOLE_PASSWORD);
+    }
+
+    /** add-user.sh -a -u USER -p PASSWORD -g appmetrica-admin on the server of that JBOSS_HOME. */
+    static void addConsoleUser(Path jbossHome, String user, String password) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(jbossHome.resolve("bin/add-user.sh").toString(), "-a", "-u", user,
+                "-p", password, "-g", "appmetrica-admin", "-sc", jbossHome.resolve("standalone/configuration").toString())
+                .redirectErrorStream(true);
+        pb.environment().put("JBOSS_HOME", jbossHome.toString());
         pb.environment().put("JAVA_OPTS", "-Xmx128m");
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -312,17 +324,53 @@ final class WildFlyServer {
         }
     }
 
+    /** The test's ClickHouse as a JDBC URL without a database: jdbc:clickhouse://host:port. */
+    static String clickhouseJdbcUrl() {
+        return "jdbc:clickhouse://" + ClickHouseSettings.endpointFromUrl(TestClickHouse.URL).substring("http://".length());
+    }
+
+    /**
+     * The parameters every load of the WildFly ITs has: the token from the credential store configure.cli fills, the
+     * ClickHouse connection of the datasource ClickHouseDS, no waiting between polls or retries. The test adds what
+     * it loads (applicationIds, sources, days) and how.
+     */
+    static Properties loadParameters(String apiUrl, String database, Path spoolDir) {
+        Properties p = new Properties();
+        p.setProperty("apiUrl", apiUrl);
+        p.setProperty("tokenRef", "cs:appmetrica/appmetrica-token");
+        p.setProperty("clickhouseDataSource", "java:jboss/datasources/ClickHouseDS");
+        p.setProperty("clickhouseDatabase", database);
+        p.setProperty("pollIntervalSeconds", "0");
+        p.setProperty("retryBackoffSeconds", "0");
+        p.setProperty("spoolDir", spoolDir.toString());
+        return p;
+    }
+
+    /** The execution's exit status and the server log's tail, for failure messages. */
+    static String describe(long executionId) {
+        try {
+            return "exit status: " + attribute(executionId, "exit-status") + "\n" + logTail();
+        } catch (Exception e) {
+            return "exit status unavailable: " + e + "\n" + logTail();
+        }
+    }
+
     static Path serverLog() {
         return JBOSS_HOME.resolve("standalone/log/server.log");
     }
 
     /** The last lines of the server log, for failure messages. */
     static String logTail() {
+        return logTail(JBOSS_HOME);
+    }
+
+    /** The same for another copy of the server (its JBOSS_HOME). */
+    static String logTail(Path jbossHome) {
         try {
-            List<String> lines = Files.readAllLines(serverLog(), StandardCharsets.UTF_8);
+            List<String> lines = Files.readAllLines(jbossHome.resolve("standalone/log/server.log"), StandardCharsets.UTF_8);
             return "--- server.log (tail) ---\n" + String.join("\n", lines.subList(Math.max(0, lines.size() - 80), lines.size()));
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            return "(no server log: " + e + ")";
         }
     }
 

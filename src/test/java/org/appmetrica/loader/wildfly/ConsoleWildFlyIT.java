@@ -1,20 +1,17 @@
-package org.appmetrica.loader.admin;
+package org.appmetrica.loader.wildfly;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.appmetrica.loader.clickhouse.ClickHouseConnection;
-import org.appmetrica.loader.clickhouse.ClickHouseSettings;
-import org.appmetrica.loader.clickhouse.TestClickHouse;
-import org.appmetrica.loader.simulator.LogsApiSimulator;
-import org.appmetrica.loader.simulator.SimulatorConfig;
+import org.appmetrica.loader.admin.ConsoleProcess;
+import org.appmetrica.loader.testing.SimulatorAndClickHouse;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,22 +22,21 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The admin console inside target/appmetrica-loader.war in WildFly 39: an application user in group appmetrica-admin
  * (add-user.sh -a, as the README says), the ClickHouse driver module, the WAR deployed at boot. Runs its own copy of
- * the server the build unpacked (target/console-wildfly, ports +500) so that the WildFly ITs keep their fresh one.
+ * the server the build unpacked (target/console-wildfly, ports +500, started with the loads' allow-lists and the token
+ * in its environment) so that the other WildFly ITs keep their fresh one; Arquillian has stopped theirs after each of
+ * their classes, so one server runs at a time.
  * Checks the BASIC login against the server's ApplicationRealm, a load started and restarted through the JAX-RS API
  * (live partitions from the server's JBeret), the error statuses, and that the token is never served.
  */
@@ -57,55 +53,43 @@ class ConsoleWildFlyIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
+    @RegisterExtension
+    static final SimulatorAndClickHouse env = SimulatorAndClickHouse.of(TOKEN, ROWS, 3);
     private static Path home;
     private static Process server;
-    private static LogsApiSimulator simulator;
-    private static ClickHouseConnection clickhouse;
     private static final List<Long> executions = new ArrayList<>();
 
     @BeforeAll
     static void startServer() throws Exception {
-        Path unpacked = unpackedServer();
-        if ("true".equals(System.getenv("CI"))) {
-            assertTrue(unpacked != null, "the build unpacks WildFly into target/ before the ITs");
-        }
-        assumeTrue(unpacked != null, "skipped: no WildFly unpacked in target/ (mvn verify unpacks it)");
-        home = Path.of("target", "console-wildfly").toAbsolutePath();
+        home = WildFlyServer.PROJECT_DIR.resolve("target/console-wildfly");
         run(List.of("rm", "-rf", home.toString()), Map.of());
-        run(List.of("cp", "-a", unpacked.toAbsolutePath().toString(), home.toString()), Map.of());
-        // a server the WildFly ITs already configured is taken back to its first configuration
-        Path initial = home.resolve("standalone/configuration/standalone_xml_history/standalone.initial.xml");
-        if (Files.exists(initial)) {
-            Files.copy(initial, home.resolve("standalone/configuration/standalone.xml"), StandardCopyOption.REPLACE_EXISTING);
-        }
-        for (String dir : List.of("standalone/data", "standalone/log", "standalone/tmp", "standalone/configuration/standalone_xml_history")) {
-            deleteTree(home.resolve(dir));
-        }
+        run(List.of("cp", "-a", WildFlyServer.JBOSS_HOME.toString(), home.toString()), Map.of());
+        // a server the WildFly ITs already configured is taken back to its first configuration, without their log
+        WildFlyServer.resetToFirstConfiguration(home);
+        WildFlyServer.deleteTree(home.resolve("standalone/log"));
         // the README's way to add a console user: an application user in group appmetrica-admin
-        run(List.of(home.resolve("bin/add-user.sh").toString(), "-a", "-u", USER, "-p", PASSWORD, "-g", "appmetrica-admin",
-                "-sc", home.resolve("standalone/configuration").toString()), Map.of());
+        WildFlyServer.addConsoleUser(home, USER, PASSWORD);
         // The ClickHouse driver module the WAR depends on, installed offline with configure.cli's own command (the rest of
         // configure.cli, datasource and credential store, is WildFlyDeploymentIT's subject: here the loads use
         // clickhouseUrl and the token from the server's environment). The WAR is deployed when the server boots.
         if (!Files.isDirectory(home.resolve("modules/com/clickhouse/jdbc"))) {
-            String moduleAdd = Files.readAllLines(Path.of("server-config/wildfly/configure.cli")).stream().map(String::trim)
-                    .filter(l -> l.startsWith("module add ")).findFirst().orElseThrow()
-                    .replace("$moduleDir", Path.of("target", "clickhouse-jdbc-module").toAbsolutePath().toString());
+            String moduleAdd = Files.readAllLines(WildFlyServer.PROJECT_DIR.resolve("server-config/wildfly/configure.cli")).stream()
+                    .map(String::trim).filter(l -> l.startsWith("module add ")).findFirst().orElseThrow()
+                    .replace("$moduleDir", System.getProperty("clickhouse.jdbc.module.dir"));
             run(List.of(home.resolve("bin/jboss-cli.sh").toString(), "--command=" + moduleAdd), Map.of());
         }
-        Files.copy(Path.of("target", "appmetrica-loader.war"), home.resolve("standalone/deployments/appmetrica-loader.war"),
+        Files.copy(Path.of(System.getProperty("war.file")), home.resolve("standalone/deployments/appmetrica-loader.war"),
                 StandardCopyOption.REPLACE_EXISTING);
 
         Files.createDirectories(home.resolve("standalone/log"));
         Path out = home.resolve("standalone/log/console.out");
-        simulator = new LogsApiSimulator(SimulatorConfig.defaults(TOKEN).withRowsPerDay(ROWS).withReadyAfter(1).withSeed(3)).start();
         ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/standalone.sh").toString(), "-b", "127.0.0.1", "-bmanagement", "127.0.0.1",
                 "-Djboss.socket.binding.port-offset=" + OFFSET)
                 .redirectErrorStream(true).redirectOutput(out.toFile());
         pb.environment().put("JBOSS_HOME", home.toString());
         // the operator's allow-lists for loads started from the console: the simulator and the test's ClickHouse
-        pb.environment().put("JAVA_OPTS", "-Xms64m -Xmx512m -Djava.net.preferIPv4Stack=true -Dappmetrica.allow.apiUrls=" + simulator.baseUrl()
-                + " -Dappmetrica.allow.clickhouse=jdbc:clickhouse://" + ClickHouseSettings.endpointFromUrl(TestClickHouse.URL).substring("http://".length())
+        pb.environment().put("JAVA_OPTS", "-Xms64m -Xmx512m -Djava.net.preferIPv4Stack=true -Dappmetrica.allow.apiUrls=" + env.apiUrl()
+                + " -Dappmetrica.allow.clickhouse=" + WildFlyServer.clickhouseJdbcUrl()
                 + " -Dappmetrica.allow.secrets=env:APPMETRICA_TOKEN");
         pb.environment().put("APPMETRICA_TOKEN", TOKEN); // tokenRef=env:APPMETRICA_TOKEN, read by the server
         server = pb.start();
@@ -118,9 +102,8 @@ class ConsoleWildFlyIT {
             }
             Thread.sleep(200);
         }
-        clickhouse = TestClickHouse.connect();
-        clickhouse.execute("DROP DATABASE IF EXISTS " + DATABASE);
-        clickhouse.execute("DROP DATABASE IF EXISTS " + DATABASE + "_2");
+        env.freshDatabase(DATABASE);
+        env.freshDatabase(DATABASE + "_2");
     }
 
     @AfterAll
@@ -134,37 +117,12 @@ class ConsoleWildFlyIT {
                 server.destroyForcibly();
             }
         }
-        if (simulator != null) {
-            simulator.close();
-            clickhouse.close();
-        }
     }
 
     // ---------------------------------------------------------------- server handling
 
-    private static Path unpackedServer() throws IOException {
-        String property = System.getProperty("jboss.home");
-        if (property != null && Files.isDirectory(Path.of(property, "modules"))) {
-            return Path.of(property);
-        }
-        try (Stream<Path> dirs = Files.list(Path.of("target"))) {
-            return dirs.filter(d -> d.getFileName().toString().startsWith("wildfly-") && Files.isDirectory(d.resolve("modules")))
-                    .findFirst().orElse(null);
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (Files.exists(dir)) {
-            try (Stream<Path> all = Files.walk(dir)) {
-                for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.delete(p);
-                }
-            }
-        }
-    }
-
     private static String run(List<String> command, Map<String, String> env) throws Exception {
-        Path log = Files.createTempFile(Path.of("target").toAbsolutePath(), "console-wildfly", ".log");
+        Path log = Files.createTempFile(WildFlyServer.PROJECT_DIR.resolve("target"), "console-wildfly", ".log");
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().put("JBOSS_HOME", home.toString());
         pb.environment().put("JAVA_OPTS", "-Xmx256m -XX:TieredStopAtLevel=1");
@@ -183,12 +141,7 @@ class ConsoleWildFlyIT {
     }
 
     private static String serverLog() {
-        try {
-            List<String> lines = Files.readAllLines(home.resolve("standalone/log/server.log"));
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
-        } catch (IOException e) {
-            return "(no server log)";
-        }
+        return WildFlyServer.logTail(home);
     }
 
     // ---------------------------------------------------------------- HTTP
@@ -221,9 +174,9 @@ class ConsoleWildFlyIT {
         p.put("sources", "events");
         p.put("dateSince", "2024-08-01");
         p.put("dateUntil", "2024-08-02");
-        p.put("apiUrl", simulator.baseUrl());
+        p.put("apiUrl", env.apiUrl());
         p.put("tokenRef", "env:APPMETRICA_TOKEN");
-        p.put("clickhouseUrl", "jdbc:clickhouse://" + ClickHouseSettings.endpointFromUrl(TestClickHouse.URL).substring("http://".length()));
+        p.put("clickhouseUrl", WildFlyServer.clickhouseJdbcUrl());
         p.put("clickhouseDatabase", DATABASE);
         p.put("pollIntervalSeconds", "0");
         p.put("retryBackoffSeconds", "0");
@@ -298,7 +251,7 @@ class ConsoleWildFlyIT {
             assertEquals("published", p.get("apiState").asText());
             assertEquals(ROWS, p.get("rowsWritten").asLong());
         }
-        assertEquals(2L * ROWS, clickhouse.queryLong("SELECT count() FROM " + DATABASE + ".events"));
+        assertEquals(2L * ROWS, env.clickhouse().queryLong("SELECT count() FROM " + DATABASE + ".events"));
         assertEquals(id, json("GET", "api/executions", null, 200).get(0).get("id").asLong());
     }
 
@@ -321,12 +274,12 @@ class ConsoleWildFlyIT {
     @Test
     @Order(4)
     void failedLoadIsRestartedThroughTheApi() throws Exception {
-        simulator.failNextRequests(1_000_000, 503);
+        env.simulator().failNextRequests(1_000_000, 503);
         long failed = json("POST", "api/executions", load("maxRetries", "0", "clickhouseDatabase", DATABASE + "_2"), 201).get("id").asLong();
         JsonNode f = awaitEnd(failed);
         assertEquals("FAILED", f.at("/execution/status").asText());
         assertTrue(f.at("/execution/failure").asText().contains("503"), f.toString());
-        simulator.failNextRequests(0, 503);
+        env.simulator().failNextRequests(0, 503);
         JsonNode restarted = json("POST", "api/executions/" + failed + "/restart", "{\"parameters\":{\"maxRetries\":\"2\"}}", 201);
         long id = restarted.get("id").asLong();
         executions.add(failed);
@@ -335,7 +288,7 @@ class ConsoleWildFlyIT {
         assertEquals("2", restarted.at("/parameters/maxRetries").asText());
         assertEquals(DATABASE + "_2", restarted.at("/parameters/clickhouseDatabase").asText(), "the original parameters, shown merged");
         assertEquals("COMPLETED", awaitEnd(id).at("/execution/status").asText());
-        assertEquals(2L * ROWS, clickhouse.queryLong("SELECT count() FROM " + DATABASE + "_2.events"));
+        assertEquals(2L * ROWS, env.clickhouse().queryLong("SELECT count() FROM " + DATABASE + "_2.events"));
         assertEquals("ABANDONED", json("POST", "api/executions/" + failed + "/abandon", "{}", 200).get("status").asText());
     }
 
