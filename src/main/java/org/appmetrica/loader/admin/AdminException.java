@@ -55,7 +55,7 @@ public final class AdminException extends RuntimeException {
         return new AdminException(409, "wrong-state", message);
     }
 
-    /** The JSON body of this error, as both adapters and the CLI serve it. */
+    /** The JSON body of this error, as the REST API and the CLI serve it. */
     public Views.ErrorView view() {
         return new Views.ErrorView(status, error, getMessage());
     }
