@@ -5,13 +5,16 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Request;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
 
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
-/** Every error of the admin API as the JSON body the standalone console sends too: {status, error, message}. */
+/** Every error of the admin API and the console page as one JSON body, {status, error, message}, in the WAR and standalone. */
 @Provider
 public class AdminExceptionMapper implements ExceptionMapper<Throwable> {
 
@@ -20,30 +23,61 @@ public class AdminExceptionMapper implements ExceptionMapper<Throwable> {
     @Context
     Request request;
 
+    @Context
+    UriInfo uri;
+
     @Override
     public Response toResponse(Throwable t) {
-        Views.ErrorView view;
         if (t instanceof AdminException e) {
-            view = e.view();
-        } else if (t instanceof WebApplicationException w) {
+            Response.ResponseBuilder r = json(e.status(), e.view());
+            e.headers().forEach(r::header);
+            return r.build();
+        }
+        Views.ErrorView view;
+        if (t instanceof WebApplicationException w) {
             int status = w.getResponse().getStatus();
-            String message;
             if (status == 404) {
-                message = "no API at this path";
+                view = AdminException.notFound(notFound(path())).view();
             } else if (status == 405) {
-                message = (request == null ? "this method" : request.getMethod()) + " is not allowed here: use "
-                        + String.join(" or ", new java.util.TreeSet<>(w.getResponse().getAllowedMethods()));
+                view = new Views.ErrorView(405, "method-not-allowed", (request == null ? "this method" : request.getMethod())
+                        + " is not allowed here: use " + String.join(" or ", declared(w.getResponse().getAllowedMethods())));
             } else {
-                message = SecretMask.text(String.valueOf(w.getMessage()));
+                view = new Views.ErrorView(status, "http-" + status, SecretMask.text(String.valueOf(w.getMessage())));
             }
-            view = new Views.ErrorView(status, status == 404 ? "not-found" : status == 405 ? "method-not-allowed" : "http-" + status, message);
         } else {
             LOG.log(Level.WARNING, "admin API request failed", t);
             view = new Views.ErrorView(500, "internal-error", SecretMask.text(String.valueOf(t.getMessage())));
         }
-        Response.ResponseBuilder r = Response.status(view.status()).type(MediaType.APPLICATION_JSON_TYPE.withCharset("utf-8"))
-                .entity(AdminJson.write(view));
+        return json(view.status(), view).build();
+    }
+
+    /** What a 404 says: which part of the application the path missed. */
+    static String notFound(String path) {
+        if (path.startsWith("/api/")) {
+            return "no API at " + path;
+        }
+        if (path.startsWith("/console/")) {
+            return "no such file: " + path;
+        }
+        return "nothing at " + path + ": the console is at /console/, the API under /api/";
+    }
+
+    /** The request path below the application (/api/…), as sent. */
+    private String path() {
+        String p = uri == null ? "" : uri.getPath(false);
+        return p.startsWith("/") ? p : "/" + p;
+    }
+
+    /** The methods the resource declares: JAX-RS adds HEAD and OPTIONS to every GET, which no client needs to be told. */
+    private static Set<String> declared(Set<String> allowed) {
+        Set<String> methods = new TreeSet<>(allowed);
+        methods.removeAll(Set.of("HEAD", "OPTIONS"));
+        return methods.isEmpty() ? new TreeSet<>(allowed) : methods;
+    }
+
+    private static Response.ResponseBuilder json(int status, Views.ErrorView view) {
+        Response.ResponseBuilder r = Response.status(status).type(MediaType.APPLICATION_JSON_TYPE.withCharset("utf-8")).entity(AdminJson.write(view));
         ConsoleFiles.SECURITY_HEADERS.forEach(r::header);
-        return r.build();
+        return r;
     }
 }

@@ -6,6 +6,7 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Application;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
@@ -15,9 +16,9 @@ import jakarta.ws.rs.core.SecurityContext;
 import java.util.logging.Logger;
 
 /**
- * The admin REST API in the WAR (JAX-RS), over the same {@link AdminService} and with the same paths, bodies and
- * statuses as the standalone console's ConsoleServer. The container authenticates (WEB-INF/web.xml). Bodies are
- * read as text and checked by {@link AdminJson}, and answers written by it, so the JSON does not depend on the
+ * The admin REST API over {@link AdminService}, in the WAR and in the standalone console. Whoever serves it
+ * authenticates: the container in the WAR (WEB-INF/web.xml), the standalone console's own filters otherwise. Bodies
+ * are read as text and checked by {@link AdminJson}, and answers written by it, so the JSON does not depend on the
  * server's JSON provider.
  */
 @Path("api")
@@ -28,8 +29,11 @@ public class AdminResource {
     @Context
     SecurityContext security;
 
-    private static AdminService service() {
-        return ConsoleApplication.service();
+    @Context
+    Application application;
+
+    private AdminService service() {
+        return application instanceof ConsoleApplication c ? c.adminService() : ConsoleApplication.service();
     }
 
     private String user() {
@@ -39,7 +43,9 @@ public class AdminResource {
     @GET
     @Path("session")
     public Response session() {
-        return json(200, new Views.SessionView(user(), "container"));
+        // FORM: the standalone console's own login (form or Basic against its users file)
+        boolean own = security != null && SecurityContext.FORM_AUTH.equals(security.getAuthenticationScheme());
+        return json(200, new Views.SessionView(user(), own ? "form" : "container"));
     }
 
     @GET
@@ -124,7 +130,8 @@ public class AdminResource {
         return json(200, s);
     }
 
-    private static Response json(int status, Object value) {
+    /** A JSON answer with the console's security headers, as every admin resource sends it. */
+    public static Response json(int status, Object value) {
         Response.ResponseBuilder r = Response.status(status).type(MediaType.APPLICATION_JSON_TYPE.withCharset("utf-8")).entity(AdminJson.write(value));
         ConsoleFiles.SECURITY_HEADERS.forEach(r::header);
         return r.build();

@@ -17,9 +17,10 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The admin console in the WAR: the REST API under {@code /api} ({@link AdminResource}) and the page under
- * {@code /console/} ({@link ConsoleResource}), both behind the container's authentication (WEB-INF/web.xml: BASIC,
- * role {@code appmetrica-admin}). Lists its classes, so that other JAX-RS applications of the WAR stay separate.
+ * The admin console: the REST API under {@code /api} ({@link AdminResource}) and the page under {@code /console/}
+ * ({@link ConsoleResource}). In the WAR both are behind the container's authentication (WEB-INF/web.xml: BASIC, role
+ * {@code appmetrica-admin}); the standalone console serves a subclass that adds its own login and checks. Lists its
+ * classes, so that other JAX-RS applications of the WAR stay separate.
  */
 @ApplicationPath("/")
 public class ConsoleApplication extends Application {
@@ -30,6 +31,11 @@ public class ConsoleApplication extends Application {
     @Override
     public Set<Class<?>> getClasses() {
         return Set.of(AdminResource.class, ConsoleResource.class, AdminExceptionMapper.class);
+    }
+
+    /** The service the resources use; the standalone console's subclass brings its own. */
+    public AdminService adminService() {
+        return service();
     }
 
     /** The deployment's service over its JobOperator (in WildFly, BatchRuntime's operator is the calling deployment's). */

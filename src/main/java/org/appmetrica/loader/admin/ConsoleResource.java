@@ -7,7 +7,7 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
-/** The console page's static files in the WAR, from the class path (the same files the standalone console serves). */
+/** The console page's static files, from the class path ({@link ConsoleFiles}), in the WAR and the standalone console. */
 @Path("")
 public class ConsoleResource {
 
@@ -31,7 +31,7 @@ public class ConsoleResource {
     public Response file(@PathParam("file") String name) {
         ConsoleFiles.File f = ConsoleFiles.get(name);
         if (f == null) {
-            throw AdminException.notFound("no such file: console/" + name);
+            throw AdminException.notFound("no such file: /console/" + name);
         }
         Response.ResponseBuilder r = Response.ok(f.content(), f.contentType());
         ConsoleFiles.SECURITY_HEADERS.forEach(r::header);

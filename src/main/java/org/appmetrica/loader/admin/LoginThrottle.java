@@ -15,9 +15,9 @@ import java.util.concurrent.TimeUnit;
  * an attempt is answered 429 before any hashing. A success clears both. PBKDF2 runs on at most half the processors at
  * once, so a flood of logins from many addresses cannot take the CPU from the loads.
  */
-final class LoginThrottle {
+public final class LoginThrottle {
 
-    static final int FREE_FAILURES = 5;
+    public static final int FREE_FAILURES = 5;
     private static final Duration MAX_DELAY = Duration.ofMinutes(15);
     private static final Duration FORGET_AFTER = Duration.ofHours(1);
     private static final int MAX_TRACKED = 10_000;
@@ -29,17 +29,17 @@ final class LoginThrottle {
     private final Map<String, Failures> failures = new ConcurrentHashMap<>();
     private final Semaphore hashing = new Semaphore(Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
 
-    LoginThrottle(Clock clock) {
+    public LoginThrottle(Clock clock) {
         this.clock = clock;
     }
 
     /** How long the user, or the address, must still wait before trying again; empty when they may try now. */
-    Optional<Duration> retryAfter(String user, String address) {
+    public Optional<Duration> retryAfter(String user, String address) {
         Duration wait = max(waitFor("user:" + user), waitFor("address:" + address));
         return wait.isZero() ? Optional.empty() : Optional.of(wait);
     }
 
-    void failed(String user, String address) {
+    public void failed(String user, String address) {
         Instant now = clock.instant();
         if (failures.size() > MAX_TRACKED) {
             failures.values().removeIf(f -> f.last().plus(FORGET_AFTER).isBefore(now));
@@ -49,17 +49,17 @@ final class LoginThrottle {
         }
     }
 
-    void succeeded(String user, String address) {
+    public void succeeded(String user, String address) {
         failures.remove("user:" + user);
         failures.remove("address:" + address);
     }
 
     /** Runs a password check when a hashing slot frees within 2 s; otherwise false, as if busy. */
-    boolean hashingSlot() throws InterruptedException {
+    public boolean hashingSlot() throws InterruptedException {
         return hashing.tryAcquire(2, TimeUnit.SECONDS);
     }
 
-    void releaseHashingSlot() {
+    public void releaseHashingSlot() {
         hashing.release();
     }
 

@@ -87,7 +87,7 @@ public final class PasswordHash {
         }
     }
 
-    static void wipe(char[] chars) {
+    public static void wipe(char[] chars) {
         if (chars != null) {
             Arrays.fill(chars, '\0');
         }

@@ -1,6 +1,6 @@
 package org.appmetrica.loader.admin;
 
-/** Path and query values of the admin API, parsed the same way by both adapters. */
+/** Path and query values of the admin API ({@link AdminResource}). */
 final class Requests {
 
     private Requests() {

@@ -7,11 +7,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Optional;
-import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class LoginThrottleTest {
 
@@ -57,18 +54,5 @@ class LoginThrottleTest {
         throttle.succeeded("alice", "10.0.0.1");
         throttle.failed("alice", "10.0.0.1");
         assertEquals(Optional.empty(), throttle.retryAfter("alice", "10.0.0.1"), "a success starts the count again");
-    }
-
-    @Test
-    void hostHeaders() {
-        Set<String> names = Set.of("localhost", "loader.example");
-        for (String ok : new String[] {"127.0.0.1:8085", "127.0.0.1", "localhost:8085", "LOCALHOST", "10.1.2.3:80", "[::1]:8085", "[::1]",
-                "loader.example:8085"}) {
-            assertTrue(ConsoleServer.hostAllowed(ok, names), ok);
-        }
-        for (String bad : new String[] {"evil.example:8085", "evil.example", "127.0.0.1.nip.io:8085", "localhost.evil.example",
-                "[::1]x", "localhost:80:80", "999.1.1.1", ""}) {
-            assertFalse(ConsoleServer.hostAllowed(bad, names), bad);
-        }
     }
 }
