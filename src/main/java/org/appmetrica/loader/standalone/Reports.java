@@ -4,6 +4,7 @@ import jakarta.batch.runtime.BatchStatus;
 import jakarta.batch.runtime.JobExecution;
 import jakarta.batch.runtime.Metric;
 import jakarta.batch.runtime.StepExecution;
+import org.appmetrica.loader.model.Jobs;
 import org.appmetrica.loader.model.Slice;
 import org.appmetrica.loader.model.SliceReport;
 import org.jberet.runtime.PartitionExecutionImpl;
@@ -28,7 +29,7 @@ final class Reports {
         long lastPublish = 0;
         long timedRows = 0;
         for (StepExecution step : Repository.operator().getStepExecutions(execution.getExecutionId())) {
-            if (!step.getStepName().equals("load-slices")) {
+            if (!step.getStepName().equals(Jobs.LOAD_STEP)) {
                 continue;
             }
             for (PartitionExecutionImpl p : Repository.partitions(step)) {
@@ -69,7 +70,7 @@ final class Reports {
         out.printf("%-6s %-10s %-20s %-20s %s%n", "id", "status", "started", "ended", "exit status");
         List<jakarta.batch.runtime.JobInstance> instances;
         try {
-            instances = Repository.operator().getJobInstances(Repository.JOB, 0, Integer.MAX_VALUE);
+            instances = Repository.operator().getJobInstances(Jobs.LOAD_JOB, 0, Integer.MAX_VALUE);
         } catch (jakarta.batch.operations.NoSuchJobException e) {
             instances = List.of(); // nothing was ever run with this data directory
         }
@@ -95,7 +96,7 @@ final class Reports {
                     metric(step, Metric.MetricType.READ_COUNT), metric(step, Metric.MetricType.WRITE_COUNT),
                     metric(step, Metric.MetricType.COMMIT_COUNT), metric(step, Metric.MetricType.ROLLBACK_COUNT),
                     step.getExitStatus() == null ? "" : step.getExitStatus());
-            if (step.getStepName().equals("load-slices")) {
+            if (step.getStepName().equals(Jobs.LOAD_STEP)) {
                 for (PartitionExecutionImpl p : Repository.partitions(step)) {
                     SliceReport r = p.getPersistentUserData() instanceof SliceReport s ? s : null;
                     // a slice still STARTED in an execution that ended was cut off by a crash
@@ -140,7 +141,7 @@ final class Reports {
             if (step.getExitStatus() != null && step.getExitStatus().startsWith("FAILED:")) {
                 return step.getExitStatus().substring("FAILED: ".length());
             }
-            if (step.getStepName().equals("load-slices")) {
+            if (step.getStepName().equals(Jobs.LOAD_STEP)) {
                 for (PartitionExecutionImpl p : Repository.partitions(step)) {
                     if (p.getExitStatus() != null && p.getExitStatus().startsWith("FAILED:")) {
                         return p.getExitStatus().substring("FAILED: ".length());
