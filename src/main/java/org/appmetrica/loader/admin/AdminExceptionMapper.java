@@ -8,6 +8,7 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
 
+import java.util.TreeSet;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -32,7 +33,7 @@ public class AdminExceptionMapper implements ExceptionMapper<Throwable> {
                 message = "no API at this path";
             } else if (status == 405) {
                 message = (request == null ? "this method" : request.getMethod()) + " is not allowed here: use "
-                        + String.join(" or ", new java.util.TreeSet<>(w.getResponse().getAllowedMethods()));
+                        + String.join(" or ", new TreeSet<>(w.getResponse().getAllowedMethods()));
             } else {
                 message = SecretMask.text(String.valueOf(w.getMessage()));
             }

@@ -1,7 +1,9 @@
 package org.appmetrica.loader.standalone;
 
+import jakarta.batch.operations.NoSuchJobException;
 import jakarta.batch.runtime.BatchStatus;
 import jakarta.batch.runtime.JobExecution;
+import jakarta.batch.runtime.JobInstance;
 import jakarta.batch.runtime.Metric;
 import jakarta.batch.runtime.StepExecution;
 import org.appmetrica.loader.model.Jobs;
@@ -11,6 +13,8 @@ import org.jberet.runtime.PartitionExecutionImpl;
 
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
@@ -68,17 +72,17 @@ final class Reports {
 
     static void executions(PrintStream out) {
         out.printf("%-6s %-10s %-20s %-20s %s%n", "id", "status", "started", "ended", "exit status");
-        List<jakarta.batch.runtime.JobInstance> instances;
+        List<JobInstance> instances;
         try {
             instances = Repository.operator().getJobInstances(Jobs.LOAD_JOB, 0, Integer.MAX_VALUE);
-        } catch (jakarta.batch.operations.NoSuchJobException e) {
+        } catch (NoSuchJobException e) {
             instances = List.of(); // nothing was ever run with this data directory
         }
-        java.util.List<JobExecution> all = new java.util.ArrayList<>();
-        for (jakarta.batch.runtime.JobInstance i : instances) {
+        List<JobExecution> all = new ArrayList<>();
+        for (JobInstance i : instances) {
             all.addAll(Repository.operator().getJobExecutions(i));
         }
-        all.sort(java.util.Comparator.comparingLong(JobExecution::getExecutionId));
+        all.sort(Comparator.comparingLong(JobExecution::getExecutionId));
         for (JobExecution e : all) {
             out.printf("%-6d %-10s %-20s %-20s %s%n", e.getExecutionId(), e.getBatchStatus(), time(e.getStartTime()),
                     time(e.getEndTime()), e.getExitStatus());
