@@ -100,7 +100,7 @@ public final class AdminService {
         try {
             beforeRead.run();
         } catch (RuntimeException e) {
-            LOG.log(Level.FINE, "before read", e);
+            LOG.log(Level.WARNING, "before reading executions: " + e.getMessage(), e);
         }
         // An execution whose process is gone is shown, and can be restarted, as what it is: FAILED (crashed).
         CrashedExecutions.reconcile();
