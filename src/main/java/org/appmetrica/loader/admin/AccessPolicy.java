@@ -4,6 +4,7 @@ import org.appmetrica.loader.clickhouse.ClickHouseSettings;
 import org.appmetrica.loader.model.LoadParameters;
 
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.Locale;
@@ -95,7 +96,7 @@ public final class AccessPolicy {
             String path = u.getRawPath() == null ? "" : u.getRawPath().replaceAll("/+$", "");
             return u.getScheme().toLowerCase(Locale.ROOT) + "://" + u.getHost().toLowerCase(Locale.ROOT)
                     + (u.getPort() > 0 ? ":" + u.getPort() : "") + path;
-        } catch (java.net.URISyntaxException e) {
+        } catch (URISyntaxException e) {
             return url.trim();
         }
     }

@@ -24,14 +24,17 @@ import org.appmetrica.loader.admin.Views.Progress;
 import org.appmetrica.loader.admin.Views.ScheduleView;
 import org.appmetrica.loader.admin.Views.SourceView;
 import org.appmetrica.loader.admin.Views.StepView;
-import org.appmetrica.loader.config.SecretRef;
 import org.appmetrica.loader.coordination.Coordination;
 import org.appmetrica.loader.coordination.CrashedExecutions;
+import org.appmetrica.loader.logsapi.ExportSpool;
+import org.appmetrica.loader.model.Jobs;
 import org.appmetrica.loader.model.LoadParameters;
+import org.appmetrica.loader.model.LoadParametersBuilder;
 import org.appmetrica.loader.model.LoadSettings;
 import org.appmetrica.loader.model.Slice;
 import org.appmetrica.loader.model.SliceReport;
-import org.appmetrica.loader.logsapi.ExportSpool;
+import org.appmetrica.loader.regular.RegularLoadDefinition;
+import org.appmetrica.loader.regular.Scheduler;
 import org.appmetrica.loader.schema.FieldCatalog;
 
 import java.io.IOException;
@@ -57,8 +60,6 @@ import java.util.logging.Logger;
  */
 public final class AdminService {
 
-    public static final String JOB = "appmetrica-load";
-    static final String LOAD_STEP = "load-slices";
     private static final Logger LOG = Logger.getLogger(AdminService.class.getName());
 
     /** A partition of a step execution: its index in the partition plan and its execution. */
@@ -67,16 +68,16 @@ public final class AdminService {
 
     private final Supplier<JobOperator> operator;
     private final Properties startDefaults;
-    private final RegularLoads regular;
+    private final Scheduler regular;
     private volatile AccessPolicy policy = AccessPolicy.unrestricted();
     private volatile Runnable beforeRead = () -> { };
 
     /**
      * @param operator      the JobOperator (per call: in WildFly it is the calling deployment's)
      * @param startDefaults parameters a start adds when they are not given (standalone: spoolDir under --data-dir)
-     * @param regular       the regular loads this process runs, or null where they are not offered
+     * @param regular       runs the regular loads started here, or null where they are not offered
      */
-    public AdminService(Supplier<JobOperator> operator, Properties startDefaults, RegularLoads regular) {
+    public AdminService(Supplier<JobOperator> operator, Properties startDefaults, Scheduler regular) {
         this.operator = operator;
         this.startDefaults = startDefaults == null ? new Properties() : startDefaults;
         this.regular = regular;
@@ -99,7 +100,7 @@ public final class AdminService {
         try {
             beforeRead.run();
         } catch (RuntimeException e) {
-            LOG.log(Level.FINE, "before read", e);
+            LOG.log(Level.WARNING, "before reading executions: " + e.getMessage(), e);
         }
         // An execution whose process is gone is shown, and can be restarted, as what it is: FAILED (crashed).
         CrashedExecutions.reconcile();
@@ -129,7 +130,7 @@ public final class AdminService {
 
     private Set<String> jobNames() {
         Set<String> names = new TreeSet<>();
-        names.add(JOB); // JBeret SE lists only jobs that ran; the load job is always there
+        names.add(Jobs.LOAD_JOB); // JBeret SE lists only jobs that ran; the load job is always there
         try {
             names.addAll(op().getJobNames());
         } catch (JobSecurityException e) {
@@ -189,7 +190,7 @@ public final class AdminService {
                 break;
             }
             previous = x.getExecutionId();
-            if (JOB.equals(x.getJobName())) {
+            if (Jobs.LOAD_JOB.equals(x.getJobName())) {
                 List<StepExecution> earlierSteps = safeSteps(x.getExecutionId());
                 if (earlierSteps != null) {
                     completedBefore.addAll(tally(earlierSteps, x.getBatchStatus(), completedBefore).completedIds());
@@ -218,7 +219,7 @@ public final class AdminService {
         defaults.put(LoadParameters.CLICKHOUSE_URL, LoadParameters.Defaults.CLICKHOUSE_URL);
         defaults.put(LoadParameters.CLICKHOUSE_DATABASE, LoadParameters.Defaults.CLICKHOUSE_DATABASE);
         startDefaults.stringPropertyNames().forEach(k -> defaults.put(k, SecretMask.text(startDefaults.getProperty(k))));
-        return new Catalog(JOB, sources, LoadParameters.NAMES, defaults, regular != null);
+        return new Catalog(Jobs.LOAD_JOB, sources, LoadParameters.NAMES, defaults, regular != null);
     }
 
     /** The operator's allow-lists for loads started or restarted through this service (the console, the REST API). */
@@ -231,13 +232,11 @@ public final class AdminService {
 
     /** Starts {@code appmetrica-load} with validated parameters (400 with the loader's own message otherwise). */
     public ExecutionView start(Map<String, String> parameters) {
-        Properties p = new Properties();
-        startDefaults.forEach(p::put);
-        parameters.forEach((k, v) -> p.setProperty(k.trim(), v));
+        Properties p = withDefaults(parameters);
         validate(p);
         long id;
         try {
-            id = op().start(JOB, Coordination.ownedParameters(p));
+            id = op().start(Jobs.LOAD_JOB, Coordination.ownedParameters(p));
         } catch (JobStartException e) {
             throw new AdminException(500, "start-failed", "the job could not be started: " + message(e), e);
         }
@@ -256,7 +255,7 @@ public final class AdminService {
         }
         Properties p = effectiveParameters(id);
         overrides.forEach((k, v) -> p.setProperty(k.trim(), v));
-        if (JOB.equals(e.job())) {
+        if (Jobs.LOAD_JOB.equals(e.job())) {
             validate(p);
         }
         long newId;
@@ -321,7 +320,7 @@ public final class AdminService {
     // ---------------------------------------------------------------- regular loads
 
     public List<ScheduleView> schedules() {
-        return regular == null ? List.of() : regular.list();
+        return regular == null ? List.of() : regular.list().stream().map(AdminService::view).toList();
     }
 
     public ScheduleView schedule(Map<String, String> definition) {
@@ -329,12 +328,24 @@ public final class AdminService {
             throw new AdminException(501, "not-available", "regular loads are run by the standalone console (java -jar appmetrica-loader.jar console) "
                     + "or the schedule command, not here");
         }
-        Properties p = new Properties();
-        startDefaults.forEach(p::put);
-        definition.forEach((k, v) -> p.setProperty(k.trim(), v));
+        Properties p = withDefaults(definition);
         checkSecretNames(p);
         policy.check(p);
-        return regular.add(p);
+        RegularLoadDefinition parsed;
+        try {
+            parsed = RegularLoadDefinition.parse(p);
+        } catch (IllegalArgumentException e) {
+            throw AdminException.badRequest(SecretMask.text(e.getMessage()));
+        }
+        return view(regular.add(parsed).orElseThrow(
+                () -> AdminException.conflict("a regular load named " + parsed.name() + " runs already: cancel it first")));
+    }
+
+    /** The start defaults, the given parameters over them. */
+    private Properties withDefaults(Map<String, String> parameters) {
+        LoadParametersBuilder p = LoadParameters.builder().setAll(startDefaults);
+        parameters.forEach((k, v) -> p.set(k.trim(), v));
+        return p.build();
     }
 
     /** Cancels every regular load of this service (the process or deployment ends). */
@@ -348,7 +359,15 @@ public final class AdminService {
         if (regular == null) {
             throw AdminException.notFound("no regular load " + name);
         }
-        return regular.cancel(name);
+        return view(regular.cancel(name).orElseThrow(() -> AdminException.notFound("no regular load " + name)));
+    }
+
+    private static ScheduleView view(Scheduler.Status s) {
+        RegularLoadDefinition d = s.definition();
+        String schedule = d.schedule().dailyAt() != null ? "daily " + d.schedule().dailyAt() : "every " + d.schedule().every().toHours() + " h";
+        return new ScheduleView(d.name(), schedule + " (" + d.schedule().zone() + ")", d.loadFrom().toString(), d.reloadWindowDays(),
+                d.includeToday(), SecretMask.parameters(d.jobParameters()), s.state(), s.nextRun() == null ? null : s.nextRun().toInstant().toString(),
+                s.lastExecution(), s.lastStatus(), SecretMask.text(s.lastError()));
     }
 
     // ---------------------------------------------------------------- helpers
@@ -406,7 +425,7 @@ public final class AdminService {
             // Checks that the token can be found, as `run` does, without keeping or showing it. A credential store
             // (cs:) is read by the job itself, in the server.
             if (!settings.tokenRef().startsWith("cs:")) {
-                SecretRef.resolve(LoadParameters.TOKEN_REF, settings.tokenRef(), true);
+                settings.checkToken();
             }
         } catch (IllegalArgumentException e) {
             String message = e.getMessage();
@@ -444,7 +463,7 @@ public final class AdminService {
     }
 
     private static List<Slice> plan(String job, Properties parameters) {
-        if (!JOB.equals(job)) {
+        if (!Jobs.LOAD_JOB.equals(job)) {
             return null;
         }
         try {
@@ -464,10 +483,10 @@ public final class AdminService {
         List<StepExecution> steps = knownSteps;
         Progress progress = null;
         String failure = failureOf(e.getExitStatus());
-        if (JOB.equals(e.getJobName()) || failure == null && (status == BatchStatus.FAILED || status == BatchStatus.STOPPED)) {
+        if (Jobs.LOAD_JOB.equals(e.getJobName()) || failure == null && (status == BatchStatus.FAILED || status == BatchStatus.STOPPED)) {
             steps = steps == null ? safeSteps(e.getExecutionId()) : steps;
         }
-        if (JOB.equals(e.getJobName()) && steps != null) {
+        if (Jobs.LOAD_JOB.equals(e.getJobName()) && steps != null) {
             List<Slice> plan = plan(e.getJobName(), effective);
             Tally t = tally(steps, status, completedBefore);
             int earlier = completedBefore.size();
@@ -511,7 +530,7 @@ public final class AdminService {
         long bytes = 0;
         Set<Integer> completedIds = new TreeSet<>();
         for (StepExecution step : steps) {
-            if (!LOAD_STEP.equals(step.getStepName())) {
+            if (!Jobs.LOAD_STEP.equals(step.getStepName())) {
                 continue;
             }
             List<Part> parts = partitions(step);
@@ -561,7 +580,7 @@ public final class AdminService {
             if (f != null) {
                 return f;
             }
-            if (LOAD_STEP.equals(step.getStepName())) {
+            if (Jobs.LOAD_STEP.equals(step.getStepName())) {
                 List<Part> parts = partitions(step);
                 if (parts != null) {
                     for (Part p : parts) {
@@ -593,7 +612,7 @@ public final class AdminService {
     private StepView step(StepExecution step, List<Slice> plan) {
         List<PartitionView> partitions = List.of();
         String note = null;
-        if (LOAD_STEP.equals(step.getStepName())) {
+        if (Jobs.LOAD_STEP.equals(step.getStepName())) {
             List<Part> parts = partitions(step);
             if (parts == null) {
                 note = "partition details need the JBeret runtime (JBeret SE or WildFly's batch-jberet)";

@@ -3,6 +3,7 @@ package org.appmetrica.loader.admin;
 import jakarta.batch.runtime.BatchRuntime;
 import jakarta.ws.rs.ApplicationPath;
 import jakarta.ws.rs.core.Application;
+import org.appmetrica.loader.regular.Scheduler;
 
 import javax.naming.InitialContext;
 import javax.naming.NamingException;
@@ -26,6 +27,7 @@ import java.util.logging.Logger;
 public class ConsoleApplication extends Application {
 
     private static final Logger LOG = Logger.getLogger(ConsoleApplication.class.getName());
+    private static final Logger PROGRESS = Logger.getLogger("org.appmetrica.loader.progress");
     private static volatile AdminService service;
 
     @Override
@@ -79,11 +81,11 @@ public class ConsoleApplication extends Application {
     }
 
     /** Regular loads on the server's default managed scheduled executor, if it has one. */
-    private static RegularLoads regularLoads() {
+    private static Scheduler regularLoads() {
         try {
             Object executor = new InitialContext().lookup("java:comp/DefaultManagedScheduledExecutorService");
             if (executor instanceof ScheduledExecutorService e) {
-                return new RegularLoads(BatchRuntime::getJobOperator, e, Clock.systemUTC());
+                return new Scheduler(BatchRuntime::getJobOperator, e, Clock.systemUTC(), line -> PROGRESS.info(SecretMask.text(line)));
             }
         } catch (NamingException | RuntimeException e) {
             LOG.log(Level.FINE, "no managed executor: regular loads are not offered", e);

@@ -9,9 +9,11 @@ import com.clickhouse.data.ClickHouseFormat;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -52,7 +54,7 @@ public final class ClickHouseConnection implements AutoCloseable {
      * {@code wait_end_of_query}). {@code template} is neither used nor closed, so the datasource's connection can go
      * back to its pool at once.
      */
-    public static ClickHouseConnection openLike(Client template, java.time.Duration socketTimeout) {
+    public static ClickHouseConnection openLike(Client template, Duration socketTimeout) {
         Client.Builder builder = new Client.Builder().setOptions(template.getConfiguration());
         template.getEndpoints().forEach(builder::addEndpoint);
         Client client = builder
@@ -157,7 +159,7 @@ public final class ClickHouseConnection implements AutoCloseable {
         client.close();
     }
 
-    private <T> T await(java.util.concurrent.CompletableFuture<T> future, String what) {
+    private <T> T await(CompletableFuture<T> future, String what) {
         try {
             return future.get(timeoutSeconds, TimeUnit.SECONDS);
         } catch (InterruptedException e) {

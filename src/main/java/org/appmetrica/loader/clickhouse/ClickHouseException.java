@@ -1,5 +1,6 @@
 package org.appmetrica.loader.clickhouse;
 
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -13,7 +14,7 @@ public class ClickHouseException extends RuntimeException {
      * MEMORY_LIMIT_EXCEEDED, 242 TABLE_IS_READ_ONLY, 252 TOO_MANY_PARTS, 285 TOO_FEW_LIVE_REPLICAS, 319
      * UNKNOWN_STATUS_OF_INSERT, 425 SYSTEM_ERROR; 0 means no server answer at all (connection refused, reset, timeout).
      */
-    private static final java.util.Set<Integer> TRANSIENT = java.util.Set.of(0, 3, 159, 164, 202, 203, 209, 210, 241, 242, 252, 285, 319, 425);
+    private static final Set<Integer> TRANSIENT = Set.of(0, 3, 159, 164, 202, 203, 209, 210, 241, 242, 252, 285, 319, 425);
 
     /** The exception for this failure: {@link TransientClickHouseException} when retrying may help. */
     public static ClickHouseException of(String message, Throwable cause) {

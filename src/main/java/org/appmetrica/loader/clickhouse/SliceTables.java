@@ -1,5 +1,7 @@
 package org.appmetrica.loader.clickhouse;
 
+import com.clickhouse.client.api.DataStreamWriter;
+
 import java.time.LocalDate;
 import java.util.List;
 
@@ -71,7 +73,7 @@ public final class SliceTables {
     }
 
     /** Inserts RowBinary rows into this slice's staging partition. */
-    public void insert(com.clickhouse.client.api.DataStreamWriter rows) {
+    public void insert(DataStreamWriter rows) {
         List<String> columns = layout.columnNames();
         connection.insertRowBinary(database + "." + layout.stageTableName(), columns, rows);
     }

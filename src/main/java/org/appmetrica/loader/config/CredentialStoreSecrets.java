@@ -19,6 +19,15 @@ public final class CredentialStoreSecrets {
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
     private static final String SERVICE_PREFIX = "org.wildfly.security.credential-store.";
+    // The classes reached by reflection; CredentialStoreSecretsTest checks them and the methods called on them.
+    static final String CURRENT_SERVICE_CONTAINER = "org.jboss.as.server.CurrentServiceContainer";
+    static final String SERVICE_NAME = "org.jboss.msc.service.ServiceName";
+    static final String SERVICE_REGISTRY = "org.jboss.msc.service.ServiceRegistry";
+    static final String SERVICE_CONTROLLER = "org.jboss.msc.service.ServiceController";
+    static final String SERVICE_CONTROLLER_MODE = SERVICE_CONTROLLER + "$Mode";
+    static final String CREDENTIAL_STORE = "org.wildfly.security.credential.store.CredentialStore";
+    static final String PASSWORD_CREDENTIAL = "org.wildfly.security.credential.PasswordCredential";
+    static final String CLEAR_PASSWORD = "org.wildfly.security.password.interfaces.ClearPassword";
 
     private CredentialStoreSecrets() {
     }
@@ -45,9 +54,9 @@ public final class CredentialStoreSecrets {
         Object store = credentialStore(parameter, at.store());
         try {
             ClassLoader elytron = store.getClass().getClassLoader();
-            Class<?> credentialStoreClass = Class.forName("org.wildfly.security.credential.store.CredentialStore", true, elytron);
-            Class<?> passwordCredential = Class.forName("org.wildfly.security.credential.PasswordCredential", true, elytron);
-            Class<?> clearPassword = Class.forName("org.wildfly.security.password.interfaces.ClearPassword", true, elytron);
+            Class<?> credentialStoreClass = Class.forName(CREDENTIAL_STORE, true, elytron);
+            Class<?> passwordCredential = Class.forName(PASSWORD_CREDENTIAL, true, elytron);
+            Class<?> clearPassword = Class.forName(CLEAR_PASSWORD, true, elytron);
             if (!(Boolean) credentialStoreClass.getMethod("exists", String.class, Class.class).invoke(store, at.alias(), passwordCredential)) {
                 return null;
             }
@@ -76,9 +85,9 @@ public final class CredentialStoreSecrets {
         Class<?> serviceName;
         Class<?> serviceRegistry;
         try {
-            registry = Class.forName("org.jboss.as.server.CurrentServiceContainer", true, loader).getMethod("getServiceContainer").invoke(null);
-            serviceName = Class.forName("org.jboss.msc.service.ServiceName", true, loader);
-            serviceRegistry = Class.forName("org.jboss.msc.service.ServiceRegistry", true, loader);
+            registry = Class.forName(CURRENT_SERVICE_CONTAINER, true, loader).getMethod("getServiceContainer").invoke(null);
+            serviceName = Class.forName(SERVICE_NAME, true, loader);
+            serviceRegistry = Class.forName(SERVICE_REGISTRY, true, loader);
         } catch (ReflectiveOperationException | LinkageError e) {
             throw new IllegalArgumentException("the secret reference " + ref + " names a WildFly credential store, but the job does not run "
                     + "in WildFly (or the deployment lacks its module dependencies): use env:, file: or prop: instead");
@@ -94,8 +103,8 @@ public final class CredentialStoreSecrets {
                 throw new IllegalArgumentException("the secret reference " + ref + " names credential store '" + name + "', which the server "
                         + "does not have: create it with /subsystem=elytron/credential-store=" + name + ":add(...)");
             }
-            Class<?> controllerClass = Class.forName("org.jboss.msc.service.ServiceController", true, serviceName.getClassLoader());
-            Class<?> mode = Class.forName("org.jboss.msc.service.ServiceController$Mode", true, serviceName.getClassLoader());
+            Class<?> controllerClass = Class.forName(SERVICE_CONTROLLER, true, serviceName.getClassLoader());
+            Class<?> mode = Class.forName(SERVICE_CONTROLLER_MODE, true, serviceName.getClassLoader());
             // A store nothing else uses may be on demand and not started: ask for it and wait until it is up.
             Object active = enumConstant(mode, "ACTIVE");
             Object current = controllerClass.getMethod("getMode").invoke(controller);

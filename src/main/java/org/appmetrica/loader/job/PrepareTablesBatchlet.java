@@ -9,7 +9,6 @@ import org.appmetrica.loader.clickhouse.ClickHouseConnection;
 import org.appmetrica.loader.clickhouse.SchemaManager;
 import org.appmetrica.loader.clickhouse.TableLayout;
 import org.appmetrica.loader.model.Failures;
-import org.appmetrica.loader.model.LoadParameters;
 import org.appmetrica.loader.model.LoadSettings;
 import org.appmetrica.loader.model.SliceProperties;
 import org.appmetrica.loader.schema.FieldCatalog;
@@ -42,7 +41,7 @@ public class PrepareTablesBatchlet extends AbstractBatchlet {
     private String prepare() {
         LoadSettings settings = SliceProperties.settings(jobContext);
         // Fail before any table or export if the token is missing; the value is not kept.
-        org.appmetrica.loader.config.SecretRef.resolve(LoadParameters.TOKEN_REF, settings.tokenRef(), true);
+        settings.checkToken();
         try (ClickHouseConnection connection = settings.clickhouse().connect()) {
             SchemaManager schema = new SchemaManager(connection, settings.clickhouseDatabase());
             schema.createDatabase();

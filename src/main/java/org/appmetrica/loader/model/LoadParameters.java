@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -21,6 +20,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Names, defaults and validation of the {@code appmetrica-load} job parameters. Used by the CLI before a job
@@ -102,6 +102,11 @@ public final class LoadParameters {
             "appmetricatoken", "secret");
 
     private LoadParameters() {
+    }
+
+    /** Parameters for a start, typed; {@link LoadParametersBuilder#set} takes raw ones. */
+    public static LoadParametersBuilder builder() {
+        return new LoadParametersBuilder();
     }
 
     /** Validates every parameter; the first problem is reported with the parameter, its value and the expected form. */
@@ -285,7 +290,7 @@ public final class LoadParameters {
         return name;
     }
 
-    private static final java.util.regex.Pattern JNDI_NAME = java.util.regex.Pattern.compile("java:[A-Za-z0-9_][A-Za-z0-9_./:-]*");
+    private static final Pattern JNDI_NAME = Pattern.compile("java:[A-Za-z0-9_][A-Za-z0-9_./:-]*");
 
     private static LocalDate date(Properties p, String name, boolean required) {
         String raw = p.getProperty(name);

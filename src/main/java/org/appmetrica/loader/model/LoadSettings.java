@@ -1,6 +1,7 @@
 package org.appmetrica.loader.model;
 
 import org.appmetrica.loader.clickhouse.ClickHouseTarget;
+import org.appmetrica.loader.config.SecretRef;
 import org.appmetrica.loader.logsapi.PollSettings;
 import org.appmetrica.loader.schema.FieldCatalog;
 
@@ -21,6 +22,14 @@ public record LoadSettings(List<Long> applicationIds, List<String> sources, Loca
                            String clickhouseUrl, String clickhouseDatabase, String clickhouseUser,
                            String clickhousePasswordRef, String clickhouseDataSource, int chunkSize, int parallelism, PollSettings poll,
                            int httpTimeoutSeconds, Path spoolDir, Duration leaseWait) {
+
+    /**
+     * Fails (IllegalArgumentException) unless the token's reference resolves: checked before a start and before the
+     * first table is made; the value is not kept.
+     */
+    public void checkToken() {
+        SecretRef.resolve(LoadParameters.TOKEN_REF, tokenRef, true);
+    }
 
     /** Where the load writes. */
     public ClickHouseTarget clickhouse() {

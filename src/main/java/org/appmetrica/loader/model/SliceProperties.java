@@ -16,16 +16,30 @@ public final class SliceProperties {
     private SliceProperties() {
     }
 
+    /**
+     * The job's parameters, parsed once per execution and kept as the job context's transient user data. JBeret gives
+     * each partition a shallow copy of the job context made after the mapper ran, so the partitions share what the
+     * first step or the mapper parsed; a copy made before that parses once for itself.
+     */
     public static LoadSettings settings(JobContext jobContext) {
+        if (jobContext.getTransientUserData() instanceof LoadSettings settings) {
+            return settings;
+        }
+        LoadSettings settings = LoadParameters.parse(nonEmpty(jobContext.getProperties()));
+        jobContext.setTransientUserData(settings);
+        return settings;
+    }
+
+    /** The job XML passes an unset parameter as an empty string. */
+    private static Properties nonEmpty(Properties job) {
         Properties p = new Properties();
-        Properties job = jobContext.getProperties();
         for (String name : job.stringPropertyNames()) {
             String value = job.getProperty(name);
             if (value != null && !value.isEmpty()) {
                 p.setProperty(name, value);
             }
         }
-        return LoadParameters.parse(p);
+        return p;
     }
 
     public static Slice slice(StepContext stepContext) {

@@ -1,5 +1,7 @@
 package org.appmetrica.loader.regular;
 
+import org.appmetrica.loader.schema.FieldCatalog;
+
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
@@ -32,7 +34,7 @@ public final class LoadPlanner {
         Map<String, LoadState> byKey = new HashMap<>();
         state.forEach(s -> byKey.put(key(s.applicationId(), s.source(), s.day()), s));
         List<String> sources = def.settings().sources().stream()
-                .filter(s -> org.appmetrica.loader.schema.FieldCatalog.get().source(s).orElseThrow().datesRequired()).toList();
+                .filter(s -> FieldCatalog.get().source(s).orElseThrow().datesRequired()).toList();
         LocalDate since = null;
         for (LocalDate d = def.loadFrom(); !d.isAfter(last) && since == null; d = d.plusDays(1)) {
             // A day is final once its end plus the window has passed; a load before that must be repeated.

@@ -51,10 +51,7 @@ public record RegularLoadDefinition(String name, LocalDate loadFrom, Schedule sc
         if (job.containsKey(LoadParameters.DATE_SINCE) || job.containsKey(LoadParameters.DATE_UNTIL)) {
             throw new IllegalArgumentException("a regular load chooses its days itself: use loadFrom instead of dateSince/dateUntil");
         }
-        Properties probe = (Properties) job.clone();
-        probe.setProperty(LoadParameters.DATE_SINCE, loadFrom.toString());
-        probe.setProperty(LoadParameters.DATE_UNTIL, loadFrom.toString());
-        LoadSettings settings = LoadParameters.parse(probe);
+        LoadSettings settings = LoadParameters.builder().setAll(job).day(loadFrom).parse();
         int defaultWindow = "receive".equals(settings.dateDimension()) ? 1 : 7;
         int window;
         try {

@@ -1,7 +1,5 @@
 package org.appmetrica.loader.regular;
 
-import org.appmetrica.loader.coordination.Coordination;
-
 import jakarta.batch.operations.JobOperator;
 import jakarta.batch.runtime.BatchStatus;
 import jakarta.batch.runtime.JobExecution;
@@ -10,7 +8,8 @@ import org.appmetrica.loader.clickhouse.Identifiers;
 import org.appmetrica.loader.clickhouse.SchemaManager;
 import org.appmetrica.loader.clickhouse.SliceTables;
 import org.appmetrica.loader.clickhouse.TableLayout;
-import org.appmetrica.loader.clickhouse.ClickHouseTarget;
+import org.appmetrica.loader.coordination.Coordination;
+import org.appmetrica.loader.model.Jobs;
 import org.appmetrica.loader.model.LoadParameters;
 import org.appmetrica.loader.schema.FieldCatalog;
 
@@ -61,11 +60,9 @@ public final class RegularLoadRunner {
             return Optional.empty();
         }
         LOG.info(def.name() + ": loading " + plan.since() + ".." + plan.until() + (plan.fullReload() ? " (full reload: load-from changed)" : ""));
-        Properties params = (Properties) def.jobParameters().clone();
-        params.setProperty(LoadParameters.DATE_SINCE, plan.since().toString());
-        params.setProperty(LoadParameters.DATE_UNTIL, plan.until().toString());
-        long id = operator.start("appmetrica-load", Coordination.ownedParameters(params));
-        JobExecution execution = await(id);
+        Properties params = LoadParameters.builder().setAll(def.jobParameters()).dateSince(plan.since()).dateUntil(plan.until()).build();
+        long id = operator.start(Jobs.LOAD_JOB, Coordination.ownedParameters(params));
+        JobExecution execution = Jobs.await(operator, id);
         if (execution.getBatchStatus() == BatchStatus.COMPLETED) {
             record(def, plan, id);
         }
@@ -106,18 +103,6 @@ public final class RegularLoadRunner {
                 }
             }
             new LoadStateTable(connection, def.settings().clickhouseDatabase()).record(states);
-        }
-    }
-
-    private JobExecution await(long id) throws InterruptedException {
-        while (true) {
-            JobExecution e = operator.getJobExecution(id);
-            BatchStatus s = e.getBatchStatus();
-            if (e.getEndTime() != null && (s == BatchStatus.COMPLETED || s == BatchStatus.FAILED || s == BatchStatus.STOPPED
-                    || s == BatchStatus.ABANDONED)) {
-                return e;
-            }
-            Thread.sleep(200);
         }
     }
 }

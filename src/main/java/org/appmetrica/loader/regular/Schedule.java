@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -14,7 +15,7 @@ public record Schedule(LocalTime dailyAt, Duration every, ZoneId zone) {
     private static final Pattern EVERY = Pattern.compile("every\\s+(\\d+)\\s*h(ours?)?");
 
     public static Schedule parse(String text, ZoneId zone) {
-        String t = text == null ? "" : text.trim().toLowerCase(java.util.Locale.ROOT);
+        String t = text == null ? "" : text.trim().toLowerCase(Locale.ROOT);
         Matcher m = DAILY.matcher(t);
         if (m.matches()) {
             return new Schedule(LocalTime.of(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))), null, zone);

@@ -14,14 +14,8 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
-import java.time.ZonedDateTime;
-import java.util.List;
 import java.util.Properties;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -37,8 +31,7 @@ public class ServerRegularLoads {
     private static final Logger LOG = Logger.getLogger(ServerRegularLoads.class.getName());
     static final String DIRECTORY_PROPERTY = "appmetrica.regular.dir";
 
-    private final List<Future<?>> timers = new CopyOnWriteArrayList<>();
-    private volatile boolean stopped;
+    private volatile Scheduler scheduler;
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object deployed) {
         String dir = System.getProperty(DIRECTORY_PROPERTY);
@@ -52,11 +45,16 @@ public class ServerRegularLoads {
             LOG.warning("regular loads in " + dir + " not scheduled: no managed scheduled executor (" + e.getMessage() + ")");
             return;
         }
+        Scheduler s = new Scheduler(BatchRuntime::getJobOperator, executor, Clock.systemUTC(), LOG::info);
+        scheduler = s;
         try (DirectoryStream<Path> files = Files.newDirectoryStream(Path.of(dir), "*.properties")) {
             for (Path file : files) {
                 RegularLoadDefinition definition = load(file);
-                timers.add(executor.schedule(() -> runAndReschedule(executor, definition), 0, TimeUnit.SECONDS));
-                LOG.info("regular load " + definition.name() + " scheduled from " + file);
+                if (s.add(definition).isPresent()) {
+                    LOG.info("regular load " + definition.name() + " scheduled from " + file);
+                } else {
+                    LOG.warning("regular load " + definition.name() + " in " + file + " not scheduled: another file defines that name");
+                }
             }
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.SEVERE, "regular loads in " + dir + " not scheduled: " + e.getMessage(), e);
@@ -71,27 +69,11 @@ public class ServerRegularLoads {
         return RegularLoadDefinition.parse(p);
     }
 
-    /** Runs on the executor, so one definition never runs twice at once: the next run is scheduled after this one. */
-    private void runAndReschedule(ScheduledExecutorService executor, RegularLoadDefinition definition) {
-        Clock clock = Clock.systemUTC();
-        try {
-            new RegularLoadRunner(BatchRuntime.getJobOperator(), clock).runOnce(definition);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return;
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "regular load " + definition.name() + " failed: " + e.getMessage(), e);
-        }
-        if (!stopped) {
-            ZonedDateTime next = definition.schedule().next(ZonedDateTime.now(clock));
-            long delay = Math.max(0, Duration.between(ZonedDateTime.now(clock), next).toMillis());
-            timers.add(executor.schedule(() -> runAndReschedule(executor, definition), delay, TimeUnit.MILLISECONDS));
-        }
-    }
-
     @PreDestroy
     void stop() {
-        stopped = true;
-        timers.forEach(t -> t.cancel(false));
+        Scheduler s = scheduler;
+        if (s != null) {
+            s.shutdown();
+        }
     }
 }

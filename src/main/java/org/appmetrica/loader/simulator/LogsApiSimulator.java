@@ -1,7 +1,14 @@
 package org.appmetrica.loader.simulator;
 
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import org.appmetrica.loader.schema.FieldCatalog;
+import org.appmetrica.loader.schema.SourceSpec;
+import org.appmetrica.loader.simulator.ExportRequestParser.Rejection;
+
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -9,11 +16,11 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.time.LocalDate;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -22,6 +29,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
@@ -38,13 +46,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
-
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-
-import org.appmetrica.loader.schema.FieldCatalog;
-import org.appmetrica.loader.schema.SourceSpec;
-import org.appmetrica.loader.simulator.ExportRequestParser.Rejection;
 
 /**
  * A local HTTP implementation of the AppMetrica Logs API (SPEC §4–§6): exports of every catalogue source as CSV or
@@ -202,7 +203,7 @@ public final class LogsApiSimulator implements AutoCloseable {
      */
     public void holdExports(Predicate<ExportQuery> which) {
         synchronized (lock) {
-            hold = java.util.Objects.requireNonNull(which);
+            hold = Objects.requireNonNull(which);
             heldRequests.clear();
         }
     }
@@ -519,7 +520,7 @@ public final class LogsApiSimulator implements AutoCloseable {
             return task.get();
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
-            if (cause instanceof java.io.InterruptedIOException) {
+            if (cause instanceof InterruptedIOException) {
                 return null;
             }
             if (cause instanceof IOException io) {
@@ -559,7 +560,7 @@ public final class LogsApiSimulator implements AutoCloseable {
 
     private Rendered gzip(Prepared prepared, Rendered plain) throws IOException {
         if (plain == null) {
-            throw new java.io.InterruptedIOException("export cancelled");
+            throw new InterruptedIOException("export cancelled");
         }
         if (plain.tooLarge) {
             return plain;
@@ -571,7 +572,7 @@ public final class LogsApiSimulator implements AutoCloseable {
         }
         if (prepared.cancelled || closed) {
             Files.deleteIfExists(file);
-            throw new java.io.InterruptedIOException("export cancelled");
+            throw new InterruptedIOException("export cancelled");
         }
         return new Rendered(file, Files.size(file), plain.rows, false);
     }

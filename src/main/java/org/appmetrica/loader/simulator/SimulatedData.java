@@ -1,13 +1,15 @@
 package org.appmetrica.loader.simulator;
 
+import org.appmetrica.loader.schema.SourceSpec;
+
 import java.time.LocalDate;
+import java.time.temporal.ChronoUnit;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
-
-import org.appmetrica.loader.schema.SourceSpec;
+import java.util.function.Supplier;
 
 /**
  * The simulator's ground truth: a pure function of (seed, application, source, day, row ordinal, field name), no I/O.
@@ -39,7 +41,7 @@ public final class SimulatedData {
      * {@code age} days ago ({@code age} 0 = yesterday) still lacks {@code perDay × (days − age)} of its
      * {@code rowsPerDay} rows; they arrive one batch a day, appended, until the day is {@code days} days old.
      */
-    public record LateRows(int perDay, int days, java.util.function.Supplier<LocalDate> today) {
+    public record LateRows(int perDay, int days, Supplier<LocalDate> today) {
 
         public static final LateRows NONE = new LateRows(0, 0, () -> LocalDate.MAX);
 
@@ -47,7 +49,7 @@ public final class SimulatedData {
             if (perDay == 0 || day == null) {
                 return 0;
             }
-            long age = java.time.temporal.ChronoUnit.DAYS.between(day, today.get()) - 1;
+            long age = ChronoUnit.DAYS.between(day, today.get()) - 1;
             if (age < 0) {
                 return (long) perDay * days; // today or the future: only what has arrived so far
             }

@@ -8,6 +8,8 @@ import org.appmetrica.loader.schema.ColumnType;
 import org.appmetrica.loader.schema.FieldSpec;
 import org.appmetrica.loader.simulator.FieldGen.Gen;
 
+import java.time.LocalDate;
+
 /**
  * Value rules by field meaning. The field list itself always comes from the catalogue; this class only knows how a
  * field with a given name and column type looks. Every value is valid for its {@link ColumnType}; strings are
@@ -750,7 +752,7 @@ final class ValueRules {
         }
 
         static String of(long epochDay) {
-            return java.time.LocalDate.ofEpochDay(epochDay).toString();
+            return LocalDate.ofEpochDay(epochDay).toString();
         }
     }
 }

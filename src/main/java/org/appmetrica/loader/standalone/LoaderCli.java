@@ -8,12 +8,17 @@ import org.appmetrica.loader.admin.AdminException;
 import org.appmetrica.loader.admin.AdminJson;
 import org.appmetrica.loader.admin.AdminService;
 import org.appmetrica.loader.admin.PasswordHash;
-import org.appmetrica.loader.admin.RegularLoads;
+import org.appmetrica.loader.admin.SecretMask;
 import org.appmetrica.loader.admin.UserStore;
 import org.appmetrica.loader.coordination.Coordination;
 import org.appmetrica.loader.coordination.CrashedExecutions;
+import org.appmetrica.loader.model.Jobs;
 import org.appmetrica.loader.model.LoadParameters;
+import org.appmetrica.loader.model.LoadParametersBuilder;
+import org.appmetrica.loader.regular.RegularLoadDefinition;
+import org.appmetrica.loader.regular.Scheduler;
 import org.appmetrica.loader.simulator.LogsApiSimulator;
+import org.appmetrica.loader.simulator.SimulatedData;
 import org.appmetrica.loader.simulator.SimulatorConfig;
 import org.appmetrica.loader.standalone.console.ConsoleServer;
 import picocli.CommandLine;
@@ -21,16 +26,33 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import java.util.logging.Logger;
 
 /**
  * Standalone command line: runs {@code appmetrica-load} on JBeret SE + Weld SE with a job repository in an H2 file.
@@ -47,6 +69,8 @@ public final class LoaderCli {
     static final int FAILED = 1;
     static final int USAGE = 2;
     static final int STOPPED = 3;
+
+    private static final Logger PROGRESS = Logger.getLogger("org.appmetrica.loader.progress");
 
     @Option(names = "--data-dir", description = "job repository and spool directory (default ~/.appmetrica-loader)", scope = CommandLine.ScopeType.INHERIT)
     Path dataDir = Path.of(System.getProperty("user.home"), ".appmetrica-loader");
@@ -83,21 +107,38 @@ public final class LoaderCli {
     }
 
     Properties startDefaults() {
-        Properties p = new Properties();
-        p.setProperty(LoadParameters.SPOOL_DIR, dataDir.resolve("spool").toString());
-        return p;
+        return LoadParameters.builder().spoolDir(spoolDir()).build();
+    }
+
+    private Path spoolDir() {
+        return dataDir.resolve("spool");
+    }
+
+    /**
+     * Parameters from a properties file (when given) with KEY=VALUE pairs over them, and the spool under --data-dir
+     * unless they name one.
+     */
+    Properties parameters(Path file, List<String> pairs) throws IOException {
+        LoadParametersBuilder p = LoadParameters.builder();
+        if (file != null) {
+            Properties fromFile = new Properties();
+            try (InputStream in = Files.newInputStream(file)) {
+                fromFile.load(in);
+            }
+            p.setAll(fromFile);
+        }
+        return p.setAll(keyValues(pairs)).setIfAbsent(LoadParameters.SPOOL_DIR, spoolDir().toString()).build();
     }
 
     /**
      * Runs an admin operation for a command: on success prints the JSON (with --json) or the human line; an
      * AdminException becomes "error: message" (or its JSON) and exit code 2 for bad parameters, 1 otherwise.
      */
-    static int adminCommand(boolean json, java.util.function.Supplier<Object> operation, java.util.function.Consumer<Object> human) {
+    static int adminCommand(boolean json, Supplier<Object> operation, Consumer<Object> human) {
         return adminCommand(json, operation, human, true);
     }
 
-    static int adminCommand(boolean json, java.util.function.Supplier<Object> operation, java.util.function.Consumer<Object> human,
-                            boolean printResult) {
+    static int adminCommand(boolean json, Supplier<Object> operation, Consumer<Object> human, boolean printResult) {
         Object result;
         try {
             result = operation.get();
@@ -117,15 +158,16 @@ public final class LoaderCli {
         return COMPLETED;
     }
 
-    static Properties keyValues(List<String> pairs) {
-        Properties p = new Properties();
+    /** KEY=VALUE pairs in their order; a later key wins. */
+    static Map<String, String> keyValues(List<String> pairs) {
+        Map<String, String> p = new LinkedHashMap<>();
         if (pairs != null) {
             for (String pair : pairs) {
                 int eq = pair.indexOf('=');
                 if (eq <= 0) {
                     throw new IllegalArgumentException("'" + pair + "' is not KEY=VALUE");
                 }
-                p.setProperty(pair.substring(0, eq), pair.substring(eq + 1));
+                p.put(pair.substring(0, eq), pair.substring(eq + 1));
             }
         }
         return p;
@@ -138,8 +180,8 @@ public final class LoaderCli {
      */
     static void announce(long executionId, PrintStream out) {
         JobOperator operator = Repository.operator(); // taken here: the signal's thread has none of this thread's context
-        sun.misc.SignalHandler stop = signal -> {
-            out.println("stopping execution " + executionId + " (" + signal.getName() + "): it ends STOPPED at its next checkpoint"
+        Signals.onStop(signal -> {
+            out.println("stopping execution " + executionId + " (" + signal + "): it ends STOPPED at its next checkpoint"
                     + " and can be restarted");
             try {
                 operator.stop(executionId);
@@ -147,9 +189,7 @@ public final class LoaderCli {
             } catch (RuntimeException e) {
                 out.println("could not stop: " + e.getMessage());
             }
-        };
-        sun.misc.Signal.handle(new sun.misc.Signal("INT"), stop);
-        sun.misc.Signal.handle(new sun.misc.Signal("TERM"), stop);
+        });
         out.println("execution id: " + executionId);
     }
 
@@ -179,25 +219,10 @@ public final class LoaderCli {
 
         @Override
         public Integer call() throws Exception {
-            Properties p = new Properties();
-            if (config != null) {
-                try (InputStream in = Files.newInputStream(config)) {
-                    p.load(in);
-                }
-            }
-            p.putAll(keyValues(parameters));
-            if (!p.containsKey(LoadParameters.SPOOL_DIR)) {
-                p.setProperty(LoadParameters.SPOOL_DIR, cli.dataDir.resolve("spool").toString());
-            }
-            try {
-                org.appmetrica.loader.model.LoadSettings settings = LoadParameters.parse(p);
-                org.appmetrica.loader.config.SecretRef.resolve(LoadParameters.TOKEN_REF, settings.tokenRef(), true);
-            } catch (IllegalArgumentException e) {
-                System.err.println("error: " + e.getMessage());
-                return USAGE;
-            }
+            Properties p = cli.parameters(config, parameters);
+            LoadParameters.parse(p).checkToken(); // a bad parameter or token: "error: ..." and exit code 2
             cli.init(json);
-            long id = Repository.operator().start(Repository.JOB, Coordination.ownedParameters(p));
+            long id = Repository.operator().start(Jobs.LOAD_JOB, Coordination.ownedParameters(p));
             PrintStream out = json ? System.err : System.out;
             announce(id, out);
             int code = cli.follow(id, out);
@@ -222,8 +247,7 @@ public final class LoaderCli {
         @Override
         public Integer call() throws Exception {
             cli.init(json);
-            Map<String, String> changes = new java.util.LinkedHashMap<>();
-            keyValues(overrides).forEach((k, v) -> changes.put((String) k, (String) v));
+            Map<String, String> changes = keyValues(overrides);
             // The parameters the execution ran with, the overrides over them, validated: as the console's restart.
             long[] id = new long[1];
             int code = adminCommand(json, () -> {
@@ -328,57 +352,45 @@ public final class LoaderCli {
 
         @Override
         public Integer call() throws Exception {
-            Properties p = new Properties();
-            try (InputStream in = Files.newInputStream(config)) {
-                p.load(in);
-            }
-            if (!p.containsKey(LoadParameters.SPOOL_DIR)) {
-                p.setProperty(LoadParameters.SPOOL_DIR, cli.dataDir.resolve("spool").toString());
-            }
-            org.appmetrica.loader.regular.RegularLoadDefinition definition;
-            try {
-                definition = org.appmetrica.loader.regular.RegularLoadDefinition.parse(p);
-                org.appmetrica.loader.config.SecretRef.resolve(LoadParameters.TOKEN_REF, definition.settings().tokenRef(), true);
-            } catch (IllegalArgumentException e) {
-                System.err.println("error: " + e.getMessage());
-                return USAGE;
-            }
+            RegularLoadDefinition definition = RegularLoadDefinition.parse(cli.parameters(config, List.of()));
+            definition.settings().checkToken(); // a bad definition or token: "error: ..." and exit code 2
             cli.init();
-            java.time.Clock clock = java.time.Clock.systemUTC();
-            org.appmetrica.loader.regular.RegularLoadRunner runner = new org.appmetrica.loader.regular.RegularLoadRunner(Repository.operator(), clock);
-            java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
-            Thread main = Thread.currentThread();
-            sun.misc.SignalHandler stop = signal -> {
-                stopping.set(true);
-                System.out.println("stopping the schedule (" + signal.getName() + ")");
-                Repository.operator().getRunningExecutions(Repository.JOB).forEach(id -> Repository.operator().stop(id));
-                main.interrupt();
-            };
-            sun.misc.Signal.handle(new sun.misc.Signal("INT"), stop);
-            sun.misc.Signal.handle(new sun.misc.Signal("TERM"), stop);
-            // The first run happens at once: it catches up whatever a missed run (process down) left due.
-            while (!stopping.get()) {
-                try {
-                    runner.runOnce(definition).ifPresent(e -> System.out.println(definition.name() + ": execution " + e.getExecutionId()
-                            + " " + e.getBatchStatus() + (e.getBatchStatus() == jakarta.batch.runtime.BatchStatus.COMPLETED ? "" : " (" + e.getExitStatus() + ")")));
-                } catch (RuntimeException e) {
-                    System.out.println(definition.name() + ": run failed: " + e.getMessage() + "; trying again at the next scheduled time");
-                }
-                if (once) {
-                    return COMPLETED;
-                }
-                java.time.ZonedDateTime next = definition.schedule().next(java.time.ZonedDateTime.now(clock));
-                System.out.println(definition.name() + ": next run at " + next);
-                try {
-                    Thread.sleep(Math.max(0, java.time.Duration.between(java.time.ZonedDateTime.now(clock), next).toMillis()));
-                } catch (InterruptedException e) {
-                    if (stopping.get()) {
-                        break;
-                    }
-                }
+            JobOperator operator = Repository.operator();
+            ScheduledExecutorService threads = threads(1, "regular-load");
+            Scheduler scheduler = new Scheduler(() -> operator, threads, Clock.systemUTC(), System.out::println);
+            CountDownLatch stopped = new CountDownLatch(1);
+            Set<Long> stopping = ConcurrentHashMap.newKeySet();
+            Signals.onStop(signal -> {
+                System.out.println("stopping the schedule (" + signal + ")");
+                scheduler.shutdown();
+                stopping.addAll(Repository.stopOwnExecutions(operator, System.out, "schedule"));
+                stopped.countDown();
+            });
+            if (once) {
+                scheduler.runNow(definition);
+            } else {
+                scheduler.add(definition); // the first run at once: it catches up whatever a missed run (process down) left due
+            }
+            if (once && stopped.getCount() > 0) {
+                return COMPLETED;
+            }
+            stopped.await();
+            for (long id : stopping) {
+                Repository.await(id);
             }
             return STOPPED;
         }
+    }
+
+    /** Daemon threads with this thread's class loader (JBeret SE and Weld find the job and its artifacts with it). */
+    static ScheduledExecutorService threads(int count, String name) {
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        return Executors.newScheduledThreadPool(count, r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            t.setContextClassLoader(loader);
+            return t;
+        });
     }
 
     @Command(name = "console", description = "Serve the admin console (web page and REST API) on 127.0.0.1 and run the loads started "
@@ -394,16 +406,16 @@ public final class LoaderCli {
         Path users;
         @Option(names = "--host-name", description = "a name browsers use to reach the console (repeatable); IP addresses and localhost "
                 + "always work, other names in the Host header are refused")
-        java.util.List<String> hostNames = new java.util.ArrayList<>();
+        List<String> hostNames = new ArrayList<>();
         @Option(names = "--allow-api-url", description = "a Logs API URL that loads started here may use (repeatable), besides "
                 + "https://api.appmetrica.yandex.ru")
-        java.util.List<String> allowApiUrls = new java.util.ArrayList<>();
+        List<String> allowApiUrls = new ArrayList<>();
         @Option(names = "--allow-clickhouse", description = "a ClickHouse URL that loads started here may write to (repeatable), besides "
                 + "jdbc:clickhouse://127.0.0.1:8123")
-        java.util.List<String> allowClickHouse = new java.util.ArrayList<>();
+        List<String> allowClickHouse = new ArrayList<>();
         @Option(names = "--allow-secret", description = "a secret reference (tokenRef, clickhousePasswordRef) that loads started here may use "
                 + "(repeatable), besides env:APPMETRICA_TOKEN and env:CLICKHOUSE_PASSWORD")
-        java.util.List<String> allowSecrets = new java.util.ArrayList<>();
+        List<String> allowSecrets = new ArrayList<>();
 
         @Override
         public Integer call() throws Exception {
@@ -416,14 +428,8 @@ public final class LoaderCli {
             }
             cli.init();
             JobOperator operator = Repository.operator(); // on this thread: JBeret SE reads its configuration here
-            ClassLoader loader = Thread.currentThread().getContextClassLoader();
-            java.util.concurrent.ScheduledExecutorService regularThreads = java.util.concurrent.Executors.newScheduledThreadPool(4, r -> {
-                Thread t = new Thread(r, "regular-load");
-                t.setDaemon(true);
-                t.setContextClassLoader(loader);
-                return t;
-            });
-            RegularLoads regular = new RegularLoads(() -> operator, regularThreads, java.time.Clock.systemUTC());
+            Scheduler regular = new Scheduler(() -> operator, threads(4, "regular-load"), Clock.systemUTC(),
+                    line -> PROGRESS.info(SecretMask.text(line)));
             AccessPolicy policy;
             try {
                 policy = AccessPolicy.of(allowApiUrls, allowClickHouse, allowSecrets);
@@ -440,38 +446,21 @@ public final class LoaderCli {
                 System.err.println("error: cannot listen on " + bind + ":" + port + ": " + e.getMessage());
                 return USAGE;
             }
-            java.util.concurrent.CountDownLatch shutdown = new java.util.concurrent.CountDownLatch(1);
-            sun.misc.SignalHandler stop = signal -> {
-                System.out.println("console: stopping (" + signal.getName() + ")");
+            CountDownLatch shutdown = new CountDownLatch(1);
+            Signals.onStop(signal -> {
+                System.out.println("console: stopping (" + signal + ")");
                 shutdown.countDown();
-            };
-            sun.misc.Signal.handle(new sun.misc.Signal("INT"), stop);
-            sun.misc.Signal.handle(new sun.misc.Signal("TERM"), stop);
+            });
             System.out.println("admin console: " + server.url() + "console/ (REST API under " + server.url() + "api/), "
                     + store.size() + " user(s), job repository in " + cli.dataDir.toAbsolutePath());
-            if (!java.net.InetAddress.getByName(bind).isLoopbackAddress()) {
+            if (!InetAddress.getByName(bind).isLoopbackAddress()) {
                 System.out.println("console: WARNING: listening on " + bind + ", not only this machine; this is plain HTTP, put TLS in front of it");
             }
             shutdown.await();
             regular.shutdown();
             server.close();
             // Loads running in this process end STOPPED at their next checkpoint and can be restarted later.
-            java.util.Set<Long> running = new java.util.TreeSet<>();
-            for (long id : operator.getRunningExecutions(Repository.JOB)) {
-                JobExecution e = operator.getJobExecution(id);
-                if (e instanceof org.jberet.runtime.JobExecutionImpl impl && !impl.getStepExecutions().isEmpty()) { // run by this process
-                    running.add(id);
-                }
-            }
-            for (long id : running) {
-                System.out.println("console: stopping execution " + id + ": it ends STOPPED and can be restarted");
-                try {
-                    operator.stop(id);
-                } catch (RuntimeException e) {
-                    System.out.println("console: could not stop execution " + id + ": " + e.getMessage());
-                }
-            }
-            for (long id : running) {
+            for (long id : Repository.stopOwnExecutions(operator, System.out, "console")) {
                 Repository.await(id);
             }
             return COMPLETED;
@@ -487,17 +476,17 @@ public final class LoaderCli {
         @Override
         public Integer call() throws Exception {
             char[] password;
-            java.io.Console console = System.console();
+            var console = System.console();
             if (console != null) {
                 password = console.readPassword("password: ");
                 char[] again = console.readPassword("again: ");
-                if (password == null || again == null || !java.util.Arrays.equals(password, again)) {
+                if (password == null || again == null || !Arrays.equals(password, again)) {
                     System.err.println("error: the passwords differ");
                     return USAGE;
                 }
-                java.util.Arrays.fill(again, '\0');
+                Arrays.fill(again, '\0');
             } else {
-                String line = new java.io.BufferedReader(new java.io.InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8)).readLine();
+                String line = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
                 password = line == null ? new char[0] : line.toCharArray();
             }
             if (password == null || password.length == 0) {
@@ -505,7 +494,7 @@ public final class LoaderCli {
                 return USAGE;
             }
             String hash = PasswordHash.hash(password);
-            java.util.Arrays.fill(password, '\0');
+            Arrays.fill(password, '\0');
             System.out.println(user == null ? hash : user + "=" + hash);
             return COMPLETED;
         }
@@ -539,8 +528,8 @@ public final class LoaderCli {
                     .withMaxRowsPerFile(maxRowsPerFile).withFaultRate(faultRate);
             try (LogsApiSimulator simulator = new LogsApiSimulator(config).start()) {
                 if (lateRows > 0 && lateDays > 0) {
-                    simulator.setLateRows(new org.appmetrica.loader.simulator.SimulatedData.LateRows(lateRows, lateDays,
-                            () -> java.time.LocalDate.now(java.time.ZoneOffset.UTC)));
+                    simulator.setLateRows(new SimulatedData.LateRows(lateRows, lateDays,
+                            () -> LocalDate.now(ZoneOffset.UTC)));
                 }
                 System.out.println("Logs API simulator listening on " + simulator.baseUrl());
                 Thread.currentThread().join();

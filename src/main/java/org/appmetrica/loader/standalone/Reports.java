@@ -1,15 +1,20 @@
 package org.appmetrica.loader.standalone;
 
+import jakarta.batch.operations.NoSuchJobException;
 import jakarta.batch.runtime.BatchStatus;
 import jakarta.batch.runtime.JobExecution;
+import jakarta.batch.runtime.JobInstance;
 import jakarta.batch.runtime.Metric;
 import jakarta.batch.runtime.StepExecution;
+import org.appmetrica.loader.model.Jobs;
 import org.appmetrica.loader.model.Slice;
 import org.appmetrica.loader.model.SliceReport;
 import org.jberet.runtime.PartitionExecutionImpl;
 
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +33,7 @@ final class Reports {
         long lastPublish = 0;
         long timedRows = 0;
         for (StepExecution step : Repository.operator().getStepExecutions(execution.getExecutionId())) {
-            if (!step.getStepName().equals("load-slices")) {
+            if (!step.getStepName().equals(Jobs.LOAD_STEP)) {
                 continue;
             }
             for (PartitionExecutionImpl p : Repository.partitions(step)) {
@@ -67,17 +72,17 @@ final class Reports {
 
     static void executions(PrintStream out) {
         out.printf("%-6s %-10s %-20s %-20s %s%n", "id", "status", "started", "ended", "exit status");
-        List<jakarta.batch.runtime.JobInstance> instances;
+        List<JobInstance> instances;
         try {
-            instances = Repository.operator().getJobInstances(Repository.JOB, 0, Integer.MAX_VALUE);
-        } catch (jakarta.batch.operations.NoSuchJobException e) {
+            instances = Repository.operator().getJobInstances(Jobs.LOAD_JOB, 0, Integer.MAX_VALUE);
+        } catch (NoSuchJobException e) {
             instances = List.of(); // nothing was ever run with this data directory
         }
-        java.util.List<JobExecution> all = new java.util.ArrayList<>();
-        for (jakarta.batch.runtime.JobInstance i : instances) {
+        List<JobExecution> all = new ArrayList<>();
+        for (JobInstance i : instances) {
             all.addAll(Repository.operator().getJobExecutions(i));
         }
-        all.sort(java.util.Comparator.comparingLong(JobExecution::getExecutionId));
+        all.sort(Comparator.comparingLong(JobExecution::getExecutionId));
         for (JobExecution e : all) {
             out.printf("%-6d %-10s %-20s %-20s %s%n", e.getExecutionId(), e.getBatchStatus(), time(e.getStartTime()),
                     time(e.getEndTime()), e.getExitStatus());
@@ -95,7 +100,7 @@ final class Reports {
                     metric(step, Metric.MetricType.READ_COUNT), metric(step, Metric.MetricType.WRITE_COUNT),
                     metric(step, Metric.MetricType.COMMIT_COUNT), metric(step, Metric.MetricType.ROLLBACK_COUNT),
                     step.getExitStatus() == null ? "" : step.getExitStatus());
-            if (step.getStepName().equals("load-slices")) {
+            if (step.getStepName().equals(Jobs.LOAD_STEP)) {
                 for (PartitionExecutionImpl p : Repository.partitions(step)) {
                     SliceReport r = p.getPersistentUserData() instanceof SliceReport s ? s : null;
                     // a slice still STARTED in an execution that ended was cut off by a crash
@@ -140,7 +145,7 @@ final class Reports {
             if (step.getExitStatus() != null && step.getExitStatus().startsWith("FAILED:")) {
                 return step.getExitStatus().substring("FAILED: ".length());
             }
-            if (step.getStepName().equals("load-slices")) {
+            if (step.getStepName().equals(Jobs.LOAD_STEP)) {
                 for (PartitionExecutionImpl p : Repository.partitions(step)) {
                     if (p.getExitStatus() != null && p.getExitStatus().startsWith("FAILED:")) {
                         return p.getExitStatus().substring("FAILED: ".length());

@@ -4,6 +4,7 @@ import jakarta.batch.operations.JobOperator;
 import jakarta.batch.runtime.BatchRuntime;
 import jakarta.batch.runtime.JobExecution;
 import jakarta.batch.runtime.StepExecution;
+import org.appmetrica.loader.model.Jobs;
 import org.jberet.operations.AbstractJobOperator;
 import org.jberet.operations.DelegatingJobOperator;
 import org.jberet.repository.JobRepository;
@@ -11,13 +12,14 @@ import org.jberet.runtime.JobExecutionImpl;
 import org.jberet.runtime.PartitionExecutionImpl;
 import org.jberet.runtime.StepExecutionImpl;
 
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 
 /** The standalone job repository (an H2 file by default) and the JobOperator over it. */
 final class Repository {
-
-    static final String JOB = "appmetrica-load";
 
     private Repository() {
     }
@@ -44,38 +46,38 @@ final class Repository {
                 Repository.class.getClassLoader());
     }
 
-    /**
-     * Forgets the ended executions JBeret keeps in memory (it never reads an ended execution from the database again),
-     * so that a long-running process (the console) sees what other processes changed since: an execution abandoned
-     * with the CLI. Running executions stay: their in-memory state is the live one.
-     */
+    /** So that a long-running process sees what other processes changed since (see {@link ExecutionCache}). */
     static void forgetEndedExecutions() {
-        JobRepository repository = jobRepository();
-        if (!(repository instanceof org.jberet.repository.AbstractPersistentRepository)) {
-            return;
-        }
-        try {
-            java.lang.reflect.Field f = org.jberet.repository.AbstractPersistentRepository.class.getDeclaredField("jobExecutions");
-            f.setAccessible(true);
-            java.util.Map<?, ?> cache = (java.util.Map<?, ?>) f.get(repository);
-            cache.values().removeIf(ref -> {
-                Object e = ((java.lang.ref.Reference<?>) ref).get();
-                return e == null || e instanceof JobExecutionImpl x && x.getEndTime() != null && ENDED.contains(x.getBatchStatus());
-            });
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            // an other JBeret version: ended executions are shown as this process last saw them
-        }
+        ExecutionCache.forgetEnded(jobRepository());
     }
-
-    private static final java.util.Set<jakarta.batch.runtime.BatchStatus> ENDED = java.util.EnumSet.of(jakarta.batch.runtime.BatchStatus.COMPLETED,
-            jakarta.batch.runtime.BatchStatus.FAILED, jakarta.batch.runtime.BatchStatus.STOPPED, jakarta.batch.runtime.BatchStatus.ABANDONED);
 
     /** Waits until the execution has ended and its final state is stored. */
     static JobExecution await(long executionId) throws InterruptedException {
-        JobExecution execution = operator().getJobExecution(executionId);
-        if (execution instanceof JobExecutionImpl impl) {
-            impl.awaitTermination(0, java.util.concurrent.TimeUnit.SECONDS);
+        return Jobs.await(operator(), executionId);
+    }
+
+    /**
+     * Asks the load executions this process runs to stop; they end STOPPED at their next checkpoint and can be restarted.
+     * Executions of other processes sharing the repository are left alone.
+     *
+     * @return the ids asked to stop
+     */
+    static Set<Long> stopOwnExecutions(JobOperator operator, PrintStream out, String who) {
+        Set<Long> running = new TreeSet<>();
+        for (long id : operator.getRunningExecutions(Jobs.LOAD_JOB)) {
+            // an execution started by this process has live step executions; one read from the database has none
+            if (operator.getJobExecution(id) instanceof JobExecutionImpl impl && !impl.getStepExecutions().isEmpty()) {
+                running.add(id);
+            }
         }
-        return operator().getJobExecution(executionId);
+        for (long id : running) {
+            out.println(who + ": stopping execution " + id + ": it ends STOPPED and can be restarted");
+            try {
+                operator.stop(id);
+            } catch (RuntimeException e) {
+                out.println(who + ": could not stop execution " + id + ": " + e.getMessage());
+            }
+        }
+        return running;
     }
 }

@@ -1,5 +1,7 @@
 package org.appmetrica.loader.admin;
 
+import org.appmetrica.loader.model.LoadParameters;
+import org.appmetrica.loader.model.LoadParametersBuilder;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -15,11 +17,11 @@ class AccessPolicyTest {
             List.of("file:/srv/loader/token"));
 
     private static Properties load(String... pairs) {
-        Properties p = new Properties();
+        LoadParametersBuilder p = LoadParameters.builder();
         for (int i = 0; i < pairs.length; i += 2) {
-            p.setProperty(pairs[i], pairs[i + 1]);
+            p.set(pairs[i], pairs[i + 1]);
         }
-        return p;
+        return p.build();
     }
 
     private String refused(Properties p) {

@@ -2,8 +2,10 @@ package org.appmetrica.loader.model;
 
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -12,22 +14,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class LoadParametersTest {
 
-    private static Properties valid() {
-        Properties p = new Properties();
-        p.setProperty("applicationIds", "1111, 2222");
-        p.setProperty("sources", "events,installations");
-        p.setProperty("dateSince", "2024-03-01");
-        p.setProperty("dateUntil", "2024-03-07");
-        return p;
+    private static LoadParametersBuilder valid() {
+        return LoadParameters.builder().set("applicationIds", "1111, 2222").sources("events", "installations")
+                .dateSince(LocalDate.of(2024, 3, 1)).dateUntil(LocalDate.of(2024, 3, 7));
     }
 
-    private static String error(Properties p) {
-        return assertThrows(IllegalArgumentException.class, () -> LoadParameters.parse(p)).getMessage();
+    private static String error(LoadParametersBuilder p) {
+        return assertThrows(IllegalArgumentException.class, p::parse).getMessage();
     }
 
     @Test
     void defaultsAndSlices() {
-        LoadSettings s = LoadParameters.parse(valid());
+        LoadSettings s = valid().parse();
         assertEquals(List.of(1111L, 2222L), s.applicationIds());
         assertEquals("default", s.dateDimension());
         assertEquals("csv", s.format());
@@ -40,96 +38,133 @@ class LoadParametersTest {
 
     @Test
     void fieldsAndFilters() {
-        Properties p = valid();
-        p.setProperty("fields.events", "event_name,appmetrica_device_id,event_name");
-        p.setProperty("filters.events", "os_name=android;country_iso_code=RU");
-        LoadSettings s = LoadParameters.parse(p);
+        LoadParametersBuilder p = valid();
+        p.fields("events", "event_name", "appmetrica_device_id", "event_name");
+        p.filters("events", "os_name=android;country_iso_code=RU");
+        LoadSettings s = p.parse();
         assertEquals(List.of("event_name", "appmetrica_device_id"), s.fields().get("events"));
         assertEquals("RU", s.filters().get("events").get("country_iso_code"));
     }
 
     @Test
     void datelessSourcesGetOneSlicePerApplication() {
-        Properties p = valid();
-        p.setProperty("sources", "push_tokens");
-        p.remove("dateSince");
-        p.remove("dateUntil");
-        assertEquals(List.of(new Slice(1111, "push_tokens", null), new Slice(2222, "push_tokens", null)), LoadParameters.parse(p).slices());
+        LoadParametersBuilder p = valid();
+        p.sources("push_tokens").set("dateSince", null).set("dateUntil", null);
+        assertEquals(List.of(new Slice(1111, "push_tokens", null), new Slice(2222, "push_tokens", null)), p.parse().slices());
     }
 
     @Test
     void badValuesAreNamed() {
-        Properties p = valid();
-        p.setProperty("applicationIds", "1111,abc");
+        LoadParametersBuilder p = valid();
+        p.set("applicationIds", "1111,abc");
         assertTrue(error(p).contains("'abc' is not an application id"), error(p));
 
         p = valid();
-        p.setProperty("sources", "events,clickz");
+        p.sources("events", "clickz");
         assertTrue(error(p).contains("unknown source 'clickz'"));
 
         p = valid();
-        p.setProperty("dateSince", "2024-13-01");
+        p.set("dateSince", "2024-13-01");
         assertTrue(error(p).contains("dateSince='2024-13-01' is not a date"));
 
         p = valid();
-        p.setProperty("dateUntil", "2024-02-01");
+        p.dateUntil(LocalDate.of(2024, 2, 1));
         assertTrue(error(p).contains("is before dateSince"));
 
         p = valid();
-        p.setProperty("fields.events", "event_name,nope");
+        p.fields("events", "event_name", "nope");
         assertTrue(error(p).contains("'nope' is not a field of events"));
 
         p = valid();
-        p.setProperty("filters.events", "nope=1");
+        p.filters("events", "nope=1");
         assertTrue(error(p).contains("is not a filter"));
 
         // a filter is a query parameter: application_id=999 would load another application into this one's partitions
         for (String name : new String[] {"application_id", "date_since", "date_until", "date_dimension", "fields", "parts_count", "part_number"}) {
             p = valid();
-            p.setProperty("filters.events", "os_name=ios;" + name + "=999");
+            p.filters("events", "os_name=ios;" + name + "=999");
             assertTrue(error(p).contains(name + " is a parameter of the export request"), name);
         }
 
         p = valid();
-        p.setProperty("clickhouseUrl", "jdbc:clickhouse://admin:s3cret@127.0.0.1:8123");
+        p.clickhouseUrl("jdbc:clickhouse://admin:s3cret@127.0.0.1:8123");
         assertTrue(error(p).contains("clickhousePasswordRef"));
         assertTrue(!error(p).contains("s3cret"));
 
         p = valid();
-        p.setProperty("clickhouseDatabase", "x; DROP TABLE y");
+        p.clickhouseDatabase("x; DROP TABLE y");
         assertTrue(error(p).contains("is not a plain name"));
 
         p = valid();
-        p.setProperty("dateDimension", "server");
+        p.dateDimension("server");
         assertTrue(error(p).contains("expected one of default, receive"));
 
         p = valid();
-        p.setProperty("chunkSize", "0");
+        p.chunkSize(0);
         assertTrue(error(p).contains("chunkSize='0'"));
 
         p = valid();
-        p.setProperty("fields.clicks", "click_id");
+        p.fields("clicks", "click_id");
         assertTrue(error(p).contains("not in sources"));
 
         p = valid();
-        p.remove("applicationIds");
+        p.set("applicationIds", null);
         assertTrue(error(p).contains("applicationIds is required"));
 
         p = valid();
-        p.setProperty("colour", "red");
+        p.set("colour", "red");
         assertTrue(error(p).contains("unknown job parameter colour"));
     }
 
     @Test
     void secretsAreNeverParameters() {
-        Properties p = valid();
-        p.setProperty("token", "AQAAAAA");
+        LoadParametersBuilder p = valid();
+        p.set("token", "AQAAAAA");
         String message = error(p);
         assertTrue(message.contains("looks like a secret"));
         assertTrue(!message.contains("AQAAAAA"));
 
         p = valid();
-        p.setProperty("tokenRef", "AQAAAAA");
+        p.tokenRef("AQAAAAA");
         assertTrue(error(p).contains("not a secret reference"));
+    }
+
+    @Test
+    void builderWritesTheParameterNamesAndValuesTheJobReads() {
+        Properties p = LoadParameters.builder().applicationIds(1111, 2222).sources("events").day(LocalDate.of(2024, 3, 1))
+                .apiUrl("http://127.0.0.1:18090").tokenRef("env:T").clickhouseUrl("http://127.0.0.1:8123").clickhouseDatabase("db")
+                .clickhouseUser("u").clickhousePasswordRef("env:P").chunkSize(10).parallelism(2).pollIntervalSeconds(0)
+                .pollTimeoutSeconds(30).rateLimitWaitSeconds(1).maxRetries(3).retryBackoffSeconds(0).httpTimeoutSeconds(60)
+                .spoolDir(Path.of("/tmp/spool")).leaseWaitSeconds(5).fields("events", "event_name").filters("events", "os_name=ios")
+                .build();
+        assertEquals("1111,2222", p.getProperty("applicationIds"));
+        assertEquals("2024-03-01", p.getProperty("dateSince"));
+        assertEquals("2024-03-01", p.getProperty("dateUntil"));
+        assertEquals("event_name", p.getProperty("fields.events"));
+        LoadSettings s = LoadParameters.parse(p);
+        assertEquals(List.of(1111L, 2222L), s.applicationIds());
+        assertEquals("env:T", s.tokenRef());
+        assertEquals("db", s.clickhouseDatabase());
+        assertEquals(10, s.chunkSize());
+        assertEquals(2, s.parallelism());
+        assertEquals(3, s.poll().maxRetries());
+        assertEquals(60, s.httpTimeoutSeconds());
+        assertEquals(Path.of("/tmp/spool"), s.spoolDir());
+        assertEquals(5, s.leaseWait().toSeconds());
+        assertEquals(Map.of("os_name", "ios"), s.filters().get("events"));
+        for (String name : p.stringPropertyNames()) {
+            assertTrue(LoadParameters.NAMES.contains(name) || name.contains("."), name);
+        }
+    }
+
+    @Test
+    void rawValuesDefaultsAndCopies() {
+        LoadParametersBuilder b = LoadParameters.builder().set("spoolDir", "/a").setIfAbsent("spoolDir", "/b").setIfAbsent("format", "json");
+        Properties first = b.build();
+        assertEquals("/a", first.getProperty("spoolDir"));
+        assertEquals("json", first.getProperty("format"));
+        b.set("format", null);
+        assertEquals("json", first.getProperty("format"), "build() is a copy");
+        assertEquals(null, b.build().getProperty("format"));
     }
 }

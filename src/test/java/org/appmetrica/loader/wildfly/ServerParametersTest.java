@@ -2,10 +2,11 @@ package org.appmetrica.loader.wildfly;
 
 import org.appmetrica.loader.config.SecretRef;
 import org.appmetrica.loader.model.LoadParameters;
+import org.appmetrica.loader.model.LoadParametersBuilder;
 import org.appmetrica.loader.model.LoadSettings;
 import org.junit.jupiter.api.Test;
 
-import java.util.Properties;
+import java.time.LocalDate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -15,37 +16,31 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The parameters a load takes in the application server: clickhouseDataSource and tokenRef=cs:STORE/ALIAS. */
 class ServerParametersTest {
 
-    private static Properties load() {
-        Properties p = new Properties();
-        p.setProperty("applicationIds", "1");
-        p.setProperty("sources", "events");
-        p.setProperty("dateSince", "2024-03-01");
-        p.setProperty("dateUntil", "2024-03-01");
-        return p;
+    private static LoadParametersBuilder load() {
+        return LoadParameters.builder().applicationIds(1).sources("events").day(LocalDate.of(2024, 3, 1));
     }
 
-    private static String error(Properties p) {
-        return assertThrows(IllegalArgumentException.class, () -> LoadParameters.parse(p)).getMessage();
+    private static String error(LoadParametersBuilder p) {
+        return assertThrows(IllegalArgumentException.class, p::parse).getMessage();
     }
 
     @Test
     void dataSourceIsAJndiNameAndReplacesUrlUserAndPassword() {
-        Properties p = load();
-        assertNull(LoadParameters.parse(p).clickhouseDataSource(), "standalone loads name no datasource");
-        p.setProperty("clickhouseDataSource", "java:jboss/datasources/ClickHouseDS");
-        p.setProperty("tokenRef", "cs:appmetrica/appmetrica-token");
-        LoadSettings s = LoadParameters.parse(p);
+        LoadParametersBuilder p = load();
+        assertNull(p.parse().clickhouseDataSource(), "standalone loads name no datasource");
+        p.clickhouseDataSource("java:jboss/datasources/ClickHouseDS").tokenRef("cs:appmetrica/appmetrica-token");
+        LoadSettings s = p.parse();
         assertEquals("java:jboss/datasources/ClickHouseDS", s.clickhouseDataSource());
         assertEquals("cs:appmetrica/appmetrica-token", s.tokenRef());
 
         for (String other : new String[] {"clickhouseUrl", "clickhouseUser", "clickhousePasswordRef"}) {
-            Properties q = (Properties) p.clone();
-            q.setProperty(other, other.equals("clickhousePasswordRef") ? "env:X" : other.equals("clickhouseUrl") ? "http://127.0.0.1:8123" : "u");
+            LoadParametersBuilder q = load().setAll(p.build())
+                    .set(other, other.equals("clickhousePasswordRef") ? "env:X" : other.equals("clickhouseUrl") ? "http://127.0.0.1:8123" : "u");
             assertTrue(error(q).contains("exclude each other"), other);
         }
-        p.setProperty("clickhouseDataSource", "jdbc:clickhouse://127.0.0.1:8123");
+        p.clickhouseDataSource("jdbc:clickhouse://127.0.0.1:8123");
         assertTrue(error(p).contains("is not a JNDI name"));
-        p.setProperty("clickhouseDataSource", "java:jboss/datasources/X DS");
+        p.clickhouseDataSource("java:jboss/datasources/X DS");
         assertTrue(error(p).contains("is not a JNDI name"));
     }
 
