@@ -267,15 +267,18 @@ public final class LoaderCli {
         }
     }
 
-    @Command(name = "stop", description = "Ask a running execution to stop at its next checkpoint: stop ID")
-    static final class Stop implements Callable<Integer> {
+    /** The commands about one execution: its id and --json (the REST API's form of the answer). */
+    abstract static class OnExecution implements Callable<Integer> {
         @CommandLine.ParentCommand
         LoaderCli cli;
-        @Parameters(index = "0")
+        @Parameters(index = "0", description = "the execution id")
         long executionId;
         @Option(names = "--json", description = "print the execution as JSON (the REST API's form)")
         boolean json;
+    }
 
+    @Command(name = "stop", description = "Ask a running execution to stop at its next checkpoint: stop ID")
+    static final class Stop extends OnExecution {
         @Override
         public Integer call() throws Exception {
             cli.init(json);
@@ -285,14 +288,7 @@ public final class LoaderCli {
     }
 
     @Command(name = "abandon", description = "Mark a finished execution ABANDONED so it is never restarted: abandon ID")
-    static final class Abandon implements Callable<Integer> {
-        @CommandLine.ParentCommand
-        LoaderCli cli;
-        @Parameters(index = "0")
-        long executionId;
-        @Option(names = "--json", description = "print the execution as JSON (the REST API's form)")
-        boolean json;
-
+    static final class Abandon extends OnExecution {
         @Override
         public Integer call() throws Exception {
             cli.init(json);
@@ -322,14 +318,7 @@ public final class LoaderCli {
     }
 
     @Command(name = "status", description = "Steps and partitions of an execution: status ID")
-    static final class Status implements Callable<Integer> {
-        @CommandLine.ParentCommand
-        LoaderCli cli;
-        @Parameters(index = "0")
-        long executionId;
-        @Option(names = "--json", description = "JSON: what GET /api/executions/ID serves")
-        boolean json;
-
+    static final class Status extends OnExecution {
         @Override
         public Integer call() throws Exception {
             cli.init(json);

@@ -2,6 +2,7 @@ package org.appmetrica.loader.testing;
 
 import jakarta.batch.runtime.BatchStatus;
 import jakarta.batch.runtime.context.JobContext;
+import org.appmetrica.loader.model.Jobs;
 
 import java.util.Properties;
 
@@ -20,9 +21,16 @@ public final class FakeJobContext implements JobContext {
         this.executionId = executionId;
     }
 
+    /** What JBeret gives a partition: a shallow clone, sharing the properties and the transient user data's value. */
+    public FakeJobContext partitionCopy() {
+        FakeJobContext copy = new FakeJobContext(properties, instanceId, executionId);
+        copy.transientUserData = transientUserData;
+        return copy;
+    }
+
     @Override
     public String getJobName() {
-        return "appmetrica-load";
+        return Jobs.LOAD_JOB;
     }
 
     @Override
