@@ -5,11 +5,12 @@ import jakarta.batch.runtime.BatchRuntime;
 import jakarta.batch.runtime.BatchStatus;
 import jakarta.batch.runtime.JobExecution;
 import org.appmetrica.loader.clickhouse.TestClickHouse;
-import org.jberet.runtime.JobExecutionImpl;
+import org.appmetrica.loader.model.Jobs;
+import org.appmetrica.loader.model.LoadParameters;
+import org.appmetrica.loader.standalone.StandaloneRuntime;
 
 import java.nio.file.Path;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Runs appmetrica-load in this JVM on JBeret SE with an H2 job repository under target/. The simulator and ClickHouse
@@ -21,7 +22,7 @@ public abstract class BatchIT {
 
     static {
         Path dataDir = Path.of("target", "it-data").toAbsolutePath();
-        org.appmetrica.loader.standalone.StandaloneRuntime.configure(dataDir, null);
+        StandaloneRuntime.configure(dataDir, null);
         System.setProperty("it.appmetrica.token", TOKEN);
     }
 
@@ -30,25 +31,17 @@ public abstract class BatchIT {
     }
 
     protected static Properties parameters(String apiUrl, String database) {
-        Properties p = new Properties();
-        p.setProperty("apiUrl", apiUrl);
-        p.setProperty("tokenRef", "prop:it.appmetrica.token");
-        p.setProperty("clickhouseUrl", TestClickHouse.URL);
-        p.setProperty("clickhouseDatabase", database);
-        p.setProperty("pollIntervalSeconds", "0");
-        p.setProperty("retryBackoffSeconds", "0");
-        p.setProperty("spoolDir", Path.of("target", "it-spool").toAbsolutePath().toString());
-        return p;
+        return LoadParameters.builder().apiUrl(apiUrl).tokenRef("prop:it.appmetrica.token").clickhouseUrl(TestClickHouse.URL)
+                .clickhouseDatabase(database).pollIntervalSeconds(0).retryBackoffSeconds(0)
+                .spoolDir(Path.of("target", "it-spool").toAbsolutePath()).build();
     }
 
     protected static JobExecution await(long executionId) throws InterruptedException {
-        JobExecution e = operator().getJobExecution(executionId);
-        ((JobExecutionImpl) e).awaitTermination(5, TimeUnit.MINUTES);
-        return operator().getJobExecution(executionId);
+        return Jobs.await(operator(), executionId);
     }
 
     protected static JobExecution run(Properties p) throws InterruptedException {
-        return await(operator().start("appmetrica-load", p));
+        return await(operator().start(Jobs.LOAD_JOB, p));
     }
 
     protected static String describe(JobExecution e) {
@@ -56,6 +49,6 @@ public abstract class BatchIT {
     }
 
     protected static boolean ended(BatchStatus s) {
-        return s == BatchStatus.COMPLETED || s == BatchStatus.FAILED || s == BatchStatus.STOPPED || s == BatchStatus.ABANDONED;
+        return Jobs.ENDED.contains(s);
     }
 }
