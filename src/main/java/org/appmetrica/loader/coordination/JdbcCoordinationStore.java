@@ -9,14 +9,12 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The coordination tables beside JBeret's own in the job repository's database (H2 standalone, the batch datasource
@@ -38,14 +36,12 @@ public final class JdbcCoordinationStore implements CoordinationStore {
             "CREATE TABLE IF NOT EXISTS APPMETRICA_SLICE_LEASE (SLICE_KEY VARCHAR(600) PRIMARY KEY, VERSION BIGINT NOT NULL, "
                     + "HELD BOOLEAN NOT NULL, JOBEXECUTIONID BIGINT NOT NULL, JOBINSTANCEID BIGINT NOT NULL, PROCESS_KEY VARCHAR(300) NOT NULL, "
                     + "STAGE_EPOCH VARCHAR(64) NOT NULL, SINCE TIMESTAMP NOT NULL)"};
-    private static final Duration RETRY_FOR = Duration.ofSeconds(60);
     private static final String UNFINISHED = "('STARTING', 'STARTED', 'STOPPING')";
 
-    private final ConnectionFactory connections;
-    private volatile boolean tablesReady;
+    private final RepositoryDatabase database;
 
     public JdbcCoordinationStore(ConnectionFactory connections) {
-        this.connections = connections;
+        this.database = new RepositoryDatabase(connections, List.of(DDL));
     }
 
     @Override
@@ -158,66 +154,20 @@ public final class JdbcCoordinationStore implements CoordinationStore {
         T read(ResultSet rs) throws SQLException;
     }
 
-    private Connection open() throws SQLException {
-        Connection c = connections.open();
-        if (!tablesReady) {
-            try (Statement s = c.createStatement()) {
-                for (String ddl : DDL) {
-                    s.execute(ddl);
-                }
-            } catch (SQLException e) {
-                c.close();
-                throw e;
-            }
-            tablesReady = true;
-        }
-        return c;
-    }
-
-    private interface Operation<T> {
-        T run(Connection c) throws SQLException;
+    private <T> T withConnection(String what, RepositoryDatabase.Operation<T> op) {
+        return database.withConnection(what, op);
     }
 
     private <T> Optional<T> queryOne(String sql, Row<T> row, Object... args) {
         return withConnection(sql, c -> {
-            try (PreparedStatement ps = prepare(c, sql, args); ResultSet rs = ps.executeQuery()) {
+            try (PreparedStatement ps = RepositoryDatabase.prepare(c, sql, args); ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Optional.of(row.read(rs)) : Optional.empty();
             }
         });
     }
 
     private int update(String sql, Object... args) {
-        return withConnection(sql, c -> {
-            try (PreparedStatement ps = prepare(c, sql, args)) {
-                return ps.executeUpdate();
-            }
-        });
-    }
-
-    /**
-     * Runs one statement on a fresh connection; when the database is changing hands (the standalone H2 file whose
-     * serving process just ended) it runs it again on a new connection. Every statement here may run twice: reads,
-     * upserts and version-checked updates (a repeated one answers "not changed", which the callers re-check).
-     */
-    private <T> T withConnection(String what, Operation<T> op) {
-        long deadline = System.nanoTime() + RETRY_FOR.toNanos();
-        long pause = 50;
-        while (true) {
-            try (Connection c = open()) {
-                return op.run(c);
-            } catch (SQLException e) {
-                if (!isHandover(e) || System.nanoTime() > deadline) {
-                    throw failure(what, e);
-                }
-            }
-            try {
-                Thread.sleep(pause + ThreadLocalRandom.current().nextLong(pause)); // jitter: processes must not retry in step
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new CoordinationException("interrupted while waiting for the job repository database", e);
-            }
-            pause = Math.min(1000, pause * 2);
-        }
+        return database.update(sql, args);
     }
 
     /** UPDATE, or INSERT when there was nothing to update; a concurrent INSERT of the same key turns into the UPDATE. */
@@ -235,20 +185,12 @@ public final class JdbcCoordinationStore implements CoordinationStore {
         }
     }
 
-    private static PreparedStatement prepare(Connection c, String sql, Object... args) throws SQLException {
-        PreparedStatement ps = c.prepareStatement(sql);
-        for (int i = 0; i < args.length; i++) {
-            ps.setObject(i + 1, args[i]);
-        }
-        return ps;
-    }
-
     /**
      * A connection problem (SQLState class 08) or H2 handing its file over to another process: 8000 "lock file
      * recently modified", 90020 "already in use", 90067 "connection broken", 90098 "database closed", 90121 "already
      * closed" (the serving process is shutting down).
      */
-    static boolean isHandover(SQLException e) {
+    public static boolean isHandover(SQLException e) {
         String state = e.getSQLState();
         return (state != null && state.startsWith("08")) || H2_HANDOVER_ERRORS.contains(e.getErrorCode());
     }
@@ -257,14 +199,11 @@ public final class JdbcCoordinationStore implements CoordinationStore {
     public static final Set<Integer> H2_HANDOVER_ERRORS = Set.of(8000, 90020, 90067, 90098, 90121);
 
     private static boolean isDuplicateKey(SQLException e) {
-        return "23505".equals(e.getSQLState()) || "23000".equals(e.getSQLState());
+        return RepositoryDatabase.isDuplicateKey(e);
     }
 
     private static boolean isMissingTable(SQLException e) {
         return "42S02".equals(e.getSQLState()) || "42P01".equals(e.getSQLState()) || "42S04".equals(e.getSQLState());
     }
 
-    private static CoordinationException failure(String what, SQLException e) {
-        return new CoordinationException("the job repository database failed: " + what + ": " + e.getMessage(), e);
-    }
 }

@@ -41,7 +41,7 @@ public final class LoadStateTable {
     public List<LoadState> read(String definition) {
         List<LoadState> states = new ArrayList<>();
         for (String[] r : connection.query("SELECT application_id, source, toString(day), toString(load_from), rows, execution_id, "
-                + "toUInt32(loaded_at) FROM " + table() + " FINAL WHERE definition = '" + Identifiers.requirePlainName("definition", definition) + "'")) {
+                + "toUInt32(loaded_at) FROM " + table() + " FINAL WHERE definition = '" + Identifiers.requireKey("definition", definition) + "'")) {
             states.add(new LoadState(definition, Long.parseLong(r[0]), r[1], LocalDate.parse(r[2]), LocalDate.parse(r[3]),
                     Long.parseLong(r[4]), Long.parseLong(r[5]), Instant.ofEpochSecond(Long.parseLong(r[6]))));
         }
@@ -71,7 +71,7 @@ public final class LoadStateTable {
 
     /** Forgets the days before {@code loadFrom} (they were dropped from the tables). */
     public void forgetBefore(String definition, LocalDate loadFrom) {
-        connection.deleteAndWait(database, TABLE, "definition = '" + Identifiers.requirePlainName("definition", definition)
+        connection.deleteAndWait(database, TABLE, "definition = '" + Identifiers.requireKey("definition", definition)
                 + "' AND day < '" + loadFrom + "'", 600_000);
     }
 }

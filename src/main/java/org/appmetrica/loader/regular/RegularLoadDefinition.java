@@ -25,7 +25,7 @@ public record RegularLoadDefinition(String name, LocalDate loadFrom, Schedule sc
     public static RegularLoadDefinition parse(Properties p) {
         String name = require(p, "name");
         try {
-            Identifiers.requirePlainName("regular load name", name);
+            Identifiers.requireKey("regular load name", name);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(e.getMessage());
         }

@@ -22,7 +22,18 @@ import java.sql.DriverManager;
  */
 public final class StandaloneRuntime {
 
+    private static volatile JdbcCoordinationStore.ConnectionFactory repository;
+
     private StandaloneRuntime() {
+    }
+
+    /** Connections to the job repository's database (after {@link #configure}): the product's own tables live there too. */
+    public static JdbcCoordinationStore.ConnectionFactory repositoryConnections() {
+        JdbcCoordinationStore.ConnectionFactory r = repository;
+        if (r == null) {
+            throw new IllegalStateException("the job repository is not configured yet");
+        }
+        return r;
     }
 
     /**
@@ -54,7 +65,8 @@ public final class StandaloneRuntime {
                         .getBytes(StandardCharsets.UTF_8));
             }
             // Execution owners and slice leases live beside JBeret's tables, in the same database.
-            Coordination.use(new JdbcCoordinationStore(() -> DriverManager.getConnection(url, "sa", password)));
+            repository = () -> DriverManager.getConnection(url, "sa", password);
+            Coordination.use(new JdbcCoordinationStore(repository));
             ClassLoader parent = Thread.currentThread().getContextClassLoader();
             URLClassLoader loader = new URLClassLoader(new URL[] {confDir.toUri().toURL()}, parent);
             Thread.currentThread().setContextClassLoader(loader);
