@@ -7,7 +7,9 @@ import org.appmetrica.loader.clickhouse.RowBinaryBuffer;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * {@code <database>._load_state}: what each regular load loaded, when, how many rows, by which execution — where users
@@ -73,5 +75,27 @@ public final class LoadStateTable {
     public void forgetBefore(String definition, LocalDate loadFrom) {
         connection.deleteAndWait(database, TABLE, "definition = '" + Identifiers.requireKey("definition", definition)
                 + "' AND day < '" + loadFrom + "'", 600_000);
+    }
+
+    /** Forgets every day of the load: its next run plans all days from load-from again (a full reload). */
+    public void forgetAll(String definition) {
+        connection.deleteAndWait(database, TABLE, "definition = '" + Identifiers.requireKey("definition", definition) + "'", 600_000);
+    }
+
+    /** Forgets the days of an application or a source the load no longer has (their data was dropped). */
+    public void forget(String definition, Collection<Long> applications, Collection<String> sources) {
+        List<String> or = new ArrayList<>();
+        if (!applications.isEmpty()) {
+            or.add("application_id IN (" + applications.stream().map(String::valueOf).collect(Collectors.joining(", ")) + ")");
+        }
+        if (!sources.isEmpty()) {
+            or.add("source IN (" + sources.stream().map(s -> "'" + Identifiers.requirePlainName("source", s) + "'")
+                    .collect(Collectors.joining(", ")) + ")");
+        }
+        if (or.isEmpty()) {
+            return;
+        }
+        connection.deleteAndWait(database, TABLE, "definition = '" + Identifiers.requireKey("definition", definition) + "' AND ("
+                + String.join(" OR ", or) + ")", 600_000);
     }
 }

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.function.LongConsumer;
 import java.util.logging.Logger;
 
 /**
@@ -43,6 +44,11 @@ public final class RegularLoadRunner {
 
     /** Runs what is due now; empty when nothing was. */
     public Optional<JobExecution> runOnce(RegularLoadDefinition def) throws InterruptedException {
+        return runOnce(def, id -> { });
+    }
+
+    /** As {@link #runOnce(RegularLoadDefinition)}; {@code started} takes the execution id as soon as it is known. */
+    public Optional<JobExecution> runOnce(RegularLoadDefinition def, LongConsumer started) throws InterruptedException {
         LoadPlan plan;
         try (ClickHouseConnection connection = def.settings().clickhouse().connect()) {
             new SchemaManager(connection, def.settings().clickhouseDatabase()).createDatabase();
@@ -50,7 +56,7 @@ public final class RegularLoadRunner {
             state.create();
             plan = LoadPlanner.plan(def, ZonedDateTime.now(clock), state.read(def.name()));
             if (!plan.drop().isEmpty()) {
-                dropDays(connection, def, plan);
+                dropDays(connection, def.settings().clickhouseDatabase(), plan.drop());
                 state.forgetBefore(def.name(), def.loadFrom());
                 LOG.info(def.name() + ": load-from moved to " + def.loadFrom() + ", dropped " + plan.drop().size() + " earlier day(s)");
             }
@@ -62,6 +68,7 @@ public final class RegularLoadRunner {
         LOG.info(def.name() + ": loading " + plan.since() + ".." + plan.until() + (plan.fullReload() ? " (full reload: load-from changed)" : ""));
         Properties params = LoadParameters.builder().setAll(def.jobParameters()).dateSince(plan.since()).dateUntil(plan.until()).build();
         long id = operator.start(Jobs.LOAD_JOB, Coordination.ownedParameters(params));
+        started.accept(id);
         JobExecution execution = Jobs.await(operator, id);
         if (execution.getBatchStatus() == BatchStatus.COMPLETED) {
             record(def, plan, id);
@@ -69,14 +76,15 @@ public final class RegularLoadRunner {
         return Optional.of(execution);
     }
 
-    private void dropDays(ClickHouseConnection connection, RegularLoadDefinition def, LoadPlan plan) {
-        for (LoadState s : plan.drop()) {
+    /** Drops the loaded days from their tables (a table not created yet has nothing to drop). */
+    public static void dropDays(ClickHouseConnection connection, String database, List<LoadState> days) {
+        for (LoadState s : days) {
             TableLayout layout = new TableLayout(FieldCatalog.get().source(s.source()).orElseThrow());
             boolean exists = connection.queryLong("SELECT count() FROM system.tables WHERE database = '"
-                    + Identifiers.requirePlainName("database", def.settings().clickhouseDatabase()) + "' AND name = '"
+                    + Identifiers.requirePlainName("database", database) + "' AND name = '"
                     + Identifiers.requirePlainName("table", layout.tableName()) + "'") > 0;
             if (exists) {
-                new SliceTables(connection, def.settings().clickhouseDatabase(), layout, s.applicationId(), s.day()).dropTarget();
+                new SliceTables(connection, database, layout, s.applicationId(), s.day()).dropTarget();
             }
         }
     }

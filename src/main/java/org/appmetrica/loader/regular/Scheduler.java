@@ -16,6 +16,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -31,6 +32,8 @@ public final class Scheduler {
     private final Clock clock;
     private final Consumer<String> report;
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
+    private volatile Function<String, Optional<RegularLoadDefinition>> current = name -> Optional.empty();
+    private volatile boolean refreshing;
 
     /**
      * @param operator per run (in WildFly it is the calling deployment's)
@@ -43,13 +46,23 @@ public final class Scheduler {
         this.report = report;
     }
 
+    /**
+     * Before each run a load's definition is read again from {@code current} (a durable store that other processes
+     * edit): an edit applies from the next run, and a load that is gone (paused, deleted) is cancelled.
+     */
+    public Scheduler refreshFrom(Function<String, Optional<RegularLoadDefinition>> current) {
+        this.current = current;
+        this.refreshing = true;
+        return this;
+    }
+
     /** What a scheduled load did last and does next. */
     public record Status(RegularLoadDefinition definition, String state, ZonedDateTime nextRun, Long lastExecution, String lastStatus,
                          String lastError) {
     }
 
     private static final class Entry {
-        final RegularLoadDefinition definition;
+        volatile RegularLoadDefinition definition;
         volatile String state = "starting";
         volatile ZonedDateTime nextRun;
         volatile Long lastExecution;
@@ -109,6 +122,17 @@ public final class Scheduler {
     private void run(Entry e) {
         if (e.cancelled) {
             return;
+        }
+        if (refreshing) {
+            Optional<RegularLoadDefinition> now = current.apply(e.definition.name());
+            if (now.isEmpty()) {
+                entries.remove(e.definition.name(), e); // not cancel(): that would interrupt this very thread
+                e.cancelled = true;
+                e.state = "cancelled";
+                report.accept(e.definition.name() + ": paused or deleted: no more scheduled runs");
+                return;
+            }
+            e.definition = now.get();
         }
         try {
             runOnce(e);

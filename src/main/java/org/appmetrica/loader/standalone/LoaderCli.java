@@ -11,6 +11,8 @@ import org.appmetrica.loader.admin.PasswordHash;
 import org.appmetrica.loader.admin.SecretMask;
 import org.appmetrica.loader.admin.UserStore;
 import org.appmetrica.loader.coordination.Coordination;
+import org.appmetrica.loader.connection.ConnectionService;
+import org.appmetrica.loader.connection.ConnectionStore;
 import org.appmetrica.loader.coordination.CrashedExecutions;
 import org.appmetrica.loader.model.Jobs;
 import org.appmetrica.loader.model.LoadParameters;
@@ -62,7 +64,7 @@ import java.util.logging.Logger;
         description = "Loads AppMetrica Logs API exports into ClickHouse (Jakarta Batch job appmetrica-load).",
         subcommands = {LoaderCli.Run.class, LoaderCli.Restart.class, LoaderCli.Stop.class, LoaderCli.Abandon.class,
                 LoaderCli.Executions.class, LoaderCli.Status.class, LoaderCli.Schedule.class, LoaderCli.Simulator.class,
-                LoaderCli.Console.class, LoaderCli.HashPassword.class})
+                LoaderCli.Console.class, LoaderCli.HashPassword.class, ConnectionsCommand.class})
 public final class LoaderCli {
 
     static final int COMPLETED = 0;
@@ -330,23 +332,46 @@ public final class LoaderCli {
         }
     }
 
-    @Command(name = "schedule", description = "Run a regular load until stopped: schedule --config FILE (see README, Regular loads)")
+    @Command(name = "schedule", description = "Run regular loads until stopped: schedule --config FILE (see README, Regular loads), "
+            + "schedule --connection NAME, or schedule (every active regular connection)")
     static final class Schedule implements Callable<Integer> {
         @CommandLine.ParentCommand
         LoaderCli cli;
-        @Option(names = "--config", required = true, description = "properties file: name, loadFrom, schedule, timeZone, reloadWindowDays, includeToday and job parameters")
+        @Option(names = "--config", description = "properties file: name, loadFrom, schedule, timeZone, reloadWindowDays, includeToday and job parameters")
         Path config;
+        @Option(names = "--connection", description = "a connection (see connections list); without it and --config: every active regular connection")
+        String connection;
         @Option(names = "--once", description = "run what is due now and exit")
         boolean once;
 
         @Override
         public Integer call() throws Exception {
-            RegularLoadDefinition definition = RegularLoadDefinition.parse(cli.parameters(config, List.of()));
-            definition.settings().checkToken(); // a bad definition or token: "error: ..." and exit code 2
-            cli.init();
+            if (config != null && connection != null) {
+                throw new IllegalArgumentException("give --config FILE or --connection NAME, not both");
+            }
+            List<RegularLoadDefinition> definitions = new ArrayList<>();
+            ConnectionService connections = null;
+            if (config != null) {
+                RegularLoadDefinition definition = RegularLoadDefinition.parse(cli.parameters(config, List.of()));
+                definition.settings().checkToken(); // a bad definition or token: "error: ..." and exit code 2
+                cli.init();
+                definitions.add(definition);
+            } else {
+                cli.init();
+                connections = cli.connections();
+                definitions.addAll(connection != null ? List.of(cli.connectionDefinition(connections, connection)) : regularOnes(connections));
+                if (definitions.isEmpty()) {
+                    throw new IllegalArgumentException("no active regular connection to schedule: add one with connections add --file F.json");
+                }
+            }
             JobOperator operator = Repository.operator();
-            ScheduledExecutorService threads = threads(1, "regular-load");
+            ScheduledExecutorService threads = threads(Math.min(4, definitions.size()), "regular-load");
             Scheduler scheduler = new Scheduler(() -> operator, threads, Clock.systemUTC(), System.out::println);
+            if (connections != null) {
+                ConnectionService store = connections;
+                // an edit, pause or delete from another process applies from the next run
+                scheduler.refreshFrom(name -> store.store().find(name).filter(c -> !c.paused()).map(c -> store.definition(name)));
+            }
             CountDownLatch stopped = new CountDownLatch(1);
             Set<Long> stopping = ConcurrentHashMap.newKeySet();
             Signals.onStop(signal -> {
@@ -355,10 +380,12 @@ public final class LoaderCli {
                 stopping.addAll(Repository.stopOwnExecutions(operator, System.out, "schedule"));
                 stopped.countDown();
             });
-            if (once) {
-                scheduler.runNow(definition);
-            } else {
-                scheduler.add(definition); // the first run at once: it catches up whatever a missed run (process down) left due
+            for (RegularLoadDefinition definition : definitions) {
+                if (once) {
+                    scheduler.runNow(definition);
+                } else {
+                    scheduler.add(definition); // the first run at once: it catches up whatever a missed run (process down) left due
+                }
             }
             if (once && stopped.getCount() > 0) {
                 return COMPLETED;
@@ -369,6 +396,34 @@ public final class LoaderCli {
             }
             return STOPPED;
         }
+
+        private static List<RegularLoadDefinition> regularOnes(ConnectionService connections) {
+            return connections.store().list().stream().filter(c -> !c.paused() && c.connection().isRegular())
+                    .map(c -> connections.definition(c.name())).toList();
+        }
+    }
+
+    /** The connections in the job repository, run by this process's JobOperator. */
+    ConnectionService connections() {
+        return new ConnectionService(new ConnectionStore(StandaloneRuntime.repositoryConnections(), Clock.systemUTC()), Repository::operator,
+                startDefaults(), Clock.systemUTC());
+    }
+
+    /** A connection's definition; a one-time connection is refused (it runs with connections run, not on a schedule). */
+    RegularLoadDefinition connectionDefinition(ConnectionService connections, String name) {
+        Map<String, Object> view;
+        try {
+            view = connections.show(name);
+        } catch (AdminException e) {
+            throw new IllegalArgumentException(e.getMessage());
+        }
+        if (!"regular".equals(view.get("regularity"))) {
+            throw new IllegalArgumentException("connection " + name + " is one-time: run it with connections run " + name);
+        }
+        if ("paused".equals(view.get("state"))) {
+            throw new IllegalArgumentException("connection " + name + " is paused: connections resume " + name + " first");
+        }
+        return connections.definition(name);
     }
 
     /** Daemon threads with this thread's class loader (JBeret SE and Weld find the job and its artifacts with it). */

@@ -1,0 +1,68 @@
+package org.appmetrica.loader.connection;
+
+import org.appmetrica.loader.clickhouse.ClickHouseConnection;
+import org.appmetrica.loader.clickhouse.SchemaManager;
+import org.appmetrica.loader.regular.LoadState;
+import org.appmetrica.loader.regular.LoadStateTable;
+import org.appmetrica.loader.regular.RegularLoadDefinition;
+import org.appmetrica.loader.regular.RegularLoadRunner;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What edits and deletes do to a connection's data in its target ClickHouse, through {@code _load_state} (what it
+ * loaded): a full reload forgets the recorded days so the next run plans every day from load-from again; a drop
+ * removes the recorded days' partitions from the tables and forgets them.
+ */
+final class ConnectionData {
+
+    private final RegularLoadDefinition definition;
+
+    ConnectionData(RegularLoadDefinition definition) {
+        this.definition = definition;
+    }
+
+    private interface OnState {
+        void run(ClickHouseConnection connection, LoadStateTable state);
+    }
+
+    private void withState(OnState op) {
+        String database = definition.settings().clickhouseDatabase();
+        try (ClickHouseConnection connection = definition.settings().clickhouse().connect()) {
+            new SchemaManager(connection, database).createDatabase();
+            LoadStateTable state = new LoadStateTable(connection, database);
+            state.create();
+            op.run(connection, state);
+        }
+    }
+
+    /** The next run loads every day from load-from again; with {@code dropBefore}, the days before it go first. */
+    void fullReload(boolean dropBefore) {
+        withState((connection, state) -> {
+            if (dropBefore) {
+                List<LoadState> before = state.read(definition.name()).stream().filter(s -> s.day().isBefore(definition.loadFrom())).toList();
+                RegularLoadRunner.dropDays(connection, definition.settings().clickhouseDatabase(), before);
+            }
+            state.forgetAll(definition.name());
+        });
+    }
+
+    /** Drops what was loaded for the removed applications and sources. */
+    void dropRemoved(Set<Long> applications, Set<String> sources) {
+        withState((connection, state) -> {
+            List<LoadState> removed = state.read(definition.name()).stream()
+                    .filter(s -> applications.contains(s.applicationId()) || sources.contains(s.source())).toList();
+            RegularLoadRunner.dropDays(connection, definition.settings().clickhouseDatabase(), removed);
+            state.forget(definition.name(), applications, sources);
+        });
+    }
+
+    /** Drops everything the connection loaded. */
+    void dropAll() {
+        withState((connection, state) -> {
+            RegularLoadRunner.dropDays(connection, definition.settings().clickhouseDatabase(), state.read(definition.name()));
+            state.forgetAll(definition.name());
+        });
+    }
+}

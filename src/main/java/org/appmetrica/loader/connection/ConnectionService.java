@@ -1,0 +1,219 @@
+package org.appmetrica.loader.connection;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.batch.operations.JobOperator;
+import jakarta.batch.runtime.BatchStatus;
+import jakarta.batch.runtime.JobExecution;
+import org.appmetrica.loader.admin.AdminException;
+import org.appmetrica.loader.regular.RegularLoadDefinition;
+import org.appmetrica.loader.regular.RegularLoadRunner;
+
+import java.time.Clock;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.function.LongConsumer;
+import java.util.function.Supplier;
+
+/**
+ * The operations on connections, the same for the CLI ({@code connections …}, whose {@code --json} prints these
+ * answers) and the REST API ({@code /api/connections…}). Errors are {@link AdminException}s with the REST status.
+ */
+public final class ConnectionService {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private final ConnectionStore store;
+    private final Supplier<JobOperator> operator;
+    private final Properties defaults;
+    private final Clock clock;
+    private Function<String, String> nextRun = name -> null;
+
+    /** @param defaults job parameters under every connection's (the spool directory) */
+    public ConnectionService(ConnectionStore store, Supplier<JobOperator> operator, Properties defaults, Clock clock) {
+        this.store = store;
+        this.operator = operator;
+        this.defaults = defaults;
+        this.clock = clock;
+    }
+
+    /** Where a scheduler runs the connections: its next run time (ISO instant) by name, or null. */
+    public ConnectionService nextRun(Function<String, String> nextRun) {
+        this.nextRun = nextRun;
+        return this;
+    }
+
+    public ConnectionStore store() {
+        return store;
+    }
+
+    public List<Map<String, Object>> list() {
+        return store.list().stream().map(this::view).toList();
+    }
+
+    public Map<String, Object> show(String name) {
+        return view(stored(name));
+    }
+
+    public Map<String, Object> add(Connection connection) {
+        Connection c = valid(connection);
+        if (!store.add(c)) {
+            throw new AdminException(409, "conflict", "a connection named " + c.name() + " exists already");
+        }
+        return show(c.name());
+    }
+
+    /**
+     * Plans an edit and, unless {@code dryRun}, saves it and does what the plan says to the data: a full reload or a
+     * fresh target forgets the recorded days (a later load-from drops the earlier ones first); with {@code dropRemoved}
+     * the data of removed applications and sources is dropped.
+     */
+    public Map<String, Object> edit(String name, Connection edited, boolean dryRun, boolean dropRemoved) {
+        StoredConnection old = stored(name);
+        Connection body = edited.name() == null ? withName(edited, name) : edited;
+        if (!name.equals(body.name())) {
+            throw new AdminException(400, "bad-request", "name='" + body.name() + "': a connection keeps its name (" + name + ")");
+        }
+        Connection c = valid(body);
+        EditPlan plan = EditPlan.of(old.connection(), c);
+        Map<String, Object> answer = new LinkedHashMap<>();
+        if (dryRun) {
+            answer.put("plan", plan);
+            return answer;
+        }
+        RegularLoadDefinition before = old.connection().definition(defaults);
+        RegularLoadDefinition after = c.definition(defaults);
+        if (dropRemoved && plan.has(EditPlan.OFFER_DROP)) {
+            new ConnectionData(before).dropRemoved(minus(old.connection().applications(), c.applications()),
+                    minus(old.connection().sources().keySet(), c.sources().keySet()));
+        }
+        if (plan.has(EditPlan.FULL_RELOAD) || plan.has(EditPlan.FRESH_TARGET)) {
+            new ConnectionData(after).fullReload(plan.has(EditPlan.DROP_DAYS_BEFORE));
+        }
+        store.replace(c);
+        answer.put("connection", show(name));
+        answer.put("plan", plan);
+        return answer;
+    }
+
+    public Map<String, Object> pause(String name) {
+        stored(name);
+        store.setPaused(name, true);
+        return show(name);
+    }
+
+    public Map<String, Object> resume(String name) {
+        stored(name);
+        store.setPaused(name, false);
+        return show(name);
+    }
+
+    /** Runs what is due now on the calling thread; empty when nothing was due. */
+    public Optional<JobExecution> run(String name, LongConsumer started) throws InterruptedException {
+        StoredConnection s = stored(name);
+        if (s.paused()) {
+            throw new AdminException(409, "conflict", "connection " + name + " is paused: resume it first");
+        }
+        return new RegularLoadRunner(operator.get(), clock).runOnce(s.connection().definition(defaults), id -> {
+            store.recordRun(name, id);
+            started.accept(id);
+        });
+    }
+
+    public Map<String, Object> delete(String name, boolean dropData) {
+        StoredConnection s = stored(name);
+        if (dropData) {
+            new ConnectionData(s.connection().definition(defaults)).dropAll();
+        }
+        store.delete(name);
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("deleted", name);
+        answer.put("dataDropped", dropData);
+        return answer;
+    }
+
+    /** The definitions of the connections that are not paused, for a scheduler. */
+    public List<RegularLoadDefinition> activeDefinitions() {
+        return store.list().stream().filter(s -> !s.paused()).map(s -> s.connection().definition(defaults)).toList();
+    }
+
+    public RegularLoadDefinition definition(String name) {
+        return stored(name).connection().definition(defaults);
+    }
+
+    private StoredConnection stored(String name) {
+        return store.find(name).orElseThrow(() -> new AdminException(404, "not-found", "no connection named " + name));
+    }
+
+    private static Connection valid(Connection c) {
+        try {
+            return c.validated();
+        } catch (IllegalArgumentException e) {
+            throw new AdminException(400, "bad-request", e.getMessage());
+        }
+    }
+
+    private static Connection withName(Connection c, String name) {
+        return new Connection(name, c.applications(), c.sources(), c.dateDimension(), c.format(), c.loadFrom(), c.regularity(),
+                c.schedule(), c.timeZone(), c.reloadDays(), c.apiUrl(), c.tokenRef(), c.target());
+    }
+
+    private static <T> Set<T> minus(Iterable<T> a, Iterable<T> b) {
+        Set<T> result = new HashSet<>();
+        a.forEach(result::add);
+        b.forEach(result::remove);
+        return result;
+    }
+
+    /** The connection's JSON with the read-only fields: state, reason, lastRun, nextRun, covers. */
+    private Map<String, Object> view(StoredConnection s) {
+        Map<String, Object> v = MAPPER.convertValue(s.connection(), new TypeReference<LinkedHashMap<String, Object>>() { });
+        JobExecution last = lastExecution(s.lastExecution());
+        String state;
+        String reason = null;
+        if (s.paused()) {
+            state = "paused";
+        } else if (last == null) {
+            state = "new";
+        } else if (last.getBatchStatus() == BatchStatus.COMPLETED) {
+            state = "up-to-date";
+        } else if (last.getBatchStatus() == BatchStatus.STARTING || last.getBatchStatus() == BatchStatus.STARTED) {
+            state = "loading";
+        } else {
+            state = "failed";
+            reason = last.getBatchStatus() + ": " + last.getExitStatus();
+        }
+        v.put("state", state);
+        if (reason != null) {
+            v.put("reason", reason);
+        }
+        Map<String, Object> lastRun = null;
+        if (last != null) {
+            lastRun = new LinkedHashMap<>();
+            lastRun.put("executionId", last.getExecutionId());
+            lastRun.put("status", String.valueOf(last.getBatchStatus()));
+            lastRun.put("ended", last.getEndTime() == null ? null : last.getEndTime().toInstant().toString());
+        }
+        v.put("lastRun", lastRun);
+        v.put("nextRun", s.paused() ? null : nextRun.apply(s.name()));
+        v.put("covers", null); // the days loaded are in the target's _load_state; not read for a listing
+        return v;
+    }
+
+    private JobExecution lastExecution(Long id) {
+        if (id == null) {
+            return null;
+        }
+        try {
+            return operator.get().getJobExecution(id);
+        } catch (RuntimeException e) {
+            return null; // the execution was removed from the repository
+        }
+    }
+}

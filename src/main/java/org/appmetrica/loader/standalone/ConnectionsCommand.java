@@ -1,0 +1,197 @@
+package org.appmetrica.loader.standalone;
+
+import jakarta.batch.runtime.BatchStatus;
+import jakarta.batch.runtime.JobExecution;
+import org.appmetrica.loader.admin.AdminException;
+import org.appmetrica.loader.admin.AdminJson;
+import org.appmetrica.loader.connection.Connection;
+import org.appmetrica.loader.connection.ConnectionService;
+import org.appmetrica.loader.connection.EditPlan;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code connections list|show|add|edit|pause|resume|run|delete}: the connections in the job repository. With
+ * {@code --json} each prints what the REST API answers for the same operation.
+ */
+@Command(name = "connections", description = "Named, durable loads (as DataLens connections): list, show, add, edit, pause, resume, run, delete",
+        subcommands = {ConnectionsCommand.ListAll.class, ConnectionsCommand.Show.class, ConnectionsCommand.Add.class,
+                ConnectionsCommand.Edit.class, ConnectionsCommand.Pause.class, ConnectionsCommand.Resume.class, ConnectionsCommand.Run.class,
+                ConnectionsCommand.Delete.class})
+final class ConnectionsCommand implements Callable<Integer> {
+
+    @CommandLine.ParentCommand
+    LoaderCli cli;
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(System.err); // a subcommand is required
+        return LoaderCli.USAGE;
+    }
+
+    abstract static class Sub implements Callable<Integer> {
+        @CommandLine.ParentCommand
+        ConnectionsCommand parent;
+        @Option(names = "--json", description = "print the REST API's answer (JSON); progress goes to standard error")
+        boolean json;
+
+        ConnectionService service() throws IOException {
+            parent.cli.init(json);
+            return parent.cli.connections();
+        }
+    }
+
+    abstract static class Named extends Sub {
+        @Parameters(index = "0", description = "the connection's name")
+        String name;
+    }
+
+    /** A connection from a JSON file, or standard input for "-". */
+    static Connection read(Path file) throws IOException {
+        String text = file.toString().equals("-") ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8)
+                : Files.readString(file, StandardCharsets.UTF_8);
+        return Connection.fromJson(text);
+    }
+
+    @Command(name = "list", description = "The connections and their state (GET /api/connections)")
+    static final class ListAll extends Sub {
+        @Override
+        public Integer call() throws Exception {
+            ConnectionService s = service();
+            return LoaderCli.adminCommand(json, s::list, r -> {
+                System.out.printf("%-24s %-10s %-9s %-10s %s%n", "NAME", "STATE", "REGULAR", "LOAD-FROM", "LAST RUN");
+                for (Object o : (List<?>) r) {
+                    Map<?, ?> v = (Map<?, ?>) o;
+                    Object last = v.get("lastRun") instanceof Map<?, ?> m ? m.get("executionId") + " " + m.get("status") : "-";
+                    System.out.printf("%-24s %-10s %-9s %-10s %s%n", v.get("name"), v.get("state"), v.get("regularity"), v.get("loadFrom"), last);
+                }
+            });
+        }
+    }
+
+    @Command(name = "show", description = "One connection (GET /api/connections/NAME): show NAME")
+    static final class Show extends Named {
+        @Override
+        public Integer call() throws Exception {
+            ConnectionService s = service();
+            return LoaderCli.adminCommand(json, () -> s.show(name), r -> System.out.println(AdminJson.pretty(r)));
+        }
+    }
+
+    @Command(name = "add", description = "Add a connection from JSON (POST /api/connections): add --file F.json (- for standard input)")
+    static final class Add extends Sub {
+        @Option(names = "--file", required = true, description = "the connection as JSON (see README, Connections)")
+        Path file;
+
+        @Override
+        public Integer call() throws Exception {
+            Connection c = read(file);
+            ConnectionService s = service();
+            return LoaderCli.adminCommand(json, () -> s.add(c), r -> {
+                Map<?, ?> v = (Map<?, ?>) r;
+                System.out.println("connection " + v.get("name") + " added (" + v.get("regularity") + ", from " + v.get("loadFrom")
+                        + "): load it with: connections run " + v.get("name"));
+            });
+        }
+    }
+
+    @Command(name = "edit", description = "Replace a connection's definition (PUT /api/connections/NAME) and say what that does to its data: "
+            + "edit NAME --file F.json [--dry-run] [--drop-removed]")
+    static final class Edit extends Named {
+        @Option(names = "--file", required = true, description = "the whole connection as JSON (- for standard input)")
+        Path file;
+        @Option(names = "--dry-run", description = "only print the plan; save nothing")
+        boolean dryRun;
+        @Option(names = "--drop-removed", description = "drop the loaded data of removed applications and sources")
+        boolean dropRemoved;
+
+        @Override
+        public Integer call() throws Exception {
+            Connection c = read(file);
+            ConnectionService s = service();
+            return LoaderCli.adminCommand(json, () -> s.edit(name, c, dryRun, dropRemoved), r -> {
+                EditPlan plan = (EditPlan) ((Map<?, ?>) r).get("plan");
+                for (EditPlan.Action a : plan.actions()) {
+                    System.out.println(a.kind() + ": " + a.text());
+                }
+                System.out.println(dryRun ? "dry run: nothing saved" : "connection " + name + " saved");
+            });
+        }
+    }
+
+    @Command(name = "pause", description = "No more runs until resumed (POST /api/connections/NAME/pause): pause NAME")
+    static final class Pause extends Named {
+        @Override
+        public Integer call() throws Exception {
+            ConnectionService s = service();
+            return LoaderCli.adminCommand(json, () -> s.pause(name), r -> System.out.println("connection " + name + " paused"));
+        }
+    }
+
+    @Command(name = "resume", description = "Run again on schedule (POST /api/connections/NAME/resume): resume NAME")
+    static final class Resume extends Named {
+        @Override
+        public Integer call() throws Exception {
+            ConnectionService s = service();
+            return LoaderCli.adminCommand(json, () -> s.resume(name), r -> System.out.println("connection " + name + " resumed"));
+        }
+    }
+
+    @Command(name = "delete", description = "Delete a connection (DELETE /api/connections/NAME): delete NAME [--drop-data]")
+    static final class Delete extends Named {
+        @Option(names = "--drop-data", description = "also drop the data it loaded from its target tables")
+        boolean dropData;
+
+        @Override
+        public Integer call() throws Exception {
+            ConnectionService s = service();
+            return LoaderCli.adminCommand(json, () -> s.delete(name, dropData),
+                    r -> System.out.println("connection " + name + " deleted" + (dropData ? ", its data dropped" : ", its data kept")));
+        }
+    }
+
+    @Command(name = "run", description = "Load what is due now, in this process, and wait for it: run NAME. Exit codes as for run.")
+    static final class Run extends Named {
+        @Override
+        public Integer call() throws Exception {
+            ConnectionService s = service();
+            var out = json ? System.err : System.out;
+            Optional<JobExecution> run;
+            try {
+                run = s.run(name, id -> out.println("execution id: " + id));
+            } catch (AdminException e) {
+                return LoaderCli.adminCommand(json, () -> {
+                    throw e;
+                }, r -> { });
+            }
+            int code = LoaderCli.COMPLETED;
+            if (run.isEmpty()) {
+                out.println("connection " + name + ": nothing due");
+            } else {
+                JobExecution x = run.get();
+                Reports.summary(out, x);
+                if (x.getBatchStatus() != BatchStatus.COMPLETED) {
+                    out.println("execution " + x.getExecutionId() + " ended " + x.getBatchStatus() + ": " + Reports.failureReason(x));
+                    code = x.getBatchStatus() == BatchStatus.STOPPED ? LoaderCli.STOPPED : LoaderCli.FAILED;
+                }
+            }
+            if (json) {
+                System.out.println(AdminJson.pretty(s.show(name)));
+            }
+            return code;
+        }
+    }
+}
