@@ -1,8 +1,10 @@
 package org.appmetrica.loader.admin;
 
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.QueryParam;
@@ -13,6 +15,9 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
 
+import org.appmetrica.loader.connection.Connection;
+
+import java.util.Map;
 import java.util.logging.Logger;
 
 /**
@@ -128,6 +133,83 @@ public class AdminResource {
         Views.ScheduleView s = service().cancelSchedule(name);
         LOG.info("console: " + user() + " cancelled regular load " + name);
         return json(200, s);
+    }
+
+    @GET
+    @Path("connections")
+    public Response connections() {
+        return json(200, service().connectionList());
+    }
+
+    @GET
+    @Path("connections/{name}")
+    public Response connection(@PathParam("name") String name) {
+        return json(200, service().connection(name));
+    }
+
+    @POST
+    @Path("connections")
+    public Response createConnection(@HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, String body) {
+        Map<String, Object> c = service().createConnection(connectionBody(contentType, body));
+        LOG.info("console: " + user() + " created connection " + c.get("name"));
+        return json(201, c);
+    }
+
+    @PUT
+    @Path("connections/{name}")
+    public Response editConnection(@PathParam("name") String name, @QueryParam("dryRun") String dryRun,
+                                   @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, String body) {
+        boolean dry = "true".equalsIgnoreCase(dryRun);
+        Map<String, Object> answer = service().editConnection(name, connectionBody(contentType, body), dry);
+        if (!dry) {
+            LOG.info("console: " + user() + " edited connection " + name);
+        }
+        return json(200, answer);
+    }
+
+    @POST
+    @Path("connections/{name}/pause")
+    public Response pauseConnection(@PathParam("name") String name, @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, String body) {
+        AdminJson.body(contentType, body);
+        Map<String, Object> c = service().pauseConnection(name);
+        LOG.info("console: " + user() + " paused connection " + name);
+        return json(200, c);
+    }
+
+    @POST
+    @Path("connections/{name}/resume")
+    public Response resumeConnection(@PathParam("name") String name, @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, String body) {
+        AdminJson.body(contentType, body);
+        Map<String, Object> c = service().resumeConnection(name);
+        LOG.info("console: " + user() + " resumed connection " + name);
+        return json(200, c);
+    }
+
+    @POST
+    @Path("connections/{name}/run")
+    public Response runConnection(@PathParam("name") String name, @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, String body) {
+        AdminJson.body(contentType, body);
+        Map<String, Object> c = service().runConnection(name);
+        LOG.info("console: " + user() + " ran connection " + name);
+        return json(202, c);
+    }
+
+    @DELETE
+    @Path("connections/{name}")
+    public Response deleteConnection(@PathParam("name") String name, @QueryParam("dropData") String dropData) {
+        Map<String, Object> answer = service().deleteConnection(name, "true".equalsIgnoreCase(dropData));
+        LOG.info("console: " + user() + " deleted connection " + name + ("true".equalsIgnoreCase(dropData) ? " and its data" : ""));
+        return json(200, answer);
+    }
+
+    /** A connection in a request body: JSON (as every body here, only application/json), checked by the record. */
+    private static Connection connectionBody(String contentType, String body) {
+        AdminJson.body(contentType, body);
+        try {
+            return Connection.fromJson(body);
+        } catch (IllegalArgumentException e) {
+            throw new AdminException(400, "bad-request", SecretMask.text(e.getMessage()));
+        }
     }
 
     /** A JSON answer with the console's security headers, as every admin resource sends it. */

@@ -24,6 +24,9 @@ import org.appmetrica.loader.admin.Views.Progress;
 import org.appmetrica.loader.admin.Views.ScheduleView;
 import org.appmetrica.loader.admin.Views.SourceView;
 import org.appmetrica.loader.admin.Views.StepView;
+import org.appmetrica.loader.connection.Connection;
+import org.appmetrica.loader.connection.ConnectionService;
+import org.appmetrica.loader.connection.StoredConnection;
 import org.appmetrica.loader.coordination.Coordination;
 import org.appmetrica.loader.coordination.CrashedExecutions;
 import org.appmetrica.loader.logsapi.ExportSpool;
@@ -44,6 +47,9 @@ import java.util.Comparator;
 import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -71,6 +77,7 @@ public final class AdminService {
     private final Scheduler regular;
     private volatile AccessPolicy policy = AccessPolicy.unrestricted();
     private volatile Runnable beforeRead = () -> { };
+    private volatile ConnectionService connections;
 
     /**
      * @param operator      the JobOperator (per call: in WildFly it is the calling deployment's)
@@ -219,7 +226,7 @@ public final class AdminService {
         defaults.put(LoadParameters.CLICKHOUSE_URL, LoadParameters.Defaults.CLICKHOUSE_URL);
         defaults.put(LoadParameters.CLICKHOUSE_DATABASE, LoadParameters.Defaults.CLICKHOUSE_DATABASE);
         startDefaults.stringPropertyNames().forEach(k -> defaults.put(k, SecretMask.text(startDefaults.getProperty(k))));
-        return new Catalog(Jobs.LOAD_JOB, sources, LoadParameters.NAMES, defaults, regular != null);
+        return new Catalog(Jobs.LOAD_JOB, sources, LoadParameters.NAMES, defaults, regular != null, connections != null, null);
     }
 
     /** The operator's allow-lists for loads started or restarted through this service (the console, the REST API). */
@@ -314,6 +321,141 @@ public final class AdminService {
             ExportSpool.deleteInstance(spoolDir, instance.getInstanceId());
         } catch (IOException | RuntimeException e) {
             LOG.warning("execution " + id + " is abandoned, but its spool under " + spoolDir + " could not be deleted: " + e);
+        }
+    }
+
+    // ---------------------------------------------------------------- connections
+
+    /**
+     * Manages the connections of this store; where this service has a scheduler, it runs the active ones: each now
+     * (catching up what is due), then a regular one at each scheduled time.
+     */
+    public AdminService connections(ConnectionService connections) {
+        this.connections = connections;
+        if (regular != null) {
+            regular.onStarted((name, id) -> connections.store().recordRun(name, id));
+            connections.nextRun(name -> regular.list().stream().filter(st -> st.definition().name().equals(name) && st.nextRun() != null)
+                    .findFirst().map(st -> st.nextRun().toInstant().toString()).orElse(null));
+            for (StoredConnection c : connections.store().list()) {
+                if (!c.paused()) {
+                    scheduleConnection(c.name());
+                }
+            }
+        }
+        return this;
+    }
+
+    private ConnectionService connectionService() {
+        ConnectionService c = connections;
+        if (c == null) {
+            throw new AdminException(501, "not-available", "connections are not managed here");
+        }
+        return c;
+    }
+
+    /** Runs the connection now; a regular one then on schedule (a one-time one runs once: the scheduler re-reads it). */
+    private void scheduleConnection(String name) {
+        if (regular == null) {
+            return;
+        }
+        ConnectionService c = connectionService();
+        regular.cancel(name);
+        c.activeDefinition(name).ifPresent(d -> {
+            boolean oneTime = !Connection.REGULAR.equals(c.show(name).get("regularity"));
+            Set<String> ran = ConcurrentHashMap.newKeySet();
+            // a one-time connection: its first run only; later runs of the entry find it gone and end it
+            regular.add(d, n -> oneTime && !ran.add(n) ? Optional.empty() : c.activeDefinition(n));
+        });
+    }
+
+    private void checkConnection(Connection body) {
+        Connection c;
+        try {
+            c = body.validated();
+        } catch (IllegalArgumentException e) {
+            throw AdminException.badRequest(SecretMask.text(e.getMessage()));
+        }
+        policy.check(c.jobParameters(startDefaults));
+    }
+
+    public List<Map<String, Object>> connectionList() {
+        return connectionService().list();
+    }
+
+    public Map<String, Object> connection(String name) {
+        return connectionService().show(name);
+    }
+
+    public Map<String, Object> createConnection(Connection body) {
+        checkConnection(body);
+        connectionService().add(body);
+        scheduleConnection(body.name());
+        return connection(body.name());
+    }
+
+    public Map<String, Object> editConnection(String name, Connection body, boolean dryRun) {
+        if (body.name() != null) {
+            checkConnection(body);
+        }
+        Map<String, Object> answer = connectionService().edit(name, body, dryRun, false);
+        if (!dryRun) {
+            if (Connection.REGULAR.equals(connection(name).get("regularity"))) {
+                scheduleConnection(name); // at once (catching up what the edit made due), then at its new times
+            } else if (regular != null) {
+                regular.cancel(name); // one-time: it runs when asked (run)
+            }
+            answer.put("connection", connection(name));
+        }
+        return answer;
+    }
+
+    public Map<String, Object> pauseConnection(String name) {
+        Map<String, Object> view = connectionService().pause(name);
+        if (regular != null) {
+            regular.cancel(name);
+        }
+        stopRunning(view);
+        return connection(name);
+    }
+
+    public Map<String, Object> resumeConnection(String name) {
+        connectionService().resume(name);
+        scheduleConnection(name);
+        return connection(name);
+    }
+
+    public Map<String, Object> runConnection(String name) {
+        Map<String, Object> view = connectionService().show(name);
+        if ("paused".equals(view.get("state"))) {
+            throw AdminException.conflict("connection " + name + " is paused: resume it first");
+        }
+        if ("loading".equals(view.get("state"))) {
+            throw AdminException.conflict("connection " + name + " is loading already");
+        }
+        if (regular == null) {
+            throw new AdminException(501, "not-available", "connections are run by the standalone console or the schedule command, not here");
+        }
+        scheduleConnection(name);
+        return connection(name);
+    }
+
+    public Map<String, Object> deleteConnection(String name, boolean dropData) {
+        Map<String, Object> view = connectionService().show(name);
+        if (regular != null) {
+            regular.cancel(name);
+        }
+        stopRunning(view);
+        return connectionService().delete(name, dropData);
+    }
+
+    /** Stops the connection's execution if it is running (it ends STOPPED at its next checkpoint). */
+    private void stopRunning(Map<String, Object> view) {
+        if (view.get("lastRun") instanceof Map<?, ?> last && ("STARTED".equals(last.get("status")) || "STARTING".equals(last.get("status")))) {
+            try {
+                op().stop(((Number) last.get("executionId")).longValue());
+            } catch (RuntimeException e) {
+                LOG.info("could not stop execution " + last.get("executionId") + ": " + e.getMessage());
+            }
         }
     }
 

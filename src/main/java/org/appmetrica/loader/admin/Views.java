@@ -73,7 +73,7 @@ public final class Views {
 
     /** The sources and defaults the start form offers. */
     public record Catalog(String job, List<SourceView> sources, List<String> parameters, Map<String, String> defaults,
-                          boolean regularLoads) {
+                          boolean regularLoads, boolean connections, String oauthClientId) {
     }
 
     public record SourceView(String name, boolean dated) {

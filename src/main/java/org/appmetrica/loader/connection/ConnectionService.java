@@ -143,6 +143,11 @@ public final class ConnectionService {
         return store.list().stream().filter(s -> !s.paused()).map(s -> s.connection().definition(defaults)).toList();
     }
 
+    /** The definition of the connection while it exists and is not paused (a scheduler re-reads it before each run). */
+    public Optional<RegularLoadDefinition> activeDefinition(String name) {
+        return store.find(name).filter(s -> !s.paused()).map(s -> s.connection().definition(defaults));
+    }
+
     public RegularLoadDefinition definition(String name) {
         return stored(name).connection().definition(defaults);
     }

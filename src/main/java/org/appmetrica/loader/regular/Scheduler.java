@@ -17,6 +17,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.ObjLongConsumer;
 import java.util.function.Supplier;
 
 /**
@@ -32,8 +33,7 @@ public final class Scheduler {
     private final Clock clock;
     private final Consumer<String> report;
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
-    private volatile Function<String, Optional<RegularLoadDefinition>> current = name -> Optional.empty();
-    private volatile boolean refreshing;
+    private volatile ObjLongConsumer<String> started = (name, id) -> { };
 
     /**
      * @param operator per run (in WildFly it is the calling deployment's)
@@ -46,13 +46,9 @@ public final class Scheduler {
         this.report = report;
     }
 
-    /**
-     * Before each run a load's definition is read again from {@code current} (a durable store that other processes
-     * edit): an edit applies from the next run, and a load that is gone (paused, deleted) is cancelled.
-     */
-    public Scheduler refreshFrom(Function<String, Optional<RegularLoadDefinition>> current) {
-        this.current = current;
-        this.refreshing = true;
+    /** Takes a load's name and the execution id each time one of its runs starts an execution. */
+    public Scheduler onStarted(ObjLongConsumer<String> started) {
+        this.started = started;
         return this;
     }
 
@@ -63,6 +59,7 @@ public final class Scheduler {
 
     private static final class Entry {
         volatile RegularLoadDefinition definition;
+        final Function<String, Optional<RegularLoadDefinition>> refresh;
         volatile String state = "starting";
         volatile ZonedDateTime nextRun;
         volatile Long lastExecution;
@@ -71,8 +68,9 @@ public final class Scheduler {
         volatile boolean cancelled;
         volatile Future<?> future;
 
-        Entry(RegularLoadDefinition definition) {
+        Entry(RegularLoadDefinition definition, Function<String, Optional<RegularLoadDefinition>> refresh) {
             this.definition = definition;
+            this.refresh = refresh;
         }
 
         Status status() {
@@ -82,7 +80,16 @@ public final class Scheduler {
 
     /** Schedules the load; its first run starts at once. Empty when a load of that name is scheduled already. */
     public Optional<Status> add(RegularLoadDefinition definition) {
-        Entry entry = new Entry(definition);
+        return add(definition, null);
+    }
+
+    /**
+     * As {@link #add(RegularLoadDefinition)}; before each run the definition is read again from {@code refresh} (a
+     * durable store other processes edit): an edit applies from the next run, and a load that is gone from it (paused,
+     * deleted) is cancelled.
+     */
+    public Optional<Status> add(RegularLoadDefinition definition, Function<String, Optional<RegularLoadDefinition>> refresh) {
+        Entry entry = new Entry(definition, refresh);
         if (entries.putIfAbsent(definition.name(), entry) != null) {
             return Optional.empty();
         }
@@ -116,15 +123,15 @@ public final class Scheduler {
 
     /** One run on the calling thread, reported like a scheduled one ({@code schedule --once}). */
     public void runNow(RegularLoadDefinition definition) throws InterruptedException {
-        runOnce(new Entry(definition));
+        runOnce(new Entry(definition, null));
     }
 
     private void run(Entry e) {
         if (e.cancelled) {
             return;
         }
-        if (refreshing) {
-            Optional<RegularLoadDefinition> now = current.apply(e.definition.name());
+        if (e.refresh != null) {
+            Optional<RegularLoadDefinition> now = e.refresh.apply(e.definition.name());
             if (now.isEmpty()) {
                 entries.remove(e.definition.name(), e); // not cancel(): that would interrupt this very thread
                 e.cancelled = true;
@@ -155,7 +162,7 @@ public final class Scheduler {
         String name = e.definition.name();
         e.state = "running";
         try {
-            Optional<JobExecution> run = new RegularLoadRunner(operator.get(), clock).runOnce(e.definition);
+            Optional<JobExecution> run = new RegularLoadRunner(operator.get(), clock).runOnce(e.definition, id -> started.accept(name, id));
             if (run.isPresent()) {
                 JobExecution x = run.get();
                 e.lastExecution = x.getExecutionId();

@@ -367,10 +367,9 @@ public final class LoaderCli {
             JobOperator operator = Repository.operator();
             ScheduledExecutorService threads = threads(Math.min(4, definitions.size()), "regular-load");
             Scheduler scheduler = new Scheduler(() -> operator, threads, Clock.systemUTC(), System.out::println);
-            if (connections != null) {
-                ConnectionService store = connections;
-                // an edit, pause or delete from another process applies from the next run
-                scheduler.refreshFrom(name -> store.store().find(name).filter(c -> !c.paused()).map(c -> store.definition(name)));
+            ConnectionService store = connections;
+            if (store != null) {
+                scheduler.onStarted((name, id) -> store.store().recordRun(name, id));
             }
             CountDownLatch stopped = new CountDownLatch(1);
             Set<Long> stopping = ConcurrentHashMap.newKeySet();
@@ -384,7 +383,9 @@ public final class LoaderCli {
                 if (once) {
                     scheduler.runNow(definition);
                 } else {
-                    scheduler.add(definition); // the first run at once: it catches up whatever a missed run (process down) left due
+                    // the first run at once: it catches up whatever a missed run (process down) left due; a connection is read
+                    // again before each run, so an edit, pause or delete from another process applies from the next one
+                    scheduler.add(definition, store == null ? null : store::activeDefinition);
                 }
             }
             if (once && stopped.getCount() > 0) {
@@ -481,8 +482,11 @@ public final class LoaderCli {
                 System.err.println("error: --allow-clickhouse " + e.getMessage());
                 return USAGE;
             }
+            // connections live in the job repository; this console's scheduler runs the active ones
+            ConnectionService connections = new ConnectionService(new ConnectionStore(StandaloneRuntime.repositoryConnections(), Clock.systemUTC()),
+                    () -> operator, cli.startDefaults(), Clock.systemUTC());
             AdminService service = new AdminService(() -> operator, cli.startDefaults(), regular)
-                    .beforeRead(Repository::forgetEndedExecutions).policy(policy);
+                    .beforeRead(Repository::forgetEndedExecutions).policy(policy).connections(connections);
             ConsoleServer server;
             try {
                 server = new ConsoleServer(service, store, bind, port).hostNames(hostNames).start();
