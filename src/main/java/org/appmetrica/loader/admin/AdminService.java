@@ -394,10 +394,9 @@ public final class AdminService {
     }
 
     public Map<String, Object> editConnection(String name, Connection body, boolean dryRun) {
-        if (body.name() != null) {
-            checkConnection(body);
-        }
-        Map<String, Object> answer = connectionService().edit(name, body, dryRun, false);
+        Connection named = body.name() == null ? body.withName(name) : body;
+        checkConnection(named); // the allow-lists, before anything is planned or saved
+        Map<String, Object> answer = connectionService().edit(name, named, dryRun, false);
         if (!dryRun) {
             if (Connection.REGULAR.equals(connection(name).get("regularity"))) {
                 scheduleConnection(name); // at once (catching up what the edit made due), then at its new times

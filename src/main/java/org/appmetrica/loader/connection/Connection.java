@@ -178,6 +178,12 @@ public record Connection(String name, List<Long> applications, Map<String, Sourc
         return RegularLoadDefinition.parse(p);
     }
 
+    /** This connection under another name (a body that leaves the name out takes the one of its URL). */
+    public Connection withName(String newName) {
+        return new Connection(newName, applications, sources, dateDimension, format, loadFrom, regularity, schedule, timeZone, reloadDays,
+                apiUrl, tokenRef, target);
+    }
+
     /** Same target: the same ClickHouse (URL or datasource) and database, where this connection's days are recorded. */
     boolean sameTarget(Connection other) {
         return Objects.equals(target.url(), other.target.url()) && Objects.equals(target.dataSource(), other.target.dataSource())

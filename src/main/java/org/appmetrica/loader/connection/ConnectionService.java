@@ -76,7 +76,7 @@ public final class ConnectionService {
      */
     public Map<String, Object> edit(String name, Connection edited, boolean dryRun, boolean dropRemoved) {
         StoredConnection old = stored(name);
-        Connection body = edited.name() == null ? withName(edited, name) : edited;
+        Connection body = edited.name() == null ? edited.withName(name) : edited;
         if (!name.equals(body.name())) {
             throw new AdminException(400, "bad-request", "name='" + body.name() + "': a connection keeps its name (" + name + ")");
         }
@@ -162,11 +162,6 @@ public final class ConnectionService {
         } catch (IllegalArgumentException e) {
             throw new AdminException(400, "bad-request", e.getMessage());
         }
-    }
-
-    private static Connection withName(Connection c, String name) {
-        return new Connection(name, c.applications(), c.sources(), c.dateDimension(), c.format(), c.loadFrom(), c.regularity(),
-                c.schedule(), c.timeZone(), c.reloadDays(), c.apiUrl(), c.tokenRef(), c.target());
     }
 
     private static <T> Set<T> minus(Iterable<T> a, Iterable<T> b) {

@@ -107,6 +107,8 @@ class ConnectionsApiIT {
         assertEquals(403, call("POST", "/api/connections", connection(today, "https://elsewhere.example")
                 .replace("api-shop", "other")).status(), "outside the allow-lists");
 
+        assertEquals(403, call("PUT", "/api/connections/api-shop", connection(today, "https://elsewhere.example")
+                .replace("\"name\": \"api-shop\", ", "")).status(), "an edit is held to the allow-lists too, also without a name in its body");
         String earlier = connection(today.minusDays(4), simulator.baseUrl());
         JsonNode dry = json(call("PUT", "/api/connections/api-shop?dryRun=true", earlier), 200);
         assertEquals("full-reload", dry.get("plan").get("actions").get(0).get("kind").asText(), dry.toString());
