@@ -98,15 +98,24 @@ function notice(text, bad = false) {
 
 // ------------------------------------------------------------------ confirmation dialog
 
-function confirmAction(title, text, withOverrides = false) {
+// options: overrides (a KEY=VALUE box), items (a list of sentences, each {text, kind}), check (the label of a check box),
+// ok (the label of the OK button). Resolves to null (cancelled) or { overrides, checked }.
+function confirmAction(title, text, options = {}) {
   const dialog = $('#confirm');
   $('#confirm-title').textContent = title;
   $('#confirm-text').textContent = text;
-  $('#confirm-overrides-label').hidden = !withOverrides;
+  $('#confirm-overrides-label').hidden = !options.overrides;
   $('#confirm-overrides').value = '';
+  const items = options.items || [];
+  $('#confirm-list').replaceChildren(...items.map((i) => el('li', { 'data-kind': i.kind, text: i.text })));
+  $('#confirm-list').hidden = items.length === 0;
+  $('#confirm-check-label').hidden = !options.check;
+  $('#confirm-check-text').textContent = options.check || '';
+  $('#confirm-check').checked = false;
+  $('#confirm-ok').textContent = options.ok || 'OK';
   return new Promise((resolve) => {
     dialog.addEventListener('close', () => {
-      resolve(dialog.returnValue === 'ok' ? { overrides: $('#confirm-overrides').value } : null);
+      resolve(dialog.returnValue === 'ok' ? { overrides: $('#confirm-overrides').value, checked: $('#confirm-check').checked } : null);
     }, { once: true });
     dialog.returnValue = '';
     dialog.showModal();
@@ -131,7 +140,7 @@ async function act(action, id) {
     restart: ['Restart execution ' + id + '?', 'It continues from its checkpoints with the parameters it ran with; completed slices are skipped.'],
     abandon: ['Abandon execution ' + id + '?', 'It is marked ABANDONED and can never be restarted.'],
   };
-  const answer = await confirmAction(texts[action][0], texts[action][1], action === 'restart');
+  const answer = await confirmAction(texts[action][0], texts[action][1], { overrides: action === 'restart' });
   if (!answer) return;
   try {
     if (action === 'restart') {
