@@ -431,10 +431,11 @@ function connectionFromForm() {
     c.reloadDays = Number($('#c-reload-days').value || 0);
   }
   const dataSource = $('#c-ch-datasource').value.trim();
-  c.target = dataSource ? { dataSource, database: $('#c-ch-database').value.trim() } : {
-    url: $('#c-ch-url').value.trim(), database: $('#c-ch-database').value.trim(), user: $('#c-ch-user').value.trim(),
-  };
+  c.target = dataSource ? { dataSource, database: $('#c-ch-database').value.trim() }
+    : { url: $('#c-ch-url').value.trim(), database: $('#c-ch-database').value.trim() };
+  const user = $('#c-ch-user').value.trim();
   const passwordRef = $('#c-ch-password-ref').value.trim();
+  if (!dataSource && user) c.target.user = user;
   if (!dataSource && passwordRef) c.target.passwordRef = passwordRef;
   if (!c.applications.length) throw new Error('Pick or type at least one application.');
   if (!Object.keys(c.sources).length) throw new Error('Tick at least one source.');
