@@ -4,7 +4,7 @@
 
 const $ = (sel) => document.querySelector(sel);
 const REFRESH_MS = 1500;
-const state = { selected: null, catalog: null, session: null, timer: null, busy: false, maxRowsSeen: {} };
+const state = { selected: null, catalog: null, session: null, timer: null, busy: false, maxRowsSeen: {}, editing: null };
 
 // ------------------------------------------------------------------ API
 
@@ -98,15 +98,24 @@ function notice(text, bad = false) {
 
 // ------------------------------------------------------------------ confirmation dialog
 
-function confirmAction(title, text, withOverrides = false) {
+// options: overrides (a KEY=VALUE box), items (a list of sentences, each {text, kind}), check (the label of a check box),
+// ok (the label of the OK button). Resolves to null (cancelled) or { overrides, checked }.
+function confirmAction(title, text, options = {}) {
   const dialog = $('#confirm');
   $('#confirm-title').textContent = title;
   $('#confirm-text').textContent = text;
-  $('#confirm-overrides-label').hidden = !withOverrides;
+  $('#confirm-overrides-label').hidden = !options.overrides;
   $('#confirm-overrides').value = '';
+  const items = options.items || [];
+  $('#confirm-list').replaceChildren(...items.map((i) => el('li', { 'data-kind': i.kind, text: i.text })));
+  $('#confirm-list').hidden = items.length === 0;
+  $('#confirm-check-label').hidden = !options.check;
+  $('#confirm-check-text').textContent = options.check || '';
+  $('#confirm-check').checked = false;
+  $('#confirm-ok').textContent = options.ok || 'OK';
   return new Promise((resolve) => {
     dialog.addEventListener('close', () => {
-      resolve(dialog.returnValue === 'ok' ? { overrides: $('#confirm-overrides').value } : null);
+      resolve(dialog.returnValue === 'ok' ? { overrides: $('#confirm-overrides').value, checked: $('#confirm-check').checked } : null);
     }, { once: true });
     dialog.returnValue = '';
     dialog.showModal();
@@ -131,7 +140,7 @@ async function act(action, id) {
     restart: ['Restart execution ' + id + '?', 'It continues from its checkpoints with the parameters it ran with; completed slices are skipped.'],
     abandon: ['Abandon execution ' + id + '?', 'It is marked ABANDONED and can never be restarted.'],
   };
-  const answer = await confirmAction(texts[action][0], texts[action][1], action === 'restart');
+  const answer = await confirmAction(texts[action][0], texts[action][1], { overrides: action === 'restart' });
   if (!answer) return;
   try {
     if (action === 'restart') {
@@ -285,6 +294,302 @@ function renderSchedules(list) {
     })))));
 }
 
+// ------------------------------------------------------------------ connections
+
+const CONNECTION_STATES = { 'new': 'new', loading: 'loading', 'up-to-date': 'up to date', failed: 'failed', paused: 'paused' };
+
+function connectionState(c) {
+  const box = el('div', {}, el('span', { class: 'badge ' + c.state, text: CONNECTION_STATES[c.state] || c.state }));
+  const p = c.progress;
+  if (c.state === 'loading' && p && p.slicesTotal > 0) {
+    box.append(bar(p.slicesDone / p.slicesTotal, `${p.slicesDone}/${p.slicesTotal} slices`));
+  }
+  if (c.state === 'failed' && c.reason) box.append(el('div', { class: 'error reason', text: c.reason }));
+  return box;
+}
+
+function lastRun(r) {
+  if (!r) return '—';
+  return el('span', {}, el('button', {
+    type: 'button', class: 'link', title: 'show the execution', text: '#' + r.executionId,
+    onclick: () => { state.selected = r.executionId; refresh(); $('#detail').scrollIntoView(); },
+  }), ' ', badge(r.status || ''), r.ended ? ' ' + time(r.ended) : '');
+}
+
+async function connectionAction(c, action) {
+  const name = c.name;
+  const path = `connections/${encodeURIComponent(name)}`;
+  try {
+    if (action === 'delete') {
+      const answer = await confirmAction(`Delete connection ${name}?`, 'It stops loading and is removed; a running execution is stopped.',
+        { check: `also drop the data it loaded (database ${(c.target && c.target.database) || ''})`, ok: 'Delete' });
+      if (!answer) return;
+      const r = await api(`${path}?dropData=${answer.checked}`, 'DELETE');
+      notice(`Connection ${r.deleted} deleted` + (r.dataDropped ? ', its data dropped.' : '; its data stays in ClickHouse.'));
+      if (state.editing === name) closeConnectionForm();
+    } else if (action === 'pause') {
+      await api(`${path}/pause`, 'POST', {});
+      notice(`Connection ${name} paused: no runs start until it is resumed.`);
+    } else if (action === 'resume') {
+      await api(`${path}/resume`, 'POST', {});
+      notice(`Connection ${name} resumed.`);
+    } else if (action === 'run') {
+      await api(`${path}/run`, 'POST', {});
+      notice(`Connection ${name}: a run starts now.`);
+    }
+  } catch (e) {
+    notice(`${action} ${name}: ${e.message}`, true);
+  }
+  refresh();
+}
+
+function connectionButtons(c) {
+  const button = (action, text, cls = '') => el('button', {
+    type: 'button', class: cls, 'data-action': action, text,
+    onclick: () => (action === 'edit' ? editConnection(c.name) : connectionAction(c, action)),
+  });
+  return el('div', { class: 'actions' },
+    button('edit', 'edit'),
+    c.state === 'paused' ? button('resume', 'resume', 'primary') : button('pause', 'pause'),
+    button('run', 'run now'),
+    button('delete', 'delete', 'danger'));
+}
+
+function renderConnections(list) {
+  $('#connections tbody').replaceChildren(...list.map((c) => el('tr', { 'data-name': c.name, 'data-state': c.state },
+    el('td', { text: c.name }),
+    el('td', { class: 'reason' }, connectionState(c)),
+    el('td', { text: [(c.applications || []).join(','), Object.keys(c.sources || {}).join(','), c.regularity].join(' · ') }),
+    el('td', { class: 'nowrap covers', text: c.covers ? `${c.covers.from} … ${c.covers.to}` : '—' }),
+    el('td', { class: 'nowrap' }, lastRun(c.lastRun)),
+    el('td', { class: 'nowrap next-run', text: c.nextRun ? time(c.nextRun) : '—' }),
+    el('td', {}, connectionButtons(c)))));
+  $('#no-connections').hidden = list.length > 0;
+}
+
+// ------------------------------------------------------------------ connection form
+
+function appIds(text) {
+  return text.split(/[\s,;]+/).filter((x) => x !== '');
+}
+
+function showRegularFields() {
+  $('#c-regular-fields').hidden = !$('#c-regular').checked;
+}
+
+function syncPicker() {
+  const ids = new Set(appIds($('#c-apps').value));
+  $('#c-apps-picker').querySelectorAll('input').forEach((i) => { i.checked = ids.has(i.value); });
+}
+
+function pickApplication(ev) {
+  const ids = appIds($('#c-apps').value).filter((id) => id !== ev.target.value);
+  if (ev.target.checked) ids.push(ev.target.value);
+  $('#c-apps').value = ids.join(',');
+}
+
+function sourceOptionLines(sources) {
+  const lines = [];
+  for (const [name, s] of Object.entries(sources || {})) {
+    if (s && s.fields && s.fields.length) lines.push(`${name}.fields=${s.fields.join(',')}`);
+    for (const [k, v] of Object.entries((s && s.filters) || {})) lines.push(`${name}.filters.${k}=${v}`);
+  }
+  return lines.join('\n');
+}
+
+function sourcesFromForm() {
+  const sources = {};
+  for (const i of document.querySelectorAll('#c-sources input:checked')) sources[i.value] = {};
+  for (const [key, value] of Object.entries(keyValueLines($('#c-source-options').value))) {
+    const m = /^([a-z_]+)\.(fields|filters\.(.+))$/.exec(key);
+    if (!m) throw new Error(`'${key}': write SOURCE.fields=… or SOURCE.filters.FIELD=…`);
+    if (!sources[m[1]]) throw new Error(`'${key}': the source ${m[1]} is not ticked`);
+    if (m[2] === 'fields') sources[m[1]].fields = value.split(',').map((f) => f.trim()).filter((f) => f);
+    else (sources[m[1]].filters = sources[m[1]].filters || {})[m[3]] = value;
+  }
+  return sources;
+}
+
+function connectionFromForm() {
+  const c = {
+    name: $('#c-name').value.trim(),
+    applications: appIds($('#c-apps').value).map((id) => {
+      if (!/^\d+$/.test(id)) throw new Error(`'${id}' is not an application id`);
+      return Number(id);
+    }),
+    sources: sourcesFromForm(),
+    dateDimension: $('#c-dimension').value,
+    format: $('#c-format').value,
+    loadFrom: $('#c-load-from').value,
+    regularity: $('#c-regular').checked ? 'regular' : 'one-time',
+    apiUrl: $('#c-api-url').value.trim(),
+    tokenRef: $('#c-token-ref').value.trim(),
+  };
+  if (c.regularity === 'regular') {
+    c.schedule = $('#c-schedule').value.trim();
+    c.timeZone = $('#c-zone').value.trim();
+    c.reloadDays = Number($('#c-reload-days').value || 0);
+  }
+  const dataSource = $('#c-ch-datasource').value.trim();
+  c.target = dataSource ? { dataSource, database: $('#c-ch-database').value.trim() }
+    : { url: $('#c-ch-url').value.trim(), database: $('#c-ch-database').value.trim() };
+  const user = $('#c-ch-user').value.trim();
+  const passwordRef = $('#c-ch-password-ref').value.trim();
+  if (!dataSource && user) c.target.user = user;
+  if (!dataSource && passwordRef) c.target.passwordRef = passwordRef;
+  if (!c.applications.length) throw new Error('Pick or type at least one application.');
+  if (!Object.keys(c.sources).length) throw new Error('Tick at least one source.');
+  if (!dataSource && !c.target.url) throw new Error('Give the target ClickHouse URL (or a WildFly datasource).');
+  return c;
+}
+
+// A pasted token goes to the secret store once; the field is emptied and only the returned reference stays in the page.
+async function storePastedToken() {
+  const token = $('#c-token').value.trim();
+  if (!token) return;
+  const name = $('#c-name').value.trim();
+  if (!$('#c-name').checkValidity() || !name) throw new Error('Give the connection a valid name first: the token is stored under it.');
+  const r = await api('secrets/token', 'POST', { token, name });
+  $('#c-token').value = '';
+  $('#c-token-ref').value = r.tokenRef;
+  $('#c-token-status').textContent = 'The token is stored; the connection refers to it as ' + r.tokenRef + '.';
+}
+
+async function loadApplications() {
+  const status = $('#c-apps-status');
+  status.className = 'muted';
+  status.textContent = 'Asking the Logs API…';
+  try {
+    await storePastedToken();
+    const tokenRef = $('#c-token-ref').value.trim();
+    if (!tokenRef) throw new Error('Paste a token or give a token reference first.');
+    const q = new URLSearchParams({ tokenRef, apiUrl: $('#c-api-url').value.trim() });
+    const apps = await api('applications?' + q);
+    $('#c-apps-picker').replaceChildren(...apps.map((a) => el('label', {},
+      el('input', { type: 'checkbox', value: String(a.id), onchange: pickApplication }),
+      `${a.name} (${a.id})`)));
+    syncPicker();
+    status.textContent = apps.length ? `${apps.length} application(s) the token can read.` : 'The token can read no application.';
+  } catch (e) {
+    status.className = 'error';
+    status.textContent = e.message;
+  }
+}
+
+function fillConnectionForm(c) {
+  const t = c.target || {};
+  $('#c-name').value = c.name || '';
+  $('#c-name').readOnly = !!state.editing;
+  $('#c-api-url').value = c.apiUrl || (state.catalog.defaults || {}).apiUrl || '';
+  $('#c-token').value = '';
+  $('#c-token-ref').value = c.tokenRef || '';
+  $('#c-token-status').textContent = '';
+  $('#c-apps').value = (c.applications || []).join(',');
+  $('#c-apps-picker').replaceChildren();
+  $('#c-apps-status').textContent = '';
+  const sources = c.sources || { events: {} };
+  $('#c-sources').querySelectorAll('input').forEach((i) => { i.checked = i.value in sources; });
+  $('#c-source-options').value = sourceOptionLines(sources);
+  $('#c-load-from').value = c.loadFrom || isoDay(-7);
+  $('#c-dimension').value = c.dateDimension || 'default';
+  $('#c-format').value = c.format || 'csv';
+  $(c.regularity === 'regular' ? '#c-regular' : '#c-one-time').checked = true;
+  $('#c-schedule').value = c.schedule || '03:00';
+  $('#c-zone').value = c.timeZone || 'UTC';
+  $('#c-reload-days').value = c.reloadDays ?? 3;
+  $('#c-ch-url').value = t.url || '';
+  $('#c-ch-database').value = t.database || '';
+  $('#c-ch-user').value = t.user || '';
+  $('#c-ch-password-ref').value = t.passwordRef || '';
+  $('#c-ch-datasource').value = t.dataSource || '';
+  showRegularFields();
+  $('#c-result').className = '';
+  $('#c-result').textContent = '';
+  $('#conn-form-title').textContent = state.editing ? `Edit connection ${state.editing}` : 'New connection';
+  $('#c-save').textContent = state.editing ? 'Save…' : 'Create';
+  $('#conn-form-card').hidden = false;
+  $('#conn-form-card').scrollIntoView();
+}
+
+function newConnection() {
+  state.editing = null;
+  const d = state.catalog.defaults || {};
+  fillConnectionForm({ tokenRef: '', target: { url: d.clickhouseUrl || '', database: d.clickhouseDatabase || '' } });
+  $('#c-name').focus();
+}
+
+async function editConnection(name) {
+  try {
+    const c = await api('connections/' + encodeURIComponent(name));
+    state.editing = name;
+    fillConnectionForm(c);
+  } catch (e) {
+    notice(`edit ${name}: ${e.message}`, true);
+  }
+}
+
+function closeConnectionForm() {
+  state.editing = null;
+  $('#c-token').value = '';
+  $('#conn-form-card').hidden = true;
+}
+
+async function saveConnection(ev) {
+  ev.preventDefault();
+  const result = $('#c-result');
+  result.className = '';
+  result.textContent = '';
+  const button = $('#c-save');
+  button.disabled = true;
+  try {
+    await storePastedToken();
+    const c = connectionFromForm();
+    if (!c.tokenRef) throw new Error('Paste a token or give a token reference.');
+    if (state.editing) {
+      const path = 'connections/' + encodeURIComponent(state.editing);
+      const dry = await api(path + '?dryRun=true', 'PUT', c);
+      const actions = (dry && dry.plan && dry.plan.actions) || [];
+      const answer = await confirmAction(`Save connection ${state.editing}?`, 'What this edit will do:',
+        { items: actions.length ? actions : [{ kind: 'nothing', text: 'Nothing changes.' }], ok: 'Confirm' });
+      if (!answer) { result.textContent = 'Not saved.'; return; }
+      const r = await api(path, 'PUT', c);
+      const done = ((r.plan && r.plan.actions) || []).map((a) => a.text).join(' ');
+      notice(`Connection ${state.editing} saved.` + (done ? ' ' + done : ''));
+    } else {
+      const v = await api('connections', 'POST', c);
+      notice(`Connection ${v.name} created: ${v.regularity === 'regular' ? 'its first run starts now, then on schedule' : 'it starts loading now'}.`);
+    }
+    closeConnectionForm();
+  } catch (e) {
+    result.className = 'error';
+    result.textContent = e.message;
+  } finally {
+    button.disabled = false;
+  }
+  refresh();
+}
+
+function setupConnections(catalog) {
+  $('#connections-card').hidden = !catalog.connections;
+  if (!catalog.connections) return;
+  $('#c-sources').replaceChildren(...catalog.sources.map((s) => el('label', {},
+    el('input', { type: 'checkbox', name: 'c-source', value: s.name }),
+    s.name + (s.dated ? '' : ' (no dates)'))));
+  $('#c-all-sources').addEventListener('click', () => $('#c-sources').querySelectorAll('input').forEach((i) => { i.checked = true; }));
+  $('#c-no-sources').addEventListener('click', () => $('#c-sources').querySelectorAll('input').forEach((i) => { i.checked = false; }));
+  if (catalog.oauthClientId) {
+    const link = $('#c-get-token');
+    link.href = 'https://oauth.yandex.ru/authorize?' + new URLSearchParams({ response_type: 'token', client_id: catalog.oauthClientId });
+    link.hidden = false;
+  }
+  document.querySelectorAll('input[name=regularity]').forEach((r) => r.addEventListener('change', showRegularFields));
+  $('#c-apps').addEventListener('input', syncPicker);
+  $('#c-apps-load').addEventListener('click', loadApplications);
+  $('#conn-new').addEventListener('click', newConnection);
+  $('#c-cancel').addEventListener('click', closeConnectionForm);
+  $('#conn-form').addEventListener('submit', saveConnection);
+}
+
 // ------------------------------------------------------------------ refresh loop
 
 async function refresh() {
@@ -303,6 +608,7 @@ async function refresh() {
       }
     }
     if (state.catalog && state.catalog.regularLoads) renderSchedules(await api('schedules'));
+    if (state.catalog && state.catalog.connections) renderConnections(await api('connections'));
     $('#refreshed').textContent = 'live · updated ' + new Date().toLocaleTimeString();
   } catch (e) {
     if (e.status === 401) { showLogin(); state.busy = false; return; }
@@ -408,6 +714,7 @@ async function showApp(session) {
     state.catalog = await api('catalog');
     setupForm(state.catalog);
     $('#schedules-card').hidden = !state.catalog.regularLoads;
+    setupConnections(state.catalog);
   }
   refresh();
 }
