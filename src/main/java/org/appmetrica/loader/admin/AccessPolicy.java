@@ -5,6 +5,8 @@ import org.appmetrica.loader.model.LoadParameters;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.Locale;
@@ -24,16 +26,18 @@ public final class AccessPolicy {
     private final Set<String> apiUrls;
     private final Set<String> clickhouseEndpoints;
     private final Set<String> secretRefs;
+    private final Path tokenFiles;
 
-    private AccessPolicy(Set<String> apiUrls, Set<String> clickhouseEndpoints, Set<String> secretRefs) {
+    private AccessPolicy(Set<String> apiUrls, Set<String> clickhouseEndpoints, Set<String> secretRefs, Path tokenFiles) {
         this.apiUrls = apiUrls;
         this.clickhouseEndpoints = clickhouseEndpoints;
         this.secretRefs = secretRefs;
+        this.tokenFiles = tokenFiles;
     }
 
     /** No limits: the CLI's own admin commands. */
     public static AccessPolicy unrestricted() {
-        return new AccessPolicy(null, null, null);
+        return new AccessPolicy(null, null, null, null);
     }
 
     /**
@@ -49,17 +53,50 @@ public final class AccessPolicy {
         extraClickHouseUrls.forEach(u -> clickhouse.add(ClickHouseSettings.endpointFromUrl(u)));
         Set<String> secrets = new LinkedHashSet<>(Set.of(LoadParameters.Defaults.TOKEN_REF, LoadParameters.Defaults.CLICKHOUSE_PASSWORD_REF));
         extraSecretRefs.forEach(r -> secrets.add(r.trim()));
-        return new AccessPolicy(Set.copyOf(api), Set.copyOf(clickhouse), Set.copyOf(secrets));
+        return new AccessPolicy(Set.copyOf(api), Set.copyOf(clickhouse), Set.copyOf(secrets), null);
+    }
+
+    /**
+     * The same lists, and also the token files the console itself writes there ({@link TokenFiles}): a reference
+     * {@code file:DIR/token-NAME} is allowed without the operator listing it, as the console made it from a pasted token.
+     */
+    public AccessPolicy withTokenFiles(Path directory) {
+        return new AccessPolicy(apiUrls, clickhouseEndpoints, secretRefs, directory.toAbsolutePath().normalize());
+    }
+
+    /** 403 unless the Logs API URL is allowed (as for a load's apiUrl). */
+    void checkApiUrl(String url) {
+        if (apiUrls != null && !apiUrls.contains(apiUrl(url))) {
+            throw refused(LoadParameters.API_URL, "this Logs API URL", "--allow-api-url");
+        }
+    }
+
+    /** 403 unless the secret reference is allowed (as for a load's tokenRef or clickhousePasswordRef). */
+    void checkSecret(String parameter, String ref) {
+        // the console's token files only as a token: a ClickHouse password taken from one would send the token there
+        boolean ownToken = LoadParameters.TOKEN_REF.equals(parameter) && ownTokenFile(ref);
+        if (secretRefs != null && !secretRefs.contains(ref) && !ownToken) {
+            throw refused(parameter, "this secret reference", "--allow-secret");
+        }
+    }
+
+    /** A file: reference to one of the console's own token files (by its normalised path, so no ../ leads out). */
+    private boolean ownTokenFile(String ref) {
+        if (tokenFiles == null || ref == null || !ref.startsWith("file:")) {
+            return false;
+        }
+        try {
+            Path file = Path.of(ref.substring("file:".length()));
+            return file.isAbsolute() && tokenFiles.equals(file.normalize().getParent())
+                    && TokenFiles.isFileName(file.normalize().getFileName().toString());
+        } catch (InvalidPathException e) {
+            return false;
+        }
     }
 
     /** 403 naming the first parameter outside the lists (defaults count as given). */
     void check(Properties p) {
-        if (apiUrls != null) {
-            String api = LoadParameters.value(p, LoadParameters.API_URL, LoadParameters.Defaults.API_URL);
-            if (!apiUrls.contains(apiUrl(api))) {
-                throw refused(LoadParameters.API_URL, "this Logs API URL", "--allow-api-url");
-            }
-        }
+        checkApiUrl(LoadParameters.value(p, LoadParameters.API_URL, LoadParameters.Defaults.API_URL));
         if (clickhouseEndpoints != null && isEmpty(p.getProperty(LoadParameters.CLICKHOUSE_DATA_SOURCE))) {
             String endpoint;
             try {
@@ -74,9 +111,7 @@ public final class AccessPolicy {
         if (secretRefs != null) {
             for (String[] ref : new String[][] {{LoadParameters.TOKEN_REF, LoadParameters.Defaults.TOKEN_REF},
                     {LoadParameters.CLICKHOUSE_PASSWORD_REF, LoadParameters.Defaults.CLICKHOUSE_PASSWORD_REF}}) {
-                if (!secretRefs.contains(LoadParameters.value(p, ref[0], ref[1]))) {
-                    throw refused(ref[0], "this secret reference", "--allow-secret");
-                }
+                checkSecret(ref[0], LoadParameters.value(p, ref[0], ref[1]));
             }
         }
     }

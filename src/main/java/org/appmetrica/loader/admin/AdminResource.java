@@ -1,5 +1,6 @@
 package org.appmetrica.loader.admin;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -200,6 +201,30 @@ public class AdminResource {
         Map<String, Object> answer = service().deleteConnection(name, "true".equalsIgnoreCase(dropData));
         LOG.info("console: " + user() + " deleted connection " + name + ("true".equalsIgnoreCase(dropData) ? " and its data" : ""));
         return json(200, answer);
+    }
+
+    @POST
+    @Path("secrets/token")
+    public Response storeToken(@HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, String body) {
+        JsonNode b;
+        try {
+            b = AdminJson.body(contentType, body);
+        } catch (AdminException e) {
+            if (e.status() != 400) {
+                throw e;
+            }
+            // the parser's message quotes the text around the error: here that may be the token
+            throw new AdminException(400, "bad-request", "the request body must be a JSON object {\"token\": …, \"name\": …}");
+        }
+        Map<String, String> answer = service().storeToken(b.path("name").asText(null), b.path("token").asText(null));
+        LOG.info("console: " + user() + " stored a token as " + answer.get("tokenRef")); // the reference only
+        return json(201, answer);
+    }
+
+    @GET
+    @Path("applications")
+    public Response applications(@QueryParam("tokenRef") String tokenRef, @QueryParam("apiUrl") String apiUrl) {
+        return json(200, service().applications(tokenRef, apiUrl));
     }
 
     /** A connection in a request body: JSON (as every body here, only application/json), checked by the record. */

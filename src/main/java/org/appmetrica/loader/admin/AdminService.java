@@ -24,11 +24,13 @@ import org.appmetrica.loader.admin.Views.Progress;
 import org.appmetrica.loader.admin.Views.ScheduleView;
 import org.appmetrica.loader.admin.Views.SourceView;
 import org.appmetrica.loader.admin.Views.StepView;
+import org.appmetrica.loader.config.SecretRef;
 import org.appmetrica.loader.connection.Connection;
 import org.appmetrica.loader.connection.ConnectionService;
 import org.appmetrica.loader.connection.StoredConnection;
 import org.appmetrica.loader.coordination.Coordination;
 import org.appmetrica.loader.coordination.CrashedExecutions;
+import org.appmetrica.loader.logsapi.ApplicationsList;
 import org.appmetrica.loader.logsapi.ExportSpool;
 import org.appmetrica.loader.model.Jobs;
 import org.appmetrica.loader.model.LoadParameters;
@@ -42,6 +44,7 @@ import org.appmetrica.loader.schema.FieldCatalog;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Date;
@@ -67,6 +70,7 @@ import java.util.logging.Logger;
 public final class AdminService {
 
     private static final Logger LOG = Logger.getLogger(AdminService.class.getName());
+    private static final Duration APPLICATIONS_TIMEOUT = Duration.ofSeconds(20);
 
     /** A partition of a step execution: its index in the partition plan and its execution. */
     record Part(int id, StepExecution execution) {
@@ -78,6 +82,8 @@ public final class AdminService {
     private volatile AccessPolicy policy = AccessPolicy.unrestricted();
     private volatile Runnable beforeRead = () -> { };
     private volatile ConnectionService connections;
+    private volatile TokenFiles tokenFiles;
+    private volatile String oauthClientId;
 
     /**
      * @param operator      the JobOperator (per call: in WildFly it is the calling deployment's)
@@ -226,13 +232,65 @@ public final class AdminService {
         defaults.put(LoadParameters.CLICKHOUSE_URL, LoadParameters.Defaults.CLICKHOUSE_URL);
         defaults.put(LoadParameters.CLICKHOUSE_DATABASE, LoadParameters.Defaults.CLICKHOUSE_DATABASE);
         startDefaults.stringPropertyNames().forEach(k -> defaults.put(k, SecretMask.text(startDefaults.getProperty(k))));
-        return new Catalog(Jobs.LOAD_JOB, sources, LoadParameters.NAMES, defaults, regular != null, connections != null, null);
+        return new Catalog(Jobs.LOAD_JOB, sources, LoadParameters.NAMES, defaults, regular != null, connections != null, oauthClientId);
     }
 
     /** The operator's allow-lists for loads started or restarted through this service (the console, the REST API). */
     public AdminService policy(AccessPolicy policy) {
         this.policy = policy;
         return this;
+    }
+
+    /** The OAuth client id for the page's "Get token" link, or null (no link). */
+    public AdminService oauthClientId(String clientId) {
+        this.oauthClientId = clientId == null || clientId.isBlank() ? null : clientId.trim();
+        return this;
+    }
+
+    /** Where tokens pasted into the page are stored (the standalone console); without it, storing is not offered. */
+    public AdminService tokenFiles(TokenFiles files) {
+        this.tokenFiles = files;
+        return this;
+    }
+
+    // ---------------------------------------------------------------- tokens and applications
+
+    /** Stores a pasted token and answers only its reference, which the allow-lists accept (see AccessPolicy). */
+    public Map<String, String> storeToken(String name, String token) {
+        TokenFiles files = tokenFiles;
+        if (files == null) {
+            throw new AdminException(501, "not-available", "tokens are not stored from the page here: put the token in the "
+                    + "server's credential store (configure.sh, alias appmetrica-token) and use tokenRef=cs:appmetrica/appmetrica-token");
+        }
+        return Map.of("tokenRef", files.store(name, token));
+    }
+
+    /** The applications the token can read, from the management API; both references held to the allow-lists first. */
+    public List<Map<String, Object>> applications(String tokenRef, String apiUrl) {
+        if (tokenRef == null || tokenRef.isBlank() || apiUrl == null || apiUrl.isBlank()) {
+            throw AdminException.badRequest("tokenRef and apiUrl are both required");
+        }
+        policy.checkApiUrl(apiUrl);
+        policy.checkSecret(LoadParameters.TOKEN_REF, tokenRef); // before the secret is read
+        String token;
+        try {
+            token = SecretRef.resolve(LoadParameters.TOKEN_REF, tokenRef, true);
+        } catch (IllegalArgumentException e) {
+            throw AdminException.badRequest(SecretMask.text(e.getMessage()));
+        }
+        try {
+            return ApplicationsList.fetch(apiUrl, token, APPLICATIONS_TIMEOUT).stream().map(a -> {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("id", a.id());
+                m.put("name", a.name());
+                return m;
+            }).toList();
+        } catch (ApplicationsList.Refused e) {
+            int status = e.status() == 401 || e.status() == 403 ? 400 : 502;
+            throw new AdminException(status, status == 400 ? "bad-request" : "bad-gateway", "tokenRef: " + SecretMask.text(e.getMessage()));
+        } catch (IOException e) {
+            throw new AdminException(502, "bad-gateway", SecretMask.text(e.getMessage()));
+        }
     }
 
     // ---------------------------------------------------------------- operations
@@ -379,11 +437,30 @@ public final class AdminService {
     }
 
     public List<Map<String, Object>> connectionList() {
-        return connectionService().list();
+        return connectionService().list().stream().map(this::withProgress).toList();
     }
 
     public Map<String, Object> connection(String name) {
-        return connectionService().show(name);
+        return withProgress(connectionService().show(name));
+    }
+
+    /** While a connection loads: the slices of its execution done so far, as the executions list counts them. */
+    private Map<String, Object> withProgress(Map<String, Object> view) {
+        Map<String, Object> progress = null;
+        if ("loading".equals(view.get("state")) && view.get("lastRun") instanceof Map<?, ?> last && last.get("executionId") instanceof Number id) {
+            try {
+                Progress p = execution(id.longValue()).execution().progress();
+                if (p != null) {
+                    progress = new LinkedHashMap<>();
+                    progress.put("slicesDone", p.completed() + p.earlier());
+                    progress.put("slicesTotal", p.planned());
+                }
+            } catch (RuntimeException e) {
+                LOG.log(Level.FINE, "progress of execution " + id, e); // the view without it
+            }
+        }
+        view.put("progress", progress);
+        return view;
     }
 
     public Map<String, Object> createConnection(Connection body) {

@@ -47,7 +47,8 @@ public class ConsoleApplication extends Application {
             synchronized (ConsoleApplication.class) {
                 s = service;
                 if (s == null) {
-                    s = new AdminService(BatchRuntime::getJobOperator, new Properties(), regularLoads()).policy(policy());
+                    s = new AdminService(BatchRuntime::getJobOperator, new Properties(), regularLoads()).policy(policy())
+                            .oauthClientId(System.getProperty("appmetrica.oauth.clientId"));
                     service = s;
                 }
             }

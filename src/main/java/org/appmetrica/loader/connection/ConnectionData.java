@@ -7,7 +7,10 @@ import org.appmetrica.loader.regular.LoadStateTable;
 import org.appmetrica.loader.regular.RegularLoadDefinition;
 import org.appmetrica.loader.regular.RegularLoadRunner;
 
+import java.time.LocalDate;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -56,6 +59,18 @@ final class ConnectionData {
             RegularLoadRunner.dropDays(connection, definition.settings().clickhouseDatabase(), removed);
             state.forget(definition.name(), applications, sources);
         });
+    }
+
+    /**
+     * The first and last day {@code _load_state} records for the connection; empty when none is recorded. Only reads:
+     * a target without the table (nothing loaded yet) fails, and the caller shows no days.
+     */
+    Optional<LocalDate[]> covers() {
+        try (ClickHouseConnection connection = definition.settings().clickhouse().connect()) {
+            List<LocalDate> days = new LoadStateTable(connection, definition.settings().clickhouseDatabase()).read(definition.name())
+                    .stream().map(LoadState::day).sorted(Comparator.naturalOrder()).toList();
+            return days.isEmpty() ? Optional.empty() : Optional.of(new LocalDate[] {days.get(0), days.get(days.size() - 1)});
+        }
     }
 
     /** Drops everything the connection loaded. */

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.function.LongConsumer;
 import java.util.function.Supplier;
@@ -34,6 +35,11 @@ public final class ConnectionService {
     private final Properties defaults;
     private final Clock clock;
     private Function<String, String> nextRun = name -> null;
+    /** covers by connection name, kept while its last run, status and definition stay the same (they only change then) */
+    private final Map<String, Covers> covers = new ConcurrentHashMap<>();
+
+    private record Covers(String key, Map<String, Object> value) {
+    }
 
     /** @param defaults job parameters under every connection's (the spool directory) */
     public ConnectionService(ConnectionStore store, Supplier<JobOperator> operator, Properties defaults, Clock clock) {
@@ -132,6 +138,7 @@ public final class ConnectionService {
             new ConnectionData(s.connection().definition(defaults)).dropAll();
         }
         store.delete(name);
+        covers.remove(name);
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("deleted", name);
         answer.put("dataDropped", dropData);
@@ -202,8 +209,34 @@ public final class ConnectionService {
         }
         v.put("lastRun", lastRun);
         v.put("nextRun", s.paused() ? null : nextRun.apply(s.name()));
-        v.put("covers", null); // the days loaded are in the target's _load_state; not read for a listing
+        v.put("covers", covers(s, last));
         return v;
+    }
+
+    /**
+     * The days loaded ({from, to}) from the target's {@code _load_state}, or null (nothing recorded, or the target not
+     * readable now). Read again only when the last run, its status or the connection changed, as the runner records
+     * days when a run ends and an edit may forget them.
+     */
+    private Map<String, Object> covers(StoredConnection s, JobExecution last) {
+        String key = s.lastExecution() + ":" + (last == null ? null : last.getBatchStatus()) + ":" + s.updated() + ":" + s.connection().toJson();
+        Covers cached = covers.get(s.name());
+        if (cached != null && cached.key().equals(key)) {
+            return cached.value();
+        }
+        Map<String, Object> value;
+        try {
+            value = new ConnectionData(s.connection().definition(defaults)).covers().map(days -> {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("from", days[0].toString());
+                m.put("to", days[1].toString());
+                return m;
+            }).orElse(null);
+        } catch (RuntimeException e) {
+            return null; // not cached: the target may be back at the next look
+        }
+        covers.put(s.name(), new Covers(key, value));
+        return value;
     }
 
     private JobExecution lastExecution(Long id) {

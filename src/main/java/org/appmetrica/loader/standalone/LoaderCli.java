@@ -9,6 +9,7 @@ import org.appmetrica.loader.admin.AdminJson;
 import org.appmetrica.loader.admin.AdminService;
 import org.appmetrica.loader.admin.PasswordHash;
 import org.appmetrica.loader.admin.SecretMask;
+import org.appmetrica.loader.admin.TokenFiles;
 import org.appmetrica.loader.admin.UserStore;
 import org.appmetrica.loader.coordination.Coordination;
 import org.appmetrica.loader.connection.ConnectionService;
@@ -461,6 +462,9 @@ public final class LoaderCli {
         @Option(names = "--allow-secret", description = "a secret reference (tokenRef, clickhousePasswordRef) that loads started here may use "
                 + "(repeatable), besides env:APPMETRICA_TOKEN and env:CLICKHOUSE_PASSWORD")
         List<String> allowSecrets = new ArrayList<>();
+        @Option(names = "--oauth-client-id", description = "the id of your OAuth application at oauth.yandex.ru: the connection form "
+                + "then links to getting a token for it")
+        String oauthClientId;
 
         @Override
         public Integer call() throws Exception {
@@ -475,9 +479,11 @@ public final class LoaderCli {
             JobOperator operator = Repository.operator(); // on this thread: JBeret SE reads its configuration here
             Scheduler regular = new Scheduler(() -> operator, threads(4, "regular-load"), Clock.systemUTC(),
                     line -> PROGRESS.info(SecretMask.text(line)));
+            TokenFiles tokens = new TokenFiles(cli.dataDir.resolve("secrets"));
             AccessPolicy policy;
             try {
-                policy = AccessPolicy.of(allowApiUrls, allowClickHouse, allowSecrets);
+                // tokens pasted into the page are kept in <data-dir>/secrets, and the page may use them
+                policy = AccessPolicy.of(allowApiUrls, allowClickHouse, allowSecrets).withTokenFiles(tokens.directory());
             } catch (IllegalArgumentException e) {
                 System.err.println("error: --allow-clickhouse " + e.getMessage());
                 return USAGE;
@@ -486,7 +492,8 @@ public final class LoaderCli {
             ConnectionService connections = new ConnectionService(new ConnectionStore(StandaloneRuntime.repositoryConnections(), Clock.systemUTC()),
                     () -> operator, cli.startDefaults(), Clock.systemUTC());
             AdminService service = new AdminService(() -> operator, cli.startDefaults(), regular)
-                    .beforeRead(Repository::forgetEndedExecutions).policy(policy).connections(connections);
+                    .beforeRead(Repository::forgetEndedExecutions).policy(policy).connections(connections)
+                    .tokenFiles(tokens).oauthClientId(oauthClientId);
             ConsoleServer server;
             try {
                 server = new ConsoleServer(service, store, bind, port).hostNames(hostNames).start();

@@ -12,9 +12,15 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Predicate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -25,6 +31,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ConnectionsApiIT {
 
     private static final String TOKEN = "conn-api-secret-token-0d3f";
+    /** pasted into the page: reads two applications only */
+    private static final String PASTED = "conn-api-pasted-token-71c2e8";
+    private static final String OAUTH_CLIENT = "api-test-client-1b7e";
     private static final String USER = "operator";
     private static final String PASSWORD = "console-pw-77aa";
     private static final int ROWS = 90;
@@ -35,15 +44,19 @@ class ConnectionsApiIT {
     private static ClickHouseConnection clickhouse;
     private static ConsoleProcess console;
     private static String auth;
+    private static Path data;
 
     @BeforeAll
     static void start() throws Exception {
-        simulator = new LogsApiSimulator(SimulatorConfig.defaults(TOKEN).withRowsPerDay(ROWS).withReadyAfter(0).withSeed(23)).start();
+        simulator = new LogsApiSimulator(SimulatorConfig.defaults(TOKEN).withTokens(Map.of(TOKEN, Set.of(), PASTED, Set.of(811L, 812L)))
+                .withRowsPerDay(ROWS).withReadyAfter(0).withSeed(23)).start();
         clickhouse = TestClickHouse.connect();
         TestClickHouse.recreate(clickhouse, DATABASE);
         Path dataDir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "conn-api");
-        console = ConsoleProcess.start(dataDir.resolve("data"), ConsoleProcess.usersFile(dataDir, USER, PASSWORD), Map.of("APPMETRICA_TOKEN", TOKEN),
-                "--allow-api-url", simulator.baseUrl(), "--allow-clickhouse", "jdbc:clickhouse://" + TestClickHouse.URL.replace("http://", ""));
+        data = dataDir.resolve("data");
+        console = ConsoleProcess.start(data, ConsoleProcess.usersFile(dataDir, USER, PASSWORD), Map.of("APPMETRICA_TOKEN", TOKEN),
+                "--allow-api-url", simulator.baseUrl(), "--allow-clickhouse", "jdbc:clickhouse://" + TestClickHouse.URL.replace("http://", ""),
+                "--oauth-client-id", OAUTH_CLIENT);
         auth = ConsoleProcess.basic(USER, PASSWORD);
     }
 
@@ -132,5 +145,47 @@ class ConnectionsApiIT {
         assertEquals(0, rows(), "its data is dropped");
         assertEquals(404, call("GET", "/api/connections/api-shop", null).status());
         assertEquals(0, json(call("GET", "/api/connections", null), 200).size());
+    }
+
+    private static ConsoleProcess.Answer applications(String tokenRef, String apiUrl) throws Exception {
+        return call("GET", "/api/applications?tokenRef=" + URLEncoder.encode(tokenRef, StandardCharsets.UTF_8)
+                + "&apiUrl=" + URLEncoder.encode(apiUrl, StandardCharsets.UTF_8), null);
+    }
+
+    @Test
+    void aPastedTokenIsStoredPrivatelyAndListsItsApplications() throws Exception {
+        assertEquals(OAUTH_CLIENT, json(call("GET", "/api/catalog", null), 200).get("oauthClientId").asText());
+
+        ConsoleProcess.Answer stored = call("POST", "/api/secrets/token", "{\"token\": \"" + PASTED + "\", \"name\": \"picker\"}");
+        Path file = data.toAbsolutePath().resolve("secrets").resolve("token-picker");
+        assertEquals("file:" + file, json(stored, 201).get("tokenRef").asText());
+        assertFalse(stored.body().contains(PASTED), stored.body());
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file.getParent())));
+        assertEquals(PASTED, Files.readString(file));
+        String tokenRef = "file:" + file;
+
+        ConsoleProcess.Answer badName = call("POST", "/api/secrets/token", "{\"token\": \"" + PASTED + "\", \"name\": \"../x\"}");
+        assertEquals(400, badName.status(), badName.body());
+        assertFalse(badName.body().contains(PASTED), badName.body());
+        ConsoleProcess.Answer broken = call("POST", "/api/secrets/token", "{\"token\": " + PASTED + "}");
+        assertEquals(400, broken.status(), broken.body());
+        assertFalse(broken.body().contains(PASTED), "not even in the parser's message: " + broken.body());
+
+        JsonNode apps = json(applications(tokenRef, simulator.baseUrl()), 200);
+        List<Long> ids = new ArrayList<>();
+        apps.forEach(a -> ids.add(a.get("id").asLong()));
+        assertEquals(List.of(811L, 812L), ids, apps.toString());
+        assertEquals("Simulated app 811", apps.get(0).get("name").asText());
+
+        assertEquals(403, applications(tokenRef, "https://elsewhere.example").status(), "the token goes to allowed Logs APIs only");
+        assertEquals(403, applications("file:" + data.toAbsolutePath().resolve("repository-password"), simulator.baseUrl()).status(),
+                "no other file of the data directory");
+        assertEquals(403, applications("file:" + file.getParent() + "/../secrets2/token-picker", simulator.baseUrl()).status(),
+                "no way out of the secrets directory");
+        assertEquals(403, applications("env:HOME", simulator.baseUrl()).status(), "nor a secret outside the allow-lists");
+        assertEquals(200, applications("env:APPMETRICA_TOKEN", simulator.baseUrl()).status(), "the allowed default");
+
+        assertFalse(console.text().contains(PASTED), "no token in the console's output");
     }
 }
