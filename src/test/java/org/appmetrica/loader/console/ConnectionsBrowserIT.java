@@ -9,22 +9,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.StaleElementReferenceException;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
@@ -36,7 +25,6 @@ import java.util.regex.Pattern;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Connections in a real browser (issue 14), as {@link ConsoleBrowserIT} runs the console: headless Debian Chromium through
@@ -48,8 +36,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 class ConnectionsBrowserIT {
 
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final String TOKEN = "connections-secret-token-5be1c9";
     private static final String OAUTH_CLIENT = "browser-test-client-4f80";
     private static final String USER = "admin";
@@ -63,17 +49,14 @@ class ConnectionsBrowserIT {
     private static LogsApiSimulator simulator;
     private static ClickHouseConnection clickhouse;
     private static ConsoleProcess console;
+    private static Browser browser;
     private static WebDriver driver;
     private static Path work;
     private static Path users;
 
     @BeforeAll
     static void start() throws Exception {
-        boolean installed = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
-        if ("true".equals(System.getenv("CI"))) {
-            assertTrue(installed, "CI must run the browser test: .ci/run installs chromium and chromium-driver");
-        }
-        assumeTrue(installed, "skipped: no /usr/bin/chromium or /usr/bin/chromedriver (apt-get install chromium chromium-driver, as .ci/run does)");
+        Browser.assumeInstalled();
         // the token reads three applications: the picker lists them by name
         simulator = new LogsApiSimulator(SimulatorConfig.defaults(TOKEN).withTokens(Map.of(TOKEN, Set.of(901L, 902L, 903L)))
                 .withRowsPerDay(ROWS).withReadyAfter(1).withSeed(14)).start();
@@ -83,14 +66,8 @@ class ConnectionsBrowserIT {
         users = ConsoleProcess.usersFile(work, USER, PASSWORD);
         startConsole();
 
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
-                "--window-size=1440,2200", "--user-data-dir=" + Files.createTempDirectory(work, "chromium-profile"));
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort()
-                .withLogOutput(System.err).build();
-        driver = new ChromeDriver(service, options);
+        browser = Browser.start(work, "1440,2200");
+        driver = browser.driver;
     }
 
     /** The console with no token in its environment: the only token is the one pasted into the page. */
@@ -101,8 +78,8 @@ class ConnectionsBrowserIT {
 
     @AfterAll
     static void stop() throws Exception {
-        if (driver != null) {
-            driver.quit();
+        if (browser != null) {
+            browser.close();
         }
         if (console != null) {
             console.close();
@@ -113,39 +90,17 @@ class ConnectionsBrowserIT {
         }
     }
 
-    private static WebDriverWait waitUpTo(int seconds) {
-        // the page redraws the list on each refresh: an element found just before a redraw is looked up again
-        return (WebDriverWait) new WebDriverWait(driver, Duration.ofSeconds(seconds), Duration.ofMillis(100))
-                .ignoring(StaleElementReferenceException.class);
-    }
-
-    private static WebElement $(String css) {
-        return driver.findElement(By.cssSelector(css));
-    }
-
-    private static void type(String css, String text) {
-        WebElement e = $(css);
-        e.clear();
-        e.sendKeys(text);
-    }
-
-    private static void setValue(String css, String value) {
-        ((JavascriptExecutor) driver).executeScript("arguments[0].value = arguments[1]", $(css), value);
-    }
-
     private static void screenshot(String name) throws Exception {
-        Files.createDirectories(SCREENSHOTS);
-        Path shot = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE).toPath();
-        Files.copy(shot, SCREENSHOTS.resolve("connections-screenshot-" + name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+        browser.screenshot(SCREENSHOTS.resolve("connections-screenshot-" + name + ".png"));
     }
 
     private static void logIn() {
         driver.get(console.baseUrl + "console/");
-        waitUpTo(20).until(ExpectedConditions.visibilityOfElementLocated(By.id("login-form")));
-        type("#login-user", USER);
-        type("#login-password", PASSWORD);
-        $("#login-submit").click();
-        waitUpTo(20).until(ExpectedConditions.visibilityOfElementLocated(By.id("connections-card")));
+        browser.waitUpTo(20).until(ExpectedConditions.visibilityOfElementLocated(By.id("login-form")));
+        browser.type("#login-user", USER);
+        browser.type("#login-password", PASSWORD);
+        browser.$("#login-submit").click();
+        browser.waitUpTo(20).until(ExpectedConditions.visibilityOfElementLocated(By.id("connections-card")));
     }
 
     private static String row() {
@@ -153,8 +108,8 @@ class ConnectionsBrowserIT {
     }
 
     private static String awaitNotice(String part) {
-        return waitUpTo(30).until(d -> {
-            String t = $("#notice").getText();
+        return browser.waitUpTo(30).until(d -> {
+            String t = browser.$("#notice").getText();
             return t.contains(part) ? t : null;
         });
     }
@@ -162,11 +117,11 @@ class ConnectionsBrowserIT {
     /** Waits until the connection shows the state, and returns the days it covers then. */
     private static LocalDate[] awaitState(String state, int seconds) {
         try {
-            waitUpTo(seconds).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(row() + "[data-state='" + state + "']")));
+            browser.waitUpTo(seconds).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(row() + "[data-state='" + state + "']")));
         } catch (RuntimeException e) {
-            throw new AssertionError("connection " + NAME + " did not reach " + state + " on the page: " + $("#connections").getText(), e);
+            throw new AssertionError("connection " + NAME + " did not reach " + state + " on the page: " + browser.$("#connections").getText(), e);
         }
-        Matcher m = Pattern.compile("(\\d{4}-\\d{2}-\\d{2}) … (\\d{4}-\\d{2}-\\d{2})").matcher($(row() + " td.covers").getText());
+        Matcher m = Pattern.compile("(\\d{4}-\\d{2}-\\d{2}) … (\\d{4}-\\d{2}-\\d{2})").matcher(browser.$(row() + " td.covers").getText());
         return m.find() ? new LocalDate[] {LocalDate.parse(m.group(1)), LocalDate.parse(m.group(2))} : null;
     }
 
@@ -186,65 +141,65 @@ class ConnectionsBrowserIT {
         logIn();
 
         // create: a pasted token, applications from the picker, a regular load into our ClickHouse
-        $("#conn-new").click();
-        waitUpTo(10).until(ExpectedConditions.visibilityOfElementLocated(By.id("conn-form")));
-        assertEquals("https://oauth.yandex.ru/authorize?response_type=token&client_id=" + OAUTH_CLIENT, $("#c-get-token").getAttribute("href"));
-        type("#c-name", NAME);
-        type("#c-api-url", simulator.baseUrl());
-        type("#c-token", TOKEN);
-        type("#c-apps", "903");
-        $("#c-apps-load").click();
-        waitUpTo(30).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#c-apps-picker input[value='902']")));
-        assertTrue($("#c-apps-picker").getText().contains("Simulated app 901"), $("#c-apps-picker").getText());
-        assertTrue($("#c-apps-picker input[value='903']").isSelected(), "a typed id is ticked in the picker");
-        assertEquals("", $("#c-token").getAttribute("value"), "the pasted token left the page once stored");
-        String tokenRef = $("#c-token-ref").getAttribute("value");
+        browser.$("#conn-new").click();
+        browser.waitUpTo(10).until(ExpectedConditions.visibilityOfElementLocated(By.id("conn-form")));
+        assertEquals("https://oauth.yandex.ru/authorize?response_type=token&client_id=" + OAUTH_CLIENT, browser.$("#c-get-token").getAttribute("href"));
+        browser.type("#c-name", NAME);
+        browser.type("#c-api-url", simulator.baseUrl());
+        browser.type("#c-token", TOKEN);
+        browser.type("#c-apps", "903");
+        browser.$("#c-apps-load").click();
+        browser.waitUpTo(30).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#c-apps-picker input[value='902']")));
+        assertTrue(browser.$("#c-apps-picker").getText().contains("Simulated app 901"), browser.$("#c-apps-picker").getText());
+        assertTrue(browser.$("#c-apps-picker input[value='903']").isSelected(), "a typed id is ticked in the picker");
+        assertEquals("", browser.$("#c-token").getAttribute("value"), "the pasted token left the page once stored");
+        String tokenRef = browser.$("#c-token-ref").getAttribute("value");
         assertFalse(tokenRef.isEmpty() || tokenRef.contains(TOKEN), tokenRef);
-        $("#c-apps-picker input[value='903']").click();
-        $("#c-apps-picker input[value='901']").click();
-        $("#c-apps-picker input[value='902']").click();
-        assertEquals("901,902", $("#c-apps").getAttribute("value"));
-        $("#c-no-sources").click();
-        $("#c-sources input[value=events]").click();
-        setValue("#c-load-from", loadFrom.toString());
-        $("#c-regular").click();
-        type("#c-schedule", "03:00");
-        type("#c-zone", "UTC");
-        type("#c-reload-days", "1");
-        type("#c-ch-url", CLICKHOUSE);
-        type("#c-ch-database", DATABASE);
-        type("#c-ch-user", "default");
-        $("#c-save").click();
+        browser.$("#c-apps-picker input[value='903']").click();
+        browser.$("#c-apps-picker input[value='901']").click();
+        browser.$("#c-apps-picker input[value='902']").click();
+        assertEquals("901,902", browser.$("#c-apps").getAttribute("value"));
+        browser.$("#c-no-sources").click();
+        browser.$("#c-sources input[value=events]").click();
+        browser.setValue("#c-load-from", loadFrom.toString());
+        browser.$("#c-regular").click();
+        browser.type("#c-schedule", "03:00");
+        browser.type("#c-zone", "UTC");
+        browser.type("#c-reload-days", "1");
+        browser.type("#c-ch-url", CLICKHOUSE);
+        browser.type("#c-ch-database", DATABASE);
+        browser.type("#c-ch-user", "default");
+        browser.$("#c-save").click();
         awaitNotice("Connection " + NAME + " created");
-        assertTrue(!$("#conn-form-card").isDisplayed(), "the form closes once saved");
+        assertTrue(!browser.$("#conn-form-card").isDisplayed(), "the form closes once saved");
 
         // watch it load: every day from load-from on, for both applications
-        waitUpTo(30).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(row())));
+        browser.waitUpTo(30).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(row())));
         screenshot("loading");
         LocalDate[] covers = awaitState("up-to-date", 180);
-        assertEquals(loadFrom, covers[0], $(row()).getText());
+        assertEquals(loadFrom, covers[0], browser.$(row()).getText());
         assertEquals(2 * days(covers) * ROWS, rows());
-        assertTrue($(row()).getText().contains("901,902"), $(row()).getText());
+        assertTrue(browser.$(row()).getText().contains("901,902"), browser.$(row()).getText());
 
         // edit load-from to a later day: the page shows the plan (a full reload) before anything is saved
         LocalDate later = today.minusDays(2);
-        $(row() + " button[data-action=edit]").click();
-        waitUpTo(10).until(ExpectedConditions.attributeToBe(By.id("c-name"), "value", NAME));
-        assertTrue($("#c-name").getAttribute("readonly") != null, "the name cannot be edited");
-        assertEquals(tokenRef, $("#c-token-ref").getAttribute("value"));
-        setValue("#c-load-from", later.toString());
-        $("#c-save").click();
-        waitUpTo(20).until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#confirm-list li[data-kind='full-reload']")));
-        String plan = $("#confirm-list").getText();
+        browser.$(row() + " button[data-action=edit]").click();
+        browser.waitUpTo(10).until(ExpectedConditions.attributeToBe(By.id("c-name"), "value", NAME));
+        assertTrue(browser.$("#c-name").getAttribute("readonly") != null, "the name cannot be edited");
+        assertEquals(tokenRef, browser.$("#c-token-ref").getAttribute("value"));
+        browser.setValue("#c-load-from", later.toString());
+        browser.$("#c-save").click();
+        browser.waitUpTo(20).until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#confirm-list li[data-kind='full-reload']")));
+        String plan = browser.$("#confirm-list").getText();
         // the server's sentences say what happens (loads every day from the new day again, drops the days before it)
         assertTrue(plan.contains(later.toString()) && plan.contains("again"), "the plan says what the edit does: " + plan);
         assertFalse(driver.findElements(By.cssSelector("#confirm-list li[data-kind='drop-days-before']")).isEmpty(),
                 "a later load-from drops the earlier days: " + plan);
         screenshot("plan");
-        $("#confirm-ok").click();
+        browser.$("#confirm-ok").click();
         awaitNotice("Connection " + NAME + " saved");
-        waitUpTo(180).until(d -> !d.findElements(By.cssSelector(row() + "[data-state='up-to-date']")).isEmpty()
-                && $(row() + " td.covers").getText().startsWith(later.toString()));
+        browser.waitUpTo(180).until(d -> !d.findElements(By.cssSelector(row() + "[data-state='up-to-date']")).isEmpty()
+                && browser.$(row() + " td.covers").getText().startsWith(later.toString()));
         covers = awaitState("up-to-date", 10);
         assertEquals(2 * days(covers) * ROWS, rows(), "a full reload from the later day: the earlier days are gone");
 
@@ -252,28 +207,28 @@ class ConnectionsBrowserIT {
         console.close();
         startConsole();
         logIn();
-        waitUpTo(30).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(row())));
-        waitUpTo(30).until(d -> !$(row() + " td.next-run").getText().equals("—"));
-        assertTrue($(row()).getText().contains(later.toString()), $(row()).getText());
+        browser.waitUpTo(30).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(row())));
+        browser.waitUpTo(30).until(d -> !browser.$(row() + " td.next-run").getText().equals("—"));
+        assertTrue(browser.$(row()).getText().contains(later.toString()), browser.$(row()).getText());
 
         // run now: a new execution, and up to date again
-        String lastRun = $(row() + " td:nth-child(5)").getText();
-        $(row() + " button[data-action=run]").click();
+        String lastRun = browser.$(row() + " td:nth-child(5)").getText();
+        browser.$(row() + " button[data-action=run]").click();
         awaitNotice("a run starts now");
-        waitUpTo(180).until(d -> !$(row() + " td:nth-child(5)").getText().equals(lastRun)
+        browser.waitUpTo(180).until(d -> !browser.$(row() + " td:nth-child(5)").getText().equals(lastRun)
                 && !d.findElements(By.cssSelector(row() + "[data-state='up-to-date']")).isEmpty());
 
         // pause, then delete with its data
-        $(row() + " button[data-action=pause]").click();
+        browser.$(row() + " button[data-action=pause]").click();
         awaitState("paused", 30);
         assertFalse(driver.findElements(By.cssSelector(row() + " button[data-action=resume]")).isEmpty(), "a paused connection offers resume");
         screenshot("paused");
-        $(row() + " button[data-action=delete]").click();
-        waitUpTo(10).until(ExpectedConditions.visibilityOfElementLocated(By.id("confirm-check")));
-        $("#confirm-check").click();
-        $("#confirm-ok").click();
+        browser.$(row() + " button[data-action=delete]").click();
+        browser.waitUpTo(10).until(ExpectedConditions.visibilityOfElementLocated(By.id("confirm-check")));
+        browser.$("#confirm-check").click();
+        browser.$("#confirm-ok").click();
         awaitNotice("its data dropped");
-        waitUpTo(30).until(ExpectedConditions.numberOfElementsToBe(By.cssSelector(row()), 0));
+        browser.waitUpTo(30).until(ExpectedConditions.numberOfElementsToBe(By.cssSelector(row()), 0));
         assertEquals(0, rows());
 
         assertFalse(driver.getPageSource().contains(TOKEN), "no token in the page");

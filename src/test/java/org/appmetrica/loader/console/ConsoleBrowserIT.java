@@ -9,28 +9,17 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.time.Duration;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The admin console in a real browser: Debian's headless Chromium driven through chromedriver (Selenium) against
@@ -42,8 +31,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 class ConsoleBrowserIT {
 
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final String TOKEN = "browser-secret-token-0d6f3a";
     private static final String USER = "admin";
     private static final String PASSWORD = "browser-pw-71c2";
@@ -54,16 +41,13 @@ class ConsoleBrowserIT {
     private static LogsApiSimulator simulator;
     private static ClickHouseConnection clickhouse;
     private static ConsoleProcess console;
+    private static Browser browser;
     private static WebDriver driver;
     private static Path work;
 
     @BeforeAll
     static void start() throws Exception {
-        boolean installed = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
-        if ("true".equals(System.getenv("CI"))) {
-            assertTrue(installed, "CI must run the browser test: .ci/run installs chromium and chromium-driver");
-        }
-        assumeTrue(installed, "skipped: no /usr/bin/chromium or /usr/bin/chromedriver (apt-get install chromium chromium-driver, as .ci/run does)");
+        Browser.assumeInstalled();
         simulator = new LogsApiSimulator(SimulatorConfig.defaults(TOKEN).withRowsPerDay(ROWS).withReadyAfter(2).withSeed(9)).start();
         clickhouse = TestClickHouse.connect();
         TestClickHouse.recreate(clickhouse, DATABASE);
@@ -71,20 +55,14 @@ class ConsoleBrowserIT {
         console = ConsoleProcess.start(work.resolve("data"), ConsoleProcess.usersFile(work, USER, PASSWORD), Map.of("APPMETRICA_TOKEN", TOKEN),
                 "--allow-api-url", simulator.baseUrl(), "--allow-clickhouse", "jdbc:clickhouse://" + TestClickHouse.URL.replace("http://", ""));
 
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
-                "--window-size=1440,1500", "--user-data-dir=" + Files.createTempDirectory(work, "chromium-profile"));
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort()
-                .withLogOutput(System.err).build();
-        driver = new ChromeDriver(service, options);
+        browser = Browser.start(work, "1440,1500");
+        driver = browser.driver;
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (driver != null) {
-            driver.quit();
+        if (browser != null) {
+            browser.close();
         }
         if (console != null) {
             console.close();
@@ -95,45 +73,25 @@ class ConsoleBrowserIT {
         }
     }
 
-    private static WebDriverWait waitUpTo(int seconds) {
-        return new WebDriverWait(driver, Duration.ofSeconds(seconds), Duration.ofMillis(100));
-    }
-
-    private static WebElement $(String css) {
-        return driver.findElement(By.cssSelector(css));
-    }
-
-    private static void type(String css, String text) {
-        WebElement e = $(css);
-        e.clear();
-        e.sendKeys(text);
-    }
-
-    private static void setValue(String css, String value) {
-        ((JavascriptExecutor) driver).executeScript("arguments[0].value = arguments[1]", $(css), value);
-    }
-
     private static void screenshot(Path file) throws Exception {
-        Files.createDirectories(file.getParent());
-        Path shot = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE).toPath();
-        Files.copy(shot, file, StandardCopyOption.REPLACE_EXISTING);
+        browser.screenshot(file);
     }
 
     /** Fills the start form for a one-time load and submits it; returns the execution id the page reports. */
     private static long startLoad(String applications, String extra) {
-        type("#f-apps", applications);
-        $("#f-no-sources").click();
-        $("#f-sources input[value=events]").click();
-        $("#f-sources input[value=installations]").click();
-        setValue("#f-since", "2024-07-01");
-        setValue("#f-until", "2024-07-02");
-        new org.openqa.selenium.support.ui.Select($("#f-dimension")).selectByValue("default");
-        setValue("#f-extra", "apiUrl=" + simulator.baseUrl() + "\nclickhouseUrl=jdbc:clickhouse://" + TestClickHouse.URL.replace("http://", "")
+        browser.type("#f-apps", applications);
+        browser.$("#f-no-sources").click();
+        browser.$("#f-sources input[value=events]").click();
+        browser.$("#f-sources input[value=installations]").click();
+        browser.setValue("#f-since", "2024-07-01");
+        browser.setValue("#f-until", "2024-07-02");
+        new org.openqa.selenium.support.ui.Select(browser.$("#f-dimension")).selectByValue("default");
+        browser.setValue("#f-extra", "apiUrl=" + simulator.baseUrl() + "\nclickhouseUrl=jdbc:clickhouse://" + TestClickHouse.URL.replace("http://", "")
                 + "\nclickhouseDatabase=" + DATABASE + "\npollIntervalSeconds=1\nretryBackoffSeconds=0\nchunkSize=40\n" + extra);
-        String before = $("#start-result").getText();
-        $("#start-submit").click();
-        String text = waitUpTo(20).until(d -> {
-            String t = $("#start-result").getText();
+        String before = browser.$("#start-result").getText();
+        browser.$("#start-submit").click();
+        String text = browser.waitUpTo(20).until(d -> {
+            String t = browser.$("#start-result").getText();
             return t.isEmpty() || t.equals(before) ? null : t;
         });
         Matcher m = Pattern.compile("Execution (\\d+) started").matcher(text);
@@ -147,7 +105,7 @@ class ConsoleBrowserIT {
 
     private static void awaitStatus(long id, String status, int seconds) {
         try {
-            waitUpTo(seconds).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(row(id) + "[data-status='" + status + "']")));
+            browser.waitUpTo(seconds).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(row(id) + "[data-status='" + status + "']")));
         } catch (RuntimeException e) {
             throw new AssertionError("execution " + id + " did not reach " + status + " on the page: "
                     + driver.findElement(By.cssSelector("#executions")).getText(), e);
@@ -157,26 +115,26 @@ class ConsoleBrowserIT {
     @Test
     void logInStartWatchFailRestartFromThePage() throws Exception {
         driver.get(console.baseUrl + "console/");
-        waitUpTo(20).until(ExpectedConditions.visibilityOfElementLocated(By.id("login-form")));
-        type("#login-user", USER);
-        type("#login-password", "wrong");
-        $("#login-submit").click();
-        waitUpTo(20).until(ExpectedConditions.textToBePresentInElementLocated(By.id("login-error"), "Wrong user or password"));
-        type("#login-password", PASSWORD);
-        $("#login-submit").click();
-        waitUpTo(20).until(ExpectedConditions.visibilityOfElementLocated(By.id("start-form")));
-        assertEquals(USER, $("#user").getText());
+        browser.waitUpTo(20).until(ExpectedConditions.visibilityOfElementLocated(By.id("login-form")));
+        browser.type("#login-user", USER);
+        browser.type("#login-password", "wrong");
+        browser.$("#login-submit").click();
+        browser.waitUpTo(20).until(ExpectedConditions.textToBePresentInElementLocated(By.id("login-error"), "Wrong user or password"));
+        browser.type("#login-password", PASSWORD);
+        browser.$("#login-submit").click();
+        browser.waitUpTo(20).until(ExpectedConditions.visibilityOfElementLocated(By.id("start-form")));
+        assertEquals(USER, browser.$("#user").getText());
 
         // a load started from the form; its slices appear with their API state and progress bars, then it completes
         long first = startLoad("801", "");
-        waitUpTo(30).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(row(first))));
-        waitUpTo(60).until(d -> d.findElements(By.cssSelector("#partitions tbody tr[data-partition]")).size() == 4);
+        browser.waitUpTo(30).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(row(first))));
+        browser.waitUpTo(60).until(d -> d.findElements(By.cssSelector("#partitions tbody tr[data-partition]")).size() == 4);
         screenshot(SCREENSHOT.resolveSibling("console-screenshot-running.png"));
         awaitStatus(first, "COMPLETED", 120);
-        waitUpTo(20).until(d -> d.findElements(By.cssSelector("#partitions tbody tr[data-status='COMPLETED']")).size() == 4);
-        assertTrue($("#detail-title").getText().contains("Execution " + first), $("#detail-title").getText());
-        assertTrue($("#partitions").getText().contains("published"), $("#partitions").getText());
-        assertTrue($(row(first)).getText().contains("4/4 slices"), $(row(first)).getText());
+        browser.waitUpTo(20).until(d -> d.findElements(By.cssSelector("#partitions tbody tr[data-status='COMPLETED']")).size() == 4);
+        assertTrue(browser.$("#detail-title").getText().contains("Execution " + first), browser.$("#detail-title").getText());
+        assertTrue(browser.$("#partitions").getText().contains("published"), browser.$("#partitions").getText());
+        assertTrue(browser.$(row(first)).getText().contains("4/4 slices"), browser.$(row(first)).getText());
         assertEquals(4L * ROWS, clickhouse.queryLong("SELECT count() FROM " + DATABASE + ".events")
                 + clickhouse.queryLong("SELECT count() FROM " + DATABASE + ".installations"));
 
@@ -184,29 +142,29 @@ class ConsoleBrowserIT {
         simulator.failNextRequests(1_000_000, 503);
         long failed = startLoad("802", "maxRetries=0");
         awaitStatus(failed, "FAILED", 120);
-        waitUpTo(20).until(ExpectedConditions.visibilityOfElementLocated(By.id("detail-failure")));
-        String reason = $("#detail-failure").getText();
+        browser.waitUpTo(20).until(ExpectedConditions.visibilityOfElementLocated(By.id("detail-failure")));
+        String reason = browser.$("#detail-failure").getText();
         assertTrue(reason.contains("503"), "the failure reason: " + reason);
         screenshot(SCREENSHOT.resolveSibling("console-screenshot-failed.png"));
 
         // restart from the page, with confirmation, and watch it complete
         simulator.failNextRequests(0, 503);
-        $(row(failed) + " button[data-action=restart]").click();
-        waitUpTo(10).until(ExpectedConditions.visibilityOfElementLocated(By.id("confirm")));
-        assertTrue($("#confirm-title").getText().contains("Restart execution " + failed), $("#confirm-title").getText());
-        $("#confirm-ok").click();
-        String notice = waitUpTo(20).until(d -> {
-            String t = $("#notice").getText();
+        browser.$(row(failed) + " button[data-action=restart]").click();
+        browser.waitUpTo(10).until(ExpectedConditions.visibilityOfElementLocated(By.id("confirm")));
+        assertTrue(browser.$("#confirm-title").getText().contains("Restart execution " + failed), browser.$("#confirm-title").getText());
+        browser.$("#confirm-ok").click();
+        String notice = browser.waitUpTo(20).until(d -> {
+            String t = browser.$("#notice").getText();
             return t.contains("restarted as execution") ? t : null;
         });
         Matcher m = Pattern.compile("restarted as execution (\\d+)").matcher(notice);
         assertTrue(m.find(), notice);
         long restarted = Long.parseLong(m.group(1));
         awaitStatus(restarted, "COMPLETED", 120);
-        waitUpTo(20).until(d -> $("#detail-title").getText().contains("Execution " + restarted)
+        browser.waitUpTo(20).until(d -> browser.$("#detail-title").getText().contains("Execution " + restarted)
                 && d.findElements(By.cssSelector("#partitions tbody tr[data-status='COMPLETED']")).size() == 4);
-        assertTrue($("#detail-facts").getText().contains(Long.toString(failed)), "restart of " + failed + ": " + $("#detail-facts").getText());
-        assertTrue($(row(failed)).getText().contains("FAILED"));
+        assertTrue(browser.$("#detail-facts").getText().contains(Long.toString(failed)), "restart of " + failed + ": " + browser.$("#detail-facts").getText());
+        assertTrue(browser.$(row(failed)).getText().contains("FAILED"));
         assertEquals(8L * ROWS, clickhouse.queryLong("SELECT count() FROM " + DATABASE + ".events")
                 + clickhouse.queryLong("SELECT count() FROM " + DATABASE + ".installations"));
         screenshot(SCREENSHOT);
