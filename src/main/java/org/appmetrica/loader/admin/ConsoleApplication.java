@@ -49,6 +49,7 @@ public class ConsoleApplication extends Application {
                 if (s == null) {
                     s = new AdminService(BatchRuntime::getJobOperator, new Properties(), regularLoads()).policy(policy())
                             .oauthClientId(System.getProperty("appmetrica.oauth.clientId"));
+                    ServerConnections.attach(s, new Properties());
                     service = s;
                 }
             }
@@ -73,7 +74,7 @@ public class ConsoleApplication extends Application {
         return Arrays.stream(v.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
     }
 
-    /** Cancels the regular loads started from the console (see ConsoleShutdown). */
+    /** Cancels the regular loads started from the console (see ConsoleLifecycle). */
     static void shutdown() {
         AdminService s = service;
         if (s != null) {

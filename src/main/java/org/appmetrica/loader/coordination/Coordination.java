@@ -75,16 +75,29 @@ public final class Coordination {
         return s;
     }
 
-    private static CoordinationStore lookUp() {
-        String name = System.getProperty(DATASOURCE_PROPERTY, DEFAULT_DATASOURCE);
-        DataSource dataSource;
+    /** In an application server: the JNDI name of the job repository's datasource (see {@link #DATASOURCE_PROPERTY}). */
+    public static String serverDataSourceName() {
+        return System.getProperty(DATASOURCE_PROPERTY, DEFAULT_DATASOURCE);
+    }
+
+    /** In an application server: the job repository's datasource, or empty when the server defines none. */
+    public static Optional<DataSource> serverDataSource() {
         try {
-            dataSource = (DataSource) new InitialContext().lookup(name);
+            return Optional.of((DataSource) new InitialContext().lookup(serverDataSourceName()));
         } catch (NamingException | ClassCastException e) {
-            LOG.info("no datasource " + name + " (" + e.getMessage() + "): slice leases and execution owners are kept in memory, "
-                    + "as the job repository is");
+            LOG.log(Level.FINE, "no datasource " + serverDataSourceName(), e);
+            return Optional.empty();
+        }
+    }
+
+    private static CoordinationStore lookUp() {
+        String name = serverDataSourceName();
+        Optional<DataSource> found = serverDataSource();
+        if (found.isEmpty()) {
+            LOG.info("no datasource " + name + ": slice leases and execution owners are kept in memory, as the job repository is");
             return new InMemoryCoordinationStore();
         }
+        DataSource dataSource = found.get();
         CoordinationStore jdbc = new JdbcCoordinationStore(dataSource::getConnection);
         TransactionManager transactions = transactionManager();
         if (transactions == null) {

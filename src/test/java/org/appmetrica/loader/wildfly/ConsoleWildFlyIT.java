@@ -12,7 +12,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.io.IOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -21,11 +23,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -36,9 +42,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * (add-user.sh -a, as the README says), the ClickHouse driver module, the WAR deployed at boot. Runs its own copy of
  * the server the build unpacked (target/console-wildfly, ports +500, started with the loads' allow-lists and the token
  * in its environment) so that the other WildFly ITs keep their fresh one; Arquillian has stopped theirs after each of
- * their classes, so one server runs at a time.
+ * their classes, so one server runs at a time. After the first boot configure.sh runs on it, as the README says (the
+ * credential store with the token, the job repository's datasource), since connections are kept in that datasource.
  * Checks the BASIC login against the server's ApplicationRealm, a load started and restarted through the JAX-RS API
- * (live partitions from the server's JBeret), the error statuses, and that the token is never served.
+ * (live partitions from the server's JBeret), the error statuses, that the token is never served, and connections:
+ * created, loaded by the server's scheduler, edited (dry run, full reload), paused, read back and run again after
+ * server restarts, deleted with their data.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ConsoleWildFlyIT {
@@ -49,6 +58,8 @@ class ConsoleWildFlyIT {
     private static final int OFFSET = 500;
     private static final String BASE = "http://127.0.0.1:" + (8080 + OFFSET) + "/appmetrica-loader/";
     private static final String DATABASE = "it_console_wildfly";
+    private static final String CONNECTION_DATABASE = "it_console_wildfly_conn";
+    private static final String STORED_TOKEN = "cs:appmetrica/appmetrica-token";
     private static final int ROWS = 80;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -69,9 +80,8 @@ class ConsoleWildFlyIT {
         WildFlyServer.deleteTree(home.resolve("standalone/log"));
         // the README's way to add a console user: an application user in group appmetrica-admin
         WildFlyServer.addConsoleUser(home, USER, PASSWORD);
-        // The ClickHouse driver module the WAR depends on, installed offline with configure.cli's own command (the rest of
-        // configure.cli, datasource and credential store, is WildFlyDeploymentIT's subject: here the loads use
-        // clickhouseUrl and the token from the server's environment). The WAR is deployed when the server boots.
+        // The ClickHouse driver module the WAR depends on, installed offline with configure.cli's own command, so that
+        // the WAR deploys at the first boot (the loads use clickhouseUrl; configure.sh adds the rest once it runs).
         if (!Files.isDirectory(home.resolve("modules/com/clickhouse/jdbc"))) {
             String moduleAdd = Files.readAllLines(WildFlyServer.PROJECT_DIR.resolve("server-config/wildfly/configure.cli")).stream()
                     .map(String::trim).filter(l -> l.startsWith("module add ")).findFirst().orElseThrow()
@@ -81,20 +91,9 @@ class ConsoleWildFlyIT {
         Files.copy(Path.of(System.getProperty("war.file")), home.resolve("standalone/deployments/appmetrica-loader.war"),
                 StandardCopyOption.REPLACE_EXISTING);
 
-        Files.createDirectories(home.resolve("standalone/log"));
-        Path out = home.resolve("standalone/log/console.out");
-        ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/standalone.sh").toString(), "-b", "127.0.0.1", "-bmanagement", "127.0.0.1",
-                "-Djboss.socket.binding.port-offset=" + OFFSET)
-                .redirectErrorStream(true).redirectOutput(out.toFile());
-        pb.environment().put("JBOSS_HOME", home.toString());
-        // the operator's allow-lists for loads started from the console: the simulator and the test's ClickHouse
-        pb.environment().put("JAVA_OPTS", "-Xms64m -Xmx512m -Djava.net.preferIPv4Stack=true -Dappmetrica.allow.apiUrls=" + env.apiUrl()
-                + " -Dappmetrica.allow.clickhouse=" + WildFlyServer.clickhouseJdbcUrl()
-                + " -Dappmetrica.allow.secrets=env:APPMETRICA_TOKEN");
-        pb.environment().put("APPMETRICA_TOKEN", TOKEN); // tokenRef=env:APPMETRICA_TOKEN, read by the server
-        server = pb.start();
-        Path deployed = home.resolve("standalone/deployments/appmetrica-loader.war.deployed");
         Path failed = home.resolve("standalone/deployments/appmetrica-loader.war.failed");
+        Path out = launch();
+        Path deployed = home.resolve("standalone/deployments/appmetrica-loader.war.deployed");
         long deadline = System.currentTimeMillis() + 180_000;
         while (!Files.exists(deployed)) {
             if (Files.exists(failed) || !server.isAlive() || System.currentTimeMillis() > deadline) {
@@ -102,20 +101,73 @@ class ConsoleWildFlyIT {
             }
             Thread.sleep(200);
         }
+        assertFalse(json("GET", "api/catalog", null, 200).get("connections").asBoolean(),
+                "no connections before the job repository has a datasource: they would be lost with a restart");
+        // configure.sh as the README runs it: the credential store (the token as cs:appmetrica/appmetrica-token) and the
+        // job repository's datasource, which keeps the connections too; it reloads the server, the WAR deploys again
+        WildFlyServer.CliRun configured = WildFlyServer.configure(home, 9990 + OFFSET, TOKEN, WildFlyServer.clickhouseJdbcUrl());
+        assertEquals(0, configured.exitCode(), configured.output() + "\n" + serverLog());
+        awaitConnections();
         env.freshDatabase(DATABASE);
         env.freshDatabase(DATABASE + "_2");
+        env.freshDatabase(CONNECTION_DATABASE);
+    }
+
+    /** Starts the server (the WAR deploys at boot); its console output goes to standalone/log/console.out. */
+    private static Path launch() throws Exception {
+        Files.createDirectories(home.resolve("standalone/log"));
+        Path out = home.resolve("standalone/log/console.out");
+        ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/standalone.sh").toString(), "-b", "127.0.0.1", "-bmanagement", "127.0.0.1",
+                "-Djboss.socket.binding.port-offset=" + OFFSET)
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile()));
+        pb.environment().put("JBOSS_HOME", home.toString());
+        // the operator's allow-lists for loads started from the console: the simulator and the test's ClickHouse
+        pb.environment().put("JAVA_OPTS", "-Xms64m -Xmx512m -Djava.net.preferIPv4Stack=true -Dappmetrica.allow.apiUrls=" + env.apiUrl()
+                + " -Dappmetrica.allow.clickhouse=" + WildFlyServer.clickhouseJdbcUrl()
+                + " -Dappmetrica.allow.secrets=env:APPMETRICA_TOKEN");
+        pb.environment().put("APPMETRICA_TOKEN", TOKEN); // tokenRef=env:APPMETRICA_TOKEN, read by the server
+        server = pb.start();
+        return out;
+    }
+
+    /** Waits until the deployed console offers connections (after configure.sh's reload, after a restart). */
+    private static void awaitConnections() throws Exception {
+        long deadline = System.currentTimeMillis() + 180_000;
+        String last = "";
+        while (true) {
+            try {
+                Answer a = call("GET", "api/catalog", null, true, PASSWORD);
+                last = a.status() + " " + a.body();
+                if (a.status() == 200 && JSON.readTree(a.body()).get("connections").asBoolean()) {
+                    return;
+                }
+            } catch (IOException e) {
+                last = e.toString(); // the server is (re)starting
+            }
+            if (!server.isAlive() || System.currentTimeMillis() > deadline) {
+                throw new AssertionError("the console did not offer connections: " + last + "\n" + serverLog());
+            }
+            Thread.sleep(200);
+        }
     }
 
     @AfterAll
     static void stopServer() throws Exception {
         if (server != null) {
-            // SIGTERM: WildFly shuts down gracefully
-            server.descendants().forEach(ProcessHandle::destroy);
-            server.destroy();
-            if (!server.waitFor(60, TimeUnit.SECONDS)) {
-                server.descendants().forEach(ProcessHandle::destroyForcibly);
-                server.destroyForcibly();
+            // SIGTERM: WildFly shuts down gracefully. Its JVM may outlive standalone.sh: wait for every process, so that a
+            // server started next does not meet the old one on its ports.
+            List<ProcessHandle> processes = new ArrayList<>(server.descendants().toList());
+            processes.add(server.toHandle());
+            processes.forEach(ProcessHandle::destroy);
+            for (ProcessHandle p : processes) {
+                try {
+                    p.onExit().get(60, TimeUnit.SECONDS);
+                } catch (TimeoutException e) {
+                    p.destroyForcibly();
+                    p.onExit().get(30, TimeUnit.SECONDS);
+                }
             }
+            server = null;
         }
     }
 
@@ -305,5 +357,129 @@ class ConsoleWildFlyIT {
         assertTrue(served.toString().contains("env:APPMETRICA_TOKEN"));
         assertFalse(served.toString().contains(TOKEN));
         assertFalse(served.toString().contains(PASSWORD));
+    }
+
+    // ---------------------------------------------------------------- connections
+
+    /** A regular connection to the simulator, with the token from the server's credential store (configure.sh put it there). */
+    private static String connection(LocalDate loadFrom) {
+        return "{\"name\": \"wf-shop\", \"applications\": [902], \"sources\": {\"events\": {}}, \"loadFrom\": \"" + loadFrom + "\", "
+                + "\"regularity\": \"regular\", \"schedule\": \"03:00\", \"reloadDays\": 1, \"apiUrl\": \"" + env.apiUrl() + "\", "
+                + "\"tokenRef\": \"" + STORED_TOKEN + "\", \"target\": {\"url\": \"" + WildFlyServer.clickhouseJdbcUrl() + "\", "
+                + "\"database\": \"" + CONNECTION_DATABASE + "\"}}";
+    }
+
+    /** Polls the connection's view until it matches (a status the server reports, not a time). */
+    private static JsonNode awaitView(String what, Predicate<JsonNode> done) throws Exception {
+        long deadline = System.currentTimeMillis() + 180_000;
+        while (true) {
+            JsonNode v = json("GET", "api/connections/wf-shop", null, 200);
+            if (done.test(v)) {
+                return v;
+            }
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError("the connection was not " + what + " within 3 minutes: " + v + "\n" + serverLog());
+            }
+            Thread.sleep(200); // polling a status over HTTP: the API offers no notification
+        }
+    }
+
+    private static long lastExecution(JsonNode view) {
+        JsonNode last = view.get("lastRun");
+        return last == null || last.isNull() ? -1 : last.get("executionId").asLong();
+    }
+
+    private static boolean ranAfter(JsonNode view, long execution) {
+        return lastExecution(view) > execution && !"loading".equals(view.get("state").asText()) && !"new".equals(view.get("state").asText());
+    }
+
+    private static long connectionRows() {
+        return env.clickhouse().queryLong("SELECT count() FROM " + CONNECTION_DATABASE + ".events");
+    }
+
+    @Test
+    @Order(6)
+    void theApplicationsPickerReadsTheStoredToken() throws Exception {
+        String query = "api/applications?tokenRef=" + STORED_TOKEN + "&apiUrl=" + URLEncoder.encode(env.apiUrl(), StandardCharsets.UTF_8);
+        assertTrue(json("GET", query, null, 200).isArray());
+        assertEquals(403, call("GET", "api/applications?tokenRef=file:/etc/passwd&apiUrl=" + URLEncoder.encode(env.apiUrl(),
+                StandardCharsets.UTF_8), null, true, PASSWORD).status(), "held to the allow-lists");
+        // pasted tokens are kept in the credential store by configure.sh, not from the page
+        assertEquals(501, call("POST", "api/secrets/token", "{\"name\": \"x\", \"token\": \"abcdef\"}", true, PASSWORD).status());
+    }
+
+    @Test
+    @Order(7)
+    void aConnectionLoadsIsEditedAndReloads() throws Exception {
+        LocalDate today = LocalDate.now(ZoneOffset.UTC);
+        assertEquals(0, json("GET", "api/connections", null, 200).size());
+        JsonNode created = json("POST", "api/connections", connection(today.minusDays(2)), 201);
+        assertEquals(STORED_TOKEN, created.get("tokenRef").asText(), "the reference, shown as such");
+        JsonNode loaded = awaitView("loaded", v -> ranAfter(v, -1));
+        assertEquals("up-to-date", loaded.get("state").asText(), loaded.toString());
+        assertFalse(loaded.get("nextRun").isNull(), "a regular connection waits for its next run: " + loaded);
+        assertEquals(2L * ROWS, connectionRows(), "loaded by the server's scheduler from load-from to yesterday");
+        assertEquals(1, json("GET", "api/connections", null, 200).size());
+
+        String earlier = connection(today.minusDays(4));
+        JsonNode dry = json("PUT", "api/connections/wf-shop?dryRun=true", earlier, 200);
+        assertEquals("full-reload", dry.at("/plan/actions/0/kind").asText(), dry.toString());
+        assertFalse(dry.has("connection"), "a dry run saves nothing");
+        assertEquals(today.minusDays(2).toString(), json("GET", "api/connections/wf-shop", null, 200).get("loadFrom").asText());
+        long firstRun = lastExecution(loaded);
+        JsonNode edited = json("PUT", "api/connections/wf-shop", earlier, 200);
+        assertEquals(today.minusDays(4).toString(), edited.at("/connection/loadFrom").asText());
+        // a regular connection runs at once after the edit: the full reload
+        JsonNode reloaded = awaitView("reloaded", v -> ranAfter(v, firstRun));
+        assertEquals("up-to-date", reloaded.get("state").asText(), reloaded.toString());
+        assertEquals(4L * ROWS, connectionRows(), "a full reload from the earlier load-from, every day once");
+        assertEquals(4L, env.clickhouse().queryLong("SELECT uniqExact(load_date) FROM " + CONNECTION_DATABASE + ".events"));
+
+        JsonNode paused = json("POST", "api/connections/wf-shop/pause", "{}", 200);
+        assertEquals("paused", paused.get("state").asText());
+        assertTrue(paused.get("nextRun").isNull(), paused.toString());
+        assertEquals(409, call("POST", "api/connections/wf-shop/run", "{}", true, PASSWORD).status(), "a paused connection does not run");
+    }
+
+    @Test
+    @Order(8)
+    void connectionsSurviveAServerRestartAndRunAgain() throws Exception {
+        long before = lastExecution(json("GET", "api/connections/wf-shop", null, 200));
+        stopServer();
+        launch();
+        awaitConnections();
+        JsonNode stillPaused = json("GET", "api/connections/wf-shop", null, 200);
+        assertEquals("paused", stillPaused.get("state").asText(), "read back from the job repository's database: " + stillPaused);
+        assertEquals(before, lastExecution(stillPaused), "a paused connection does not run at deployment");
+
+        assertTrue(json("POST", "api/connections/wf-shop/resume", "{}", 200).has("name"));
+        JsonNode resumed = awaitView("run after resume", v -> ranAfter(v, before));
+        assertEquals("up-to-date", resumed.get("state").asText(), resumed.toString());
+        // a restart with the connection active: the deployment schedules it again and it catches up at once
+        stopServer();
+        launch();
+        awaitConnections();
+        long resumedRun = lastExecution(resumed);
+        JsonNode afterRestart = awaitView("run at deployment", v -> ranAfter(v, resumedRun));
+        assertEquals("up-to-date", afterRestart.get("state").asText(), afterRestart.toString());
+        assertFalse(afterRestart.get("nextRun").isNull(), afterRestart.toString());
+        assertEquals(4L * ROWS, connectionRows(), "the re-load window replaced its days, nothing twice");
+    }
+
+    @Test
+    @Order(9)
+    void aConnectionIsDeletedWithItsData() throws Exception {
+        StringBuilder served = new StringBuilder();
+        served.append(call("GET", "api/connections", null, true, PASSWORD).body());
+        served.append(call("GET", "api/connections/wf-shop", null, true, PASSWORD).body());
+        assertTrue(served.toString().contains(STORED_TOKEN));
+        assertFalse(served.toString().contains(TOKEN));
+        json("POST", "api/connections/wf-shop/pause", "{}", 200);
+        JsonNode deleted = json("DELETE", "api/connections/wf-shop?dropData=true", null, 200);
+        assertEquals("wf-shop", deleted.get("deleted").asText());
+        assertTrue(deleted.get("dataDropped").asBoolean());
+        assertEquals(0, connectionRows(), "its data is dropped");
+        assertEquals(404, call("GET", "api/connections/wf-shop", null, true, PASSWORD).status());
+        assertEquals(0, json("GET", "api/connections", null, 200).size());
     }
 }

@@ -68,15 +68,20 @@ final class WildFlyServer {
 
     /** Runs server-config/wildfly/configure.sh (which runs configure.cli) against the running server, as the README does. */
     static CliRun configure(String token, String clickhouseJdbcUrl) throws IOException, InterruptedException {
+        return configure(JBOSS_HOME, MANAGEMENT_PORT, token, clickhouseJdbcUrl);
+    }
+
+    /** The same for another copy of the server (its JBOSS_HOME and management port). */
+    static CliRun configure(Path jbossHome, int managementPort, String token, String clickhouseJdbcUrl) throws IOException, InterruptedException {
         Path log = Files.createTempFile(Path.of(required("java.io.tmpdir")), "configure-cli", ".log");
         try {
             ProcessBuilder pb = new ProcessBuilder(PROJECT_DIR.resolve("server-config/wildfly/configure.sh").toString(), "--connect",
-                    "--controller=127.0.0.1:" + MANAGEMENT_PORT)
+                    "--controller=127.0.0.1:" + managementPort)
                     .directory(PROJECT_DIR.toFile())
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile());
             Map<String, String> env = pb.environment();
-            env.put("JBOSS_HOME", JBOSS_HOME.toString());
+            env.put("JBOSS_HOME", jbossHome.toString());
             env.remove("JBOSS_BASE_DIR");
             env.put("APPMETRICA_TOKEN", token);
             env.put("CREDENTIAL_STORE_PASSWORD", STORE_PASSWORD);
