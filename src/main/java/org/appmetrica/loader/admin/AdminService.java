@@ -521,7 +521,19 @@ public final class AdminService {
             regular.cancel(name);
         }
         stopRunning(view);
-        return connectionService().delete(name, dropData);
+        Map<String, Object> answer = connectionService().delete(name, dropData);
+        forgetToken(view.get("tokenRef"));
+        return answer;
+    }
+
+    /** A token stored from the page goes with the last connection that uses it. */
+    private void forgetToken(Object tokenRef) {
+        TokenFiles files = tokenFiles;
+        if (files == null || !(tokenRef instanceof String ref)
+                || connectionService().list().stream().anyMatch(c -> ref.equals(c.get("tokenRef")))) {
+            return;
+        }
+        files.forget(ref);
     }
 
     /** Stops the connection's execution if it is running (it ends STOPPED at its next checkpoint). */

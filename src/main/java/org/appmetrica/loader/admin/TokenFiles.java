@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.UUID;
+import java.util.logging.Logger;
 import java.util.regex.Pattern;
 
 /**
@@ -18,6 +19,7 @@ import java.util.regex.Pattern;
  */
 public final class TokenFiles {
 
+    private static final Logger LOG = Logger.getLogger(TokenFiles.class.getName());
     private static final Pattern NAME = Pattern.compile("[a-z0-9_-]{1,64}");
     private static final Pattern FILE_NAME = Pattern.compile("token-[a-z0-9_-]{1,64}");
     private static final int MAX_TOKEN = 4096;
@@ -65,5 +67,21 @@ public final class TokenFiles {
             }
         }
         return "file:" + file;
+    }
+
+    /** Deletes the token file a reference names, if it is one of this store's; other references are left alone. */
+    public void forget(String tokenRef) {
+        if (tokenRef == null || !tokenRef.startsWith("file:")) {
+            return;
+        }
+        Path file = Path.of(tokenRef.substring("file:".length())).toAbsolutePath().normalize();
+        if (!directory.equals(file.getParent()) || !isFileName(file.getFileName().toString())) {
+            return;
+        }
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            LOG.warning("cannot delete the token file " + file + ": " + e.getMessage());
+        }
     }
 }

@@ -186,6 +186,15 @@ class ConnectionsApiIT {
         assertEquals(403, applications("env:HOME", simulator.baseUrl()).status(), "nor a secret outside the allow-lists");
         assertEquals(200, applications("env:APPMETRICA_TOKEN", simulator.baseUrl()).status(), "the allowed default");
 
+        // a stored token goes with the last connection that uses it (a paused one: nothing loads meanwhile)
+        String picker = connection(LocalDate.now(ZoneOffset.UTC), simulator.baseUrl()).replace("api-shop", "picker-shop")
+                .replace("\"regularity\"", "\"tokenRef\": \"" + tokenRef + "\", \"regularity\"")
+                .replace(DATABASE, DATABASE + "_picker");
+        assertEquals(201, call("POST", "/api/connections", picker).status());
+        assertEquals(200, call("POST", "/api/connections/picker-shop/pause", "{}").status());
+        assertEquals(200, call("DELETE", "/api/connections/picker-shop?dropData=true", null).status());
+        assertFalse(Files.exists(file), "the pasted token is deleted with its connection");
+
         assertFalse(console.text().contains(PASTED), "no token in the console's output");
     }
 }
