@@ -26,7 +26,7 @@ import org.appmetrica.loader.admin.Views.SourceView;
 import org.appmetrica.loader.admin.Views.StepView;
 import org.appmetrica.loader.config.SecretRef;
 import org.appmetrica.loader.connection.Connection;
-import org.appmetrica.loader.connection.ConnectionService;
+import org.appmetrica.loader.admin.ConnectionService;
 import org.appmetrica.loader.connection.StoredConnection;
 import org.appmetrica.loader.coordination.Coordination;
 import org.appmetrica.loader.coordination.CrashedExecutions;

@@ -1,7 +1,7 @@
 package org.appmetrica.loader.admin;
 
 import jakarta.batch.runtime.BatchRuntime;
-import org.appmetrica.loader.connection.ConnectionService;
+import org.appmetrica.loader.admin.ConnectionService;
 import org.appmetrica.loader.connection.ConnectionStore;
 import org.appmetrica.loader.coordination.Coordination;
 

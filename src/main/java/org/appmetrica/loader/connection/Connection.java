@@ -185,7 +185,7 @@ public record Connection(String name, List<Long> applications, Map<String, Sourc
     }
 
     /** Same target: the same ClickHouse (URL or datasource) and database, where this connection's days are recorded. */
-    boolean sameTarget(Connection other) {
+    public boolean sameTarget(Connection other) {
         return Objects.equals(target.url(), other.target.url()) && Objects.equals(target.dataSource(), other.target.dataSource())
                 && Objects.equals(target.database(), other.target.database());
     }

@@ -18,11 +18,11 @@ import java.util.Set;
  * loaded): a full reload forgets the recorded days so the next run plans every day from load-from again; a drop
  * removes the recorded days' partitions from the tables and forgets them.
  */
-final class ConnectionData {
+public final class ConnectionData {
 
     private final RegularLoadDefinition definition;
 
-    ConnectionData(RegularLoadDefinition definition) {
+    public ConnectionData(RegularLoadDefinition definition) {
         this.definition = definition;
     }
 
@@ -41,7 +41,7 @@ final class ConnectionData {
     }
 
     /** The next run loads every day from load-from again; with {@code dropBefore}, the days before it go first. */
-    void fullReload(boolean dropBefore) {
+    public void fullReload(boolean dropBefore) {
         withState((connection, state) -> {
             if (dropBefore) {
                 List<LoadState> before = state.read(definition.name()).stream().filter(s -> s.day().isBefore(definition.loadFrom())).toList();
@@ -52,7 +52,7 @@ final class ConnectionData {
     }
 
     /** Drops what was loaded for the removed applications and sources. */
-    void dropRemoved(Set<Long> applications, Set<String> sources) {
+    public void dropRemoved(Set<Long> applications, Set<String> sources) {
         withState((connection, state) -> {
             List<LoadState> removed = state.read(definition.name()).stream()
                     .filter(s -> applications.contains(s.applicationId()) || sources.contains(s.source())).toList();
@@ -65,7 +65,7 @@ final class ConnectionData {
      * The first and last day {@code _load_state} records for the connection; empty when none is recorded. Only reads:
      * a target without the table (nothing loaded yet) fails, and the caller shows no days.
      */
-    Optional<LocalDate[]> covers() {
+    public Optional<LocalDate[]> covers() {
         try (ClickHouseConnection connection = definition.settings().clickhouse().connect()) {
             List<LocalDate> days = new LoadStateTable(connection, definition.settings().clickhouseDatabase()).read(definition.name())
                     .stream().map(LoadState::day).sorted(Comparator.naturalOrder()).toList();
@@ -74,7 +74,7 @@ final class ConnectionData {
     }
 
     /** Drops everything the connection loaded. */
-    void dropAll() {
+    public void dropAll() {
         withState((connection, state) -> {
             RegularLoadRunner.dropDays(connection, definition.settings().clickhouseDatabase(), state.read(definition.name()));
             state.forgetAll(definition.name());

@@ -5,7 +5,7 @@ import jakarta.batch.runtime.JobExecution;
 import org.appmetrica.loader.admin.AdminException;
 import org.appmetrica.loader.admin.AdminJson;
 import org.appmetrica.loader.connection.Connection;
-import org.appmetrica.loader.connection.ConnectionService;
+import org.appmetrica.loader.admin.ConnectionService;
 import org.appmetrica.loader.connection.EditPlan;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

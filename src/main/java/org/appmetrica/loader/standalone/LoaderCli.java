@@ -12,7 +12,7 @@ import org.appmetrica.loader.admin.SecretMask;
 import org.appmetrica.loader.admin.TokenFiles;
 import org.appmetrica.loader.admin.UserStore;
 import org.appmetrica.loader.coordination.Coordination;
-import org.appmetrica.loader.connection.ConnectionService;
+import org.appmetrica.loader.admin.ConnectionService;
 import org.appmetrica.loader.connection.ConnectionStore;
 import org.appmetrica.loader.coordination.CrashedExecutions;
 import org.appmetrica.loader.model.Jobs;

@@ -1,11 +1,15 @@
-package org.appmetrica.loader.connection;
+package org.appmetrica.loader.admin;
 
+import org.appmetrica.loader.connection.Connection;
+import org.appmetrica.loader.connection.ConnectionData;
+import org.appmetrica.loader.connection.ConnectionStore;
+import org.appmetrica.loader.connection.EditPlan;
+import org.appmetrica.loader.connection.StoredConnection;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.batch.operations.JobOperator;
 import jakarta.batch.runtime.BatchStatus;
 import jakarta.batch.runtime.JobExecution;
-import org.appmetrica.loader.admin.AdminException;
 import org.appmetrica.loader.regular.RegularLoadDefinition;
 import org.appmetrica.loader.regular.RegularLoadRunner;
 
