@@ -141,6 +141,8 @@ public final class Scheduler {
             }
             e.definition = now.get();
         }
+        // known before the run: whoever sees it end sees when the next one comes (set again after, in case it ran long)
+        e.nextRun = e.definition.schedule().next(ZonedDateTime.now(clock));
         try {
             runOnce(e);
         } catch (InterruptedException ie) {
