@@ -203,11 +203,15 @@ class ConnectionsBrowserIT {
         covers = awaitState("up-to-date", 10);
         assertEquals(2 * days(covers) * ROWS, rows(), "a full reload from the later day: the earlier days are gone");
 
-        // the connection outlives the console, and is scheduled again
+        // the connection outlives the console, and is scheduled again: the new console runs it at once (the re-load
+        // window is due), then waits for its next time
+        String runBeforeRestart = browser.$(row() + " td:nth-child(5)").getText();
         console.close();
         startConsole();
         logIn();
         browser.waitUpTo(30).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(row())));
+        browser.waitUpTo(180).until(d -> !browser.$(row() + " td:nth-child(5)").getText().equals(runBeforeRestart)
+                && !d.findElements(By.cssSelector(row() + "[data-state='up-to-date']")).isEmpty());
         browser.waitUpTo(30).until(d -> !browser.$(row() + " td.next-run").getText().equals("—"));
         assertTrue(browser.$(row()).getText().contains(later.toString()), browser.$(row()).getText());
 
