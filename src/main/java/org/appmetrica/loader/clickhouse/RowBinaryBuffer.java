@@ -62,15 +62,20 @@ public final class RowBinaryBuffer {
     /** String: varint byte length, then UTF-8 bytes (String.getBytes is a plain copy for Latin-1 text). */
     public void string(String value) {
         byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
-        int v = utf8.length;
+        string(utf8, 0, utf8.length);
+    }
+
+    /** String from UTF-8 bytes already checked: varint byte length, then the bytes as they are. */
+    public void string(byte[] utf8, int from, int to) {
+        int v = to - from;
         ensure(v + 5);
         while ((v & ~0x7F) != 0) {
             bytes[size++] = (byte) ((v & 0x7F) | 0x80);
             v >>>= 7;
         }
         bytes[size++] = (byte) v;
-        System.arraycopy(utf8, 0, bytes, size, utf8.length);
-        size += utf8.length;
+        System.arraycopy(utf8, from, bytes, size, to - from);
+        size += to - from;
     }
 
     private void ensure(int more) {

@@ -42,6 +42,6 @@ public class ColumnMappingItemProcessor implements ItemProcessor {
             mapper = new RowMapper(FieldCatalog.get().source(slice.source()).orElseThrow(), settings.fields().get(slice.source()),
                     slice.applicationId(), slice.partitionDay(), slice.toString());
         }
-        return mapper.map(row.position(), row.values());
+        return mapper.map(row.position(), row.cells());
     }
 }

@@ -1,6 +1,7 @@
 package org.appmetrica.loader.processor;
 
 import org.appmetrica.loader.clickhouse.RowBinaryBuffer;
+import org.appmetrica.loader.reader.Cells;
 import org.appmetrica.loader.schema.ColumnType;
 import org.appmetrica.loader.schema.FieldSpec;
 import org.appmetrica.loader.schema.SourceSpec;
@@ -9,11 +10,15 @@ import java.time.LocalDate;
 import java.util.List;
 
 /**
- * Maps one API row (text values in requested-field order) to one RowBinary row of the source's table
+ * Maps one API row (UTF-8 values in requested-field order) to one RowBinary row of the source's table
  * (load columns, then every field of the source in table order). Fields not requested are NULL, or '' for
  * String columns. Empty values become NULL in typed columns. A value that does not parse fails with context.
+ * Strings are copied as bytes and numbers, dates and times parsed from bytes: no {@code String} per value.
  */
 public final class RowMapper {
+
+    private static final long DATE_MAX = 65535;
+    private static final long DATETIME_MAX = 0xFFFFFFFFL;
 
     private final String sliceName;
     private final long applicationId;
@@ -39,98 +44,131 @@ public final class RowMapper {
         }
     }
 
-    /** Encodes the row; the returned array is owned by the caller. */
+    /** Encodes the row given as text (tests, tools); the returned array is owned by the caller. */
     public byte[] map(long position, String[] values) {
+        return map(position, Cells.of(values));
+    }
+
+    /** Encodes the row; the returned array is owned by the caller. */
+    public byte[] map(long position, Cells cells) {
         buffer.reset();
         buffer.int64(applicationId);
         buffer.uint16(epochDay);
         buffer.int64(position);
+        byte[] bytes = cells.bytes();
         for (int i = 0; i < types.length; i++) {
             int at = requestIndex[i];
-            String value = at < 0 ? null : values[at];
+            if (at < 0) {
+                absent(types[i]);
+                continue;
+            }
+            int from = cells.start(at);
+            int to = cells.end(at);
             try {
-                write(types[i], value);
+                write(types[i], bytes, from, to);
             } catch (RuntimeException e) {
                 throw new ValueParseException(sliceName + ", row " + (position + 1) + ", field " + names[i] + ": value '"
-                        + abbreviate(value) + "' is not a valid " + types[i].sql() + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")"));
+                        + abbreviate(cells.text(at)) + "' is not a valid " + types[i].sql()
+                        + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")"));
             }
         }
         return buffer.toByteArray();
     }
 
-    private void write(ColumnType type, String value) {
+    private void absent(ColumnType type) {
         if (type == ColumnType.STRING) {
-            buffer.string(value == null ? "" : value);
+            buffer.string(EMPTY, 0, 0);
+        } else {
+            buffer.nullFlag(true);
+        }
+    }
+
+    private static final byte[] EMPTY = new byte[0];
+
+    private void write(ColumnType type, byte[] b, int from, int to) {
+        if (type == ColumnType.STRING) {
+            buffer.string(b, from, to);
             return;
         }
-        if (value == null || value.isEmpty()) {
+        if (from == to) {
             buffer.nullFlag(true);
             return;
         }
         buffer.nullFlag(false);
         switch (type) {
-            case INT64 -> buffer.int64(Long.parseLong(value));
-            case UINT64 -> buffer.int64(Long.parseUnsignedLong(value));
-            case BOOL -> buffer.uint8(parseBool(value));
-            case DATE -> buffer.uint16(parseDate(value));
-            case DATETIME -> buffer.uint32(parseDateTime(value));
+            case INT64 -> buffer.int64(Numbers.parseLong(b, from, to));
+            case UINT64 -> buffer.int64(Numbers.parseUnsignedLong(b, from, to));
+            case BOOL -> buffer.uint8(parseBool(b, from, to));
+            case DATE -> buffer.uint16(parseDate(b, from, to));
+            case DATETIME -> buffer.uint32(parseDateTime(b, from, to));
             default -> throw new IllegalStateException("unhandled type " + type);
         }
     }
 
-    private static int parseBool(String v) {
-        return switch (v) {
-            case "true", "1" -> 1;
-            case "false", "0" -> 0;
-            default -> throw new IllegalArgumentException("expected true or false");
-        };
+    private static int parseBool(byte[] b, int from, int to) {
+        int length = to - from;
+        if (length == 1 && (b[from] == '1' || b[from] == '0')) {
+            return b[from] - '0';
+        }
+        if (length == 4 && b[from] == 't' && b[from + 1] == 'r' && b[from + 2] == 'u' && b[from + 3] == 'e') {
+            return 1;
+        }
+        if (length == 5 && b[from] == 'f' && b[from + 1] == 'a' && b[from + 2] == 'l' && b[from + 3] == 's' && b[from + 4] == 'e') {
+            return 0;
+        }
+        throw new IllegalArgumentException("expected true or false");
     }
 
     /** yyyy-MM-dd as days since 1970-01-01 (ClickHouse Date: 1970..2149). */
-    static int parseDate(String v) {
-        if (v.length() != 10 || v.charAt(4) != '-' || v.charAt(7) != '-') {
+    static int parseDate(byte[] b, int from, int to) {
+        if (to - from != 10 || b[from + 4] != '-' || b[from + 7] != '-') {
             throw new IllegalArgumentException("expected yyyy-MM-dd");
         }
-        long days = LocalDate.of(digits(v, 0, 4), digits(v, 5, 7), digits(v, 8, 10)).toEpochDay();
-        if (days < 0 || days > 65535) {
+        long days = epochDay(b, from);
+        if (days < 0 || days > DATE_MAX) {
             throw new IllegalArgumentException("outside 1970-01-01..2149-06-06");
         }
         return (int) days;
     }
 
     /** yyyy-MM-dd HH:mm:ss as seconds since the epoch, reading the wall clock as UTC (columns are DateTime('UTC')). */
-    static long parseDateTime(String v) {
-        if (v.length() != 19 || v.charAt(4) != '-' || v.charAt(7) != '-' || (v.charAt(10) != ' ' && v.charAt(10) != 'T')
-                || v.charAt(13) != ':' || v.charAt(16) != ':') {
+    static long parseDateTime(byte[] b, int from, int to) {
+        if (to - from != 19 || b[from + 4] != '-' || b[from + 7] != '-' || (b[from + 10] != ' ' && b[from + 10] != 'T')
+                || b[from + 13] != ':' || b[from + 16] != ':') {
             throw new IllegalArgumentException("expected yyyy-MM-dd HH:mm:ss");
         }
-        int h = digits(v, 11, 13);
-        int m = digits(v, 14, 16);
-        int s = digits(v, 17, 19);
+        int h = digits(b, from, 11, 13);
+        int m = digits(b, from, 14, 16);
+        int s = digits(b, from, 17, 19);
         if (h > 23 || m > 59 || s > 59) {
             throw new IllegalArgumentException("time out of range");
         }
-        long days = LocalDate.of(digits(v, 0, 4), digits(v, 5, 7), digits(v, 8, 10)).toEpochDay();
-        long seconds = days * 86400 + h * 3600L + m * 60L + s;
-        if (seconds < 0 || seconds > 0xFFFFFFFFL) {
+        long seconds = epochDay(b, from) * 86400 + h * 3600L + m * 60L + s;
+        if (seconds < 0 || seconds > DATETIME_MAX) {
             throw new IllegalArgumentException("outside the DateTime range 1970..2106");
         }
         return seconds;
     }
 
-    private static int digits(String v, int from, int to) {
+    /** The day of yyyy-MM-dd at {@code from}; LocalDate rejects a month or day out of range. */
+    private static long epochDay(byte[] b, int from) {
+        return LocalDate.of(digits(b, from, 0, 4), digits(b, from, 5, 7), digits(b, from, 8, 10)).toEpochDay();
+    }
+
+    /** The number in the digits at {@code [from, to)} of the value that starts at {@code value}. */
+    private static int digits(byte[] b, int value, int from, int to) {
         int n = 0;
         for (int i = from; i < to; i++) {
-            char c = v.charAt(i);
-            if (c < '0' || c > '9') {
+            int c = b[value + i] - '0';
+            if (c < 0 || c > 9) {
                 throw new IllegalArgumentException("not a digit at position " + (i + 1));
             }
-            n = n * 10 + (c - '0');
+            n = n * 10 + c;
         }
         return n;
     }
 
     private static String abbreviate(String v) {
-        return v == null ? "" : v.length() > 100 ? v.substring(0, 100) + "…" : v;
+        return v.length() > 100 ? v.substring(0, 100) + "…" : v;
     }
 }

@@ -50,7 +50,7 @@ public final class JsonRowSource implements RowSource {
     }
 
     @Override
-    public String[] next() throws IOException {
+    public Cells next() throws IOException {
         if (done) {
             return null;
         }
@@ -81,7 +81,7 @@ public final class JsonRowSource implements RowSource {
                     throw new IOException(file + ": row " + row + " lacks a requested field (position " + (i + 1) + ")");
                 }
             }
-            return values;
+            return Cells.of(values);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IOException(file + ": malformed or truncated JSON in row " + row + ": " + e.getOriginalMessage(), e);
         }

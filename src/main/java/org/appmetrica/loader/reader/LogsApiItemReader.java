@@ -196,7 +196,7 @@ public class LogsApiItemReader extends AbstractItemReader {
         if (rows == null) {
             return null;
         }
-        String[] values = rows.next();
+        Cells values = rows.next();
         if (values == null) {
             context.readerExhausted(true);
             return null;

@@ -6,7 +6,7 @@ import java.io.IOException;
 public interface RowSource extends AutoCloseable {
 
     /** The next row's values in requested-field order, or null at the end. */
-    String[] next() throws IOException;
+    Cells next() throws IOException;
 
     @Override
     void close() throws IOException;

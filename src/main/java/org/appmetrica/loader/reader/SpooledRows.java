@@ -48,9 +48,9 @@ final class SpooledRows implements AutoCloseable {
     }
 
     /** The next row's values, or null after the last row of the last part. */
-    String[] next() throws IOException {
+    Cells next() throws IOException {
         while (true) {
-            String[] values;
+            Cells values;
             try {
                 values = rows.next();
             } catch (CorruptExportException e) {

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.util.List;
 
@@ -59,7 +60,8 @@ class RowMapperTest {
         mapper.map(0, new String[] {"", "open"});
         ValueParseException e = assertThrows(ValueParseException.class, () -> mapper.map(41, new String[] {"25x", "open"}));
         assertTrue(e.getMessage().contains("app 1 events 2024-03-01, row 42, field mcc: value '25x'"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> RowMapper.parseDateTime("2024-03-01 25:00:00"));
+        byte[] lateHour = "2024-03-01 25:00:00".getBytes(StandardCharsets.US_ASCII);
+        assertThrows(IllegalArgumentException.class, () -> RowMapper.parseDateTime(lateHour, 0, lateHour.length));
         assertThrows(ValueParseException.class, () -> new RowMapper(events, List.of("event_datetime"), 1, LocalDate.EPOCH, "s")
                 .map(0, new String[] {"2024/03/01 10:00:00"}));
     }

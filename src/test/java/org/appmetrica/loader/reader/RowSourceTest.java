@@ -17,17 +17,29 @@ class RowSourceTest {
 
     private static final List<String> FIELDS = List.of("event_name", "event_json", "city");
 
-    private static RowSource csv(String body) throws IOException {
-        return new CsvRowSource(new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)), FIELDS, "test.csv");
+    /** A row source's rows as text. */
+    interface TextRows {
+        String[] next() throws IOException;
     }
 
-    private static RowSource json(String body) throws IOException {
-        return new JsonRowSource(new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)), FIELDS, "test.json");
+    private static TextRows text(RowSource source) {
+        return () -> {
+            Cells cells = source.next();
+            return cells == null ? null : cells.strings();
+        };
+    }
+
+    private static TextRows csv(String body) throws IOException {
+        return text(new CsvRowSource(new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)), FIELDS, "test.csv"));
+    }
+
+    private static TextRows json(String body) throws IOException {
+        return text(new JsonRowSource(new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)), FIELDS, "test.json"));
     }
 
     @Test
     void csvQuotingBomEmptyCellsAndNoTrailingNewline() throws IOException {
-        RowSource rows = csv("\uFEFFevent_name,event_json,city\n\"a,b\",\"{\"\"k\"\":\"\"v\\n\"\"}\",\"Москва\nline\"\n,,\nlast,\"x\"\"y\",São Paulo");
+        TextRows rows = csv("\uFEFFevent_name,event_json,city\n\"a,b\",\"{\"\"k\"\":\"\"v\\n\"\"}\",\"Москва\nline\"\n,,\nlast,\"x\"\"y\",São Paulo");
         assertArrayEquals(new String[] {"a,b", "{\"k\":\"v\\n\"}", "Москва\nline"}, rows.next());
         assertArrayEquals(new String[] {"", "", ""}, rows.next());
         assertArrayEquals(new String[] {"last", "x\"y", "São Paulo"}, rows.next());
@@ -37,7 +49,7 @@ class RowSourceTest {
 
     @Test
     void jsonStringsNumbersNestedPayloadsAndBom() throws IOException {
-        RowSource rows = json("\uFEFF{\"data\":[{\"event_name\":\"open\",\"event_json\":{\"a\":[1,2]},\"city\":\"Kazan\"},\n"
+        TextRows rows = json("\uFEFF{\"data\":[{\"event_name\":\"open\",\"event_json\":{\"a\":[1,2]},\"city\":\"Kazan\"},\n"
                 + "{\"city\":\"\",\"event_name\":5,\"event_json\":\"{\\\"q\\\":\\\"\\\\u0041\\\"}\"}]}");
         assertArrayEquals(new String[] {"open", "{\"a\":[1,2]}", "Kazan"}, rows.next());
         assertArrayEquals(new String[] {"5", "{\"q\":\"\\u0041\"}", ""}, rows.next());
@@ -47,7 +59,7 @@ class RowSourceTest {
     @Test
     void anEnormousValueIsKeptWhole() throws IOException {
         String big = "x".repeat(5_000_000);
-        RowSource rows = csv("event_name,event_json,city\n" + big + ",\"" + big + "\",c");
+        TextRows rows = csv("event_name,event_json,city\n" + big + ",\"" + big + "\",c");
         String[] row = rows.next();
         assertTrue(row[0].length() == 5_000_000 && row[1].length() == 5_000_000);
     }
@@ -55,19 +67,19 @@ class RowSourceTest {
     @Test
     void brokenBodiesFailInsteadOfLoadingPartialOrShiftedRows() throws IOException {
         assertThrows(IOException.class, () -> csv("event_name,city\na,b"), "header does not match the requested fields");
-        RowSource shifted = csv("event_name,event_json,city\na,b,c\nd,e");
+        TextRows shifted = csv("event_name,event_json,city\na,b,c\nd,e");
         shifted.next();
         assertTrue(assertThrows(IOException.class, shifted::next).getMessage().contains("has 2 values, expected 3"));
-        RowSource cutInQuotes = csv("event_name,event_json,city\na,\"b,c");
+        TextRows cutInQuotes = csv("event_name,event_json,city\na,\"b,c");
         assertThrows(IOException.class, cutInQuotes::next);
 
-        RowSource truncated = json("{\"data\":[{\"event_name\":\"a\",\"event_json\":\"\",\"city\":\"b\"},{\"event_name\":\"c\",\"ev");
+        TextRows truncated = json("{\"data\":[{\"event_name\":\"a\",\"event_json\":\"\",\"city\":\"b\"},{\"event_name\":\"c\",\"ev");
         truncated.next();
         assertTrue(assertThrows(IOException.class, truncated::next).getMessage().contains("truncated"));
-        RowSource unclosed = json("{\"data\":[{\"event_name\":\"a\",\"event_json\":\"\",\"city\":\"b\"}");
+        TextRows unclosed = json("{\"data\":[{\"event_name\":\"a\",\"event_json\":\"\",\"city\":\"b\"}");
         unclosed.next();
         assertThrows(IOException.class, unclosed::next);
-        RowSource missingField = json("{\"data\":[{\"event_name\":\"a\",\"city\":\"b\"}]}");
+        TextRows missingField = json("{\"data\":[{\"event_name\":\"a\",\"city\":\"b\"}]}");
         assertTrue(assertThrows(IOException.class, missingField::next).getMessage().contains("lacks a requested field"));
     }
 

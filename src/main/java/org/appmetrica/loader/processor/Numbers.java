@@ -1,0 +1,89 @@
+package org.appmetrica.loader.processor;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Decimal integers parsed from ASCII bytes, accepting what {@link Long#parseLong(String)} and
+ * {@link Long#parseUnsignedLong(String)} accept (an optional sign, then digits, in range). Up to 18 digits cannot
+ * overflow, so the usual value takes a loop with no range checks. One deliberate difference: only ASCII digits count
+ * (the JDK also takes other scripts' digits, which no API value holds).
+ */
+final class Numbers {
+
+    private static final int SAFE_DIGITS = 18;
+    private static final long UNSIGNED_LIMIT = Long.divideUnsigned(-1L, 10); // (2^64 - 1) / 10
+
+    private Numbers() {
+    }
+
+    static long parseLong(byte[] b, int from, int to) {
+        boolean negative = b[from] == '-';
+        int i = skipZeros(b, negative || b[from] == '+' ? from + 1 : from, to);
+        if (i == to || to - i > SAFE_DIGITS + 1) {
+            throw invalid(b, from, to);
+        }
+        if (to - i <= SAFE_DIGITS) {
+            long n = digits(b, i, to, from);
+            return negative ? -n : n;
+        }
+        long n = digits(b, i, to - 1, from); // 18 digits, then the 19th with a range check
+        int last = digit(b, to - 1, from, to);
+        long limit = negative ? 8 : 7; // the last digit of 2^63 and of 2^63 - 1
+        if (n > Long.MAX_VALUE / 10 || (n == Long.MAX_VALUE / 10 && last > limit)) {
+            throw invalid(b, from, to);
+        }
+        return negative ? -n * 10 - last : n * 10 + last;
+    }
+
+    /** 0..2^64-1; values above 2^63-1 come back negative (the same 64 bits). */
+    static long parseUnsignedLong(byte[] b, int from, int to) {
+        int i = skipZeros(b, b[from] == '+' ? from + 1 : from, to);
+        if (i == to || to - i > SAFE_DIGITS + 2) {
+            throw invalid(b, from, to);
+        }
+        int safeEnd = Math.min(to, i + SAFE_DIGITS);
+        long n = digits(b, i, safeEnd, from);
+        for (int j = safeEnd; j < to; j++) {
+            int d = digit(b, j, from, to);
+            if (Long.compareUnsigned(n, UNSIGNED_LIMIT) > 0 || (n == UNSIGNED_LIMIT && d > 5)) {
+                throw invalid(b, from, to);
+            }
+            n = n * 10 + d;
+        }
+        return n;
+    }
+
+    /** Past leading zeros, keeping the last digit: they do not count towards the range. */
+    private static int skipZeros(byte[] b, int from, int to) {
+        int i = from;
+        while (i < to - 1 && b[i] == '0') {
+            i++;
+        }
+        return i;
+    }
+
+    /** Digits only, at most 18 of them: no overflow. */
+    private static long digits(byte[] b, int from, int to, int valueStart) {
+        long n = 0;
+        for (int i = from; i < to; i++) {
+            int d = b[i] - '0';
+            if ((d | (9 - d)) < 0) {
+                throw invalid(b, valueStart, to);
+            }
+            n = n * 10 + d;
+        }
+        return n;
+    }
+
+    private static int digit(byte[] b, int at, int from, int to) {
+        int d = b[at] - '0';
+        if ((d | (9 - d)) < 0) {
+            throw invalid(b, from, to);
+        }
+        return d;
+    }
+
+    private static NumberFormatException invalid(byte[] b, int from, int to) {
+        return new NumberFormatException("For input string: \"" + new String(b, from, to - from, StandardCharsets.UTF_8) + "\"");
+    }
+}

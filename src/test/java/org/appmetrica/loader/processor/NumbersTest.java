@@ -1,0 +1,60 @@
+package org.appmetrica.loader.processor;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** The byte parsers accept and reject exactly what Long.parseLong and Long.parseUnsignedLong do. */
+class NumbersTest {
+
+    @Test
+    void sameAnswersAsTheJdk() {
+        List<String> cases = new ArrayList<>(List.of("0", "-0", "+0", "7", "-7", "+", "-", "--1", "+-1", "1-", " 1", "1 ",
+                "9223372036854775807", "9223372036854775808", "-9223372036854775808", "-9223372036854775809",
+                "18446744073709551615", "18446744073709551616", "99999999999999999999", "184467440737095516150",
+                "000000000000000000000000001", "0009223372036854775807", "1e3", "0x10", "12a"));
+        Random random = new Random(11);
+        for (int i = 0; i < 100_000; i++) {
+            StringBuilder s = new StringBuilder(random.nextInt(5) == 0 ? "-" : "");
+            for (int k = 1 + random.nextInt(21); k > 0; k--) {
+                s.append(random.nextInt(40) == 0 ? 'x' : (char) ('0' + random.nextInt(10)));
+            }
+            cases.add(s.toString());
+        }
+        for (String value : cases) {
+            byte[] b = ("<" + value + ">").getBytes(StandardCharsets.UTF_8);
+            int from = 1;
+            int to = b.length - 1;
+            assertEquals(jdk(() -> Long.parseLong(value)), ours(() -> Numbers.parseLong(b, from, to)), "signed " + value);
+            assertEquals(jdk(() -> Long.parseUnsignedLong(value)), ours(() -> Numbers.parseUnsignedLong(b, from, to)), "unsigned " + value);
+        }
+    }
+
+    @Test
+    void onlyAsciiDigitsCount() {
+        byte[] arabicOne = "١".getBytes(StandardCharsets.UTF_8);
+        assertEquals("invalid", ours(() -> Numbers.parseLong(arabicOne, 0, arabicOne.length)));
+        assertEquals("invalid", ours(() -> Numbers.parseUnsignedLong(arabicOne, 0, arabicOne.length)));
+    }
+
+    private interface Parse {
+        long get();
+    }
+
+    private static String jdk(Parse parse) {
+        try {
+            return Long.toString(parse.get());
+        } catch (NumberFormatException e) {
+            return "invalid";
+        }
+    }
+
+    private static String ours(Parse parse) {
+        return jdk(parse);
+    }
+}
