@@ -150,6 +150,10 @@ public final class LoadParametersBuilder {
         return set(LoadParameters.SPOOL_DIR, dir.toString());
     }
 
+    public LoadParametersBuilder insertsInFlight(int inserts) {
+        return set(LoadParameters.INSERTS_IN_FLIGHT, Integer.toString(inserts));
+    }
+
     public LoadParametersBuilder leaseWaitSeconds(int seconds) {
         return set(LoadParameters.LEASE_WAIT_SECONDS, Integer.toString(seconds));
     }

@@ -21,7 +21,7 @@ public record LoadSettings(List<Long> applicationIds, List<String> sources, Loca
                            Map<String, Map<String, String>> filters, String apiUrl, String tokenRef,
                            String clickhouseUrl, String clickhouseDatabase, String clickhouseUser,
                            String clickhousePasswordRef, String clickhouseDataSource, int chunkSize, int parallelism, PollSettings poll,
-                           int httpTimeoutSeconds, Path spoolDir, Duration leaseWait) {
+                           int httpTimeoutSeconds, Path spoolDir, Duration leaseWait, int insertsInFlight) {
 
     /**
      * Fails (IllegalArgumentException) unless the token's reference resolves: checked before a start and before the

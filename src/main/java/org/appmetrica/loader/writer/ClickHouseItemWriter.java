@@ -10,6 +10,7 @@ import org.appmetrica.loader.clickhouse.ClickHouseConnection;
 import org.appmetrica.loader.clickhouse.SliceTables;
 import org.appmetrica.loader.clickhouse.TableLayout;
 import org.appmetrica.loader.clickhouse.ClickHouseTarget;
+import org.appmetrica.loader.model.Failures;
 import org.appmetrica.loader.model.LoadSettings;
 import org.appmetrica.loader.model.Slice;
 import org.appmetrica.loader.model.SliceContext;
@@ -17,7 +18,9 @@ import org.appmetrica.loader.model.SliceProperties;
 import org.appmetrica.loader.schema.FieldCatalog;
 
 import java.io.Serializable;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -51,17 +54,21 @@ public class ClickHouseItemWriter extends AbstractItemWriter {
     /** Rows known to be in the staging partition: the position both checkpoints report. */
     private long rowsStaged;
     private String stageEpoch;
-    /** The previous chunk's INSERT, still running while the next chunk is read and mapped. */
+    /** INSERTs still running, oldest first: at most {@code insertsInFlight} while the next chunk is read and mapped. */
     private ExecutorService inserter;
-    private Future<?> inFlight;
-    private int inFlightRows;
+    private final Deque<Insert> inFlight = new ArrayDeque<>();
+    private int insertsInFlight;
+
+    /** One chunk's INSERT and its row count. */
+    private record Insert(Future<?> future, int rows) {
+    }
 
     @Override
     public void open(Serializable checkpoint) {
         try {
             doOpen(checkpoint);
         } catch (RuntimeException e) {
-            org.appmetrica.loader.model.Failures.record(jobContext, stepContext, e);
+            Failures.record(jobContext, stepContext, e);
             throw e;
         }
     }
@@ -98,7 +105,8 @@ public class ClickHouseItemWriter extends AbstractItemWriter {
         }
         context.rowsStaged(rowsStaged);
         context.publisher(this::publish);
-        inserter = Executors.newSingleThreadExecutor(r -> {
+        insertsInFlight = settings.insertsInFlight();
+        inserter = Executors.newFixedThreadPool(insertsInFlight, r -> {
             Thread t = new Thread(r, "clickhouse-insert " + slice.key());
             t.setDaemon(true);
             return t;
@@ -106,13 +114,16 @@ public class ClickHouseItemWriter extends AbstractItemWriter {
     }
 
     /**
-     * Starts this chunk's INSERT and returns once the previous one has finished, so that ClickHouse ingests one chunk
-     * while the next is read and mapped. The checkpoints therefore name the rows confirmed before this chunk: after a
-     * crash this chunk is read again, and {@code open} removes whatever part of it reached the staging table.
+     * Starts this chunk's INSERT and returns once fewer than {@code insertsInFlight} earlier ones are still running, so
+     * that ClickHouse ingests while the next chunk is read and mapped. The rows staged (what both checkpoints name) grow
+     * only over INSERTs that ended, oldest first: after a crash the chunks past them are read again, and {@code open}
+     * removes, by row position, whatever part of them reached the staging table.
      */
     @Override
     public void writeItems(List<Object> items) throws Exception {
-        awaitInsert();
+        while (inFlight.size() >= insertsInFlight) {
+            awaitOldest();
+        }
         List<byte[]> rows = new ArrayList<>(items.size());
         for (Object item : items) {
             if (((byte[]) item).length > 0) {
@@ -122,33 +133,46 @@ public class ClickHouseItemWriter extends AbstractItemWriter {
         if (rows.isEmpty()) {
             return;
         }
-        inFlightRows = rows.size();
-        inFlight = inserter.submit(() -> tables.insert(out -> {
+        inFlight.add(new Insert(inserter.submit(() -> tables.insert(out -> {
             for (byte[] row : rows) {
                 out.write(row);
             }
-        }));
+        })), rows.size()));
     }
 
-    private void awaitInsert() throws Exception {
-        if (inFlight == null) {
-            return;
-        }
+    private void awaitOldest() throws Exception {
+        Insert oldest = inFlight.poll();
         try {
-            inFlight.get();
-            rowsStaged += inFlightRows;
+            oldest.future().get();
+            rowsStaged += oldest.rows();
             context.rowsStaged(rowsStaged);
         } catch (ExecutionException e) {
+            abandonInFlight(); // later INSERTs may land, beyond the checkpoint: a restart trims them by position
             throw e.getCause() instanceof Exception cause ? cause : e;
-        } finally {
-            inFlight = null;
-            inFlightRows = 0;
         }
+    }
+
+    /** Waits for every INSERT still running, oldest first. */
+    private void awaitInserts() throws Exception {
+        while (!inFlight.isEmpty()) {
+            awaitOldest();
+        }
+    }
+
+    private void abandonInFlight() {
+        for (Insert insert : inFlight) {
+            try {
+                insert.future().get();
+            } catch (Exception e) {
+                LOG.fine(slice + ": a later INSERT failed too: " + e.getMessage());
+            }
+        }
+        inFlight.clear();
     }
 
     private void publish() {
         try {
-            awaitInsert();
+            awaitInserts();
         } catch (RuntimeException e) {
             throw e;
         } catch (Exception e) {
@@ -173,7 +197,7 @@ public class ClickHouseItemWriter extends AbstractItemWriter {
     public void close() {
         if (inserter != null) {
             try {
-                awaitInsert(); // its rows are beyond the checkpoint: a restart removes them
+                awaitInserts(); // rows beyond the checkpoint: a restart removes them
             } catch (Exception e) {
                 LOG.fine(slice + ": the last INSERT failed while closing: " + e.getMessage());
             }

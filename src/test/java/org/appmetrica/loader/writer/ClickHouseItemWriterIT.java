@@ -22,6 +22,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -47,6 +49,8 @@ class ClickHouseItemWriterIT {
     private final List<ClickHouseItemWriter> writers = new ArrayList<>();
     private final List<SliceLease> leases = new ArrayList<>();
     private SliceTables tables;
+    /** The writer's insertsInFlight. */
+    private int inFlight = 1;
 
     @BeforeAll
     static void connect() {
@@ -74,7 +78,7 @@ class ClickHouseItemWriterIT {
         leases.forEach(SliceLease::release);
     }
 
-    private static Properties job() {
+    private Properties job() {
         Properties p = new Properties();
         p.setProperty("applicationIds", Long.toString(SLICE.applicationId()));
         p.setProperty("sources", SLICE.source());
@@ -83,6 +87,7 @@ class ClickHouseItemWriterIT {
         p.setProperty("fields.events", String.join(",", FIELDS));
         p.setProperty("clickhouseUrl", TestClickHouse.URL);
         p.setProperty("clickhouseDatabase", DB);
+        p.setProperty("insertsInFlight", Integer.toString(inFlight));
         return p;
     }
 
@@ -106,7 +111,7 @@ class ClickHouseItemWriterIT {
         return writer;
     }
 
-    private static SlicePublishListener listener(FakeStepContext step) {
+    private SlicePublishListener listener(FakeStepContext step) {
         SlicePublishListener listener = new SlicePublishListener();
         listener.stepContext = step;
         listener.jobContext = new FakeJobContext(job(), 1, 1);
@@ -138,33 +143,41 @@ class ClickHouseItemWriterIT {
         return String.join(",", names);
     }
 
-    /** Loads 30 rows; the third chunk reaches ClickHouse, but its checkpoint is never committed. */
+    /**
+     * Loads 30 rows in three chunks of 10. With one INSERT in flight the first two are confirmed when the third is
+     * sent, with two only the first: the rest reaches ClickHouse, but no checkpoint names it.
+     */
     private WriterCheckpoint crashAfterThreeChunks(FakeStepContext step) throws Exception {
         ClickHouseItemWriter writer = open(step, 1, null);
         writer.writeItems(rows("first", 0, 10));
-        writer.writeItems(rows("first", 10, 20)); // the first chunk is confirmed now
-        writer.writeItems(rows("lost", 20, 30)); // the second too
+        writer.writeItems(rows("first", 10, 20));
+        writer.writeItems(rows("lost", 20, 30));
         WriterCheckpoint checkpoint = (WriterCheckpoint) writer.checkpointInfo();
-        assertEquals(20, checkpoint.rowsStaged());
-        writer.close(); // the third INSERT ends: its rows are staged past the checkpoint
+        assertEquals(30 - 10 * inFlight, checkpoint.rowsStaged());
+        writer.close(); // the INSERTs still running end: their rows are staged past the checkpoint
         leases.forEach(SliceLease::release);
         assertEquals(30, tables.stageRows());
         return checkpoint;
     }
 
-    @Test
-    void aRestartTrimsTheRowsPastItsCheckpoint() throws Exception {
+    @ParameterizedTest(name = "insertsInFlight={0}")
+    @ValueSource(ints = {1, 2})
+    void aRestartTrimsTheRowsPastItsCheckpoint(int inserts) throws Exception {
+        inFlight = inserts;
         FakeStepContext step = partition();
         WriterCheckpoint checkpoint = crashAfterThreeChunks(step);
+        int kept = (int) checkpoint.rowsStaged();
         FakeStepContext restarted = step.restarted();
         ClickHouseItemWriter writer = open(restarted, 2, checkpoint);
-        assertEquals(20, tables.stageRows());
-        assertEquals(expected("first", 0, 20), namesIn(tables.stageTable()));
-        assertEquals(20, ((WriterCheckpoint) writer.checkpointInfo()).rowsStaged());
+        assertEquals(kept, tables.stageRows());
+        assertEquals(expected("first", 0, kept), namesIn(tables.stageTable()));
+        assertEquals(kept, ((WriterCheckpoint) writer.checkpointInfo()).rowsStaged());
     }
 
-    @Test
-    void publishingReplacesTheTargetPartitionWithExactlyTheStagedRows() throws Exception {
+    @ParameterizedTest(name = "insertsInFlight={0}")
+    @ValueSource(ints = {1, 2})
+    void publishingReplacesTheTargetPartitionWithExactlyTheStagedRows(int inserts) throws Exception {
+        inFlight = inserts;
         ClickHouseItemWriter earlier = open(partition(), 9, null); // an earlier load of the day, 5 rows
         earlier.writeItems(rows("old", 0, 5));
         earlier.close();
@@ -176,7 +189,9 @@ class ClickHouseItemWriterIT {
         WriterCheckpoint checkpoint = crashAfterThreeChunks(step);
         FakeStepContext restarted = step.restarted();
         ClickHouseItemWriter writer = open(restarted, 2, checkpoint);
-        writer.writeItems(rows("first", 20, 30)); // the chunk read again
+        for (int from = (int) checkpoint.rowsStaged(); from < 30; from += 10) {
+            writer.writeItems(rows("first", from, from + 10)); // the chunks read again
+        }
         SlicePublishListener listener = listener(restarted);
         listener.afterChunk();
         assertEquals(expected("old", 0, 5), namesIn(tables.targetTable()), "nothing is published before the end of the export");
