@@ -1,5 +1,8 @@
 package org.appmetrica.loader.admin;
 
+import java.util.List;
+import java.util.ArrayList;
+import org.appmetrica.loader.testing.LoaderCommand;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.appmetrica.loader.clickhouse.TestClickHouse;
@@ -118,8 +121,10 @@ class ConsoleCrashAndLeasesIT {
         env.simulator().hold("events", 801, shared);
         try (ConsoleProcess console = ConsoleProcess.start(dataDir, users, Map.of("APPMETRICA_TOKEN", TOKEN), allowed())) {
             Map<String, String> cli = load(database, "2024-08-01", "2024-08-02");
-            ProcessBuilder pb = new ProcessBuilder(java.util.stream.Stream.concat(java.util.stream.Stream.of(ConsoleProcess.java(), "-Xmx256m",
-                    "-jar", ConsoleProcess.JAR, "--data-dir", dataDir.toString()), java.util.Arrays.stream(cliRun(cli))).toList());
+            List<String> command = new ArrayList<>(LoaderCommand.java("256m"));
+            command.addAll(List.of("--data-dir", dataDir.toString()));
+            command.addAll(List.of(cliRun(cli)));
+            ProcessBuilder pb = new ProcessBuilder(command);
             Path cliOut = Files.createTempFile(dataDir, "cli", ".out");
             pb.redirectErrorStream(true).redirectOutput(cliOut.toFile()).environment().put("APPMETRICA_TOKEN", TOKEN);
             Process cliProcess = pb.start();

@@ -1,5 +1,6 @@
 package org.appmetrica.loader.admin;
 
+import org.appmetrica.loader.testing.LoaderCommand;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -24,7 +25,6 @@ import java.util.regex.Pattern;
  */
 public final class ConsoleProcess implements AutoCloseable {
 
-    public static final String JAR = System.getProperty("loader.jar", "target/appmetrica-loader.jar");
     private static final Pattern LISTENING = Pattern.compile("admin console: (http://127\\.0\\.0\\.1:\\d+/)console/");
 
     public final Process process;
@@ -50,8 +50,9 @@ public final class ConsoleProcess implements AutoCloseable {
     /** Starts the console on a free port and waits until it listens. */
     public static ConsoleProcess start(Path dataDir, Path users, Map<String, String> env, String... options) throws Exception {
         // SIGINT restored as a terminal has it (see CliProcess): close() stops the console with it
-        List<String> command = new ArrayList<>(List.of("env", "--default-signal=INT", java(), "-Xmx384m", "-jar", JAR, "--data-dir", dataDir.toString(),
-                "console", "--port", "0", "--users", users.toString()));
+        List<String> command = new ArrayList<>(List.of("env", "--default-signal=INT"));
+        command.addAll(LoaderCommand.java("384m"));
+        command.addAll(List.of("--data-dir", dataDir.toString(), "console", "--port", "0", "--users", users.toString()));
         command.addAll(List.of(options));
         Files.createDirectories(dataDir);
         Path output = Files.createTempFile(dataDir, "console", ".out");
@@ -89,16 +90,13 @@ public final class ConsoleProcess implements AutoCloseable {
         }
     }
 
-    static String java() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
-
     /** Output of one CLI command: exit code, standard output and standard error apart (--json writes only JSON to stdout). */
     public record CliResult(int exitCode, String out, String err) {
     }
 
     public static CliResult cli(Path dataDir, Map<String, String> env, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(java(), "-Xmx256m", "-jar", JAR, "--data-dir", dataDir.toString()));
+        List<String> command = new ArrayList<>(LoaderCommand.java("256m"));
+        command.addAll(List.of("--data-dir", dataDir.toString()));
         command.addAll(List.of(args));
         Path out = Files.createTempFile(dataDir, "cli", ".out");
         Path err = Files.createTempFile(dataDir, "cli", ".err");

@@ -1,5 +1,6 @@
 package org.appmetrica.loader.chaos;
 
+import org.appmetrica.loader.testing.LoaderCommand;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.appmetrica.loader.clickhouse.ClickHouseConnection;
@@ -36,7 +37,6 @@ class ChaosIT {
     private static final String TOKEN = "chaos-token-1c5e";
     private static final int ROWS_PER_DAY = 400;
     private static final long SEED = 21;
-    private static final String JAR = System.getProperty("loader.jar", "target/appmetrica-loader.jar");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Test
@@ -184,8 +184,8 @@ class ChaosIT {
         }
 
         private Process start(Long executionId, Path log) throws Exception {
-            List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-                    "-jar", JAR, "--data-dir", dataDir.toString()));
+            List<String> cmd = new ArrayList<>(LoaderCommand.java("256m"));
+            cmd.addAll(List.of("--data-dir", dataDir.toString()));
             if (executionId == null) {
                 cmd.add("run");
                 parameters.stringPropertyNames().forEach(k -> cmd.add(k + "=" + parameters.getProperty(k)));
@@ -205,8 +205,9 @@ class ChaosIT {
         private JsonNode latestExecution() throws Exception {
             Path out = work.resolve(name + "-executions-" + round + ".json");
             Path err = work.resolve(name + "-executions-" + round + ".err");
-            Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m", "-jar", JAR,
-                    "--data-dir", dataDir.toString(), "executions", "--json").redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            List<String> cmd = new ArrayList<>(LoaderCommand.java("128m"));
+            cmd.addAll(List.of("--data-dir", dataDir.toString(), "executions", "--json"));
+            Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
             assertTrue(p.waitFor(2, TimeUnit.MINUTES) && p.exitValue() == 0, "executions --json failed: " + Files.readString(out)
                     + Files.readString(err));
             JsonNode newest = null;

@@ -1,5 +1,6 @@
 package org.appmetrica.loader.standalone;
 
+import org.appmetrica.loader.testing.LoaderCommand;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,7 +14,6 @@ import java.util.concurrent.TimeUnit;
 /** Runs {@code java -jar target/appmetrica-loader.jar …} as a separate process, as a user would. */
 final class CliProcess {
 
-    static final String JAR = System.getProperty("loader.jar", "target/appmetrica-loader.jar");
 
     final Process process;
     final Path output;
@@ -26,8 +26,9 @@ final class CliProcess {
     static CliProcess start(Path dataDir, Map<String, String> env, String... args) throws IOException {
         // SIGINT as a terminal has it: a command started in the background by a non-interactive shell (CI, scripts) has
         // it ignored, and a JVM that starts with SIGINT ignored installs no handler for it, so Ctrl-C would never arrive.
-        List<String> command = new ArrayList<>(List.of("env", "--default-signal=INT", Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-jar", JAR, "--data-dir", dataDir.toString()));
+        List<String> command = new ArrayList<>(List.of("env", "--default-signal=INT"));
+        command.addAll(LoaderCommand.java("256m"));
+        command.addAll(List.of("--data-dir", dataDir.toString()));
         command.addAll(List.of(args));
         Files.createDirectories(dataDir);
         Path output = Files.createTempFile(dataDir, "cli", ".out");

@@ -1,5 +1,8 @@
 package org.appmetrica.loader.standalone;
 
+import java.util.List;
+import java.util.ArrayList;
+import org.appmetrica.loader.testing.LoaderCommand;
 import org.appmetrica.loader.admin.ConsoleProcess;
 import org.junit.jupiter.api.Test;
 
@@ -38,8 +41,9 @@ class RepositoryProtectionIT {
     /** {@code java -jar target/appmetrica-loader.jar --data-dir DIR executions}; its output goes beside DIR. */
     private static void executions(Path dataDir) throws Exception {
         Path out = Files.createTempFile(dataDir.getParent(), "executions", ".out");
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", ConsoleProcess.JAR,
-                "--data-dir", dataDir.toString(), "executions").redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        List<String> command = new ArrayList<>(LoaderCommand.java("256m"));
+        command.addAll(List.of("--data-dir", dataDir.toString(), "executions"));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
         assertTrue(p.waitFor(3, TimeUnit.MINUTES), "executions did not end");
         assertEquals(0, p.exitValue(), Files.readString(out));
     }
