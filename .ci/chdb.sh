@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Start or stop the modern engine for tests: ClickHouse 26.x embedded by chDB behind a small Node HTTP front
+# (src/test/node/chdb-http, test infrastructure only). No systemd, no root.
+#   .ci/chdb.sh install   npm ci of the pinned chdb (package-lock.json; about 180 MB download, 550 MB on disk)
+#   .ci/chdb.sh start     start (idempotent), wait for /ping
+#   .ci/chdb.sh stop      stop what start started
+# CHDB_DIR (default $TMPDIR/appmetrica-loader-chdb) and CHDB_HTTP (18133) choose where.
+set -euo pipefail
+FRONT="$(cd "$(dirname "$0")/.." && pwd)/src/test/node/chdb-http"
+CHDB_DIR="${CHDB_DIR:-${TMPDIR:-/tmp}/appmetrica-loader-chdb}"
+CHDB_HTTP="${CHDB_HTTP:-18133}"
+
+install() {
+  command -v node >/dev/null || { echo "chdb.sh needs Node.js 18 or newer (Debian: apt-get install nodejs npm)" >&2; exit 1; }
+  # npm ci is slow even when nothing changed: skip it when node_modules matches the lock file
+  if [ -f "$FRONT/node_modules/.package-lock.json" ] && cmp -s <(node -e 'const l=require(process.argv[1]);console.log(JSON.stringify(Object.fromEntries(Object.entries(l.packages).filter(([k])=>k).map(([k,v])=>[k,v.version]))))' "$FRONT/package-lock.json") \
+       <(node -e 'const l=require(process.argv[1]);console.log(JSON.stringify(Object.fromEntries(Object.entries(l.packages).map(([k,v])=>[k,v.version]))))' "$FRONT/node_modules/.package-lock.json"); then
+    return
+  fi
+  (cd "$FRONT" && npm ci --no-audit --no-fund --loglevel=error)
+}
+
+ping() { curl -sf "http://127.0.0.1:$CHDB_HTTP/ping" >/dev/null 2>&1; }
+
+start() {
+  if ping; then echo "chDB front already answers on 127.0.0.1:$CHDB_HTTP"; return; fi
+  [ -d "$FRONT/node_modules/chdb" ] || install
+  mkdir -p "$CHDB_DIR"
+  # TZ=UTC: like the 18.16 server's <timezone>UTC</timezone>
+  TZ=UTC nohup node "$FRONT/server.js" "$CHDB_HTTP" "$CHDB_DIR/data" >"$CHDB_DIR/front.log" 2>&1 &
+  echo $! >"$CHDB_DIR/front.pid"
+  for _ in $(seq 1 1200); do ping && break; kill -0 "$(cat "$CHDB_DIR/front.pid")" 2>/dev/null || break; sleep 0.1; done
+  if ! ping; then cat "$CHDB_DIR/front.log" >&2 || true; echo "chDB front did not start" >&2; exit 1; fi
+  echo "ClickHouse $(curl -s "http://127.0.0.1:$CHDB_HTTP/?query=SELECT%20version()") (chDB) on 127.0.0.1:$CHDB_HTTP"
+}
+
+stop() {
+  [ -f "$CHDB_DIR/front.pid" ] || return 0
+  pid=$(cat "$CHDB_DIR/front.pid")
+  kill -TERM "$pid" 2>/dev/null || true
+  for _ in $(seq 1 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  kill -KILL "$pid" 2>/dev/null || true
+  for _ in $(seq 1 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  rm -f "$CHDB_DIR/front.pid"
+}
+
+case "${1:-}" in
+  install) install ;;
+  start) start ;;
+  stop) stop ;;
+  *) echo "usage: $0 install|start|stop" >&2; exit 2 ;;
+esac
