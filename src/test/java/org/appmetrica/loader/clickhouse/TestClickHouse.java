@@ -8,7 +8,13 @@ import java.time.Duration;
  */
 public final class TestClickHouse {
 
-    public static final String URL = System.getProperty("clickhouse.url", "http://127.0.0.1:18123");
+    /**
+     * The pom's chdb failsafe run sets clickhouse.engine=chdb and the URL in chdb.url: a -Dclickhouse.url on Maven's command
+     * line would override that run's own clickhouse.url.
+     */
+    public static final String URL = "chdb".equals(System.getProperty("clickhouse.engine"))
+            ? System.getProperty("chdb.url", "http://127.0.0.1:18133")
+            : System.getProperty("clickhouse.url", "http://127.0.0.1:18123");
 
     private TestClickHouse() {
     }
