@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A user's own table that the loader cannot publish into correctly (another engine, another partition key, a retyped
- * column) fails the load in its first step, before any Logs API request, and is left as it was.
+ * column) fails the load in its first step, before any Logs API request, and is left as it was; extra columns are fine.
  */
 class ExistingTablesIT extends BatchIT {
 
@@ -52,13 +52,29 @@ class ExistingTablesIT extends BatchIT {
         assertTrue(failure.contains("column event_name has type Nullable(String), expected String"), failure);
     }
 
-    /** Runs a load into the database: it must fail before any Logs API request and create no staging table. */
-    private String refused(String database) throws Exception {
+    @Test
+    void aTableWithExtraColumnsIsLoadedExactly() throws Exception {
+        String database = env.freshDatabase("it_own_extra");
+        env.clickhouse().execute(EVENTS.createTableSql(database).replace(") ENGINE", ", note String DEFAULT 'mine') ENGINE"));
+        Properties p = load(database);
+        JobExecution execution = run(p);
+        assertEquals(BatchStatus.COMPLETED, execution.getBatchStatus(), describe(execution));
+        GroundTruth.assertLoaded(env.clickhouse(), p, database, 16, 10);
+        assertEquals(0, env.clickhouse().queryLong("SELECT count() FROM " + database + ".events WHERE note != 'mine'"));
+    }
+
+    private static Properties load(String database) {
         Properties p = parameters(env.apiUrl(), database);
         p.setProperty("applicationIds", "101");
         p.setProperty("sources", "events");
         p.setProperty("dateSince", "2024-03-01");
         p.setProperty("dateUntil", "2024-03-01");
+        return p;
+    }
+
+    /** Runs a load into the database: it must fail before any Logs API request and create no staging table. */
+    private String refused(String database) throws Exception {
+        Properties p = load(database);
         int requestsBefore = env.simulator().requests().size();
         JobExecution execution = run(p);
         assertEquals(BatchStatus.FAILED, execution.getBatchStatus(), describe(execution));
