@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Start or stop the modern engine for tests: ClickHouse 26.x embedded by chDB behind a small Node HTTP front
 # (src/test/node/chdb-http, test infrastructure only). No systemd, no root.
-#   .ci/chdb.sh install   npm ci of the pinned chdb (package-lock.json; about 180 MB download, 550 MB on disk)
+#   .ci/chdb.sh install   install the chdb pinned by package-lock.json (linux-x64; about 180 MB download, 550 MB on disk)
 #   .ci/chdb.sh start     start (idempotent), wait for /ping
 #   .ci/chdb.sh stop      stop what start started
 # CHDB_DIR (default $TMPDIR/appmetrica-loader-chdb) and CHDB_HTTP (18133) choose where.
@@ -10,14 +10,18 @@ FRONT="$(cd "$(dirname "$0")/.." && pwd)/src/test/node/chdb-http"
 CHDB_DIR="${CHDB_DIR:-${TMPDIR:-/tmp}/appmetrica-loader-chdb}"
 CHDB_HTTP="${CHDB_HTTP:-18133}"
 
+# "path version" of every package a lock file names, sorted
+versions() { node -e 'const l=require(process.argv[1]);for(const[k,v]of Object.entries(l.packages).filter(([k])=>k).sort())console.log(k,v.version)' "$1"; }
+in_sync() { [ -f "$FRONT/node_modules/.package-lock.json" ] && cmp -s <(versions "$FRONT/package-lock.json") <(versions "$FRONT/node_modules/.package-lock.json"); }
+
 install() {
   command -v node >/dev/null || { echo "chdb.sh needs Node.js 18 or newer (Debian: apt-get install nodejs npm)" >&2; exit 1; }
-  # npm ci is slow even when nothing changed: skip it when node_modules matches the lock file
-  if [ -f "$FRONT/node_modules/.package-lock.json" ] && cmp -s <(node -e 'const l=require(process.argv[1]);console.log(JSON.stringify(Object.fromEntries(Object.entries(l.packages).filter(([k])=>k).map(([k,v])=>[k,v.version]))))' "$FRONT/package-lock.json") \
-       <(node -e 'const l=require(process.argv[1]);console.log(JSON.stringify(Object.fromEntries(Object.entries(l.packages).map(([k,v])=>[k,v.version]))))' "$FRONT/node_modules/.package-lock.json"); then
-    return
-  fi
-  (cd "$FRONT" && npm ci --no-audit --no-fund --loglevel=error)
+  in_sync && return
+  # Not npm ci: it refuses this lock because the registry used here does not serve chdb's optional packages for other
+  # platforms (macOS, arm64), so the lock holds only linux-x64. npm install --no-save installs the lock's exact versions
+  # and integrity hashes without touching the lock; in_sync checks what it installed.
+  (cd "$FRONT" && npm install --no-save --no-audit --no-fund --loglevel=error)
+  in_sync || { echo "chdb.sh: node_modules does not match $FRONT/package-lock.json" >&2; exit 1; }
 }
 
 ping() { curl -sf "http://127.0.0.1:$CHDB_HTTP/ping" >/dev/null 2>&1; }
