@@ -15,7 +15,11 @@ versions() { node -e 'const l=require(process.argv[1]);for(const[k,v]of Object.e
 in_sync() { [ -f "$FRONT/node_modules/.package-lock.json" ] && cmp -s <(versions "$FRONT/package-lock.json") <(versions "$FRONT/node_modules/.package-lock.json"); }
 
 install() {
-  command -v node >/dev/null || { echo "chdb.sh needs Node.js 18 or newer (Debian: apt-get install nodejs npm)" >&2; exit 1; }
+  if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+    # Debian 12's nodejs is 18.x, the oldest chdb 3.4.0 accepts
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq && apt-get install -y -qq nodejs npm >/dev/null
+  fi
   in_sync && return
   # Not npm ci: it refuses this lock because the registry used here does not serve chdb's optional packages for other
   # platforms (macOS, arm64), so the lock holds only linux-x64. npm install --no-save installs the lock's exact versions
