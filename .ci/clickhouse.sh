@@ -61,6 +61,12 @@ XML
 
 stop() {
   [ -f "$CH_DIR/server.pid" ] || return 0
+  # CH_HTTP without its CH_DIR (e.g. a test told of another port) must not stop the server someone else started
+  configured=$(sed -n 's:.*<http_port>\([0-9]*\)</http_port>.*:\1:p' "$CH_DIR/config.xml" 2>/dev/null || true)
+  if [ -n "$configured" ] && [ "$configured" != "$CH_HTTP" ]; then
+    echo "clickhouse.sh: the server in $CH_DIR serves port $configured, not CH_HTTP=$CH_HTTP; not stopping it (set CH_DIR too)" >&2
+    exit 1
+  fi
   pid=$(cat "$CH_DIR/server.pid")
   kill -TERM "$pid" 2>/dev/null || true
   for _ in $(seq 1 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done

@@ -2,6 +2,7 @@ package org.appmetrica.loader.clickhouse;
 
 import com.clickhouse.client.api.Client;
 import com.clickhouse.client.api.DataStreamWriter;
+import com.clickhouse.client.api.command.CommandSettings;
 import com.clickhouse.client.api.insert.InsertSettings;
 import com.clickhouse.client.api.query.QueryResponse;
 import com.clickhouse.data.ClickHouseFormat;
@@ -13,6 +14,7 @@ import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -27,6 +29,7 @@ public final class ClickHouseConnection implements AutoCloseable {
 
     private final Client client;
     private final long timeoutSeconds;
+    private ServerVersion version;
 
     private ClickHouseConnection(Client client, long timeoutSeconds) {
         this.client = client;
@@ -69,8 +72,15 @@ public final class ClickHouseConnection implements AutoCloseable {
 
     /** Runs a statement that returns no rows (DDL, ALTER). */
     public void execute(String sql) {
+        execute(sql, Map.of());
+    }
+
+    /** Runs a statement that returns no rows with these query settings (sent as URL parameters). */
+    public void execute(String sql, Map<String, String> settings) {
+        CommandSettings commandSettings = new CommandSettings();
+        settings.forEach(commandSettings::serverSetting);
         try {
-            await(client.execute(sql), sql).close();
+            await(client.execute(sql, commandSettings), sql).close();
         } catch (ClickHouseException e) {
             throw e;
         } catch (Exception e) {
@@ -149,9 +159,12 @@ public final class ClickHouseConnection implements AutoCloseable {
         }
     }
 
-    /** Server version as reported by {@code SELECT version()} (e.g. 18.16.1, 24.8.4.13). */
-    public ServerVersion version() {
-        return ServerVersion.parse(queryValue("SELECT version()"));
+    /** Server version as reported by {@code SELECT version()} (e.g. 18.16.1, 26.7.2.1), asked once per connection. */
+    public synchronized ServerVersion version() {
+        if (version == null) {
+            version = ServerVersion.parse(queryValue("SELECT version()"));
+        }
+        return version;
     }
 
     @Override

@@ -1,10 +1,13 @@
 package org.appmetrica.loader.clickhouse;
 
-import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.stream.Collectors;
 
-/** Creates the database, the tables and their staging twins, and checks that existing tables still fit. */
+/**
+ * Creates the database, the tables and their staging twins, and refuses existing tables the loader cannot publish into
+ * correctly (another engine, another partition key, a missing or retyped column) before any export is downloaded.
+ */
 public final class SchemaManager {
 
     private final ClickHouseConnection connection;
@@ -19,44 +22,88 @@ public final class SchemaManager {
         connection.execute("CREATE DATABASE IF NOT EXISTS " + Identifiers.quote(database));
     }
 
-    /** Creates the table and its staging table if missing; fails with a clear message if a column is missing or retyped. */
+    /** Creates the table and its staging table if missing; fails with a clear message if an existing table does not fit. */
     public void prepare(TableLayout layout) {
         connection.execute(layout.createTableSql(database));
-        checkColumns(layout.tableName(), layout);
+        ExistingTable target = read(layout.tableName());
+        // before the staging table: CREATE … AS a Replicated table would copy its ZooKeeper path
+        checkTarget(target, layout);
         connection.execute(layout.createStageTableSql(database));
-        if (!columnsOf(layout.stageTableName()).equals(columnsOf(layout.tableName()))) {
+        if (!read(layout.stageTableName()).sameShapeAs(target)) {
             // A stale staging table from an older layout: it holds no published data, so rebuild it.
             connection.execute("DROP TABLE IF EXISTS " + Identifiers.qualified(database, layout.stageTableName()));
             connection.execute(layout.createStageTableSql(database));
         }
     }
 
-    void checkColumns(String table, TableLayout layout) {
-        Map<String, String> actual = columnsOf(table);
-        for (String[] column : layout.columns()) {
-            String type = actual.get(column[0]);
-            if (type == null) {
-                throw new IllegalStateException("ClickHouse table " + database + "." + table + " has no column " + column[0]
-                        + " " + column[1] + ": the table was altered. Add the column (ALTER TABLE " + database + "." + table
-                        + " ADD COLUMN " + column[0] + " " + column[1] + ") or drop the table and load again.");
-            }
-            if (!normalize(type).equals(normalize(column[1]))) {
-                throw new IllegalStateException("ClickHouse table " + database + "." + table + " column " + column[0]
-                        + " has type " + type + ", expected " + column[1] + ": the table was altered.");
-            }
+    /** The engine, the partition key and the columns, in that order: the first that does not fit fails. */
+    static void checkTarget(ExistingTable table, TableLayout layout) {
+        checkEngine(table);
+        checkPartitionKey(table, layout);
+        List<ColumnMismatch> mismatches = columnMismatches(table, layout);
+        if (!mismatches.isEmpty()) {
+            throw new IllegalStateException(mismatches.stream().map(m -> m.message(table)).collect(Collectors.joining(" ")));
         }
     }
 
-    private Map<String, String> columnsOf(String table) {
-        List<String[]> rows = connection.query("SELECT name, type FROM system.columns WHERE database = '"
-                + Identifiers.requirePlainName("database", database) + "' AND table = '"
-                + Identifiers.requirePlainName("table", table) + "'");
-        Map<String, String> columns = new HashMap<>();
-        rows.forEach(r -> columns.put(r[0], r[1]));
-        return columns;
+    private static void checkEngine(ExistingTable table) {
+        if (table.engine().equals("MergeTree")) {
+            return;
+        }
+        String what = "ClickHouse table " + table.qualifiedName() + " exists with engine " + table.engine() + ". ";
+        String why;
+        if (table.engine().startsWith("Replicated") || table.engine().startsWith("Shared")) {
+            why = "The loader does not support replicated tables (clusters, ClickHouse Cloud) yet: it stages each slice in a copy"
+                    + " of the table (CREATE TABLE … AS, which would copy the replication path) and swaps the partition in.";
+        } else {
+            why = "The loader needs a plain MergeTree table: it counts and replaces the rows of each slice, which another"
+                    + " engine may merge, collapse or not store.";
+        }
+        throw new IllegalStateException(what + why + " Load into another database (clickhouseDatabase), where the loader"
+                + " creates its own tables, or drop or rename this table.");
     }
 
-    private static String normalize(String type) {
-        return type.replace(" ", "").replace("\"", "'");
+    private static void checkPartitionKey(ExistingTable table, TableLayout layout) {
+        if (!ExistingTable.normalize(table.partitionKey()).equals(ExistingTable.normalize(layout.partitionKey()))) {
+            throw new IllegalStateException("ClickHouse table " + table.qualifiedName() + " is partitioned by "
+                    + (table.partitionKey().isEmpty() ? "nothing" : table.partitionKey()) + ", but the loader needs PARTITION BY "
+                    + layout.partitionKey() + ": it replaces each (application, day) as one partition. Load into another"
+                    + " database (clickhouseDatabase) or drop or rename this table.");
+        }
+    }
+
+    /** A column of the layout that the table lacks ({@code actualType} null) or has with another type. */
+    record ColumnMismatch(String column, String expectedType, String actualType) {
+
+        boolean missing() {
+            return actualType == null;
+        }
+
+        String message(ExistingTable table) {
+            String name = table.qualifiedName();
+            return missing()
+                    ? "ClickHouse table " + name + " has no column " + column + " " + expectedType + ": the table was altered. Add"
+                            + " the column (ALTER TABLE " + name + " ADD COLUMN " + column + " " + expectedType + ") or drop the"
+                            + " table and load again."
+                    : "ClickHouse table " + name + " column " + column + " has type " + actualType + ", expected " + expectedType
+                            + ": the table was altered.";
+        }
+    }
+
+    static List<ColumnMismatch> columnMismatches(ExistingTable table, TableLayout layout) {
+        List<ColumnMismatch> mismatches = new ArrayList<>();
+        for (String[] column : layout.columns()) {
+            String type = table.columns().get(column[0]);
+            if (type == null || !ExistingTable.normalize(type).equals(ExistingTable.normalize(column[1]))) {
+                mismatches.add(new ColumnMismatch(column[0], column[1], type));
+            }
+        }
+        return mismatches;
+    }
+
+    private ExistingTable read(String table) {
+        return ExistingTable.read(connection, database, table)
+                .orElseThrow(() -> new IllegalStateException("ClickHouse table " + database + "." + table + " is missing right after"
+                        + " CREATE TABLE IF NOT EXISTS: another process dropped it?"));
     }
 }

@@ -15,4 +15,9 @@ public record ServerVersion(int major, int minor, String text) {
     public boolean atLeast(int wantMajor, int wantMinor) {
         return major > wantMajor || (major == wantMajor && minor >= wantMinor);
     }
+
+    /** {@code DELETE FROM t IN PARTITION p WHERE …} (lightweight, synchronous by default) exists since 24.9. */
+    public boolean lightweightDeleteInPartition() {
+        return atLeast(24, 9);
+    }
 }

@@ -4,6 +4,7 @@ import com.clickhouse.client.api.DataStreamWriter;
 
 import java.time.LocalDate;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Staging and publishing of one slice (application, day) of one table.
@@ -52,11 +53,19 @@ public final class SliceTables {
 
     /**
      * Deletes staged rows at positions {@code >= keepRows}: rows of a chunk that reached ClickHouse although its
-     * checkpoint was never committed. A mutation, waited for, because 18.16 has no synchronous delete.
+     * checkpoint was never committed. On servers with {@link ServerVersion#lightweightDeleteInPartition()} a lightweight
+     * delete of this slice's partition only, synchronous; before, a mutation over the staging table, waited for,
+     * because 18.16 has no synchronous delete.
      */
     public void trimStage(long keepRows) {
-        connection.deleteAndWait(database, layout.stageTableName(), slicePredicate() + " AND " + TableLayout.ROW_COLUMN
-                + " >= " + keepRows, MUTATION_WAIT_MS);
+        String predicate = slicePredicate() + " AND " + TableLayout.ROW_COLUMN + " >= " + keepRows;
+        if (connection.version().lightweightDeleteInPartition()) {
+            // lightweight_deletes_sync=2 (the default, but a user profile may change it): return once the rows are gone
+            connection.execute("DELETE FROM " + stageTable() + " IN PARTITION " + partition() + " WHERE " + predicate,
+                    Map.of("lightweight_deletes_sync", "2"));
+        } else {
+            connection.deleteAndWait(database, layout.stageTableName(), predicate, MUTATION_WAIT_MS);
+        }
     }
 
     /**

@@ -64,6 +64,11 @@ public final class TableLayout {
         return source.fields().stream().map(FieldSpec::column).toList();
     }
 
+    /** The partition key every table of the loader has: one partition per (application, day). */
+    public String partitionKey() {
+        return "(" + APPLICATION_COLUMN + ", " + DATE_COLUMN + ")";
+    }
+
     public String createTableSql(String database) {
         StringBuilder sql = new StringBuilder("CREATE TABLE IF NOT EXISTS ")
                 .append(Identifiers.qualified(database, tableName())).append(" (");
@@ -72,8 +77,8 @@ public final class TableLayout {
             sql.append(i == 0 ? "" : ", ").append(Identifiers.quote(columns.get(i)[0])).append(' ').append(columns.get(i)[1]);
         }
         // One partition per (application, day): the unit that is replaced atomically.
-        return sql.append(") ENGINE = MergeTree() PARTITION BY (").append(APPLICATION_COLUMN).append(", ").append(DATE_COLUMN)
-                .append(") ORDER BY (").append(APPLICATION_COLUMN).append(", ").append(DATE_COLUMN).append(", ").append(ROW_COLUMN)
+        return sql.append(") ENGINE = MergeTree() PARTITION BY ").append(partitionKey())
+                .append(" ORDER BY (").append(APPLICATION_COLUMN).append(", ").append(DATE_COLUMN).append(", ").append(ROW_COLUMN)
                 .append(")").toString();
     }
 

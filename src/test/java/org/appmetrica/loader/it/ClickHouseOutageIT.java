@@ -10,6 +10,7 @@ import org.appmetrica.loader.testing.SimulatorAndClickHouse;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
@@ -27,7 +28,10 @@ class ClickHouseOutageIT extends BatchIT {
             .withSeed(13));
 
     private static void clickhouse(String action) throws Exception {
-        Process p = new ProcessBuilder("bash", Path.of(".ci", "clickhouse.sh").toString(), action).inheritIO().start();
+        ProcessBuilder builder = new ProcessBuilder("bash", Path.of(".ci", "clickhouse.sh").toString(), action).inheritIO();
+        // the port under test: clickhouse.sh refuses to stop a server of another port (CH_DIR must come from the caller)
+        builder.environment().put("CH_HTTP", String.valueOf(URI.create(TestClickHouse.URL).getPort()));
+        Process p = builder.start();
         assertTrue(p.waitFor(3, TimeUnit.MINUTES) && p.exitValue() == 0, "clickhouse.sh " + action);
     }
 

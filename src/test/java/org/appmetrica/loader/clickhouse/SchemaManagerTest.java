@@ -1,0 +1,53 @@
+package org.appmetrica.loader.clickhouse;
+
+import org.appmetrica.loader.schema.FieldCatalog;
+import org.junit.jupiter.api.Test;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The checks of an existing table, on what system.tables and system.columns would say (no server needed). */
+class SchemaManagerTest {
+
+    private final TableLayout layout = new TableLayout(FieldCatalog.get().source("clicks").orElseThrow());
+
+    private ExistingTable table(String engine, String engineFull, String partitionKey) {
+        Map<String, String> columns = new LinkedHashMap<>();
+        layout.columns().forEach(c -> columns.put(c[0], c[1]));
+        return new ExistingTable("db", "clicks", engine, engineFull, partitionKey, columns);
+    }
+
+    @Test
+    void theLoadersOwnTableFits() {
+        assertDoesNotThrow(() -> SchemaManager.checkTarget(table("MergeTree", "MergeTree() PARTITION BY …", "(load_application_id, load_date)"), layout));
+        // 18.16 and 26.x print keys and types with or without spaces
+        assertDoesNotThrow(() -> SchemaManager.checkTarget(table("MergeTree", "MergeTree", "(load_application_id,load_date)"), layout));
+    }
+
+    @Test
+    void replicatedAndSharedTablesAreRefusedAsClusters() {
+        for (String engine : new String[] {"ReplicatedMergeTree", "ReplicatedReplacingMergeTree", "SharedMergeTree"}) {
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> SchemaManager.checkTarget(
+                    table(engine, engine + "('/clickhouse/tables/{shard}/db/clicks', '{replica}')", "(load_application_id, load_date)"), layout));
+            assertTrue(e.getMessage().contains("does not support replicated tables (clusters, ClickHouse Cloud)"), e.getMessage());
+        }
+    }
+
+    @Test
+    void everyMissingOrRetypedColumnIsListed() {
+        ExistingTable t = table("MergeTree", "MergeTree", "(load_application_id, load_date)");
+        Map<String, String> columns = new LinkedHashMap<>(t.columns());
+        columns.remove("click_id");
+        columns.put("load_row", "Int64");
+        ExistingTable altered = new ExistingTable("db", "clicks", "MergeTree", "MergeTree", t.partitionKey(), columns);
+        assertEquals(2, SchemaManager.columnMismatches(altered, layout).size());
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> SchemaManager.checkTarget(altered, layout));
+        assertTrue(e.getMessage().contains("column load_row has type Int64, expected UInt64"), e.getMessage());
+        assertTrue(e.getMessage().contains("has no column click_id String"), e.getMessage());
+    }
+}
