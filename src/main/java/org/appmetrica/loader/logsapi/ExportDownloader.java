@@ -56,6 +56,15 @@ public final class ExportDownloader {
      * @param noCache ask the API to prepare a fresh file (first request only)
      */
     public Download download(ExportRequest request, boolean noCache, Path target) {
+        return download(request, noCache, target, null);
+    }
+
+    /**
+     * As {@link #download(ExportRequest, boolean, Path)}, telling {@code live} about every byte written so that it can be
+     * read at once. A body that breaks off is then not fetched again (its reader has read part of it): the download
+     * fails, and the reader's chunk retry starts over.
+     */
+    Download download(ExportRequest request, boolean noCache, Path target, LiveDownload live) {
         Instant deadline = clock.instant().plus(settings.deadline());
         boolean sendNoCache = noCache;
         int failures = 0;
@@ -75,10 +84,13 @@ public final class ExportDownloader {
                 if (status == 200) {
                     long started = clock.millis();
                     try {
-                        Download download = spool(response, target);
+                        Download download = spool(response, target, live);
                         progress.downloaded(request, download.bytes(), clock.millis() - started);
                         return download;
                     } catch (IOException e) {
+                        if (live != null) {
+                            throw new TransientApiException("the download of " + request.describe() + " broke off: " + e.getMessage(), e);
+                        }
                         sendNoCache = false; // the file exists on the server: fetch the same one again
                         failure = "download broke off: " + e.getMessage();
                         cause = e;
@@ -115,19 +127,28 @@ public final class ExportDownloader {
         }
     }
 
-    private Download spool(ApiResponse response, Path target) throws IOException {
+    private Download spool(ApiResponse response, Path target, LiveDownload live) throws IOException {
         Files.createDirectories(target.getParent());
         Path partial = target.resolveSibling(target.getFileName() + ".part");
         MessageDigest sha = sha256();
         long bytes = 0;
         byte[] buffer = new byte[1 << 16];
         try (InputStream in = response.body();
-             OutputStream out = PrivateFiles.create(partial)) {
+             OutputStream out = PrivateFiles.create(partial)) { // unbuffered: what was written is readable at once
+            if (live != null) {
+                live.started(partial);
+            }
             int n;
             while ((n = in.read(buffer)) >= 0) {
                 out.write(buffer, 0, n);
                 sha.update(buffer, 0, n);
                 bytes += n;
+                if (live != null) {
+                    if (live.cancelled()) {
+                        throw new IOException("cancelled");
+                    }
+                    live.wrote(bytes);
+                }
             }
         }
         if (response.contentLength() >= 0 && bytes != response.contentLength()) {

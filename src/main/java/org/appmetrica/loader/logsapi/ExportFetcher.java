@@ -29,8 +29,11 @@ public final class ExportFetcher {
         LogsApiTransport open(String apiUrl, String token);
     }
 
-    /** The export on disk: its parts in order, their SHA-256, their total size, and when its first byte arrived. */
-    public record Export(List<Path> files, List<String> partSha256, long bytes, long firstByteAt) {
+    /**
+     * The export on disk: its parts in order, their SHA-256, their total size, when its first byte arrived, and whether
+     * every part was on disk already (this spool's own download, complete and checked, from before).
+     */
+    public record Export(List<Path> files, List<String> partSha256, long bytes, long firstByteAt, boolean spooledBefore) {
 
         public Export {
             files = List.copyOf(files);
@@ -97,7 +100,7 @@ public final class ExportFetcher {
                         ? knownSha256.get(part) : null).orElse(null));
             }
             if (!hashes.contains(null)) {
-                return new Export(paths, hashes, size(paths), System.currentTimeMillis()); // already on disk
+                return new Export(paths, hashes, size(paths), System.currentTimeMillis(), true); // already on disk
             }
             String apiToken = token.get();
             if (!ExportPermits.acquire(request.apiUrl(), request.applicationId(), stopRequested)) {
@@ -113,7 +116,7 @@ public final class ExportFetcher {
                         hashes.set(part, d.sha256());
                     }
                 }
-                return new Export(paths, hashes, size(paths), watcher.firstByteAt);
+                return new Export(paths, hashes, size(paths), watcher.firstByteAt, false);
             } catch (PartsRequiredException e) {
                 if (partsCount * 2 > MAX_PARTS) {
                     throw new IllegalStateException(request.describe() + ": " + e.getMessage() + " even with " + partsCount + " parts", e);
@@ -124,6 +127,51 @@ public final class ExportFetcher {
             } finally {
                 ExportPermits.release(request.apiUrl(), request.applicationId());
             }
+        }
+    }
+
+    /**
+     * Starts the download of a one-part export that is not spooled yet on a thread of its own, and returns once its body
+     * is arriving (read it with {@link LiveDownload#open}) — or null when the export is spooled already or comes in
+     * parts: then {@link #fetch} it. The wait in the API's queue happens on that thread; this one waits for it.
+     *
+     * @throws StopRequestedException when a stop was requested while waiting for a permit or for the API
+     * @throws PartsRequiredException when the API wants parts: {@link #fetch} asks for them
+     */
+    public LiveDownload fetchLive(Supplier<? extends ExportProgress> progress) throws IOException, InterruptedException {
+        Path path = spool.part(1, 0, request.format());
+        if (partsCount != 1 || Files.exists(path)) {
+            return null;
+        }
+        String apiToken = token.get();
+        LiveDownload live = new LiveDownload(request, path);
+        Watcher watcher = new Watcher(progress.get(), false);
+        Thread thread = new Thread(() -> {
+            try {
+                download(live, watcher, apiToken);
+            } catch (Throwable e) {
+                live.fail(e);
+            }
+        }, "export-download " + request.describe());
+        thread.setDaemon(true);
+        live.thread(thread);
+        thread.start();
+        live.awaitStart();
+        return live;
+    }
+
+    private void download(LiveDownload live, Watcher watcher, String apiToken) throws InterruptedException {
+        BooleanSupplier stop = () -> stopRequested.getAsBoolean() || live.cancelled();
+        if (!ExportPermits.acquire(request.apiUrl(), request.applicationId(), stop)) {
+            throw new StopRequestedException("stop requested");
+        }
+        try (LogsApiTransport transport = transports.open(request.apiUrl(), apiToken)) {
+            ExportDownloader downloader = new ExportDownloader(transport, poll, sleeper, clock, stop, watcher);
+            Download d = downloader.download(request, !spool.submitted(), live.target(), live);
+            spool.saveSha256(d.file(), d.sha256());
+            live.finish(d, watcher.firstByteAt, watcher.millis);
+        } finally {
+            ExportPermits.release(request.apiUrl(), request.applicationId());
         }
     }
 
@@ -149,14 +197,24 @@ public final class ExportFetcher {
         spool.deleteParts();
     }
 
-    /** Marks the spool submitted at the API's first 202, and notes when the first byte arrived. */
+    /**
+     * Marks the spool submitted at the API's first 202, and notes when the first byte arrived. A live download's end is
+     * told by its reader, on the reader's thread (progress reports go to the step's context).
+     */
     private final class Watcher implements ExportProgress {
 
         private final ExportProgress progress;
+        private final boolean tellDownloaded;
         long firstByteAt;
+        long millis;
 
         Watcher(ExportProgress progress) {
+            this(progress, true);
+        }
+
+        Watcher(ExportProgress progress, boolean tellDownloaded) {
             this.progress = progress;
+            this.tellDownloaded = tellDownloaded;
         }
 
         @Override
@@ -185,7 +243,10 @@ public final class ExportFetcher {
             if (firstByteAt == 0) {
                 firstByteAt = System.currentTimeMillis() - millis;
             }
-            progress.downloaded(r, bytes, millis);
+            this.millis = millis;
+            if (tellDownloaded) {
+                progress.downloaded(r, bytes, millis);
+            }
         }
     }
 }

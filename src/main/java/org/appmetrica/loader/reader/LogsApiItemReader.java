@@ -13,6 +13,8 @@ import org.appmetrica.loader.coordination.SliceLease;
 import org.appmetrica.loader.logsapi.ExportFetcher;
 import org.appmetrica.loader.logsapi.ExportRequest;
 import org.appmetrica.loader.logsapi.JaxRsLogsApiTransport;
+import org.appmetrica.loader.logsapi.LiveDownload;
+import org.appmetrica.loader.logsapi.PartsRequiredException;
 import org.appmetrica.loader.logsapi.Sleeper;
 import org.appmetrica.loader.logsapi.StopRequestedException;
 import org.appmetrica.loader.model.Failures;
@@ -25,6 +27,8 @@ import org.appmetrica.loader.model.SliceReport;
 import org.appmetrica.loader.schema.FieldCatalog;
 import org.appmetrica.loader.schema.SourceSpec;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.Serializable;
 import java.time.Clock;
 import java.time.Duration;
@@ -60,6 +64,8 @@ public class LogsApiItemReader extends AbstractItemReader {
     private int partsCount = 1;
     private long rowsDone;
     private SpooledRows rows;
+    /** The export being read while it downloads, until the reader closes. */
+    private LiveDownload live;
     private boolean stopped;
     private String spoolId;
     /** The stage epoch the checkpoints carry: the lease's, or the saved one while no lease is held. */
@@ -131,6 +137,9 @@ public class LogsApiItemReader extends AbstractItemReader {
         stageEpoch = lease.stageEpoch();
         ExportFetcher fetcher = fetcher(settings, stop);
         spoolId = fetcher.claim(saved == null ? null : saved.spoolId());
+        if (rowsDone == 0 && openLive(fetcher, settings)) {
+            return;
+        }
         ExportFetcher.Export export;
         try {
             export = fetcher.fetch(saved == null ? List.of() : saved.partSha256(), () -> new ProgressLog(slice, stepContext));
@@ -150,19 +159,89 @@ public class LogsApiItemReader extends AbstractItemReader {
         context.bytes(export.bytes());
         context.firstByteAt(export.firstByteAt());
         partSha256 = export.partSha256();
-        if (rowsDone > 0 && !saved.partSha256().equals(partSha256)) {
+        if (rowsDone > 0 && saved.partSha256().isEmpty()) {
+            // taken while the export was arriving: the spool, if complete, holds the very bytes those rows came from
+            if (!export.spooledBefore()) {
+                LOG.info(slice + ": the last checkpoint was taken while the export was still arriving, and that download is "
+                        + "gone; loading the slice again from its first row");
+                restartFromFirstRow();
+            }
+        } else if (rowsDone > 0 && !saved.partSha256().equals(partSha256)) {
             LOG.warning(slice + ": the export downloaded again differs from the one loading started from; "
                     + "loading the slice again from its first row");
             restartFromFirstRow();
         }
         List<String> fields = settings.fields().get(slice.source());
-        rows = new SpooledRows(export.files(), settings.format(), fields, slice.toString(), fetcher::discardParts);
+        rows = SpooledRows.of(export.files(), settings.format(), fields, slice.toString(), fetcher::discardParts);
         if (!rows.skip(rowsDone)) {
             LOG.warning(slice + ": the export has fewer rows than the checkpoint; loading the slice again from its first row");
             restartFromFirstRow();
             rows.close();
-            rows = new SpooledRows(export.files(), settings.format(), fields, slice.toString(), fetcher::discardParts);
+            rows = SpooledRows.of(export.files(), settings.format(), fields, slice.toString(), fetcher::discardParts);
         }
+    }
+
+    /**
+     * From the first row, a one-part export not spooled yet is read while it downloads. Its SHA-256 is known only at
+     * its end: the checkpoints before it name no hash, so a restart from one of them loads the slice from its first row.
+     * The reader sees the end only once the download has checked the body's length, so nothing is published before.
+     *
+     * @return false when the export must be fetched whole first (spooled already, or in parts)
+     */
+    private boolean openLive(ExportFetcher fetcher, LoadSettings settings) throws IOException, InterruptedException {
+        ProgressLog progress = new ProgressLog(slice, stepContext);
+        LiveDownload download;
+        try {
+            download = fetcher.fetchLive(() -> progress);
+        } catch (StopRequestedException e) {
+            LOG.info(slice + ": stop requested while waiting for the export");
+            stopped = true;
+            return true;
+        } catch (PartsRequiredException e) {
+            return false;
+        }
+        if (download == null) {
+            return false;
+        }
+        live = download;
+        partSha256 = List.of();
+        context.firstByteAt(System.currentTimeMillis());
+        SpooledRows.Part part = new SpooledRows.Part() {
+            @Override
+            public String name() {
+                return download.target().getFileName().toString();
+            }
+
+            @Override
+            public InputStream open() throws IOException {
+                return download.open();
+            }
+        };
+        rows = SpooledRows.of(part, settings.format(), settings.fields().get(slice.source()), slice.toString(), () -> {
+            download.cancelAndJoin();
+            fetcher.discardParts();
+        });
+        return true;
+    }
+
+    /** For tests: returns once an export read while it downloads has been downloaded whole. */
+    void awaitDownload() {
+        if (live != null) {
+            live.awaitEnd();
+        }
+    }
+
+    /** Once the live download ended and its length was checked, its hash goes into the checkpoints. */
+    private void takeFinishedDownload() {
+        // (called before each checkpoint too: see checkpointInfo)
+        LiveDownload.Finished finished = live == null || !partSha256.isEmpty() ? null : live.finished();
+        if (finished == null) {
+            return;
+        }
+        partSha256 = List.of(finished.download().sha256());
+        context.bytes(finished.download().bytes());
+        context.firstByteAt(finished.firstByteAt());
+        new ProgressLog(slice, stepContext).downloaded(finished.request(), finished.download().bytes(), finished.millis());
     }
 
     /** A partition's JobContext is a copy that does not see a stop; the JobOperator's execution does. */
@@ -197,6 +276,7 @@ public class LogsApiItemReader extends AbstractItemReader {
             return null;
         }
         Cells values = rows.next();
+        takeFinishedDownload();
         if (values == null) {
             context.readerExhausted(true);
             return null;
@@ -210,6 +290,7 @@ public class LogsApiItemReader extends AbstractItemReader {
      */
     @Override
     public Serializable checkpointInfo() {
+        takeFinishedDownload();
         SliceLease lease = context == null ? null : context.lease();
         return new ReaderCheckpoint(slice.key(), partsCount, partSha256, context == null ? rowsDone : context.rowsStaged(),
                 lease == null ? stageEpoch : lease.stageEpoch(), spoolId);
@@ -224,6 +305,12 @@ public class LogsApiItemReader extends AbstractItemReader {
                 rows = null;
             }
         } finally {
+            if (live != null) {
+                // let it complete: a chunk retry or restart then reads the spool instead of downloading again; and nothing
+                // writes the spool once another execution may take the slice
+                live.awaitEnd();
+                live = null;
+            }
             SliceLease lease = context == null ? null : context.lease();
             if (lease != null) {
                 context.lease(null);

@@ -12,7 +12,14 @@ import java.util.List;
  */
 final class SpooledRows implements AutoCloseable {
 
-    private final List<Path> files;
+    /** One part's bytes: a spooled file, or a download still arriving. */
+    interface Part {
+        String name();
+
+        InputStream open() throws IOException;
+    }
+
+    private final List<Part> files;
     private final String format;
     private final List<String> fields;
     /** Names the slice in messages. */
@@ -21,7 +28,31 @@ final class SpooledRows implements AutoCloseable {
     private int fileIndex;
     private RowSource rows;
 
-    SpooledRows(List<Path> files, String format, List<String> fields, String name, Runnable discard) throws IOException {
+    /** The rows of spooled files. */
+    static SpooledRows of(List<Path> files, String format, List<String> fields, String name, Runnable discard) throws IOException {
+        return new SpooledRows(files.stream().map(SpooledRows::file).toList(), format, fields, name, discard);
+    }
+
+    /** The rows of one part as it arrives. */
+    static SpooledRows of(Part live, String format, List<String> fields, String name, Runnable discard) throws IOException {
+        return new SpooledRows(List.of(live), format, fields, name, discard);
+    }
+
+    private static Part file(Path path) {
+        return new Part() {
+            @Override
+            public String name() {
+                return path.getFileName().toString();
+            }
+
+            @Override
+            public InputStream open() throws IOException {
+                return Files.newInputStream(path);
+            }
+        };
+    }
+
+    private SpooledRows(List<Part> files, String format, List<String> fields, String name, Runnable discard) throws IOException {
         this.files = List.copyOf(files);
         this.format = format;
         this.fields = fields;
@@ -31,9 +62,9 @@ final class SpooledRows implements AutoCloseable {
     }
 
     private RowSource open(int index) throws IOException {
-        Path file = files.get(index);
-        InputStream in = Files.newInputStream(file);
-        String fileName = name + " " + file.getFileName();
+        Part part = files.get(index);
+        InputStream in = part.open();
+        String fileName = name + " " + part.name();
         try {
             return format.equals("json") ? new JsonRowSource(in, fields, fileName) : new CsvRowSource(in, fields, fileName);
         } catch (IOException e) {

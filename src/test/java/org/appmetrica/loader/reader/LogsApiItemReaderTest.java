@@ -1,5 +1,12 @@
 package org.appmetrica.loader.reader;
 
+import org.appmetrica.loader.logsapi.ApiResponse;
+import java.util.concurrent.CountDownLatch;
+import java.nio.charset.StandardCharsets;
+import java.io.SequenceInputStream;
+import java.io.InputStream;
+import java.io.IOException;
+import java.io.ByteArrayInputStream;
 import org.appmetrica.loader.coordination.Coordination;
 import org.appmetrica.loader.coordination.InMemoryCoordinationStore;
 import org.appmetrica.loader.logsapi.ExportRequest;
@@ -180,6 +187,7 @@ class LogsApiItemReaderTest {
         FakeStepContext step = partition();
         LogsApiItemReader reader = reader(job(null), step, 1);
         reader.open(null);
+        reader.awaitDownload();
         read(reader, 4);
         ReaderCheckpoint unconfirmed = (ReaderCheckpoint) reader.checkpointInfo();
         assertEquals(0, unconfirmed.rowsDone(), "the chunk's INSERT may still be running: it is not in the checkpoint yet");
@@ -203,6 +211,7 @@ class LogsApiItemReaderTest {
         FakeStepContext step = partition();
         LogsApiItemReader reader = reader(job(null), step, 1);
         reader.open(null);
+        reader.awaitDownload();
         read(reader, 2);
         ReaderCheckpoint saved = chunk(reader, step, 2); // 2 + 2 read, 2 confirmed
         read(reader, 3); // read, never confirmed: a restart reads them again
@@ -252,6 +261,7 @@ class LogsApiItemReaderTest {
         FakeStepContext step = partition();
         LogsApiItemReader reader = reader(job(null), step, 1);
         reader.open(null);
+        reader.awaitDownload();
         ReaderCheckpoint saved = chunk(reader, step, 5);
         reader.close();
         ExportSpool.deleteInstance(spoolDir, INSTANCE);
@@ -263,6 +273,74 @@ class LogsApiItemReaderTest {
         assertEquals(names("second", 0), names(read(again, ROWS + 1)));
         assertTrue(SliceContext.of(restarted, SLICE).restartFromFirstRow(), "the writer must empty the staging partition");
         assertTrue(log.stream().anyMatch(l -> l.contains("the export downloaded again differs from the one loading started from")), log.toString());
+    }
+
+    /** A body that stops after its first {@code head} bytes until {@code release} is counted down. */
+    private static ApiResponse arriving(String body, int head, CountDownLatch release) {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        InputStream in = new SequenceInputStream(new ByteArrayInputStream(bytes, 0, head), new InputStream() {
+            private final InputStream rest = new ByteArrayInputStream(bytes, head, bytes.length - head);
+
+            @Override
+            public int read() throws IOException {
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    throw new IOException(e);
+                }
+                return rest.read();
+            }
+        });
+        return new ApiResponse(200, null, in, bytes.length, null);
+    }
+
+    /** Reads and confirms 3 rows of an export whose download is held after its 4th row; returns that checkpoint. */
+    private ReaderCheckpoint checkpointWhileArriving(FakeStepContext step, CountDownLatch release) throws Exception {
+        String body = export("first");
+        int head = 0;
+        for (int lines = 0; lines < 5; head++) { // the header and 4 rows
+            lines += body.charAt(head) == '\n' ? 1 : 0;
+        }
+        api.then(arriving(body, head, release));
+        LogsApiItemReader reader = reader(job(null), step, 1);
+        reader.open(null);
+        ReaderCheckpoint saved = chunk(reader, step, 3);
+        assertEquals(List.of(), saved.partSha256(), "the export is still arriving: its hash is not known yet");
+        assertEquals(3, saved.rowsDone());
+        release.countDown();
+        reader.close(); // waits for the download to complete
+        return saved;
+    }
+
+    @Test
+    void aCheckpointTakenWhileTheExportArrivedResumesFromTheCompletedSpool() throws Exception {
+        FakeStepContext step = partition();
+        ReaderCheckpoint saved = checkpointWhileArriving(step, new CountDownLatch(1));
+        int calls = api.calls().size();
+        FakeStepContext restarted = step.restarted();
+        LogsApiItemReader again = reader(job(null), restarted, 2);
+        again.open(saved);
+        List<ExportRow> rows = read(again, ROWS);
+        assertEquals(names("first", 3), names(rows));
+        assertEquals(3L, rows.get(0).position());
+        assertEquals(calls, api.calls().size(), "the spool the download completed is read, nothing is requested");
+        assertFalse(SliceContext.of(restarted, SLICE).restartFromFirstRow());
+        assertEquals(1, ((ReaderCheckpoint) again.checkpointInfo()).partSha256().size());
+    }
+
+    @Test
+    void aCheckpointTakenWhileTheExportArrivedLoadsFromTheFirstRowIfThatDownloadIsGone() throws Exception {
+        FakeStepContext step = partition();
+        ReaderCheckpoint saved = checkpointWhileArriving(step, new CountDownLatch(1));
+        ExportSpool.deleteInstance(spoolDir, INSTANCE);
+        api.serving(r -> export("first")); // even the same bytes: nothing ties them to the rows read before
+        FakeStepContext restarted = step.restarted();
+        LogsApiItemReader again = reader(job(null), restarted, 2);
+        again.open(saved);
+        List<ExportRow> rows = read(again, ROWS + 1);
+        assertEquals(names("first", 0), names(rows));
+        assertTrue(SliceContext.of(restarted, SLICE).restartFromFirstRow(), "the writer must empty the staging partition");
+        assertTrue(log.stream().anyMatch(l -> l.contains("taken while the export was still arriving")), log.toString());
     }
 
     @Test

@@ -1,0 +1,210 @@
+package org.appmetrica.loader.logsapi;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * A one-part export being spooled by a thread of its own, read while it arrives: {@link #open()} gives the bytes the
+ * download has written so far, waits for more at the end of them (on an explicit signal, no polling), and ends only
+ * once the download has finished and checked its length, with its SHA-256 known. A download that breaks off fails the
+ * stream; nothing is read twice, and the caller reads the export again from its first row.
+ */
+public final class LiveDownload {
+
+    /** What the consumer learns when the stream ends: the spooled file and when its first byte arrived. */
+    public record Finished(ExportRequest request, Download download, long firstByteAt, long millis) {
+    }
+
+    private final ExportRequest request;
+    private final Path target;
+    private FileChannel channel;
+    private boolean opened;
+    private long written;
+    private volatile Finished finished;
+    private Throwable failure;
+    private volatile boolean cancelled;
+    private Thread thread;
+
+    LiveDownload(ExportRequest request, Path target) {
+        this.request = request;
+        this.target = target;
+    }
+
+    public Path target() {
+        return target;
+    }
+
+    void thread(Thread thread) {
+        this.thread = thread;
+    }
+
+    // --- the download's side
+
+    /** The body starts arriving in {@code file}; opened here so that the later rename does not matter. */
+    synchronized void started(Path file) throws IOException {
+        if (channel != null) { // a second attempt would rewrite what was read: the downloader must not retry (see ExportDownloader)
+            throw new IllegalStateException("a live download started twice");
+        }
+        channel = FileChannel.open(file, StandardOpenOption.READ);
+        notifyAll();
+    }
+
+    synchronized void wrote(long totalBytes) {
+        written = totalBytes;
+        notifyAll();
+    }
+
+    synchronized void finish(Download download, long firstByteAt, long millis) {
+        finished = new Finished(request, download, firstByteAt, millis);
+        written = download.bytes();
+        notifyAll();
+    }
+
+    synchronized void fail(Throwable e) {
+        if (finished == null) {
+            failure = e;
+        }
+        notifyAll();
+    }
+
+    boolean cancelled() {
+        return cancelled;
+    }
+
+    // --- the consumer's side
+
+    /**
+     * Waits until the body is arriving, or the download ended; rethrows what ended it (stop, API refusal, time-out, more
+     * parts wanted).
+     */
+    public synchronized void awaitStart() throws InterruptedException, IOException {
+        while (channel == null && finished == null && failure == null) {
+            wait();
+        }
+        if (channel == null && failure != null) {
+            join();
+            rethrow(failure);
+        }
+    }
+
+    private static void rethrow(Throwable e) throws IOException {
+        if (e instanceof UncheckedIOException u) {
+            throw u.getCause();
+        }
+        if (e instanceof RuntimeException r) {
+            throw r;
+        }
+        if (e instanceof Error err) {
+            throw err;
+        }
+        if (e instanceof IOException io) {
+            throw io;
+        }
+        throw new IOException(e);
+    }
+
+    /** The finished download, its length checked and its SHA-256 known; null while it runs or if it failed. */
+    public Finished finished() {
+        return finished;
+    }
+
+    /** The export's bytes as they arrive. */
+    public synchronized InputStream open() throws IOException {
+        if (channel == null) { // finished before the body was seen: it is a plain file now
+            channel = FileChannel.open(finished.download().file(), StandardOpenOption.READ);
+        }
+        opened = true;
+        FileChannel in = channel;
+        return new InputStream() {
+            private long position;
+
+            @Override
+            public int read() throws IOException {
+                byte[] one = new byte[1];
+                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                if (len == 0) {
+                    return 0;
+                }
+                while (true) {
+                    long available = awaitBytes(position);
+                    if (available <= position) {
+                        return -1;
+                    }
+                    int n = in.read(ByteBuffer.wrap(b, off, (int) Math.min(len, available - position)), position);
+                    if (n > 0) {
+                        position += n;
+                        return n;
+                    }
+                }
+            }
+
+            @Override
+            public void close() throws IOException {
+                in.close();
+            }
+        };
+    }
+
+    /** Bytes written past {@code position}, waiting for them; {@code position} itself once the download finished there. */
+    private synchronized long awaitBytes(long position) throws IOException {
+        try {
+            while (written <= position && finished == null && failure == null) {
+                wait();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while reading the export being downloaded", e);
+        }
+        if (failure != null) {
+            throw new IOException("the download of " + target.getFileName() + " broke off: " + failure.getMessage(), failure);
+        }
+        return written;
+    }
+
+    /** Waits until the download's thread has ended (for tests: a checkpoint taken after the export is complete). */
+    public void awaitEnd() {
+        join();
+    }
+
+    /** Stops the download (at its next buffer) and waits for its thread: nothing writes the spool after this. */
+    public void cancelAndJoin() {
+        cancelled = true;
+        join();
+        synchronized (this) {
+            if (channel != null && !opened) {
+                try {
+                    channel.close();
+                } catch (IOException e) {
+                    // read-only, nothing to lose
+                }
+            }
+        }
+    }
+
+    private void join() {
+        Thread t = thread;
+        if (t == null || t == Thread.currentThread()) {
+            return;
+        }
+        boolean interrupted = false;
+        while (t.isAlive()) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
