@@ -65,7 +65,7 @@ import java.util.logging.Logger;
         description = "Loads AppMetrica Logs API exports into ClickHouse (Jakarta Batch job appmetrica-load).",
         subcommands = {LoaderCli.Run.class, LoaderCli.Restart.class, LoaderCli.Stop.class, LoaderCli.Abandon.class,
                 LoaderCli.Executions.class, LoaderCli.Status.class, LoaderCli.Schedule.class, LoaderCli.Simulator.class,
-                LoaderCli.Console.class, LoaderCli.HashPassword.class, ConnectionsCommand.class})
+                LoaderCli.Console.class, LoaderCli.HashPassword.class, ConnectionsCommand.class, CoverageCommand.class})
 public final class LoaderCli {
 
     static final int COMPLETED = 0;
