@@ -225,10 +225,10 @@ public final class CoverageService {
                 continue;
             }
             String where = q.application() == null ? "" : " WHERE " + TableLayout.APPLICATION_COLUMN + " = " + q.application();
-            for (String[] r : ch.query("SELECT " + TableLayout.APPLICATION_COLUMN + ", toString(" + TableLayout.DATE_COLUMN + "), count() FROM "
+            for (String[] r : ch.query("SELECT " + TableLayout.APPLICATION_COLUMN + ", toUInt32(" + TableLayout.DATE_COLUMN + "), count() FROM "
                     + Identifiers.qualified(q.database(), source) + where + " GROUP BY " + TableLayout.APPLICATION_COLUMN + ", "
                     + TableLayout.DATE_COLUMN)) {
-                LocalDate day = LocalDate.parse(r[1]);
+                LocalDate day = LocalDate.ofEpochDay(Long.parseLong(r[1])); // 18.16 shows day 0 (dateless sources) as 0000-00-00
                 long app = Long.parseLong(r[0]);
                 if (!day.equals(Slice.NO_DAY) && q.wants(app, source, day)) {
                     facts.computeIfAbsent(new Key(app, source, day), x -> new Facts()).rows = Long.parseLong(r[2]);
