@@ -682,6 +682,12 @@ async function loadRange(app, source, index) {
   refresh();
 }
 
+// a failed cell links to its execution: the detail card shows its slices and the reason in full
+function showExecution(id) {
+  state.selected = id;
+  refresh().then(() => $('#detail').scrollIntoView({ behavior: 'smooth' }));
+}
+
 function renderApplication(app) {
   const head = el('tr', {}, el('th', { class: 'src' }), app.days.map((d) => el('th', { class: 'day', text: d.day })));
   const chartRow = el('tr', { class: 'cov-chart-row' }, el('th', { class: 'src muted', text: 'rows / day (max ' + shortNum(Math.max(0, ...app.days.map((d) => d.rows))) + ')' }),
@@ -701,13 +707,15 @@ function renderApplication(app) {
   for (const d of app.days) {
     for (const source of app.sources) {
       const c = d.cells[source];
-      if (c.state === 'failed') failures.push(`${d.day} ${source}: execution ${c.executionId}: ${c.error || 'no reason recorded'}`);
+      if (c.state === 'failed') failures.push({ id: c.executionId, text: `${d.day} ${source}: ${c.error || 'no reason recorded'}` });
     }
   }
   return el('div', { class: 'cov-app', 'data-application': app.applicationId },
     el('h3', { text: 'Application ' + app.applicationId }),
     el('div', { class: 'cov-scroll' }, el('table', { class: 'cov-grid' }, el('thead', {}, head), el('tbody', {}, chartRow, rows, totals))),
-    failures.length ? el('ul', { class: 'cov-failures' }, failures.slice(0, 10).map((f) => el('li', { text: f }))) : null);
+    failures.length ? el('ul', { class: 'cov-failures' }, failures.slice(0, 10).map((f) => el('li', {},
+      el('button', { type: 'button', class: 'link', 'data-execution': f.id, text: 'execution ' + f.id, onclick: () => showExecution(f.id) }),
+      ' ' + f.text))) : null);
 }
 
 async function refreshCoverage() {

@@ -150,6 +150,12 @@ class CoverageBrowserIT {
         assertEquals("0", bars.get(5).getAttribute("height"), "the missing day has no bar");
         shoot("coverage.png");
 
+        // the failure links to its execution: the detail card shows it with the reason
+        String failedId = browser.$(cell("2024-07-05", "events")).getAttribute("data-execution");
+        browser.$("#coverage .cov-failures button[data-execution='" + failedId + "']").click();
+        browser.waitUpTo(20).until(d -> browser.$("#detail-title").getText().contains("Execution " + failedId)
+                && browser.$("#detail-failure").getText().contains("503"));
+
         // a click on the missing day offers to load exactly it
         browser.$(cell("2024-07-06", "events")).click();
         browser.waitUpTo(10).until(ExpectedConditions.visibilityOfElementLocated(By.id("confirm")));
