@@ -3,6 +3,7 @@ package org.appmetrica.loader.standalone;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.appmetrica.loader.admin.SecretMask;
+import org.jberet.creation.ArtifactCreationContext;
 
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -31,11 +32,28 @@ public final class JsonLogFormatter extends Formatter {
     private static final Pattern ENDED = Pattern.compile("^execution (\\d+) ended: ([A-Z]+)(?: in ([\\d.]+) s)?(?:, (\\d+) rows written)?(?: \\((.*)\\))?$",
             Pattern.DOTALL);
 
-    /** The execution of this process's run, for events whose line does not name one (null: none, e.g. the console). */
+    /** The execution of this process's run, for events logged where JBeret has no job context (null: none). */
     private static volatile Long execution;
 
     static void execution(long id) {
         execution = id;
+    }
+
+    /**
+     * The execution whose batch artifact logs on this thread: JBeret keeps the job context of the last artifact it
+     * created per thread, and a partition creates its reader and writer before they log. So the console, which runs
+     * several executions at once, names the right one.
+     */
+    private static Long currentExecution() {
+        try {
+            ArtifactCreationContext c = ArtifactCreationContext.getCurrentArtifactCreationContext();
+            if (c != null && c.getJobContext() != null) {
+                return c.getJobContext().getExecutionId();
+            }
+        } catch (LinkageError | RuntimeException e) {
+            // not on JBeret: the run's execution, if any
+        }
+        return execution;
     }
 
     @Override
@@ -45,7 +63,7 @@ public final class JsonLogFormatter extends Formatter {
         e.put("time", Instant.ofEpochMilli(r.getMillis()).toString());
         e.put("level", r.getLevel().getName());
         e.put("logger", r.getLoggerName());
-        e.put("execution", execution);
+        e.put("execution", currentExecution());
         fields(message, e);
         if (r.getLevel().intValue() >= Level.WARNING.intValue() && !e.containsKey("error")) {
             e.put("error", message);

@@ -114,4 +114,45 @@ class JsonLogsIT {
         assertEquals(0, human.exitCode(), human.out() + human.err());
         assertTrue(human.out().contains("execution id: ") && !human.out().trim().startsWith("{"), human.out());
     }
+
+    @Test
+    void theConsoleNamesTheExecutionOfEachSliceEvent() throws Exception {
+        String database = env.freshDatabase("it_json_logs_console");
+        Path work = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "json-logs-console");
+        try (ConsoleProcess console = ConsoleProcess.start(work.resolve("data"), ConsoleProcess.usersFile(work, "ops", "json-logs-pw-1"),
+                Map.of("APPMETRICA_TOKEN", TOKEN), "--log-format", "json", "--allow-api-url", env.apiUrl(),
+                "--allow-clickhouse", "jdbc:clickhouse://" + TestClickHouse.URL.replace("http://", ""))) {
+            String auth = ConsoleProcess.basic("ops", "json-logs-pw-1");
+            List<Long> ids = new ArrayList<>();
+            for (String day : List.of("2024-05-10", "2024-05-11")) {
+                String body = JSON.writeValueAsString(Map.of("parameters", Map.of("applicationIds", "902", "sources", "events", "dateSince", day,
+                        "dateUntil", day, "apiUrl", env.apiUrl(), "pollIntervalSeconds", "0",
+                        "clickhouseUrl", "jdbc:clickhouse://" + TestClickHouse.URL.replace("http://", ""), "clickhouseDatabase", database)));
+                ConsoleProcess.Answer a = console.call("POST", "api/executions", body, "Authorization", auth);
+                assertEquals(201, a.status(), a.body());
+                ids.add(JSON.readTree(a.body()).get("id").asLong());
+            }
+            long deadline = System.currentTimeMillis() + 90_000;
+            List<JsonNode> loaded = List.of();
+            while (System.currentTimeMillis() < deadline && loaded.size() < 2) {
+                loaded = console.text().lines().filter(l -> l.startsWith("{")).map(JsonLogsIT::parse)
+                        .filter(e -> "loaded".equals(e.path("state").asText())).toList();
+                Thread.sleep(200);
+            }
+            assertEquals(2, loaded.size(), console.text());
+            for (JsonNode e : loaded) {
+                long expected = e.get("day").asText().equals("2024-05-10") ? ids.get(0) : ids.get(1);
+                assertEquals(expected, e.get("execution").asLong(), e.toString());
+            }
+            assertFalse(console.text().contains(TOKEN));
+        }
+    }
+
+    private static JsonNode parse(String line) {
+        try {
+            return JSON.readTree(line);
+        } catch (java.io.IOException e) {
+            throw new AssertionError("not JSON: " + line, e);
+        }
+    }
 }
