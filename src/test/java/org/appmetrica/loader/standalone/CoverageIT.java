@@ -157,6 +157,34 @@ class CoverageIT {
         }
     }
 
+    @Test
+    void aRegularConnectionsRecentDaysAreInsideTheReloadWindow() throws Exception {
+        String database = env.freshDatabase("it_coverage_regular");
+        Path dataDir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "coverage-regular");
+        LocalDate today = LocalDate.now(java.time.ZoneOffset.UTC);
+        Path file = dataDir.resolve("daily.json");
+        Files.writeString(file, "{\"name\": \"daily-shop\", \"applications\": [612], \"sources\": {\"events\": {}}, \"loadFrom\": \""
+                + today.minusDays(4) + "\", \"regularity\": \"regular\", \"reloadDays\": 3, \"apiUrl\": \"" + env.apiUrl()
+                + "\", \"tokenRef\": \"env:APPMETRICA_TOKEN\", \"target\": {\"url\": \"" + clickhouseUrl() + "\", \"database\": \"" + database + "\"}}");
+        assertEquals(0, CliProcess.run(dataDir, Map.of("APPMETRICA_TOKEN", TOKEN), "connections", "add", "--file", file.toString()).exitCode());
+        CliProcess.Result ran = CliProcess.run(dataDir, Map.of("APPMETRICA_TOKEN", TOKEN), "schedule", "--connection", "daily-shop", "--once");
+        assertEquals(0, ran.exitCode(), ran.output());
+
+        ConsoleProcess.CliResult cli = ConsoleProcess.cli(dataDir, Map.of(), "coverage", "--database", database, "--json");
+        assertEquals(0, cli.exitCode(), cli.out() + cli.err());
+        JsonNode c = JSON.readTree(cli.out());
+        assertEquals(today.minusDays(4).toString(), c.get("from").asText(), c.toString());
+        assertEquals(today.minusDays(1).toString(), c.get("to").asText(), c.toString());
+        // loaded now: a day is final once its end plus the 3-day window has passed
+        assertEquals("final", cell(c, today.minusDays(4).toString(), "events").get("state").asText(), c.toString());
+        for (int back = 3; back >= 1; back--) {
+            JsonNode recent = cell(c, today.minusDays(back).toString(), "events");
+            assertEquals("reloadable", recent.get("state").asText(), recent.toString());
+            assertEquals(ROWS, recent.get("rows").asLong(), recent.toString());
+            assertFalse(recent.get("loadedAt").isNull(), recent.toString());
+        }
+    }
+
     /** Polls the REST coverage until the cell matches, up to 90 s. */
     private static JsonNode awaitCell(ConsoleProcess console, String auth, String database, String day, String source, Predicate<JsonNode> wanted)
             throws Exception {
