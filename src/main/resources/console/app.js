@@ -733,8 +733,15 @@ async function refreshCoverage() {
   }
 }
 
+// until the user types one: the database of the newest load, which is most likely the one asked about
+function suggestCoverageDatabase(list) {
+  const db = list.length && list[0].parameters && list[0].parameters.clickhouseDatabase;
+  if (db && !state.coverageTyped && !state.coverageShown) $('#cov-database').value = db;
+}
+
 function setupCoverage(catalog) {
   $('#cov-database').value = (catalog.defaults && catalog.defaults.clickhouseDatabase) || '';
+  $('#cov-database').addEventListener('input', () => { state.coverageTyped = true; });
   $('#coverage-form').addEventListener('submit', (ev) => {
     ev.preventDefault();
     state.coverageShown = true;
@@ -753,6 +760,7 @@ async function refresh() {
   try {
     const list = await api('executions?limit=50');
     renderExecutions(list);
+    suggestCoverageDatabase(list);
     if (state.selected === null && list.length) state.selected = list[0].id;
     if (state.selected !== null) {
       try {

@@ -123,7 +123,8 @@ class CoverageBrowserIT {
         browser.$("#login-submit").click();
         browser.waitUpTo(20).until(ExpectedConditions.visibilityOfElementLocated(By.id("coverage-form")));
 
-        browser.type("#cov-database", DATABASE);
+        // the newest load's database is suggested
+        browser.waitUpTo(20).until(d -> DATABASE.equals(browser.$("#cov-database").getAttribute("value")));
         browser.$("#cov-show").click();
         awaitState("2024-07-05", "events", "failed", 30);
 
