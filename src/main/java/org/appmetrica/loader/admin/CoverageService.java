@@ -19,13 +19,17 @@ import org.appmetrica.loader.schema.FieldCatalog;
 
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -96,6 +100,13 @@ public final class CoverageService {
         Loaded loaded;
         Attempt attempt;
         long attemptInstance;
+        /** Rows the job repository says the loading slice wrote; -1 when the load is known from _load_state. */
+        long repositoryRows = -1;
+
+        /** A slice that wrote rows that are gone now was dropped since (a connection's edit or delete): not loaded. */
+        Loaded loadedNow() {
+            return rows == 0 && repositoryRows > 0 ? null : loaded;
+        }
     }
 
     private record Key(long app, String source, LocalDate day) {
@@ -117,13 +128,16 @@ public final class CoverageService {
                 }
             }
         }
+        boolean regular;
         try (ClickHouseConnection ch = target(q.database(), executions).connect()) {
             readRows(ch, q, facts);
-            readLoadState(ch, q, facts);
+            regular = readLoadState(ch, q, facts);
         } catch (RuntimeException e) {
             throw new AdminException(502, "bad-gateway", "ClickHouse: " + SecretMask.text(e.getMessage()));
         }
-        return grid(q, facts, startParameters);
+        // a regular load is due up to yesterday: a day it has not loaded yet shows as missing, so staleness shows
+        LocalDate until = q.to() != null || !regular ? q.to() : LocalDate.now(ZoneOffset.UTC).minusDays(1);
+        return grid(q, until, facts, startParameters);
     }
 
     private static String database(Map<String, String> parameters) {
@@ -139,8 +153,8 @@ public final class CoverageService {
     /** The slices of one execution: completed ones are loaded, the others failed or still loading. */
     private void readExecution(ExecutionView e, Query q, Map<Key, Facts> facts) {
         boolean running = "STARTING".equals(e.status()) || "STARTED".equals(e.status()) || "STOPPING".equals(e.status());
-        boolean unfinished = "FAILED".equals(e.status()) || "STOPPED".equals(e.status());
-        if (!running && !unfinished && !"COMPLETED".equals(e.status())) {
+        boolean failed = "FAILED".equals(e.status()) || "STOPPED".equals(e.status());
+        if (!running && !failed && !"COMPLETED".equals(e.status())) {
             return; // ABANDONED: it will never load its days; they show as missing
         }
         Instant ended = instant(e.ended() != null ? e.ended() : e.lastUpdated());
@@ -163,13 +177,14 @@ public final class CoverageService {
             boolean published = p != null && ("COMPLETED".equals(p.status()) || "published".equals(p.apiState()));
             if (published) {
                 f.loaded = new Loaded(e.id(), ended == null ? Instant.now() : ended, 0);
+                f.repositoryRows = p.rowsWritten();
                 f.attempt = null;
             } else if (p == null && f.attempt == null && f.loaded != null && f.attemptInstance == e.instanceId()) {
                 // a restart does not run again what an earlier execution of its instance completed
                 continue;
             } else if (running) {
                 f.attempt = new Attempt(e.id(), true, null, false);
-            } else if (!"COMPLETED".equals(e.status())) {
+            } else if (failed) {
                 String error = p != null && p.lastError() != null ? p.lastError() : executionError;
                 f.attempt = new Attempt(e.id(), false, error, restartable);
             }
@@ -179,8 +194,7 @@ public final class CoverageService {
 
     /** The days the execution was to load: its plan, or at least the partitions it ran. */
     private static Iterable<Key> planned(ExecutionView e, Map<Key, PartitionView> partitions) {
-        TreeSet<String> keys = new TreeSet<>();
-        List<Key> all = new ArrayList<>(partitions.keySet());
+        Set<Key> all = new LinkedHashSet<>(partitions.keySet());
         try {
             Properties p = new Properties();
             e.parameters().forEach((k, v) -> {
@@ -189,15 +203,13 @@ public final class CoverageService {
                 }
             });
             for (Slice s : LoadParameters.parse(p).slices()) {
-                Key k = new Key(s.applicationId(), s.source(), s.day());
-                if (s.day() != null && !partitions.containsKey(k)) {
-                    all.add(k);
+                if (s.day() != null) {
+                    all.add(new Key(s.applicationId(), s.source(), s.day()));
                 }
             }
         } catch (RuntimeException ignored) {
             // parameters this version cannot parse: the partitions it ran are what is known
         }
-        all.removeIf(k -> !keys.add(k.app() + "/" + k.source() + "/" + k.day()));
         return all;
     }
 
@@ -237,48 +249,69 @@ public final class CoverageService {
         }
     }
 
-    /** Regular loads record each day they load, with its time; their definitions say the re-load window. */
-    private void readLoadState(ClickHouseConnection ch, Query q, Map<Key, Facts> facts) {
+    /**
+     * Regular loads (and connections) record each day they load, with its time; their definitions say the re-load
+     * window. True when a regular one loaded into the database.
+     */
+    private boolean readLoadState(ClickHouseConnection ch, Query q, Map<Key, Facts> facts) {
         if (ch.queryLong("SELECT count() FROM system.tables WHERE database = '" + q.database() + "' AND name = '" + LoadStateTable.TABLE + "'") == 0) {
-            return;
+            return false;
         }
-        Map<String, Integer> windows = windows();
-        for (LoadState s : new LoadStateTable(ch, q.database()).readAll()) {
+        Definitions definitions = definitions();
+        List<LoadState> states = new LoadStateTable(ch, q.database()).readAll();
+        for (LoadState s : states) {
             if (!q.wants(s.applicationId(), s.source(), s.day())) {
                 continue;
             }
             Facts f = facts.computeIfAbsent(new Key(s.applicationId(), s.source(), s.day()), x -> new Facts());
             if (f.loaded == null || f.loaded.executionId() <= s.executionId()) {
-                f.loaded = new Loaded(s.executionId(), s.loadedAt(), windows.getOrDefault(s.definition(), DEFAULT_WINDOW));
+                f.loaded = new Loaded(s.executionId(), s.loadedAt(), definitions.window(s.definition()));
+                f.repositoryRows = -1;
                 if (f.attempt != null && f.attempt.executionId() <= s.executionId()) {
                     f.attempt = null;
                 }
             }
         }
+        return states.stream().anyMatch(s -> !definitions.oneTime().contains(s.definition()));
     }
 
-    private Map<String, Integer> windows() {
+    /** What the known definitions say: the re-load window of each, and which are one-time (never due again). */
+    private record Definitions(Map<String, Integer> windows, Set<String> oneTime) {
+        int window(String name) {
+            return windows.getOrDefault(name, DEFAULT_WINDOW);
+        }
+    }
+
+    private Definitions definitions() {
         Map<String, Integer> windows = new HashMap<>();
+        Set<String> oneTime = new HashSet<>();
         admin.schedules().forEach(s -> windows.put(s.name(), s.reloadWindowDays()));
         try {
             for (Map<String, Object> c : admin.connectionList()) {
-                boolean regular = "regular".equals(c.get("regularity"));
-                windows.put(String.valueOf(c.get("name")), regular && c.get("reloadDays") instanceof Number n ? n.intValue() : regular ? DEFAULT_WINDOW : 0);
+                String name = String.valueOf(c.get("name"));
+                if ("regular".equals(c.get("regularity"))) {
+                    windows.put(name, c.get("reloadDays") instanceof Number n ? n.intValue() : DEFAULT_WINDOW);
+                } else {
+                    windows.put(name, 0);
+                    oneTime.add(name);
+                }
             }
         } catch (AdminException e) {
             // connections are not managed here
         }
-        return windows;
+        return new Definitions(windows, oneTime);
     }
 
-    private static Coverage grid(Query q, Map<Key, Facts> facts, Map<Long, Map<String, String>> startParameters) {
+    /** @param until the last day, or null: the last day known */
+    private static Coverage grid(Query q, LocalDate until, Map<Key, Facts> facts, Map<Long, Map<String, String>> startParameters) {
         TreeSet<LocalDate> days = new TreeSet<>();
         Map<Long, TreeSet<String>> sources = new TreeMap<>();
         facts.keySet().forEach(k -> {
             days.add(k.day());
             sources.computeIfAbsent(k.app(), x -> new TreeSet<>()).add(k.source());
         });
-        LocalDate to = q.to() != null ? q.to() : days.isEmpty() ? null : days.last();
+        LocalDate to = until != null ? (days.isEmpty() || q.to() != null || until.isAfter(days.last()) ? until : days.last())
+                : days.isEmpty() ? null : days.last();
         LocalDate from = q.from() != null ? q.from() : days.isEmpty() ? null : days.first();
         if (from == null || to == null || from.isAfter(to)) {
             return new Coverage(q.database(), from == null ? null : from.toString(), to == null ? null : to.toString(), List.of());
@@ -294,7 +327,7 @@ public final class CoverageService {
                 long total = 0;
                 for (String source : app.getValue()) {
                     Facts f = facts.getOrDefault(new Key(app.getKey(), source, d), new Facts());
-                    Coverage.Cell cell = CoverageCells.cell(d, f.rows, f.loaded, f.attempt);
+                    Coverage.Cell cell = CoverageCells.cell(d, f.rows, f.loadedNow(), f.attempt);
                     cells.put(source, cell);
                     total += cell.rows();
                 }

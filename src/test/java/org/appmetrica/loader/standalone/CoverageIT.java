@@ -183,6 +183,23 @@ class CoverageIT {
             assertEquals(ROWS, recent.get("rows").asLong(), recent.toString());
             assertFalse(recent.get("loadedAt").isNull(), recent.toString());
         }
+
+        // yesterday's data dropped behind the job repository's back: the slice that wrote it does not make it loaded
+        String yesterday = today.minusDays(1).toString();
+        env.clickhouse().execute("ALTER TABLE " + database + ".events DROP PARTITION (612, '" + yesterday + "')");
+        env.clickhouse().deleteAndWait(database, "_load_state", "day = '" + yesterday + "'", 60_000);
+        JsonNode dropped = JSON.readTree(ConsoleProcess.cli(dataDir, Map.of(), "coverage", "--database", database, "--json").out());
+        assertEquals("missing", cell(dropped, yesterday, "events").get("state").asText(), dropped.toString());
+
+        // and with no execution left that knew yesterday (as if its run had not happened yet), a regular load's grid
+        // still ends yesterday, which shows missing: stale data is visible
+        long id = c.at("/applications/0/days/0/cells/events/executionId").asLong();
+        assertEquals(0, ConsoleProcess.cli(dataDir, Map.of(), "abandon", Long.toString(id)).exitCode());
+        ConsoleProcess.CliResult stale = ConsoleProcess.cli(dataDir, Map.of(), "coverage", "--database", database, "--json");
+        JsonNode s = JSON.readTree(stale.out());
+        assertEquals(yesterday, s.get("to").asText(), s.toString());
+        assertEquals("missing", cell(s, yesterday, "events").get("state").asText(), s.toString());
+        assertEquals("reloadable", cell(s, today.minusDays(2).toString(), "events").get("state").asText(), s.toString());
     }
 
     /** Polls the REST coverage until the cell matches, up to 90 s. */
