@@ -4,7 +4,8 @@
 
 const $ = (sel) => document.querySelector(sel);
 const REFRESH_MS = 1500;
-const state = { selected: null, catalog: null, session: null, timer: null, busy: false, maxRowsSeen: {}, editing: null };
+const state = { selected: null, catalog: null, session: null, timer: null, busy: false, maxRowsSeen: {}, editing: null,
+  coverageShown: false, coverageCycle: 0 };
 
 // ------------------------------------------------------------------ API
 
@@ -590,6 +591,166 @@ function setupConnections(catalog) {
   $('#conn-form').addEventListener('submit', saveConnection);
 }
 
+// ------------------------------------------------------------------ day coverage
+
+const COVERAGE_EVERY = 5; // refresh cycles between coverage reads (each reads ClickHouse and the job repository)
+const COV_PITCH = 28; // a day column: 26 px cell + 2 px spacing
+const SVG = 'http://www.w3.org/2000/svg';
+
+function svg(tag, attrs = {}, ...children) {
+  const e = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+  children.forEach((c) => e.append(c));
+  return e;
+}
+
+function shortNum(n) {
+  if (n >= 1e6) return (n / 1e6).toFixed(n >= 1e7 ? 0 : 1) + 'M';
+  if (n >= 1e3) return (n / 1e3).toFixed(n >= 1e4 ? 0 : 1) + 'k';
+  return String(n);
+}
+
+// rows per day as bars under the day columns: a drop shows at a glance; a day with a failed cell is red
+function rowsChart(app) {
+  const max = Math.max(1, ...app.days.map((d) => d.rows));
+  const h = 48;
+  const chart = svg('svg', { class: 'cov-chart', width: app.days.length * COV_PITCH - 2, height: h, role: 'img',
+    'aria-label': 'rows per day, up to ' + num(max) });
+  app.days.forEach((d, i) => {
+    const failed = Object.values(d.cells).some((c) => c.state === 'failed');
+    // an empty failed day still gets a red stub: the failure is what the eye should find
+    const bh = d.rows === 0 ? (failed ? 3 : 0) : Math.max(2, Math.round((d.rows / max) * (h - 2)));
+    const bar = svg('rect', { x: i * COV_PITCH, y: h - bh, width: COV_PITCH - 2, height: bh, rx: 2,
+      fill: failed ? '#d64545' : '#2f6fec', 'data-day': d.day, 'data-rows': d.rows });
+    bar.append(svg('title', {}, document.createTextNode(`${d.day}: ${num(d.rows)} rows`)));
+    chart.append(bar);
+  });
+  chart.append(svg('line', { x1: 0, y1: h - 0.5, x2: app.days.length * COV_PITCH, y2: h - 0.5, stroke: '#cdd3de' }));
+  return chart;
+}
+
+function cellTitle(source, day, c) {
+  const lines = [`${source} ${day}: ${c.state}, ${num(c.rows)} rows`];
+  if (c.loadedAt) lines.push('loaded ' + time(c.loadedAt));
+  if (c.executionId !== null && c.executionId !== undefined) lines.push('execution ' + c.executionId);
+  if (c.error) lines.push(c.error);
+  if (c.state === 'missing' || c.state === 'failed') lines.push('click to load this range');
+  return lines.join('\n');
+}
+
+// the run of days around the clicked one with the same state (and, failed, the same execution)
+function rangeAround(app, source, index) {
+  const c = app.days[index].cells[source];
+  const same = (i) => {
+    const o = app.days[i].cells[source];
+    return o.state === c.state && (c.state !== 'failed' || o.executionId === c.executionId);
+  };
+  let a = index;
+  let b = index;
+  while (a > 0 && same(a - 1)) a--;
+  while (b < app.days.length - 1 && same(b + 1)) b++;
+  return { from: app.days[a].day, to: app.days[b].day, cell: c };
+}
+
+async function loadRange(app, source, index) {
+  const r = rangeAround(app, source, index);
+  const days = r.from === r.to ? r.from : `${r.from} … ${r.to}`;
+  try {
+    if (r.cell.state === 'failed' && r.cell.restartable) {
+      const answer = await confirmAction(`Restart execution ${r.cell.executionId}?`,
+        `It failed on application ${app.applicationId}, ${source}, ${days}: ${r.cell.error || 'no reason recorded'}. `
+        + 'The restart continues from its checkpoints; the slices it completed are skipped.', { ok: 'Restart' });
+      if (!answer) return;
+      const e = await api(`executions/${r.cell.executionId}/restart`, 'POST', { parameters: {} });
+      notice(`Execution ${r.cell.executionId} restarted as execution ${e.id}.`);
+      state.selected = e.id;
+    } else {
+      const answer = await confirmAction(`Load application ${app.applicationId}, ${source}, ${days}?`,
+        'A one-time load of exactly these days, with the parameters of the last load of this application.', { ok: 'Start' });
+      if (!answer) return;
+      const parameters = Object.assign({}, app.startParameters, {
+        applicationIds: String(app.applicationId), sources: source, dateSince: r.from, dateUntil: r.to,
+      });
+      const e = await api('executions', 'POST', { parameters });
+      notice(`Execution ${e.id} started for application ${app.applicationId}, ${source}, ${days}.`);
+      state.selected = e.id;
+    }
+  } catch (e) {
+    notice(e.message, true);
+  }
+  refreshCoverage();
+  refresh();
+}
+
+// a failed cell links to its execution: the detail card shows its slices and the reason in full
+function showExecution(id) {
+  state.selected = id;
+  refresh().then(() => $('#detail').scrollIntoView({ behavior: 'smooth' }));
+}
+
+function renderApplication(app) {
+  const head = el('tr', {}, el('th', { class: 'src' }), app.days.map((d) => el('th', { class: 'day', text: d.day })));
+  const chartRow = el('tr', { class: 'cov-chart-row' }, el('th', { class: 'src muted', text: 'rows / day (max ' + shortNum(Math.max(0, ...app.days.map((d) => d.rows))) + ')' }),
+    el('td', { colspan: app.days.length }, rowsChart(app)));
+  const rows = app.sources.map((source) => el('tr', { 'data-source': source }, el('th', { class: 'src', text: source }),
+    app.days.map((d, i) => {
+      const c = d.cells[source];
+      const clickable = c.state === 'missing' || c.state === 'failed';
+      return el('td', {
+        class: 'cov-cell ' + c.state, 'data-day': d.day, 'data-source': source, 'data-state': c.state, 'data-rows': c.rows,
+        'data-execution': c.executionId, title: cellTitle(source, d.day, c), text: c.rows ? shortNum(c.rows) : '',
+        onclick: clickable ? () => loadRange(app, source, i) : undefined,
+      });
+    })));
+  const totals = el('tr', {}, el('th', { class: 'src muted', text: 'rows' }), app.days.map((d) => el('td', { class: 'cov-rows', text: shortNum(d.rows) })));
+  const failures = [];
+  for (const d of app.days) {
+    for (const source of app.sources) {
+      const c = d.cells[source];
+      if (c.state === 'failed') failures.push({ id: c.executionId, text: `${d.day} ${source}: ${c.error || 'no reason recorded'}` });
+    }
+  }
+  return el('div', { class: 'cov-app', 'data-application': app.applicationId },
+    el('h3', { text: 'Application ' + app.applicationId }),
+    el('div', { class: 'cov-scroll' }, el('table', { class: 'cov-grid' }, el('thead', {}, head), el('tbody', {}, chartRow, rows, totals))),
+    failures.length ? el('ul', { class: 'cov-failures' }, failures.slice(0, 10).map((f) => el('li', {},
+      el('button', { type: 'button', class: 'link', 'data-execution': f.id, text: 'execution ' + f.id, onclick: () => showExecution(f.id) }),
+      ' ' + f.text))) : null);
+}
+
+async function refreshCoverage() {
+  const database = $('#cov-database').value.trim();
+  if (!state.coverageShown || !database) return;
+  try {
+    const c = await api('coverage?database=' + encodeURIComponent(database));
+    $('#cov-legend').hidden = false;
+    $('#cov-status').textContent = c.applications.length
+      ? `${c.database}: ${c.from} … ${c.to} · updated ${new Date().toLocaleTimeString()}`
+      : `Nothing loaded into ${c.database} yet.`;
+    $('#coverage').replaceChildren(...c.applications.map(renderApplication));
+  } catch (e) {
+    $('#cov-status').textContent = 'coverage: ' + e.message;
+  }
+}
+
+// until the user types one: the database of the newest load, which is most likely the one asked about
+function suggestCoverageDatabase(list) {
+  const db = list.length && list[0].parameters && list[0].parameters.clickhouseDatabase;
+  if (db && !state.coverageTyped && !state.coverageShown) $('#cov-database').value = db;
+}
+
+function setupCoverage(catalog) {
+  $('#cov-database').value = (catalog.defaults && catalog.defaults.clickhouseDatabase) || '';
+  $('#cov-database').addEventListener('input', () => { state.coverageTyped = true; });
+  $('#coverage-form').addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    state.coverageShown = true;
+    state.coverageCycle = 0;
+    $('#cov-status').textContent = 'reading…';
+    refreshCoverage();
+  });
+}
+
 // ------------------------------------------------------------------ refresh loop
 
 async function refresh() {
@@ -599,6 +760,7 @@ async function refresh() {
   try {
     const list = await api('executions?limit=50');
     renderExecutions(list);
+    suggestCoverageDatabase(list);
     if (state.selected === null && list.length) state.selected = list[0].id;
     if (state.selected !== null) {
       try {
@@ -609,6 +771,7 @@ async function refresh() {
     }
     if (state.catalog && state.catalog.regularLoads) renderSchedules(await api('schedules'));
     if (state.catalog && state.catalog.connections) renderConnections(await api('connections'));
+    if (state.coverageShown && ++state.coverageCycle % COVERAGE_EVERY === 0) refreshCoverage();
     $('#refreshed').textContent = 'live · updated ' + new Date().toLocaleTimeString();
   } catch (e) {
     if (e.status === 401) { showLogin(); state.busy = false; return; }
@@ -715,6 +878,7 @@ async function showApp(session) {
     setupForm(state.catalog);
     $('#schedules-card').hidden = !state.catalog.regularLoads;
     setupConnections(state.catalog);
+    setupCoverage(state.catalog);
   }
   refresh();
 }

@@ -113,6 +113,14 @@ public class AdminResource {
         return json(200, e);
     }
 
+    /** Day coverage of a database: per application, days × sources (see {@link CoverageService}). */
+    @GET
+    @Path("coverage")
+    public Response coverage(@QueryParam("database") String database, @QueryParam("application") String application,
+                             @QueryParam("source") String source, @QueryParam("from") String from, @QueryParam("to") String to) {
+        return json(200, new CoverageService(service()).coverage(CoverageService.Query.parse(database, application, source, from, to)));
+    }
+
     @GET
     @Path("schedules")
     public Response schedules() {

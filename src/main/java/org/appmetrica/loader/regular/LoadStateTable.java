@@ -18,7 +18,7 @@ import java.util.stream.Collectors;
  */
 public final class LoadStateTable {
 
-    static final String TABLE = "_load_state";
+    public static final String TABLE = "_load_state";
     private static final List<String> COLUMNS = List.of("definition", "application_id", "source", "day", "load_from", "rows",
             "execution_id", "loaded_at");
 
@@ -38,6 +38,17 @@ public final class LoadStateTable {
         connection.execute("CREATE TABLE IF NOT EXISTS " + table() + " (definition String, application_id UInt64, source String, "
                 + "day Date, load_from Date, rows UInt64, execution_id UInt64, loaded_at DateTime('UTC')) "
                 + "ENGINE = ReplacingMergeTree(loaded_at) ORDER BY (definition, application_id, source, day)");
+    }
+
+    /** Every row, of every definition (the coverage view). */
+    public List<LoadState> readAll() {
+        List<LoadState> states = new ArrayList<>();
+        for (String[] r : connection.query("SELECT definition, application_id, source, toString(day), toString(load_from), rows, execution_id, "
+                + "toUInt32(loaded_at) FROM " + table() + " FINAL")) {
+            states.add(new LoadState(r[0], Long.parseLong(r[1]), r[2], LocalDate.parse(r[3]), LocalDate.parse(r[4]),
+                    Long.parseLong(r[5]), Long.parseLong(r[6]), Instant.ofEpochSecond(Long.parseLong(r[7]))));
+        }
+        return states;
     }
 
     public List<LoadState> read(String definition) {

@@ -12,29 +12,35 @@ import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import java.util.logging.StreamHandler;
 
-/** Progress lines on standard output, library noise (Weld, JBeret start-up) only from WARNING up, on standard error. */
+/**
+ * Progress lines on standard output, library noise (Weld, JBeret start-up) only from WARNING up, on standard error;
+ * as lines for people, or (json) as one JSON object a line for log shippers.
+ */
 final class ConsoleLogging {
 
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
     /** Held strongly: java.util.logging keeps loggers weakly and would drop our configuration. */
     private static final Logger PROGRESS = Logger.getLogger("org.appmetrica.loader.progress");
     private static final Logger ROOT = Logger.getLogger("");
+    /** "execution N ended: …" (job/ExecutionEndListener): for people the run's summary says it, for machines this event. */
+    private static final Logger END = Logger.getLogger("org.appmetrica.loader.end");
 
     private ConsoleLogging() {
     }
 
-    static void install(PrintStream out) {
+    static void install(PrintStream out, boolean json) {
+        Formatter format = json ? new JsonLogFormatter() : new Line();
         LogManager.getLogManager().reset();
         Logger root = ROOT;
         root.setLevel(Level.WARNING);
         Handler err = new ConsoleHandler();
         err.setLevel(Level.WARNING);
-        err.setFormatter(new Line());
+        err.setFormatter(format);
         root.addHandler(err);
         Logger progress = PROGRESS;
         progress.setLevel(Level.INFO);
         progress.setUseParentHandlers(false);
-        StreamHandler handler = new StreamHandler(out, new Line()) {
+        StreamHandler handler = new StreamHandler(out, format) {
             @Override
             public synchronized void publish(LogRecord record) {
                 super.publish(record);
@@ -43,6 +49,11 @@ final class ConsoleLogging {
         };
         handler.setLevel(Level.INFO);
         progress.addHandler(handler);
+        END.setUseParentHandlers(!json);
+        END.setLevel(json ? Level.INFO : null);
+        if (json) {
+            END.addHandler(handler);
+        }
     }
 
     private static final class Line extends Formatter {

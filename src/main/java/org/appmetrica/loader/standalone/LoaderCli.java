@@ -65,7 +65,7 @@ import java.util.logging.Logger;
         description = "Loads AppMetrica Logs API exports into ClickHouse (Jakarta Batch job appmetrica-load).",
         subcommands = {LoaderCli.Run.class, LoaderCli.Restart.class, LoaderCli.Stop.class, LoaderCli.Abandon.class,
                 LoaderCli.Executions.class, LoaderCli.Status.class, LoaderCli.Schedule.class, LoaderCli.Simulator.class,
-                LoaderCli.Console.class, LoaderCli.HashPassword.class, ConnectionsCommand.class})
+                LoaderCli.Console.class, LoaderCli.HashPassword.class, ConnectionsCommand.class, CoverageCommand.class})
 public final class LoaderCli {
 
     static final int COMPLETED = 0;
@@ -81,13 +81,23 @@ public final class LoaderCli {
     @Option(names = "--repository-url", description = "JDBC URL of another job repository database", scope = CommandLine.ScopeType.INHERIT)
     String repositoryUrl;
 
+    @Option(names = "--log-format", description = "human (default) or json: one JSON object a line per progress event, for log shippers "
+            + "(default from APPMETRICA_LOG_FORMAT or -Dappmetrica.logFormat)", scope = CommandLine.ScopeType.INHERIT)
+    String logFormat = System.getProperty("appmetrica.logFormat", System.getenv().getOrDefault("APPMETRICA_LOG_FORMAT", "human"));
+
     public static void main(String[] args) {
-        int code = new CommandLine(new LoaderCli())
+        LoaderCli cli = new LoaderCli();
+        int code = new CommandLine(cli)
                 .setExecutionExceptionHandler((e, cmd, parsed) -> {
                     cmd.getErr().println("error: " + (e.getMessage() == null ? e : e.getMessage()));
                     return e instanceof IllegalArgumentException ? USAGE : FAILED;
                 })
                 .execute(args);
+        if ("json".equals(cli.logFormat)) {
+            // Weld's shutdown hook prints a line to System.out: standard output carries JSON lines only
+            System.out.flush();
+            System.setOut(System.err);
+        }
         System.exit(code);
     }
 
@@ -98,9 +108,22 @@ public final class LoaderCli {
     /** With --json, standard output carries only the JSON document: progress lines go to standard error. */
     void init(boolean json) throws IOException {
         Repository.configure(dataDir, repositoryUrl);
-        ConsoleLogging.install(json ? System.err : System.out);
+        ConsoleLogging.install(json ? System.err : System.out, jsonLogs());
         Repository.operator(); // JBeret creates its tables before they are read below
         CrashedExecutions.reconcile(); // a run whose process died shows, and restarts, as FAILED (crashed)
+    }
+
+    boolean jsonLogs() {
+        String f = logFormat == null ? "human" : logFormat.trim();
+        if (!f.equals("human") && !f.equals("json")) {
+            throw new IllegalArgumentException("--log-format " + logFormat + ": expected human or json");
+        }
+        return f.equals("json");
+    }
+
+    /** Where a run's own lines go: standard output, unless it carries JSON only (--json, --log-format json). */
+    PrintStream humanOut(boolean json) {
+        return json || jsonLogs() ? System.err : System.out;
     }
 
     /** The admin console's service over this process's JobOperator: the CLI's --json is the REST API's JSON. */
@@ -226,7 +249,8 @@ public final class LoaderCli {
             LoadParameters.parse(p).checkToken(); // a bad parameter or token: "error: ..." and exit code 2
             cli.init(json);
             long id = Repository.operator().start(Jobs.LOAD_JOB, Coordination.ownedParameters(p));
-            PrintStream out = json ? System.err : System.out;
+            JsonLogFormatter.execution(id);
+            PrintStream out = cli.humanOut(json);
             announce(id, out);
             int code = cli.follow(id, out);
             if (json) {
@@ -260,7 +284,8 @@ public final class LoaderCli {
             if (code != COMPLETED) {
                 return code;
             }
-            PrintStream out = json ? System.err : System.out;
+            JsonLogFormatter.execution(id[0]);
+            PrintStream out = cli.humanOut(json);
             announce(id[0], out);
             code = cli.follow(id[0], out);
             if (json) {

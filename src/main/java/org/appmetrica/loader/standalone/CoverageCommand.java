@@ -1,0 +1,72 @@
+package org.appmetrica.loader.standalone;
+
+import org.appmetrica.loader.admin.Coverage;
+import org.appmetrica.loader.admin.CoverageService;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code coverage --database DB [--json]}: the day coverage of a database, as {@code GET /api/coverage} answers it. */
+@Command(name = "coverage", description = "Which days of each application and source are loaded, final, missing, failed or loading: "
+        + "coverage --database DB [--application ID] [--source S] [--from DAY] [--to DAY] [--json]")
+final class CoverageCommand implements Callable<Integer> {
+
+    /** One letter a cell in the text grid. */
+    private static final Map<String, String> MARKS = Map.of(Coverage.FINAL, "#", Coverage.RELOADABLE, "+", Coverage.MISSING, ".",
+            Coverage.FAILED, "X", Coverage.LOADING, "~");
+
+    @CommandLine.ParentCommand
+    LoaderCli cli;
+    @Option(names = "--database", required = true, description = "the ClickHouse database the loads write to")
+    String database;
+    @Option(names = "--application", description = "only this application id")
+    String application;
+    @Option(names = "--source", description = "only this source")
+    String source;
+    @Option(names = "--from", description = "first day (default: the first known)")
+    String from;
+    @Option(names = "--to", description = "last day (default: the last known)")
+    String to;
+    @Option(names = "--json", description = "print what GET /api/coverage answers (JSON)")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        cli.init(json);
+        return LoaderCli.adminCommand(json, () -> new CoverageService(cli.admin().connections(cli.connections()))
+                .coverage(CoverageService.Query.parse(database, application, source, from, to)), r -> print((Coverage) r));
+    }
+
+    private static void print(Coverage c) {
+        if (c.applications().isEmpty()) {
+            System.out.println("nothing loaded into " + c.database() + " yet");
+            return;
+        }
+        System.out.println("coverage of " + c.database() + " " + c.from() + ".." + c.to()
+                + "  (# final, + loaded but inside the re-load window, . missing, X failed, ~ loading)");
+        for (Coverage.Application app : c.applications()) {
+            System.out.println();
+            System.out.printf("application %d%n%-10s %10s", app.applicationId(), "DAY", "ROWS");
+            app.sources().forEach(s -> System.out.printf(" %-14s", s));
+            System.out.println();
+            for (Coverage.Day d : app.days()) {
+                System.out.printf("%-10s %10d", d.day(), d.rows());
+                for (String s : app.sources()) {
+                    Coverage.Cell cell = d.cells().get(s);
+                    System.out.printf(" %-14s", MARKS.get(cell.state()) + " " + cell.state());
+                }
+                System.out.println();
+                for (String s : app.sources()) {
+                    Coverage.Cell cell = d.cells().get(s);
+                    if (Coverage.FAILED.equals(cell.state())) {
+                        System.out.println("    " + s + ": execution " + cell.executionId() + " failed: " + cell.error()
+                                + (cell.restartable() ? " (restart " + cell.executionId() + ")" : ""));
+                    }
+                }
+            }
+        }
+    }
+}

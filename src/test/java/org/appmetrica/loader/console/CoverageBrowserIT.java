@@ -1,0 +1,182 @@
+package org.appmetrica.loader.console;
+
+import org.appmetrica.loader.admin.ConsoleProcess;
+import org.appmetrica.loader.clickhouse.ClickHouseConnection;
+import org.appmetrica.loader.clickhouse.TestClickHouse;
+import org.appmetrica.loader.simulator.LogsApiSimulator;
+import org.appmetrica.loader.simulator.SimulatorConfig;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The day coverage view in a real browser (see {@link ConsoleBrowserIT}): loads run by the CLI leave a final range, a
+ * failed day, a missing day and a drop in rows; the grid shows each, a click on the missing day loads exactly it and a
+ * click on the failed day restarts its execution. Screenshots: target/screenshots/coverage.png (with the failed day)
+ * and coverage-after.png.
+ */
+class CoverageBrowserIT {
+
+    private static final String TOKEN = "coverage-browser-token-6a1f";
+    private static final String USER = "admin";
+    private static final String PASSWORD = "coverage-browser-pw-2b";
+    private static final String DATABASE = "it_coverage_browser";
+    private static final int ROWS = 120;
+    private static final long APP = 815;
+    private static final Path SHOTS = Path.of("target", "screenshots").toAbsolutePath();
+
+    private static LogsApiSimulator simulator;
+    private static ClickHouseConnection clickhouse;
+    private static ConsoleProcess console;
+    private static Browser browser;
+    private static Path work;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Browser.assumeInstalled();
+        simulator = new LogsApiSimulator(SimulatorConfig.defaults(TOKEN).withRowsPerDay(ROWS).withReadyAfter(0).withSeed(31)).start();
+        clickhouse = TestClickHouse.connect();
+        TestClickHouse.recreate(clickhouse, DATABASE);
+        work = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "coverage-browser");
+        Path data = work.resolve("data");
+        Files.createDirectories(data);
+        run(data, "2024-07-01", "2024-07-04", 0);
+        simulator.failNextRequests(1_000_000, 503);
+        run(data, "2024-07-05", "2024-07-05", 1);
+        simulator.failNextRequests(0, 503);
+        simulator.setRowsPerDay(ROWS / 3); // a drop the chart shows
+        run(data, "2024-07-07", "2024-07-09", 0);
+        console = ConsoleProcess.start(data, ConsoleProcess.usersFile(work, USER, PASSWORD), Map.of("APPMETRICA_TOKEN", TOKEN),
+                "--allow-api-url", simulator.baseUrl(), "--allow-clickhouse", clickhouseUrl());
+        browser = Browser.start(work, "1440,1200");
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (browser != null) {
+            browser.close();
+        }
+        if (console != null) {
+            console.close();
+        }
+        if (simulator != null) {
+            simulator.close();
+            clickhouse.close();
+        }
+    }
+
+    private static String clickhouseUrl() {
+        return "jdbc:clickhouse://" + TestClickHouse.URL.replace("http://", "");
+    }
+
+    private static void run(Path data, String since, String until, int exitCode) throws Exception {
+        List<String> args = new ArrayList<>(List.of("run", "applicationIds=" + APP, "sources=events,installations", "dateSince=" + since,
+                "dateUntil=" + until, "apiUrl=" + simulator.baseUrl(), "pollIntervalSeconds=0", "retryBackoffSeconds=0", "maxRetries=0",
+                "clickhouseUrl=" + clickhouseUrl(), "clickhouseDatabase=" + DATABASE));
+        ConsoleProcess.CliResult r = ConsoleProcess.cli(data, Map.of("APPMETRICA_TOKEN", TOKEN), args.toArray(String[]::new));
+        assertEquals(exitCode, r.exitCode(), r.out() + r.err());
+    }
+
+    private static String cell(String day, String source) {
+        return "#coverage td.cov-cell[data-day='" + day + "'][data-source='" + source + "']";
+    }
+
+    private static String stateOf(String day, String source) {
+        return browser.$(cell(day, source)).getAttribute("data-state");
+    }
+
+    private static void awaitState(String day, String source, String state, int seconds) {
+        try {
+            browser.waitUpTo(seconds).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(cell(day, source) + "[data-state='" + state + "']")));
+        } catch (RuntimeException e) {
+            throw new AssertionError(day + " " + source + " never became " + state + ": " + browser.$("#coverage-card").getText(), e);
+        }
+    }
+
+    private static void shoot(String name) throws Exception {
+        Files.createDirectories(SHOTS);
+        Path shot = browser.$("#coverage-card").getScreenshotAs(OutputType.FILE).toPath();
+        Files.copy(shot, SHOTS.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+        assertTrue(Files.size(SHOTS.resolve(name)) > 5_000, "a real screenshot");
+    }
+
+    @Test
+    void gridAfterALoadWithAFailedDayThenLoadAndRestartFromIt() throws Exception {
+        browser.driver.get(console.baseUrl + "console/");
+        browser.waitUpTo(20).until(ExpectedConditions.visibilityOfElementLocated(By.id("login-form")));
+        browser.type("#login-user", USER);
+        browser.type("#login-password", PASSWORD);
+        browser.$("#login-submit").click();
+        browser.waitUpTo(20).until(ExpectedConditions.visibilityOfElementLocated(By.id("coverage-form")));
+
+        // the newest load's database is suggested
+        browser.waitUpTo(20).until(d -> DATABASE.equals(browser.$("#cov-database").getAttribute("value")));
+        browser.$("#cov-show").click();
+        awaitState("2024-07-05", "events", "failed", 30);
+
+        // what the grid shows: final days with their rows, the failed day with its reason, the missing day, the drop
+        assertEquals("Application " + APP, browser.$("#coverage .cov-app h3").getText());
+        for (String day : List.of("2024-07-01", "2024-07-04", "2024-07-07", "2024-07-09")) {
+            for (String source : List.of("events", "installations")) {
+                assertEquals("final", stateOf(day, source), day + " " + source);
+            }
+        }
+        assertEquals(Integer.toString(ROWS), browser.$(cell("2024-07-01", "events")).getAttribute("data-rows"));
+        assertEquals(Integer.toString(ROWS / 3), browser.$(cell("2024-07-09", "events")).getAttribute("data-rows"));
+        assertEquals("failed", stateOf("2024-07-05", "installations"));
+        assertEquals("missing", stateOf("2024-07-06", "events"));
+        assertEquals("missing", stateOf("2024-07-06", "installations"));
+        String failures = browser.$("#coverage .cov-failures").getText();
+        assertTrue(failures.contains("2024-07-05 events") && failures.contains("503"), failures);
+        // the chart: one bar per day, the failed day's red, the drop visible in the heights
+        List<org.openqa.selenium.WebElement> bars = browser.driver.findElements(By.cssSelector("#coverage svg.cov-chart rect"));
+        assertEquals(9, bars.size());
+        assertEquals("#d64545", bars.get(4).getAttribute("fill"));
+        assertTrue(Integer.parseInt(bars.get(0).getAttribute("height")) > 2 * Integer.parseInt(bars.get(8).getAttribute("height")),
+                "a drop to a third of the rows");
+        assertEquals("0", bars.get(5).getAttribute("height"), "the missing day has no bar");
+        shoot("coverage.png");
+
+        // the failure links to its execution: the detail card shows it with the reason
+        String failedId = browser.$(cell("2024-07-05", "events")).getAttribute("data-execution");
+        browser.$("#coverage .cov-failures button[data-execution='" + failedId + "']").click();
+        browser.waitUpTo(20).until(d -> browser.$("#detail-title").getText().contains("Execution " + failedId)
+                && browser.$("#detail-failure").getText().contains("503"));
+
+        // a click on the missing day offers to load exactly it
+        browser.$(cell("2024-07-06", "events")).click();
+        browser.waitUpTo(10).until(ExpectedConditions.visibilityOfElementLocated(By.id("confirm")));
+        assertEquals("Load application " + APP + ", events, 2024-07-06?", browser.$("#confirm-title").getText());
+        browser.$("#confirm-ok").click();
+        awaitState("2024-07-06", "events", "final", 90);
+        assertEquals("missing", stateOf("2024-07-06", "installations"), "only the clicked source was loaded");
+        assertEquals(ROWS / 3, clickhouse.queryLong("SELECT count() FROM " + DATABASE + ".events WHERE load_date = '2024-07-06'"));
+
+        // a click on the failed day offers to restart its execution
+        browser.$(cell("2024-07-05", "installations")).click();
+        browser.waitUpTo(10).until(ExpectedConditions.visibilityOfElementLocated(By.id("confirm")));
+        assertTrue(browser.$("#confirm-title").getText().startsWith("Restart execution "), browser.$("#confirm-title").getText());
+        browser.$("#confirm-ok").click();
+        awaitState("2024-07-05", "events", "final", 90);
+        awaitState("2024-07-05", "installations", "final", 30);
+        assertEquals(ROWS / 3, clickhouse.queryLong("SELECT count() FROM " + DATABASE + ".events WHERE load_date = '2024-07-05'"));
+        assertEquals(ROWS / 3, clickhouse.queryLong("SELECT count() FROM " + DATABASE + ".installations WHERE load_date = '2024-07-05'"));
+        assertTrue(browser.driver.findElements(By.cssSelector("#coverage .cov-failures")).isEmpty(), "no failure left");
+        shoot("coverage-after.png");
+        assertFalse(browser.driver.getPageSource().contains(TOKEN), "no secret on the page");
+    }
+}
