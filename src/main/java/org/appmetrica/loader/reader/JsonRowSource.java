@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,12 +27,18 @@ public final class JsonRowSource implements RowSource {
     private final Map<String, Integer> index = new HashMap<>();
     private final int width;
     private final String file;
+    private final RowBuffer values = new RowBuffer();
+    private final RowBuffer cells = new RowBuffer();
+    private final int[] starts;
+    private final int[] ends;
     private long row;
     private boolean done;
 
     public JsonRowSource(InputStream in, List<String> fields, String file) throws IOException {
         this.file = file;
         this.width = fields.size();
+        this.starts = new int[width];
+        this.ends = new int[width];
         for (int i = 0; i < fields.size(); i++) {
             index.putIfAbsent(fields.get(i), i);
         }
@@ -66,24 +73,45 @@ public final class JsonRowSource implements RowSource {
             }
             expect(token, JsonToken.START_OBJECT);
             row++;
-            String[] values = new String[width];
+            // values in arrival order into one buffer, then in requested order into the row: no String per value
+            values.reset();
+            Arrays.fill(starts, -1);
             while ((token = parser.nextToken()) == JsonToken.FIELD_NAME) {
                 Integer i = index.get(parser.currentName());
                 token = parser.nextToken();
-                String value = valueText(token);
-                if (i != null && values[i] == null) {
-                    values[i] = value;
+                if (i != null && starts[i] < 0) {
+                    starts[i] = values.size();
+                    appendValue(token);
+                    ends[i] = values.size();
+                } else {
+                    valueText(token); // skipped, but checked
                 }
             }
             expect(token, JsonToken.END_OBJECT);
+            cells.reset();
             for (int i = 0; i < width; i++) {
-                if (values[i] == null) {
+                if (starts[i] < 0) {
                     throw new IOException(file + ": row " + row + " lacks a requested field (position " + (i + 1) + ")");
                 }
+                cells.append(values, starts[i], ends[i]);
+                cells.endCell();
             }
-            return Cells.of(values);
+            return cells.build();
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IOException(file + ": malformed or truncated JSON in row " + row + ": " + e.getOriginalMessage(), e);
+        }
+    }
+
+    private void appendValue(JsonToken token) throws IOException {
+        if (token == JsonToken.VALUE_STRING || token == JsonToken.VALUE_NUMBER_INT || token == JsonToken.VALUE_NUMBER_FLOAT) {
+            int offset = parser.getTextOffset();
+            try {
+                values.append(parser.getTextCharacters(), offset, offset + parser.getTextLength());
+            } catch (IllegalArgumentException e) {
+                throw new IOException(file + ": row " + row + ": " + e.getMessage(), e);
+            }
+        } else {
+            values.append(valueText(token));
         }
     }
 

@@ -46,6 +46,50 @@ final class RowBuffer {
         append(utf8, 0, utf8.length);
     }
 
+    /**
+     * Appends chars as UTF-8 (what a JSON parser hands out without making a String). An unpaired surrogate is an error,
+     * as the strict decoders elsewhere treat broken text.
+     */
+    void append(char[] chars, int from, int to) {
+        if (size + (to - from) * 3 > bytes.length) {
+            bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + (to - from) * 3));
+        }
+        byte[] b = bytes;
+        int n = size;
+        for (int i = from; i < to; i++) {
+            char c = chars[i];
+            if (c < 0x80) {
+                b[n++] = (byte) c;
+            } else if (c < 0x800) {
+                b[n++] = (byte) (0xC0 | c >> 6);
+                b[n++] = (byte) (0x80 | c & 0x3F);
+            } else if (Character.isSurrogate(c)) {
+                if (!Character.isHighSurrogate(c) || i + 1 >= to || !Character.isLowSurrogate(chars[i + 1])) {
+                    throw new IllegalArgumentException("an unpaired UTF-16 surrogate");
+                }
+                int cp = Character.toCodePoint(c, chars[++i]);
+                b[n++] = (byte) (0xF0 | cp >> 18);
+                b[n++] = (byte) (0x80 | cp >> 12 & 0x3F);
+                b[n++] = (byte) (0x80 | cp >> 6 & 0x3F);
+                b[n++] = (byte) (0x80 | cp & 0x3F);
+            } else {
+                b[n++] = (byte) (0xE0 | c >> 12);
+                b[n++] = (byte) (0x80 | c >> 6 & 0x3F);
+                b[n++] = (byte) (0x80 | c & 0x3F);
+            }
+        }
+        size = n;
+    }
+
+    /** Appends a range of another buffer's bytes (a value moved into its place in the row). */
+    void append(RowBuffer other, int from, int to) {
+        append(other.bytes, from, to);
+    }
+
+    int size() {
+        return size;
+    }
+
     void endCell() {
         if (count == ends.length) {
             ends = Arrays.copyOf(ends, count * 2);
