@@ -79,14 +79,26 @@ class SliceTablesIT {
     }
 
     @Test
-    void alteredTableIsAClearError() {
+    void aDroppedColumnIsAddedBackInPlaceAndARetypedOneIsAClearError() {
         SourceSpec clicks = FieldCatalog.get().source("clicks").orElseThrow();
         TableLayout layout = new TableLayout(clicks);
         SchemaManager schema = new SchemaManager(connection, DB);
         schema.prepare(layout);
+        List<String> fresh = columns("clicks");
+        // dropped from the target only: the staging table still has it, and keeps its rows
         connection.execute("ALTER TABLE " + Identifiers.qualified(DB, "clicks") + " DROP COLUMN click_id");
+        schema.prepare(layout);
+        assertEquals(fresh, columns("clicks"), "added back where a fresh table has it");
+        assertEquals(fresh, columns("_stage_clicks"));
+
+        connection.execute("ALTER TABLE " + Identifiers.qualified(DB, "clicks") + " MODIFY COLUMN click_id Nullable(String)");
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> schema.prepare(layout));
-        assertTrue(e.getMessage().contains("has no column click_id String"), e.getMessage());
+        assertTrue(e.getMessage().contains("column click_id has type Nullable(String), expected String"), e.getMessage());
+    }
+
+    private static List<String> columns(String table) {
+        return connection.query("SELECT name, type FROM system.columns WHERE database = '" + DB + "' AND table = '" + table + "'")
+                .stream().map(r -> r[0] + " " + r[1]).toList();
     }
 
     @Test
