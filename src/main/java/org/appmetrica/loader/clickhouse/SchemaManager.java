@@ -121,7 +121,7 @@ public final class SchemaManager {
      * comes before it in the layout: an extended table then looks like a fresh one. Rows already there read the type's
      * default (NULL, or '' for String), as if the field had not been requested. Returns the table as it is now.
      */
-    private ExistingTable addMissingFields(ExistingTable table, TableLayout layout) {
+    ExistingTable addMissingFields(ExistingTable table, TableLayout layout) {
         List<String[]> columns = layout.columns();
         boolean added = false;
         for (int i = 1; i < columns.size(); i++) {
@@ -132,13 +132,13 @@ public final class SchemaManager {
             try {
                 connection.execute("ALTER TABLE " + Identifiers.qualified(database, table.name()) + " ADD COLUMN "
                         + Identifiers.quote(column[0]) + " " + column[1] + " AFTER " + Identifiers.quote(columns.get(i - 1)[0]));
+                LOG.info("ClickHouse table " + table.qualifiedName() + ": added column " + column[0] + " " + column[1]);
             } catch (ClickHouseException e) {
                 // 18.16 has no ADD COLUMN IF NOT EXISTS: another load may just have added it
                 if (!read(table.name()).columns().containsKey(column[0])) {
                     throw e;
                 }
             }
-            LOG.info("ClickHouse table " + table.qualifiedName() + ": added column " + column[0] + " " + column[1]);
             added = true;
         }
         return added ? read(table.name()) : table;

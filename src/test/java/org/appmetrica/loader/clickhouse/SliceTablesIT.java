@@ -83,6 +83,7 @@ class SliceTablesIT {
         SourceSpec clicks = FieldCatalog.get().source("clicks").orElseThrow();
         TableLayout layout = new TableLayout(clicks);
         SchemaManager schema = new SchemaManager(connection, DB);
+        dropClicks();
         schema.prepare(layout);
         List<String> fresh = columns("clicks");
         // dropped from the target only: the staging table still has it, and keeps its rows
@@ -94,6 +95,26 @@ class SliceTablesIT {
         connection.execute("ALTER TABLE " + Identifiers.qualified(DB, "clicks") + " MODIFY COLUMN click_id Nullable(String)");
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> schema.prepare(layout));
         assertTrue(e.getMessage().contains("column click_id has type Nullable(String), expected String"), e.getMessage());
+    }
+
+    @Test
+    void aColumnAnotherLoadAddedMeanwhileIsNoError() {
+        TableLayout layout = new TableLayout(FieldCatalog.get().source("clicks").orElseThrow());
+        SchemaManager schema = new SchemaManager(connection, DB);
+        dropClicks();
+        schema.prepare(layout);
+        List<String> fresh = columns("clicks");
+        connection.execute("ALTER TABLE " + Identifiers.qualified(DB, "clicks") + " DROP COLUMN click_id");
+        ExistingTable seen = ExistingTable.read(connection, DB, "clicks").orElseThrow();
+        // another load adds it between this one's look and its ALTER (18.16 has no ADD COLUMN IF NOT EXISTS)
+        connection.execute("ALTER TABLE " + Identifiers.qualified(DB, "clicks") + " ADD COLUMN click_id String AFTER click_datetime");
+        assertEquals(fresh, schema.addMissingFields(seen, layout).columns().entrySet().stream()
+                .map(c -> c.getKey() + " " + c.getValue()).toList());
+    }
+
+    private static void dropClicks() {
+        connection.execute("DROP TABLE IF EXISTS " + Identifiers.qualified(DB, "clicks"));
+        connection.execute("DROP TABLE IF EXISTS " + Identifiers.qualified(DB, "_stage_clicks"));
     }
 
     private static List<String> columns(String table) {
