@@ -2,13 +2,17 @@ package org.appmetrica.loader.clickhouse;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.logging.Logger;
 import java.util.stream.Collectors;
 
 /**
- * Creates the database, the tables and their staging twins, and refuses existing tables the loader cannot publish into
- * correctly (another engine, another partition key, a missing or retyped column) before any export is downloaded.
+ * Creates the database, the tables and their staging twins, adds the field columns an existing table lacks, and refuses
+ * existing tables the loader cannot publish into correctly (another engine, another partition key, a retyped column)
+ * before any export is downloaded.
  */
 public final class SchemaManager {
+
+    private static final Logger LOG = Logger.getLogger(SchemaManager.class.getName());
 
     private final ClickHouseConnection connection;
     private final String database;
@@ -22,25 +26,34 @@ public final class SchemaManager {
         connection.execute("CREATE DATABASE IF NOT EXISTS " + Identifiers.quote(database));
     }
 
-    /** Creates the table and its staging table if missing; fails with a clear message if an existing table does not fit. */
+    /**
+     * Creates the table and its staging table if missing, adds the field columns they lack; fails with a clear message if
+     * an existing table does not fit.
+     */
     public void prepare(TableLayout layout) {
         connection.execute(layout.createTableSql(database));
         ExistingTable target = read(layout.tableName());
         // before the staging table: CREATE … AS a Replicated table would copy its ZooKeeper path
         checkTarget(target, layout);
+        target = addMissingFields(target, layout);
         connection.execute(layout.createStageTableSql(database));
-        if (!read(layout.stageTableName()).sameShapeAs(target)) {
+        // the staging table too, so that rows it holds for a slice being loaded stay
+        if (!addMissingFields(read(layout.stageTableName()), layout).sameShapeAs(target)) {
             // A stale staging table from an older layout: it holds no published data, so rebuild it.
             connection.execute("DROP TABLE IF EXISTS " + Identifiers.qualified(database, layout.stageTableName()));
             connection.execute(layout.createStageTableSql(database));
         }
     }
 
-    /** The engine, the partition key and the columns, in that order: the first that does not fit fails. */
+    /**
+     * The engine, the partition key and the columns, in that order: the first that does not fit fails. A missing field
+     * column does not fail: {@link #prepare} adds it.
+     */
     static void checkTarget(ExistingTable table, TableLayout layout) {
         checkEngine(table);
         checkPartitionKey(table, layout);
-        List<ColumnMismatch> mismatches = columnMismatches(table, layout);
+        List<ColumnMismatch> mismatches = columnMismatches(table, layout).stream()
+                .filter(m -> !(m.missing() && layout.source().field(m.column()).isPresent())).toList();
         if (!mismatches.isEmpty()) {
             throw new IllegalStateException(mismatches.stream().map(m -> m.message(table)).collect(Collectors.joining(" ")));
         }
@@ -86,7 +99,9 @@ public final class SchemaManager {
                             + " the column (ALTER TABLE " + name + " ADD COLUMN " + column + " " + expectedType + ") or drop the"
                             + " table and load again."
                     : "ClickHouse table " + name + " column " + column + " has type " + actualType + ", expected " + expectedType
-                            + ": the table was altered.";
+                            + ": the table was altered. Change the column back (ALTER TABLE " + name + " MODIFY COLUMN " + column
+                            + " " + expectedType + "), or drop the column and the loader adds it again, empty for rows loaded"
+                            + " before.";
         }
     }
 
@@ -99,6 +114,34 @@ public final class SchemaManager {
             }
         }
         return mismatches;
+    }
+
+    /**
+     * Adds each field column of the layout that the table lacks, with the catalogue's type, right after the column that
+     * comes before it in the layout: an extended table then looks like a fresh one. Rows already there read the type's
+     * default (NULL, or '' for String), as if the field had not been requested. Returns the table as it is now.
+     */
+    ExistingTable addMissingFields(ExistingTable table, TableLayout layout) {
+        List<String[]> columns = layout.columns();
+        boolean added = false;
+        for (int i = 1; i < columns.size(); i++) {
+            String[] column = columns.get(i);
+            if (table.columns().containsKey(column[0]) || layout.source().field(column[0]).isEmpty()) {
+                continue;
+            }
+            try {
+                connection.execute("ALTER TABLE " + Identifiers.qualified(database, table.name()) + " ADD COLUMN "
+                        + Identifiers.quote(column[0]) + " " + column[1] + " AFTER " + Identifiers.quote(columns.get(i - 1)[0]));
+                LOG.info("ClickHouse table " + table.qualifiedName() + ": added column " + column[0] + " " + column[1]);
+            } catch (ClickHouseException e) {
+                // 18.16 has no ADD COLUMN IF NOT EXISTS: another load may just have added it
+                if (!read(table.name()).columns().containsKey(column[0])) {
+                    throw e;
+                }
+            }
+            added = true;
+        }
+        return added ? read(table.name()) : table;
     }
 
     private ExistingTable read(String table) {

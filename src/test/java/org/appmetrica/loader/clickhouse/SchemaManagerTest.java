@@ -8,6 +8,7 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -39,15 +40,31 @@ class SchemaManagerTest {
     }
 
     @Test
-    void everyMissingOrRetypedColumnIsListed() {
+    void everyRetypedColumnIsListedAndAMissingFieldIsLeftToAdd() {
         ExistingTable t = table("MergeTree", "MergeTree", "(load_application_id, load_date)");
         Map<String, String> columns = new LinkedHashMap<>(t.columns());
         columns.remove("click_id");
         columns.put("load_row", "Int64");
+        columns.put("click_datetime", "Nullable(String)");
         ExistingTable altered = new ExistingTable("db", "clicks", "MergeTree", "MergeTree", t.partitionKey(), columns);
-        assertEquals(2, SchemaManager.columnMismatches(altered, layout).size());
+        assertEquals(3, SchemaManager.columnMismatches(altered, layout).size());
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> SchemaManager.checkTarget(altered, layout));
         assertTrue(e.getMessage().contains("column load_row has type Int64, expected UInt64"), e.getMessage());
-        assertTrue(e.getMessage().contains("has no column click_id String"), e.getMessage());
+        assertTrue(e.getMessage().contains("column click_datetime has type Nullable(String), expected Nullable(DateTime('UTC'))"),
+                e.getMessage());
+        assertFalse(e.getMessage().contains("click_id"), "a missing field column is added, not refused: " + e.getMessage());
+    }
+
+    @Test
+    void aMissingFieldColumnPassesButAMissingLoadColumnFails() {
+        ExistingTable t = table("MergeTree", "MergeTree", "(load_application_id, load_date)");
+        Map<String, String> columns = new LinkedHashMap<>(t.columns());
+        columns.remove("click_id");
+        assertDoesNotThrow(() -> SchemaManager.checkTarget(
+                new ExistingTable("db", "clicks", "MergeTree", "MergeTree", t.partitionKey(), columns), layout));
+        columns.remove("load_row");
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> SchemaManager.checkTarget(
+                new ExistingTable("db", "clicks", "MergeTree", "MergeTree", t.partitionKey(), columns), layout));
+        assertTrue(e.getMessage().contains("has no column load_row UInt64"), e.getMessage());
     }
 }

@@ -79,14 +79,47 @@ class SliceTablesIT {
     }
 
     @Test
-    void alteredTableIsAClearError() {
+    void aDroppedColumnIsAddedBackInPlaceAndARetypedOneIsAClearError() {
         SourceSpec clicks = FieldCatalog.get().source("clicks").orElseThrow();
         TableLayout layout = new TableLayout(clicks);
         SchemaManager schema = new SchemaManager(connection, DB);
+        dropClicks();
         schema.prepare(layout);
+        List<String> fresh = columns("clicks");
+        // dropped from the target only: the staging table still has it, and keeps its rows
         connection.execute("ALTER TABLE " + Identifiers.qualified(DB, "clicks") + " DROP COLUMN click_id");
+        schema.prepare(layout);
+        assertEquals(fresh, columns("clicks"), "added back where a fresh table has it");
+        assertEquals(fresh, columns("_stage_clicks"));
+
+        connection.execute("ALTER TABLE " + Identifiers.qualified(DB, "clicks") + " MODIFY COLUMN click_id Nullable(String)");
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> schema.prepare(layout));
-        assertTrue(e.getMessage().contains("has no column click_id String"), e.getMessage());
+        assertTrue(e.getMessage().contains("column click_id has type Nullable(String), expected String"), e.getMessage());
+    }
+
+    @Test
+    void aColumnAnotherLoadAddedMeanwhileIsNoError() {
+        TableLayout layout = new TableLayout(FieldCatalog.get().source("clicks").orElseThrow());
+        SchemaManager schema = new SchemaManager(connection, DB);
+        dropClicks();
+        schema.prepare(layout);
+        List<String> fresh = columns("clicks");
+        connection.execute("ALTER TABLE " + Identifiers.qualified(DB, "clicks") + " DROP COLUMN click_id");
+        ExistingTable seen = ExistingTable.read(connection, DB, "clicks").orElseThrow();
+        // another load adds it between this one's look and its ALTER (18.16 has no ADD COLUMN IF NOT EXISTS)
+        connection.execute("ALTER TABLE " + Identifiers.qualified(DB, "clicks") + " ADD COLUMN click_id String AFTER click_datetime");
+        assertEquals(fresh, schema.addMissingFields(seen, layout).columns().entrySet().stream()
+                .map(c -> c.getKey() + " " + c.getValue()).toList());
+    }
+
+    private static void dropClicks() {
+        connection.execute("DROP TABLE IF EXISTS " + Identifiers.qualified(DB, "clicks"));
+        connection.execute("DROP TABLE IF EXISTS " + Identifiers.qualified(DB, "_stage_clicks"));
+    }
+
+    private static List<String> columns(String table) {
+        return connection.query("SELECT name, type FROM system.columns WHERE database = '" + DB + "' AND table = '" + table + "'")
+                .stream().map(r -> r[0] + " " + r[1]).toList();
     }
 
     @Test

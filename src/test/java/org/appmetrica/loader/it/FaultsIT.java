@@ -158,13 +158,20 @@ class FaultsIT extends BatchIT {
     }
 
     @Test
-    void aTableAlteredByAUserIsAClearError() throws Exception {
+    void aDroppedColumnIsAddedAgainButOneWithAnotherTypeIsAClearError() throws Exception {
         String database = "it_fault_altered";
         Properties p = load(database);
         assertEquals(BatchStatus.COMPLETED, run(p).getBatchStatus());
         env.clickhouse().execute("ALTER TABLE " + database + ".errors DROP COLUMN error_name");
+        JobExecution again = run(p);
+        assertEquals(BatchStatus.COMPLETED, again.getBatchStatus(), describe(again));
+        GroundTruth.assertLoaded(env.clickhouse(), p, database, SEED, ROWS_PER_DAY);
+
+        env.clickhouse().execute("ALTER TABLE " + database + ".errors DROP COLUMN error_name");
+        env.clickhouse().execute("ALTER TABLE " + database + ".errors ADD COLUMN error_name Nullable(String)");
         JobExecution failed = run(p);
         assertEquals(BatchStatus.FAILED, failed.getBatchStatus());
-        assertTrue(failed.getExitStatus().contains("has no column error_name String"), failed.getExitStatus());
+        assertTrue(failed.getExitStatus().contains("column error_name has type Nullable(String), expected String"),
+                failed.getExitStatus());
     }
 }
