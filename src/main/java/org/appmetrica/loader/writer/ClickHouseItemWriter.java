@@ -9,7 +9,9 @@ import jakarta.inject.Named;
 import org.appmetrica.loader.clickhouse.ClickHouseConnection;
 import org.appmetrica.loader.clickhouse.SliceTables;
 import org.appmetrica.loader.clickhouse.TableLayout;
+import org.appmetrica.loader.clickhouse.TransientClickHouseException;
 import org.appmetrica.loader.clickhouse.ClickHouseTarget;
+import org.appmetrica.loader.logsapi.PollSettings;
 import org.appmetrica.loader.model.Failures;
 import org.appmetrica.loader.model.LoadSettings;
 import org.appmetrica.loader.model.Slice;
@@ -22,6 +24,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -59,9 +62,14 @@ public class ClickHouseItemWriter extends AbstractItemWriter {
     private final Deque<Insert> inFlight = new ArrayDeque<>();
     private int insertsInFlight;
 
-    /** One chunk's INSERT and its row count. */
-    private record Insert(Future<?> future, int rows) {
+    /** One chunk's INSERT, and its rows: kept to send them again. */
+    private record Insert(Future<?> future, List<byte[]> rows) {
     }
+
+    /** Transient INSERT failures retried here before the chunk fails; and the pause before each attempt. */
+    private PollSettings retries;
+    /** Set by close: an INSERT that fails then is beyond the checkpoint, nothing to retry. */
+    private boolean closing;
 
     @Override
     public void open(Serializable checkpoint) {
@@ -106,6 +114,7 @@ public class ClickHouseItemWriter extends AbstractItemWriter {
         context.rowsStaged(rowsStaged);
         context.publisher(this::publish);
         insertsInFlight = settings.insertsInFlight();
+        retries = settings.poll();
         inserter = Executors.newFixedThreadPool(insertsInFlight, r -> {
             Thread t = new Thread(r, "clickhouse-insert " + slice.key());
             t.setDaemon(true);
@@ -133,22 +142,63 @@ public class ClickHouseItemWriter extends AbstractItemWriter {
         if (rows.isEmpty()) {
             return;
         }
-        inFlight.add(new Insert(inserter.submit(() -> tables.insert(out -> {
+        inFlight.add(send(rows));
+    }
+
+    private Insert send(List<byte[]> rows) {
+        return new Insert(inserter.submit(() -> tables.insert(out -> {
             for (byte[] row : rows) {
                 out.write(row);
             }
-        })), rows.size()));
+        })), rows);
     }
 
     private void awaitOldest() throws Exception {
-        Insert oldest = inFlight.poll();
+        for (int attempt = 1; ; attempt++) {
+            Insert oldest = inFlight.peek();
+            try {
+                oldest.future().get();
+                inFlight.poll();
+                rowsStaged += oldest.rows().size();
+                context.rowsStaged(rowsStaged);
+                return;
+            } catch (ExecutionException e) {
+                abandonInFlight(); // later INSERTs may land, beyond the checkpoint: trimmed by position below or on restart
+                if (closing || !(e.getCause() instanceof TransientClickHouseException) || attempt > retries.maxRetries()) {
+                    inFlight.clear();
+                    throw e.getCause() instanceof Exception cause ? cause : e;
+                }
+                resend(attempt, e.getCause());
+            }
+        }
+    }
+
+    /**
+     * Sends the INSERTs not confirmed again, in order, once whatever of them reached the staging table is removed (a
+     * server may have applied an INSERT whose answer never arrived). Done here rather than by the chunk's retry, which
+     * Jakarta Batch runs one item per chunk: one INSERT, and one ClickHouse part, per row. If the removal fails too,
+     * the oldest INSERT carries that failure into the next attempt.
+     */
+    private void resend(int attempt, Throwable failure) throws InterruptedException {
+        LOG.warning(slice + ": an INSERT failed (" + failure.getMessage() + "); sending again, attempt " + attempt + " of "
+                + retries.maxRetries() + ", in " + retries.backoff(attempt).toSeconds() + " s");
+        Thread.sleep(retries.backoff(attempt).toMillis()); // the server's own time to come back: there is no signal to wait for
+        List<Insert> unconfirmed = new ArrayList<>(inFlight);
+        inFlight.clear();
+        TransientClickHouseException trimFailure = null;
         try {
-            oldest.future().get();
-            rowsStaged += oldest.rows();
-            context.rowsStaged(rowsStaged);
-        } catch (ExecutionException e) {
-            abandonInFlight(); // later INSERTs may land, beyond the checkpoint: a restart trims them by position
-            throw e.getCause() instanceof Exception cause ? cause : e;
+            tables.trimStage(rowsStaged);
+        } catch (TransientClickHouseException e) {
+            trimFailure = e;
+        }
+        for (int i = 0; i < unconfirmed.size(); i++) {
+            Insert insert = unconfirmed.get(i);
+            if (trimFailure == null) {
+                inFlight.add(send(insert.rows()));
+            } else {
+                Future<?> unsent = i == 0 ? CompletableFuture.failedFuture(trimFailure) : CompletableFuture.completedFuture(null);
+                inFlight.add(new Insert(unsent, insert.rows()));
+            }
         }
     }
 
@@ -159,6 +209,7 @@ public class ClickHouseItemWriter extends AbstractItemWriter {
         }
     }
 
+    /** Waits for every INSERT still running, whatever its outcome. */
     private void abandonInFlight() {
         for (Insert insert : inFlight) {
             try {
@@ -167,7 +218,6 @@ public class ClickHouseItemWriter extends AbstractItemWriter {
                 LOG.fine(slice + ": a later INSERT failed too: " + e.getMessage());
             }
         }
-        inFlight.clear();
     }
 
     private void publish() {
@@ -195,6 +245,7 @@ public class ClickHouseItemWriter extends AbstractItemWriter {
 
     @Override
     public void close() {
+        closing = true;
         if (inserter != null) {
             try {
                 awaitInserts(); // rows beyond the checkpoint: a restart removes them

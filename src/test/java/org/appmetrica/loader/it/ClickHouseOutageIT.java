@@ -35,6 +35,36 @@ class ClickHouseOutageIT extends BatchIT {
         assertTrue(p.waitFor(3, TimeUnit.MINUTES) && p.exitValue() == 0, "clickhouse.sh " + action);
     }
 
+    /**
+     * ClickHouse applies an INSERT whose answer the loader never gets: the writer removes what landed and sends it again,
+     * itself, so the execution completes exactly with a few more INSERTs — not the one-row chunks (and one-row parts)
+     * a Jakarta Batch chunk retry would make of it.
+     */
+    @Test
+    void anInsertWhoseAnswerIsLostIsSentAgainByTheWriter() throws Exception {
+        String database = env.freshDatabase("it_lost_answer");
+        Properties p = parameters(env.apiUrl(), database);
+        p.setProperty("applicationIds", "902");
+        p.setProperty("sources", "events");
+        p.setProperty("dateSince", "2024-10-01");
+        p.setProperty("dateUntil", "2024-10-01");
+        p.setProperty("chunkSize", "50");
+        p.setProperty("retryBackoffSeconds", "0");
+        try (ClickHouseGate gate = ClickHouseGate.start(TestClickHouse.URL)) {
+            p.setProperty("clickhouseUrl", gate.url());
+            ClickHouseGate.Trigger third = gate.dropAnswer(database + "._stage_events", 3);
+            JobExecution done = await(operator().start("appmetrica-load", p));
+            third.awaitDone(ClickHouseGate.TIMEOUT);
+            assertEquals(BatchStatus.COMPLETED, done.getBatchStatus(), describe(done));
+            int chunks = ROWS / 50;
+            int inserts = gate.inserts(database + "._stage_events");
+            assertTrue(inserts > chunks && inserts <= chunks + 2, "INSERTs: " + inserts + " for " + chunks + " chunks");
+            try (ClickHouseConnection clickhouse = TestClickHouse.connect()) {
+                GroundTruth.assertLoaded(clickhouse, p, database, 13, ROWS);
+            }
+        }
+    }
+
     @Test
     void clickHouseGoneMidLoadThenBackAndRestarted() throws Exception {
         String database = env.freshDatabase("it_outage");

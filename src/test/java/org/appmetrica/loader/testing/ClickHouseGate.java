@@ -152,6 +152,17 @@ public final class ClickHouseGate implements AutoCloseable {
         return trigger;
     }
 
+    /**
+     * The {@code n}-th INSERT into {@code table} is applied by ClickHouse, but the loader never gets the answer: its
+     * connection is closed instead (an answer lost on the network; ClickHouse's UNKNOWN_STATUS_OF_INSERT case).
+     */
+    public Trigger dropAnswer(String table, int n) {
+        Trigger trigger = new Trigger(table, n, null);
+        trigger.dropAnswer = true;
+        register(trigger);
+        return trigger;
+    }
+
     /** INSERTs into {@code table} seen so far (whatever ClickHouse answered). */
     public int inserts(String table) {
         AtomicInteger n = inserts.get(table);
@@ -291,6 +302,9 @@ public final class ClickHouseGate implements AutoCloseable {
             throw e;
         }
         trigger.acknowledged(answer.statusCode(), new String(content, StandardCharsets.UTF_8));
+        if (trigger.dropAnswer) {
+            throw new IOException("the answer to INSERT #" + trigger.n + " into " + table + " is dropped by the test");
+        }
         sendHeaders(ex, answer, content.length);
         OutputStream out = ex.getResponseBody();
         out.write(content);
@@ -373,6 +387,7 @@ public final class ClickHouseGate implements AutoCloseable {
         private volatile String answer;
         private volatile String failure;
         private volatile Throwable actionError;
+        private boolean dropAnswer;
 
         Trigger(String table, int n, Runnable action) {
             this.table = table;

@@ -1,5 +1,6 @@
 package org.appmetrica.loader.testing;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,10 +19,19 @@ public final class LoaderCommand {
     private LoaderCommand() {
     }
 
+    /** An archive older than the jar would make the JVM print a warning on standard output (which --json must not have). */
+    private static boolean isCurrent() {
+        try {
+            return Files.getLastModifiedTime(ARCHIVE).compareTo(Files.getLastModifiedTime(Path.of(JAR))) >= 0;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /** The java launcher, the heap limit, the archive if present, and {@code -jar JAR}: arguments follow. */
     public static List<String> java(String maxHeap) {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + maxHeap));
-        if (Files.isRegularFile(ARCHIVE)) {
+        if (Files.isRegularFile(ARCHIVE) && isCurrent()) {
             command.add("-XX:SharedArchiveFile=" + ARCHIVE);
         }
         command.addAll(List.of("-jar", JAR));
