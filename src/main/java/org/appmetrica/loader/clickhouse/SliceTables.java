@@ -21,8 +21,16 @@ public final class SliceTables {
     private final TableLayout layout;
     private final long applicationId;
     private final LocalDate day;
+    /** ReplicatedMergeTree tables on a cluster; {@code connection} then talks to a replica of the slice's shard. */
+    private final boolean replicated;
 
     public SliceTables(ClickHouseConnection connection, String database, TableLayout layout, long applicationId, LocalDate day) {
+        this(connection, database, layout, applicationId, day, false);
+    }
+
+    public SliceTables(ClickHouseConnection connection, String database, TableLayout layout, long applicationId, LocalDate day,
+                       boolean replicated) {
+        this.replicated = replicated;
         this.connection = connection;
         this.database = Identifiers.requirePlainName("clickhouseDatabase", database);
         this.layout = layout;
@@ -43,7 +51,14 @@ public final class SliceTables {
         connection.execute("ALTER TABLE " + stageTable() + " DROP PARTITION " + partition());
     }
 
+    /**
+     * Rows of this slice in the staging table. On a replica, first fetches what other replicas of the shard wrote (an
+     * earlier execution may have written through another replica), so that the count covers every staged part.
+     */
     public long stageRows() {
+        if (replicated) {
+            connection.execute("SYSTEM SYNC REPLICA " + stageTable());
+        }
         return connection.queryLong("SELECT count() FROM " + stageTable() + " WHERE " + slicePredicate());
     }
 
@@ -84,7 +99,10 @@ public final class SliceTables {
     /** Inserts RowBinary rows into this slice's staging partition. */
     public void insert(DataStreamWriter rows) {
         List<String> columns = layout.columnNames();
-        connection.insertRowBinary(database + "." + layout.stageTableName(), columns, rows);
+        // A replicated table drops a block identical to one inserted before (by hash): a chunk sent again after a trim
+        // would be lost without insert_deduplicate=0.
+        connection.insertRowBinary(database + "." + layout.stageTableName(), columns, rows,
+                replicated ? Map.of("insert_deduplicate", "0") : Map.of());
     }
 
     private String partition() {
