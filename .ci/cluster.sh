@@ -138,5 +138,6 @@ case "${1:-}" in
   stop) stop ;;
   start-node) start_node "$2"; wait_node "$2" ;;  # a test brings back a node it stopped
   stop-node) stop_pid "$CLUSTER_DIR/node$2/server.pid" ;;
-  *) echo "usage: $0 install|start|stop|start-node N|stop-node N" >&2; exit 2 ;;
+  kill-node) kill -KILL "$(cat "$CLUSTER_DIR/node$2/server.pid")" && stop_pid "$CLUSTER_DIR/node$2/server.pid" ;;
+  *) echo "usage: $0 install|start|stop|start-node N|stop-node N|kill-node N" >&2; exit 2 ;;
 esac

@@ -15,6 +15,7 @@ import java.util.Map;
 public final class SliceTables {
 
     private static final long MUTATION_WAIT_MS = 600_000;
+    private static final long SYNC_REPLICA_MS = 30_000;
 
     private final ClickHouseConnection connection;
     private final String database;
@@ -57,9 +58,42 @@ public final class SliceTables {
      */
     public long stageRows() {
         if (replicated) {
-            connection.execute("SYSTEM SYNC REPLICA " + stageTable());
+            syncStage();
         }
         return connection.queryLong("SELECT count() FROM " + stageTable() + " WHERE " + slicePredicate());
+    }
+
+    /**
+     * Waits until this replica has pulled the shard's replication log and fetched every staged part. Not SYSTEM SYNC
+     * REPLICA: on 18.16 it ignores receive_timeout and waits as long as a part held only by a replica that is down cannot
+     * be fetched. Then the slice fails after {@link #SYNC_REPLICA_MS}, not after retries.
+     */
+    private void syncStage() {
+        String sql = "SELECT queue_size, log_pointer, log_max_index FROM system.replicas WHERE database = '" + database
+                + "' AND table = '" + layout.stageTableName() + "'";
+        long deadline = System.currentTimeMillis() + SYNC_REPLICA_MS;
+        while (true) {
+            List<String[]> rows = connection.query(sql);
+            if (rows.isEmpty()) {
+                throw new IllegalStateException(stageTable() + " is not a replicated table on this replica");
+            }
+            String[] r = rows.get(0);
+            if (Long.parseLong(r[0]) == 0 && Long.parseLong(r[1]) > Long.parseLong(r[2])) {
+                return;
+            }
+            if (System.currentTimeMillis() > deadline) {
+                throw new IllegalStateException("this replica did not fetch every staged part of " + stageTable() + " within "
+                        + SYNC_REPLICA_MS / 1000 + " s (replication queue " + r[0] + ", log " + r[1] + " of " + r[2] + "): another"
+                        + " replica of the shard that holds some is probably down. Restart the load once every replica of the"
+                        + " shard is up.");
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ClickHouseException("interrupted while waiting for replication of " + stageTable(), e);
+            }
+        }
     }
 
     public long targetRows() {

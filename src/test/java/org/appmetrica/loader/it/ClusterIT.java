@@ -93,6 +93,83 @@ class ClusterIT extends BatchIT {
         }
     }
 
+    /**
+     * The replica taking shard 2's inserts (node 3, the first replica of shard 2) is SIGKILLed while it does: the load either
+     * finishes through the other replica or fails naming ClickHouse; once node 3 is back, {@code restart ID} ends exact.
+     */
+    @Test
+    void aReplicaStoppedDuringALoadEndsExactOnceItIsBack() throws Exception {
+        String db = "it_cluster_down";
+        Path work = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "cluster-down");
+        String node3 = "http://127.0.0.1:" + (24903 + Integer.parseInt(OFFSET));
+        int rows = 3000; // about 130 INSERTs per slice: node 3 stops while they run
+        try (LogsApiSimulator simulator = simulator(rows); ClickHouseConnection entry = connect(URL)) {
+            recreate(entry, db);
+            Properties p = clusterParameters(simulator, db);
+            p.setProperty("applicationIds", "601,602");
+            p.setProperty("sources", "events");
+            p.setProperty("dateSince", "2024-07-01");
+            p.setProperty("dateUntil", "2024-07-02");
+            p.setProperty("chunkSize", "23");
+            p.remove("tokenRef");
+            List<String> run = new ArrayList<>(List.of("run"));
+            p.stringPropertyNames().forEach(k -> run.add(k + "=" + p.getProperty(k)));
+            Path log = work.resolve("run.log");
+            Process first = start(work, run, log);
+            long id = awaitExecutionId(first, log);
+            long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+            while (first.isAlive() && stagedRowsOn(node3, db) == 0) {
+                assertTrue(System.nanoTime() < deadline, "nothing staged on node 3 within 2 minutes: " + Files.readString(log));
+                Thread.sleep(20);
+            }
+            cluster("kill-node", "3");
+            try {
+                assertTrue(first.waitFor(10, TimeUnit.MINUTES), "the run hung with node 3 down: " + Files.readString(log));
+                String output = Files.readString(log, StandardCharsets.UTF_8);
+                System.out.println("ClusterIT: with node 3 killed the run ended " + first.exitValue() + ": "
+                        + output.lines().filter(l -> l.contains("FAILED") || l.contains("summary")).toList());
+                assertTrue(first.exitValue() == 0 || output.contains("ClickHouse"), output);
+            } finally {
+                cluster("start-node", "3");
+            }
+            // after a kill -9 its tables stay read-only until its old ZooKeeper session expires (10 s here)
+            try (ClickHouseConnection c = connect(node3)) {
+                long until = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+                while (c.queryLong("SELECT count() FROM system.replicas WHERE is_readonly") > 0) {
+                    assertTrue(System.nanoTime() < until, "node 3's replicas stayed read-only for a minute");
+                    Thread.sleep(100);
+                }
+            }
+            for (int round = 0; round < 3 && !Files.readString(log).contains("COMPLETED"); round++) {
+                log = work.resolve("restart-" + round + ".log");
+                Process restart = start(work, List.of("restart", Long.toString(id)), log);
+                assertTrue(restart.waitFor(5, TimeUnit.MINUTES), "restart hung: " + Files.readString(log));
+                String output = Files.readString(log);
+                if (restart.exitValue() != 0) {
+                    id = Long.parseLong(output.lines().filter(l -> l.startsWith("execution id: ")).findFirst()
+                            .orElseThrow(() -> new AssertionError(output)).substring("execution id: ".length()).trim());
+                }
+            }
+            assertTrue(Files.readString(log).contains("COMPLETED"), Files.readString(log));
+            assertExact(entry, p, db, rows);
+        }
+    }
+
+    private static long stagedRowsOn(String replica, String db) {
+        try (ClickHouseConnection c = connect(replica)) {
+            return c.queryLong("SELECT count() FROM system.tables WHERE database = '" + db + "' AND name = '_stage_events'") == 0 ? 0
+                    : c.queryLong("SELECT count() FROM " + db + "._stage_events");
+        }
+    }
+
+    private static void cluster(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("bash", ".ci/cluster.sh"));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(2, TimeUnit.MINUTES) && p.exitValue() == 0, String.join(" ", cmd) + ": " + out);
+    }
+
     @Test
     void regularLoadsWorkOnTheCluster() throws Exception {
         String db = "it_cluster_regular";
@@ -131,13 +208,17 @@ class ClusterIT extends BatchIT {
      * what its shard received) those of the applications placed on its shard.
      */
     private static void assertExact(ClickHouseConnection entry, Properties p, String db) {
+        assertExact(entry, p, db, ROWS);
+    }
+
+    private static void assertExact(ClickHouseConnection entry, Properties p, String db, int rows) {
         ClusterShards shards = ClusterShards.read(entry, CLUSTER, ClickHouseSettings.endpointFromUrl(URL), Integer.parseInt(OFFSET));
         for (String source : p.getProperty("sources").split(",")) {
             var spec = FieldCatalog.get().source(source).orElseThrow();
             for (int shard = 0; shard < shards.shards().size(); shard++) {
                 int s = shard;
                 LongPredicate onShard = app -> shards.shardOf(app) == s;
-                Map<String, Integer> expected = GroundTruth.expected(entry, loadParameters(p), source, SEED, ROWS, onShard);
+                Map<String, Integer> expected = GroundTruth.expected(entry, loadParameters(p), source, SEED, rows, onShard);
                 for (String replica : shards.shards().get(shard)) {
                     try (ClickHouseConnection c = connect(replica)) {
                         c.execute("SYSTEM SYNC REPLICA " + Identifiers.qualified(db, source));
@@ -146,7 +227,7 @@ class ClusterIT extends BatchIT {
                     }
                 }
             }
-            Map<String, Integer> expected = GroundTruth.expected(entry, loadParameters(p), source, SEED, ROWS, app -> true);
+            Map<String, Integer> expected = GroundTruth.expected(entry, loadParameters(p), source, SEED, rows, app -> true);
             Map<String, Integer> actual = GroundTruth.actual(entry, db, source + "_all", spec);
             assertEquals(GroundTruth.count(expected), GroundTruth.count(actual), source + "_all: row count" + GroundTruth.difference(expected, actual));
             assertEquals(GroundTruth.checksum(expected), GroundTruth.checksum(actual), source + "_all: checksum");
@@ -186,7 +267,11 @@ class ClusterIT extends BatchIT {
     }
 
     private static LogsApiSimulator simulator() throws Exception {
-        return new LogsApiSimulator(SimulatorConfig.defaults(TOKEN).withRowsPerDay(ROWS).withReadyAfter(0).withSeed(SEED)).start();
+        return simulator(ROWS);
+    }
+
+    private static LogsApiSimulator simulator(int rowsPerDay) throws Exception {
+        return new LogsApiSimulator(SimulatorConfig.defaults(TOKEN).withRowsPerDay(rowsPerDay).withReadyAfter(0).withSeed(SEED)).start();
     }
 
     private static void recreate(ClickHouseConnection entry, String db) {
