@@ -6,6 +6,7 @@ import org.appmetrica.loader.clickhouse.ClickHouseConnection;
 import org.appmetrica.loader.clickhouse.ClickHouseSettings;
 import org.appmetrica.loader.clickhouse.ClusterShards;
 import org.appmetrica.loader.clickhouse.Identifiers;
+import org.appmetrica.loader.clickhouse.TableLayout;
 import org.appmetrica.loader.regular.RegularLoadDefinition;
 import org.appmetrica.loader.regular.RegularLoadRunner;
 import org.appmetrica.loader.schema.FieldCatalog;
@@ -168,6 +169,28 @@ class ClusterIT extends BatchIT {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(2, TimeUnit.MINUTES) && p.exitValue() == 0, String.join(" ", cmd) + ": " + out);
+    }
+
+    /** A user's own ReplicatedMergeTree table of the loader's shape, with a replica path of theirs, is loaded into. */
+    @Test
+    void aUsersOwnReplicatedTableIsUsed() throws Exception {
+        String db = "it_cluster_own";
+        try (LogsApiSimulator simulator = simulator(); ClickHouseConnection entry = connect(URL)) {
+            recreate(entry, db);
+            entry.execute("CREATE DATABASE " + db + " ON CLUSTER " + CLUSTER);
+            TableLayout layout = new TableLayout(FieldCatalog.get().source("events").orElseThrow());
+            entry.execute(layout.createReplicatedSql(db, "events", CLUSTER).replace("/" + db + "/events'", "/users_own_path/events'"));
+            Properties p = clusterParameters(simulator, db);
+            p.setProperty("applicationIds", "601,602");
+            p.setProperty("sources", "events");
+            p.setProperty("dateSince", "2024-07-01");
+            p.setProperty("dateUntil", "2024-07-01");
+            JobExecution e = run(p);
+            assertEquals(BatchStatus.COMPLETED, e.getBatchStatus(), describe(e));
+            assertTrue(entry.queryValue("SELECT engine_full FROM system.tables WHERE database = '" + db + "' AND name = 'events'")
+                    .contains("/users_own_path/events"), "the user's table was replaced");
+            assertExact(entry, p, db);
+        }
     }
 
     @Test
