@@ -47,7 +47,7 @@ public record ClickHouseTarget(String url, String user, String passwordRef, Stri
 
     /**
      * A connection to the server that holds the application's slices: {@link #connect} without a cluster, else the first
-     * replica of the application's shard (see {@link ClusterShards}) that answers. Staging, counting, trimming and
+     * replica of the application's shard (see {@link ClusterShards}) that answers with its tables writable. Staging, counting, trimming and
      * publishing of a slice all go to it, so that they see the parts they wrote without waiting for replication.
      */
     public ClickHouseConnection connectForApplication(long applicationId) {
@@ -66,7 +66,13 @@ public record ClickHouseTarget(String url, String user, String passwordRef, Stri
                     SOCKET_TIMEOUT));
             try {
                 replica.version();
-                return replica;
+                // tables without a ZooKeeper session (e.g. for a while after the replica was killed) refuse inserts
+                if (replica.queryLong("SELECT count() FROM system.replicas WHERE database = '"
+                        + Identifiers.requirePlainName("clickhouseDatabase", database) + "' AND is_readonly") == 0) {
+                    return replica;
+                }
+                replica.close();
+                failures.add(endpoint + ": its replicated tables are read-only (no ZooKeeper session)");
             } catch (RuntimeException e) {
                 replica.close();
                 failures.add(endpoint + ": " + e.getMessage());
