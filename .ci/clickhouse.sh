@@ -3,6 +3,7 @@
 #   .ci/clickhouse.sh install   apt-get install clickhouse-server/client if missing
 #   .ci/clickhouse.sh start     start (idempotent), wait for /ping
 #   .ci/clickhouse.sh stop      stop what start started
+#   .ci/clickhouse.sh cluster start|stop   ZooKeeper + cluster c2x2 (2 shards x 2 replicas), see .ci/cluster.sh
 # CH_DIR (default $TMPDIR/appmetrica-loader-clickhouse), CH_HTTP (18123) and CH_TCP (19000) choose where.
 set -euo pipefail
 CH_DIR="${CH_DIR:-${TMPDIR:-/tmp}/appmetrica-loader-clickhouse}"
@@ -78,7 +79,8 @@ stop() {
 
 case "${1:-}" in
   install) install ;;
+  cluster) shift; exec bash "$(dirname "$0")/cluster.sh" "$@" ;;
   start) start ;;
   stop) stop ;;
-  *) echo "usage: $0 install|start|stop" >&2; exit 2 ;;
+  *) echo "usage: $0 install|start|stop|cluster start|stop" >&2; exit 2 ;;
 esac

@@ -123,7 +123,13 @@ public final class ClickHouseConnection implements AutoCloseable {
 
     /** One INSERT of RowBinary rows written by {@code writer}, into the named columns of {@code table} ({@code db.table}). */
     public void insertRowBinary(String table, List<String> columns, DataStreamWriter writer) {
+        insertRowBinary(table, columns, writer, Map.of());
+    }
+
+    /** As {@link #insertRowBinary(String, List, DataStreamWriter)} with these query settings. */
+    public void insertRowBinary(String table, List<String> columns, DataStreamWriter writer, Map<String, String> querySettings) {
         InsertSettings settings = new InsertSettings();
+        querySettings.forEach(settings::serverSetting);
         try {
             await(client.insert(table, columns, writer, ClickHouseFormat.RowBinary, settings), "INSERT INTO " + table).close();
         } catch (ClickHouseException e) {

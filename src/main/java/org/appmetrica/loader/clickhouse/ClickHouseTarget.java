@@ -6,6 +6,8 @@ import org.appmetrica.loader.config.SecretRef;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import javax.naming.InitialContext;
 import javax.naming.NamingException;
 import javax.sql.DataSource;
@@ -15,7 +17,8 @@ import javax.sql.DataSource;
  * password is resolved from its reference in {@link #connect} only), or, in an application server, the datasource named
  * by {@code clickhouseDataSource} (then the others are null).
  */
-public record ClickHouseTarget(String url, String user, String passwordRef, String dataSource, String database) {
+public record ClickHouseTarget(String url, String user, String passwordRef, String dataSource, String database, String cluster,
+                               Integer clusterHttpPortOffset) {
 
     /** The job parameters these come from; error messages name them. */
     public static final String URL = "clickhouseUrl";
@@ -23,6 +26,13 @@ public record ClickHouseTarget(String url, String user, String passwordRef, Stri
     public static final String PASSWORD_REF = "clickhousePasswordRef";
     public static final String DATA_SOURCE = "clickhouseDataSource";
     public static final String DATABASE = "clickhouseDatabase";
+    public static final String CLUSTER = "clickhouseCluster";
+    public static final String CLUSTER_HTTP_PORT_OFFSET = "clickhouseClusterHttpPortOffset";
+
+    /** Without a cluster: one server, plain MergeTree tables. */
+    public ClickHouseTarget(String url, String user, String passwordRef, String dataSource, String database) {
+        this(url, user, passwordRef, dataSource, database, null, null);
+    }
 
     private static final Duration SOCKET_TIMEOUT = Duration.ofMinutes(10);
 
@@ -33,6 +43,48 @@ public record ClickHouseTarget(String url, String user, String passwordRef, Stri
         String password = SecretRef.resolve(PASSWORD_REF, passwordRef, false);
         return ClickHouseConnection.open(new ClickHouseSettings(ClickHouseSettings.endpointFromUrl(url), user, password, database,
                 SOCKET_TIMEOUT));
+    }
+
+    /**
+     * A connection to the server that holds the application's slices: {@link #connect} without a cluster, else the first
+     * replica of the application's shard (see {@link ClusterShards}) that answers with its tables writable. Staging, counting, trimming and
+     * publishing of a slice all go to it, so that they see the parts they wrote without waiting for replication.
+     */
+    public ClickHouseConnection connectForApplication(long applicationId) {
+        if (cluster == null) {
+            return connect();
+        }
+        List<String> replicas;
+        try (ClickHouseConnection entry = connect()) {
+            replicas = ClusterShards.read(entry, cluster, ClickHouseSettings.endpointFromUrl(url), clusterHttpPortOffset)
+                    .replicasOf(applicationId);
+        }
+        String password = SecretRef.resolve(PASSWORD_REF, passwordRef, false);
+        List<String> failures = new ArrayList<>();
+        for (String endpoint : replicas) {
+            ClickHouseConnection replica = ClickHouseConnection.open(new ClickHouseSettings(endpoint, user, password, database,
+                    SOCKET_TIMEOUT));
+            try {
+                replica.version();
+                // tables without a ZooKeeper session (e.g. for a while after the replica was killed) refuse inserts
+                if (replica.queryLong("SELECT count() FROM system.replicas WHERE database = '"
+                        + Identifiers.requirePlainName("clickhouseDatabase", database) + "' AND is_readonly") == 0) {
+                    return replica;
+                }
+                replica.close();
+                failures.add(endpoint + ": its replicated tables are read-only (no ZooKeeper session)");
+            } catch (RuntimeException e) {
+                replica.close();
+                failures.add(endpoint + ": " + e.getMessage());
+            }
+        }
+        throw new TransientClickHouseException("no replica of the shard of application " + applicationId + " in ClickHouse cluster "
+                + cluster + " answers: " + String.join("; ", failures), null);
+    }
+
+    /** The table readers query: the target itself, or on a cluster its Distributed table over every shard. */
+    public String readTable(String table) {
+        return cluster == null ? table : TableLayout.distributedName(table);
     }
 
     /**

@@ -16,14 +16,21 @@ public final class SchemaManager {
 
     private final ClickHouseConnection connection;
     private final String database;
+    /** Null for one server; else the cluster whose every node gets the database and ReplicatedMergeTree tables. */
+    private final String cluster;
 
     public SchemaManager(ClickHouseConnection connection, String database) {
+        this(connection, database, null);
+    }
+
+    public SchemaManager(ClickHouseConnection connection, String database, String cluster) {
         this.connection = connection;
         this.database = Identifiers.requirePlainName("clickhouseDatabase", database);
+        this.cluster = cluster == null ? null : Identifiers.requirePlainName("clickhouseCluster", cluster);
     }
 
     public void createDatabase() {
-        connection.execute("CREATE DATABASE IF NOT EXISTS " + Identifiers.quote(database));
+        connection.execute("CREATE DATABASE IF NOT EXISTS " + Identifiers.quote(database) + onCluster());
     }
 
     /**
@@ -31,18 +38,36 @@ public final class SchemaManager {
      * an existing table does not fit.
      */
     public void prepare(TableLayout layout) {
-        connection.execute(layout.createTableSql(database));
+        connection.execute(cluster == null ? layout.createTableSql(database)
+                : layout.createReplicatedSql(database, layout.tableName(), cluster));
         ExistingTable target = read(layout.tableName());
         // before the staging table: CREATE … AS a Replicated table would copy its ZooKeeper path
-        checkTarget(target, layout);
+        checkTarget(target, layout, cluster != null);
+        ExistingTable before = target;
         target = addMissingFields(target, layout);
-        connection.execute(layout.createStageTableSql(database));
+        createStage(layout);
         // the staging table too, so that rows it holds for a slice being loaded stay
         if (!addMissingFields(read(layout.stageTableName()), layout).sameShapeAs(target)) {
             // A stale staging table from an older layout: it holds no published data, so rebuild it.
-            connection.execute("DROP TABLE IF EXISTS " + Identifiers.qualified(database, layout.stageTableName()));
-            connection.execute(layout.createStageTableSql(database));
+            connection.execute("DROP TABLE IF EXISTS " + Identifiers.qualified(database, layout.stageTableName()) + onCluster());
+            createStage(layout);
         }
+        if (cluster != null) {
+            if (target != before) { // the Distributed table keeps the columns it was made with: make it again (it holds no data)
+                connection.execute("DROP TABLE IF EXISTS " + Identifiers.qualified(database, TableLayout.distributedName(layout.tableName()))
+                        + onCluster());
+            }
+            connection.execute(layout.createDistributedSql(database, cluster));
+        }
+    }
+
+    private void createStage(TableLayout layout) {
+        connection.execute(cluster == null ? layout.createStageTableSql(database)
+                : layout.createReplicatedSql(database, layout.stageTableName(), cluster));
+    }
+
+    private String onCluster() {
+        return cluster == null ? "" : " ON CLUSTER " + Identifiers.quote(cluster);
     }
 
     /**
@@ -50,7 +75,16 @@ public final class SchemaManager {
      * column does not fail: {@link #prepare} adds it.
      */
     static void checkTarget(ExistingTable table, TableLayout layout) {
-        checkEngine(table);
+        checkTarget(table, layout, false);
+    }
+
+    /** As {@link #checkTarget(ExistingTable, TableLayout)}; on a cluster the engine must be ReplicatedMergeTree. */
+    static void checkTarget(ExistingTable table, TableLayout layout, boolean replicated) {
+        if (replicated) {
+            checkReplicatedEngine(table);
+        } else {
+            checkEngine(table);
+        }
         checkPartitionKey(table, layout);
         List<ColumnMismatch> mismatches = columnMismatches(table, layout).stream()
                 .filter(m -> !(m.missing() && layout.source().field(m.column()).isPresent())).toList();
@@ -66,14 +100,24 @@ public final class SchemaManager {
         String what = "ClickHouse table " + table.qualifiedName() + " exists with engine " + table.engine() + ". ";
         String why;
         if (table.engine().startsWith("Replicated") || table.engine().startsWith("Shared")) {
-            why = "The loader does not support replicated tables (clusters, ClickHouse Cloud) yet: it stages each slice in a copy"
-                    + " of the table (CREATE TABLE … AS, which would copy the replication path) and swaps the partition in.";
+            why = "Replicated tables need the job parameter clickhouseCluster (the cluster's name in remote_servers); without it"
+                    + " the loader would stage each slice in a copy of the table (CREATE TABLE … AS, which would copy the"
+                    + " replication path). Shared tables (ClickHouse Cloud) are not supported.";
         } else {
             why = "The loader needs a plain MergeTree table: it counts and replaces the rows of each slice, which another"
                     + " engine may merge, collapse or not store.";
         }
         throw new IllegalStateException(what + why + " Load into another database (clickhouseDatabase), where the loader"
                 + " creates its own tables, or drop or rename this table.");
+    }
+
+    private static void checkReplicatedEngine(ExistingTable table) {
+        if (!table.engine().equals("ReplicatedMergeTree")) {
+            throw new IllegalStateException("ClickHouse table " + table.qualifiedName() + " exists with engine " + table.engine()
+                    + ". With clickhouseCluster the loader needs ReplicatedMergeTree on every node: it publishes each slice on one"
+                    + " replica of its shard and the others copy it. Load into another database (clickhouseDatabase), where the"
+                    + " loader creates its own tables, or drop or rename this table.");
+        }
     }
 
     private static void checkPartitionKey(ExistingTable table, TableLayout layout) {
@@ -130,7 +174,8 @@ public final class SchemaManager {
                 continue;
             }
             try {
-                connection.execute("ALTER TABLE " + Identifiers.qualified(database, table.name()) + " ADD COLUMN "
+                // on a cluster on every shard (a replicated ALTER reaches only the replicas of its own shard)
+                connection.execute("ALTER TABLE " + Identifiers.qualified(database, table.name()) + onCluster() + " ADD COLUMN "
                         + Identifiers.quote(column[0]) + " " + column[1] + " AFTER " + Identifiers.quote(columns.get(i - 1)[0]));
                 LOG.info("ClickHouse table " + table.qualifiedName() + ": added column " + column[0] + " " + column[1]);
             } catch (ClickHouseException e) {

@@ -15,14 +15,23 @@ import java.util.Map;
 public final class SliceTables {
 
     private static final long MUTATION_WAIT_MS = 600_000;
+    private static final long SYNC_REPLICA_MS = 30_000;
 
     private final ClickHouseConnection connection;
     private final String database;
     private final TableLayout layout;
     private final long applicationId;
     private final LocalDate day;
+    /** ReplicatedMergeTree tables on a cluster; {@code connection} then talks to a replica of the slice's shard. */
+    private final boolean replicated;
 
     public SliceTables(ClickHouseConnection connection, String database, TableLayout layout, long applicationId, LocalDate day) {
+        this(connection, database, layout, applicationId, day, false);
+    }
+
+    public SliceTables(ClickHouseConnection connection, String database, TableLayout layout, long applicationId, LocalDate day,
+                       boolean replicated) {
+        this.replicated = replicated;
         this.connection = connection;
         this.database = Identifiers.requirePlainName("clickhouseDatabase", database);
         this.layout = layout;
@@ -43,8 +52,48 @@ public final class SliceTables {
         connection.execute("ALTER TABLE " + stageTable() + " DROP PARTITION " + partition());
     }
 
+    /**
+     * Rows of this slice in the staging table. On a replica, first fetches what other replicas of the shard wrote (an
+     * earlier execution may have written through another replica), so that the count covers every staged part.
+     */
     public long stageRows() {
+        if (replicated) {
+            syncStage();
+        }
         return connection.queryLong("SELECT count() FROM " + stageTable() + " WHERE " + slicePredicate());
+    }
+
+    /**
+     * Waits until this replica has pulled the shard's replication log and fetched every staged part. Not SYSTEM SYNC
+     * REPLICA: on 18.16 it ignores receive_timeout and waits as long as a part held only by a replica that is down cannot
+     * be fetched. Then the slice fails after {@link #SYNC_REPLICA_MS}, not after retries.
+     */
+    private void syncStage() {
+        String sql = "SELECT queue_size, log_pointer, log_max_index FROM system.replicas WHERE database = '" + database
+                + "' AND table = '" + layout.stageTableName() + "'";
+        long deadline = System.currentTimeMillis() + SYNC_REPLICA_MS;
+        while (true) {
+            List<String[]> rows = connection.query(sql);
+            if (rows.isEmpty()) {
+                throw new IllegalStateException(stageTable() + " is not a replicated table on this replica");
+            }
+            String[] r = rows.get(0);
+            if (Long.parseLong(r[0]) == 0 && Long.parseLong(r[1]) > Long.parseLong(r[2])) {
+                return;
+            }
+            if (System.currentTimeMillis() > deadline) {
+                throw new IllegalStateException("this replica did not fetch every staged part of " + stageTable() + " within "
+                        + SYNC_REPLICA_MS / 1000 + " s (replication queue " + r[0] + ", log " + r[1] + " of " + r[2] + "): another"
+                        + " replica of the shard that holds some is probably down. Restart the load once every replica of the"
+                        + " shard is up.");
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ClickHouseException("interrupted while waiting for replication of " + stageTable(), e);
+            }
+        }
     }
 
     public long targetRows() {
@@ -84,7 +133,10 @@ public final class SliceTables {
     /** Inserts RowBinary rows into this slice's staging partition. */
     public void insert(DataStreamWriter rows) {
         List<String> columns = layout.columnNames();
-        connection.insertRowBinary(database + "." + layout.stageTableName(), columns, rows);
+        // A replicated table drops a block identical to one inserted before (by hash): a chunk sent again after a trim
+        // would be lost without insert_deduplicate=0.
+        connection.insertRowBinary(database + "." + layout.stageTableName(), columns, rows,
+                replicated ? Map.of("insert_deduplicate", "0") : Map.of());
     }
 
     private String partition() {

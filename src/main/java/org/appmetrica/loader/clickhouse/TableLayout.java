@@ -19,6 +19,8 @@ public final class TableLayout {
     public static final String ROW_COLUMN = "load_row";
     /** Prefix of the staging tables that hold a slice until it is published. */
     public static final String STAGE_PREFIX = "_stage_";
+    /** Suffix of the Distributed table over every shard of a cluster: {@code events_all} reads {@code events}. */
+    public static final String DISTRIBUTED_SUFFIX = "_all";
 
     private final SourceSpec source;
 
@@ -69,21 +71,50 @@ public final class TableLayout {
         return "(" + APPLICATION_COLUMN + ", " + DATE_COLUMN + ")";
     }
 
+    public static String distributedName(String table) {
+        return table + DISTRIBUTED_SUFFIX;
+    }
+
     public String createTableSql(String database) {
-        StringBuilder sql = new StringBuilder("CREATE TABLE IF NOT EXISTS ")
-                .append(Identifiers.qualified(database, tableName())).append(" (");
-        List<String[]> columns = columns();
-        for (int i = 0; i < columns.size(); i++) {
-            sql.append(i == 0 ? "" : ", ").append(Identifiers.quote(columns.get(i)[0])).append(' ').append(columns.get(i)[1]);
-        }
-        // One partition per (application, day): the unit that is replaced atomically.
-        return sql.append(") ENGINE = MergeTree() PARTITION BY ").append(partitionKey())
-                .append(" ORDER BY (").append(APPLICATION_COLUMN).append(", ").append(DATE_COLUMN).append(", ").append(ROW_COLUMN)
-                .append(")").toString();
+        return createSql(database, tableName(), null);
     }
 
     public String createStageTableSql(String database) {
         return "CREATE TABLE IF NOT EXISTS " + Identifiers.qualified(database, stageTableName())
                 + " AS " + Identifiers.qualified(database, tableName());
+    }
+
+    /**
+     * On cluster {@code cluster}: the table, or its staging twin, as ReplicatedMergeTree on every node, each with a
+     * replica path of its own (a staging table made with AS would share the target's path).
+     */
+    public String createReplicatedSql(String database, String table, String cluster) {
+        return createSql(database, table, Identifiers.requirePlainName("clickhouseCluster", cluster));
+    }
+
+    /** The Distributed table that reads every shard; it places rows as the loader does, by application id. */
+    public String createDistributedSql(String database, String cluster) {
+        return "CREATE TABLE IF NOT EXISTS " + Identifiers.qualified(database, distributedName(tableName())) + " ON CLUSTER "
+                + Identifiers.quote(cluster) + " AS " + Identifiers.qualified(database, tableName()) + " ENGINE = Distributed("
+                + Identifiers.quote(cluster) + ", " + Identifiers.quote(database) + ", " + Identifiers.quote(tableName()) + ", "
+                + APPLICATION_COLUMN + ")";
+    }
+
+    private String createSql(String database, String table, String cluster) {
+        StringBuilder sql = new StringBuilder("CREATE TABLE IF NOT EXISTS ").append(Identifiers.qualified(database, table));
+        if (cluster != null) {
+            sql.append(" ON CLUSTER ").append(Identifiers.quote(cluster));
+        }
+        sql.append(" (");
+        List<String[]> columns = columns();
+        for (int i = 0; i < columns.size(); i++) {
+            sql.append(i == 0 ? "" : ", ").append(Identifiers.quote(columns.get(i)[0])).append(' ').append(columns.get(i)[1]);
+        }
+        sql.append(") ENGINE = ").append(cluster == null ? "MergeTree()"
+                : "ReplicatedMergeTree('/clickhouse/tables/{shard}/" + database + "/" + table + "', '{replica}')");
+        // One partition per (application, day): the unit that is replaced atomically.
+        return sql.append(" PARTITION BY ").append(partitionKey())
+                .append(" ORDER BY (").append(APPLICATION_COLUMN).append(", ").append(DATE_COLUMN).append(", ").append(ROW_COLUMN)
+                .append(")").toString();
     }
 }

@@ -33,7 +33,7 @@ public final class ConnectionData {
     private void withState(OnState op) {
         String database = definition.settings().clickhouseDatabase();
         try (ClickHouseConnection connection = definition.settings().clickhouse().connect()) {
-            new SchemaManager(connection, database).createDatabase();
+            new SchemaManager(connection, database, definition.settings().clickhouseCluster()).createDatabase();
             LoadStateTable state = new LoadStateTable(connection, database);
             state.create();
             op.run(connection, state);
@@ -45,7 +45,7 @@ public final class ConnectionData {
         withState((connection, state) -> {
             if (dropBefore) {
                 List<LoadState> before = state.read(definition.name()).stream().filter(s -> s.day().isBefore(definition.loadFrom())).toList();
-                RegularLoadRunner.dropDays(connection, definition.settings().clickhouseDatabase(), before);
+                RegularLoadRunner.dropDays(connection, definition.settings().clickhouse(), before);
             }
             state.forgetAll(definition.name());
         });
@@ -56,7 +56,7 @@ public final class ConnectionData {
         withState((connection, state) -> {
             List<LoadState> removed = state.read(definition.name()).stream()
                     .filter(s -> applications.contains(s.applicationId()) || sources.contains(s.source())).toList();
-            RegularLoadRunner.dropDays(connection, definition.settings().clickhouseDatabase(), removed);
+            RegularLoadRunner.dropDays(connection, definition.settings().clickhouse(), removed);
             state.forget(definition.name(), applications, sources);
         });
     }
@@ -76,7 +76,7 @@ public final class ConnectionData {
     /** Drops everything the connection loaded. */
     public void dropAll() {
         withState((connection, state) -> {
-            RegularLoadRunner.dropDays(connection, definition.settings().clickhouseDatabase(), state.read(definition.name()));
+            RegularLoadRunner.dropDays(connection, definition.settings().clickhouse(), state.read(definition.name()));
             state.forgetAll(definition.name());
         });
     }

@@ -42,9 +42,17 @@ public class CleanUpBatchlet extends AbstractBatchlet {
 
     private String cleanUp() throws IOException {
         LoadSettings settings = SliceProperties.settings(jobContext);
-        try (ClickHouseConnection connection = settings.clickhouse().connect()) {
-            for (Slice slice : settings.slices()) {
-                emptyStage(connection, settings, slice);
+        if (settings.clickhouseCluster() == null) {
+            try (ClickHouseConnection connection = settings.clickhouse().connect()) {
+                for (Slice slice : settings.slices()) {
+                    emptyStage(connection, settings, slice);
+                }
+            }
+        } else {
+            for (Slice slice : settings.slices()) { // each on a replica of its shard
+                try (ClickHouseConnection connection = settings.clickhouse().connectForApplication(slice.applicationId())) {
+                    emptyStage(connection, settings, slice);
+                }
             }
         }
         ExportSpool.deleteInstance(settings.spoolDir(), jobContext.getInstanceId());
@@ -66,7 +74,8 @@ public class CleanUpBatchlet extends AbstractBatchlet {
             if (lease.get().previousInstanceId() == jobContext.getInstanceId()) {
                 TableLayout layout = new TableLayout(FieldCatalog.get().source(slice.source()).orElseThrow());
                 lease.get().renewStageEpoch();
-                new SliceTables(connection, settings.clickhouseDatabase(), layout, slice.applicationId(), slice.partitionDay()).resetStage();
+                new SliceTables(connection, settings.clickhouseDatabase(), layout, slice.applicationId(), slice.partitionDay(),
+                        settings.clickhouseCluster() != null).resetStage();
             }
         } finally {
             lease.get().release();

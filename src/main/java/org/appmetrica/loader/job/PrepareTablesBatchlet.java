@@ -43,12 +43,13 @@ public class PrepareTablesBatchlet extends AbstractBatchlet {
         // Fail before any table or export if the token is missing; the value is not kept.
         settings.checkToken();
         try (ClickHouseConnection connection = settings.clickhouse().connect()) {
-            SchemaManager schema = new SchemaManager(connection, settings.clickhouseDatabase());
+            SchemaManager schema = new SchemaManager(connection, settings.clickhouseDatabase(), settings.clickhouseCluster());
             schema.createDatabase();
             for (String source : settings.sources()) {
                 schema.prepare(new TableLayout(FieldCatalog.get().source(source).orElseThrow()));
             }
-            LOG.info("ClickHouse " + connection.version().text() + ": tables ready in " + settings.clickhouseDatabase()
+            LOG.info("ClickHouse " + connection.version().text() + (settings.clickhouseCluster() == null ? ""
+                    : " cluster " + settings.clickhouseCluster()) + ": tables ready in " + settings.clickhouseDatabase()
                     + " for " + String.join(", ", settings.sources()) + "; " + settings.slices().size() + " slices to load");
         }
         return "PREPARED";

@@ -50,6 +50,10 @@ public final class LoadParameters {
     public static final String CLICKHOUSE_PASSWORD_REF = ClickHouseTarget.PASSWORD_REF;
     /** JNDI name of a ClickHouse datasource (in an application server); replaces URL, user and password. */
     public static final String CLICKHOUSE_DATA_SOURCE = ClickHouseTarget.DATA_SOURCE;
+    /** A cluster of clickhouseUrl's remote_servers: ReplicatedMergeTree tables ON CLUSTER, each slice on one shard. */
+    public static final String CLICKHOUSE_CLUSTER = ClickHouseTarget.CLUSTER;
+    /** Nodes of a cluster that share one host: a replica's HTTP port is its TCP port plus this. */
+    public static final String CLICKHOUSE_CLUSTER_HTTP_PORT_OFFSET = ClickHouseTarget.CLUSTER_HTTP_PORT_OFFSET;
     public static final String CHUNK_SIZE = "chunkSize";
     public static final String PARALLELISM = "parallelism";
     public static final String POLL_INTERVAL_SECONDS = "pollIntervalSeconds";
@@ -97,7 +101,8 @@ public final class LoadParameters {
 
     /** Every fixed parameter name; {@code fields.<source>} and {@code filters.<source>} come on top. */
     public static final List<String> NAMES = List.of(APPLICATION_IDS, SOURCES, DATE_SINCE, DATE_UNTIL, DATE_DIMENSION, FORMAT,
-            API_URL, TOKEN_REF, CLICKHOUSE_URL, CLICKHOUSE_DATABASE, CLICKHOUSE_USER, CLICKHOUSE_PASSWORD_REF, CLICKHOUSE_DATA_SOURCE, CHUNK_SIZE,
+            API_URL, TOKEN_REF, CLICKHOUSE_URL, CLICKHOUSE_DATABASE, CLICKHOUSE_USER, CLICKHOUSE_PASSWORD_REF, CLICKHOUSE_DATA_SOURCE,
+            CLICKHOUSE_CLUSTER, CLICKHOUSE_CLUSTER_HTTP_PORT_OFFSET, CHUNK_SIZE,
             PARALLELISM, POLL_INTERVAL_SECONDS, POLL_TIMEOUT_SECONDS, RATE_LIMIT_WAIT_SECONDS, MAX_RETRIES,
             RETRY_BACKOFF_SECONDS, HTTP_TIMEOUT_SECONDS, SPOOL_DIR, LEASE_WAIT_SECONDS, INSERTS_IN_FLIGHT);
 
@@ -175,6 +180,12 @@ public final class LoadParameters {
         String passwordRef = value(p, CLICKHOUSE_PASSWORD_REF, Defaults.CLICKHOUSE_PASSWORD_REF);
         SecretRef.validate(CLICKHOUSE_PASSWORD_REF, passwordRef);
         String dataSource = dataSource(p);
+        String cluster = cluster(p, dataSource);
+        Integer httpPortOffset = isEmpty(p.getProperty(CLICKHOUSE_CLUSTER_HTTP_PORT_OFFSET)) ? null
+                : integer(p, CLICKHOUSE_CLUSTER_HTTP_PORT_OFFSET, 0, -65535, 65535);
+        if (httpPortOffset != null && cluster == null) {
+            throw new IllegalArgumentException("job parameter " + CLICKHOUSE_CLUSTER_HTTP_PORT_OFFSET + " needs " + CLICKHOUSE_CLUSTER);
+        }
         PollSettings poll = new PollSettings(
                 Duration.ofSeconds(integer(p, POLL_INTERVAL_SECONDS, Defaults.POLL_INTERVAL_SECONDS, 0, 3600)),
                 Duration.ofSeconds(integer(p, POLL_TIMEOUT_SECONDS, Defaults.POLL_TIMEOUT_SECONDS, 1, 7 * 24 * 3600)),
@@ -182,7 +193,7 @@ public final class LoadParameters {
                 integer(p, MAX_RETRIES, Defaults.MAX_RETRIES, 0, 100),
                 Duration.ofSeconds(integer(p, RETRY_BACKOFF_SECONDS, Defaults.RETRY_BACKOFF_SECONDS, 0, 600)));
         return new LoadSettings(apps, sources, since, until, dimension, format, fields, filters, apiUrl, tokenRef,
-                clickhouseUrl, database, user, passwordRef, dataSource,
+                clickhouseUrl, database, user, passwordRef, dataSource, cluster, httpPortOffset,
                 integer(p, CHUNK_SIZE, Defaults.CHUNK_SIZE, 1, 1_000_000),
                 integer(p, PARALLELISM, Math.min(Defaults.MAX_DEFAULT_PARALLELISM, Defaults.PARALLELISM_PER_APPLICATION * apps.size()), 1, 64),
                 poll,
@@ -272,6 +283,25 @@ public final class LoadParameters {
             filters.put(field, part.substring(eq + 1));
         }
         return filters;
+    }
+
+    /** A cluster name of the server's remote_servers, or null (one server). */
+    private static String cluster(Properties p, String dataSource) {
+        String name = p.getProperty(CLICKHOUSE_CLUSTER);
+        if (isEmpty(name)) {
+            return null;
+        }
+        name = name.strip();
+        try {
+            Identifiers.requirePlainName("job parameter " + CLICKHOUSE_CLUSTER, name);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(e.getMessage());
+        }
+        if (dataSource != null) {
+            throw new IllegalArgumentException("job parameter " + CLICKHOUSE_CLUSTER + " needs " + CLICKHOUSE_URL + ", not "
+                    + CLICKHOUSE_DATA_SOURCE + ": the loader connects to the replicas of each shard itself");
+        }
+        return name;
     }
 
     /** A JNDI name such as java:jboss/datasources/ClickHouseDS, or null; the datasource then holds URL, user and password. */

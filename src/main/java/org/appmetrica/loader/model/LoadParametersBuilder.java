@@ -110,6 +110,10 @@ public final class LoadParametersBuilder {
         return set(LoadParameters.CLICKHOUSE_PASSWORD_REF, ref);
     }
 
+    public LoadParametersBuilder clickhouseCluster(String cluster) {
+        return set(LoadParameters.CLICKHOUSE_CLUSTER, cluster);
+    }
+
     public LoadParametersBuilder clickhouseDataSource(String jndiName) {
         return set(LoadParameters.CLICKHOUSE_DATA_SOURCE, jndiName);
     }

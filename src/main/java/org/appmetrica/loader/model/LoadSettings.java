@@ -14,13 +14,15 @@ import java.util.Map;
 
 /**
  * Validated job parameters of {@code appmetrica-load}. Build with {@link LoadParameters#parse}.
- * {@code clickhouseDataSource} is null unless the target is a datasource (JNDI name) of the application server.
+ * {@code clickhouseDataSource} is null unless the target is a datasource (JNDI name) of the application server;
+ * {@code clickhouseCluster} is null unless the target is a cluster.
  */
 public record LoadSettings(List<Long> applicationIds, List<String> sources, LocalDate dateSince, LocalDate dateUntil,
                            String dateDimension, String format, Map<String, List<String>> fields,
                            Map<String, Map<String, String>> filters, String apiUrl, String tokenRef,
                            String clickhouseUrl, String clickhouseDatabase, String clickhouseUser,
-                           String clickhousePasswordRef, String clickhouseDataSource, int chunkSize, int parallelism, PollSettings poll,
+                           String clickhousePasswordRef, String clickhouseDataSource, String clickhouseCluster,
+                           Integer clickhouseClusterHttpPortOffset, int chunkSize, int parallelism, PollSettings poll,
                            int httpTimeoutSeconds, Path spoolDir, Duration leaseWait, int insertsInFlight) {
 
     /**
@@ -33,7 +35,8 @@ public record LoadSettings(List<Long> applicationIds, List<String> sources, Loca
 
     /** Where the load writes. */
     public ClickHouseTarget clickhouse() {
-        return new ClickHouseTarget(clickhouseUrl, clickhouseUser, clickhousePasswordRef, clickhouseDataSource, clickhouseDatabase);
+        return new ClickHouseTarget(clickhouseUrl, clickhouseUser, clickhousePasswordRef, clickhouseDataSource, clickhouseDatabase,
+                clickhouseCluster, clickhouseClusterHttpPortOffset);
     }
 
     /** Every slice of the load in a stable order: by day, then application, then source. */

@@ -4,6 +4,7 @@ import jakarta.batch.operations.JobOperator;
 import jakarta.batch.runtime.BatchStatus;
 import jakarta.batch.runtime.JobExecution;
 import org.appmetrica.loader.clickhouse.ClickHouseConnection;
+import org.appmetrica.loader.clickhouse.ClickHouseTarget;
 import org.appmetrica.loader.clickhouse.Identifiers;
 import org.appmetrica.loader.clickhouse.SchemaManager;
 import org.appmetrica.loader.clickhouse.SliceTables;
@@ -51,12 +52,12 @@ public final class RegularLoadRunner {
     public Optional<JobExecution> runOnce(RegularLoadDefinition def, LongConsumer started) throws InterruptedException {
         LoadPlan plan;
         try (ClickHouseConnection connection = def.settings().clickhouse().connect()) {
-            new SchemaManager(connection, def.settings().clickhouseDatabase()).createDatabase();
+            new SchemaManager(connection, def.settings().clickhouseDatabase(), def.settings().clickhouseCluster()).createDatabase();
             LoadStateTable state = new LoadStateTable(connection, def.settings().clickhouseDatabase());
             state.create();
             plan = LoadPlanner.plan(def, ZonedDateTime.now(clock), state.read(def.name()));
             if (!plan.drop().isEmpty()) {
-                dropDays(connection, def.settings().clickhouseDatabase(), plan.drop());
+                dropDays(connection, def.settings().clickhouse(), plan.drop());
                 state.forgetBefore(def.name(), def.loadFrom());
                 LOG.info(def.name() + ": load-from moved to " + def.loadFrom() + ", dropped " + plan.drop().size() + " earlier day(s)");
             }
@@ -76,15 +77,23 @@ public final class RegularLoadRunner {
         return Optional.of(execution);
     }
 
-    /** Drops the loaded days from their tables (a table not created yet has nothing to drop). */
-    public static void dropDays(ClickHouseConnection connection, String database, List<LoadState> days) {
+    /**
+     * Drops the loaded days from their tables (a table not created yet has nothing to drop); on a cluster each on a
+     * replica of its shard.
+     */
+    public static void dropDays(ClickHouseConnection connection, ClickHouseTarget target, List<LoadState> days) {
+        String database = target.database();
         for (LoadState s : days) {
             TableLayout layout = new TableLayout(FieldCatalog.get().source(s.source()).orElseThrow());
             boolean exists = connection.queryLong("SELECT count() FROM system.tables WHERE database = '"
                     + Identifiers.requirePlainName("database", database) + "' AND name = '"
                     + Identifiers.requirePlainName("table", layout.tableName()) + "'") > 0;
-            if (exists) {
+            if (exists && target.cluster() == null) {
                 new SliceTables(connection, database, layout, s.applicationId(), s.day()).dropTarget();
+            } else if (exists) {
+                try (ClickHouseConnection shard = target.connectForApplication(s.applicationId())) {
+                    new SliceTables(shard, database, layout, s.applicationId(), s.day(), true).dropTarget();
+                }
             }
         }
     }
@@ -99,7 +108,8 @@ public final class RegularLoadRunner {
                 }
                 Map<String, Long> counts = new HashMap<>();
                 for (String[] r : connection.query("SELECT load_application_id, toString(load_date), count() FROM "
-                        + Identifiers.qualified(def.settings().clickhouseDatabase(), source) + " WHERE load_date BETWEEN '" + plan.since()
+                        + Identifiers.qualified(def.settings().clickhouseDatabase(), def.settings().clickhouse().readTable(source))
+                        + " WHERE load_date BETWEEN '" + plan.since()
                         + "' AND '" + plan.until() + "' GROUP BY load_application_id, load_date")) {
                     counts.put(r[0] + "/" + r[1], Long.parseLong(r[2]));
                 }

@@ -85,9 +85,11 @@ public class ClickHouseItemWriter extends AbstractItemWriter {
         LoadSettings settings = SliceProperties.settings(jobContext);
         slice = SliceProperties.slice(stepContext);
         context = SliceContext.of(stepContext, slice);
-        connection = settings.clickhouse().connect();
+        // on a cluster a replica of the slice's shard: staging, counts, trims and the publish all happen there
+        connection = settings.clickhouse().connectForApplication(slice.applicationId());
         TableLayout layout = new TableLayout(FieldCatalog.get().source(slice.source()).orElseThrow());
-        tables = new SliceTables(connection, settings.clickhouseDatabase(), layout, slice.applicationId(), slice.partitionDay());
+        tables = new SliceTables(connection, settings.clickhouseDatabase(), layout, slice.applicationId(), slice.partitionDay(),
+                settings.clickhouseCluster() != null);
         WriterCheckpoint saved = (WriterCheckpoint) checkpoint;
         if (context.lease() == null || context.published()) {
             // The reader stopped while another execution held the slice, or the slice was published before a crash:

@@ -35,8 +35,30 @@ class SchemaManagerTest {
         for (String engine : new String[] {"ReplicatedMergeTree", "ReplicatedReplacingMergeTree", "SharedMergeTree"}) {
             IllegalStateException e = assertThrows(IllegalStateException.class, () -> SchemaManager.checkTarget(
                     table(engine, engine + "('/clickhouse/tables/{shard}/db/clicks', '{replica}')", "(load_application_id, load_date)"), layout));
-            assertTrue(e.getMessage().contains("does not support replicated tables (clusters, ClickHouse Cloud)"), e.getMessage());
+            assertTrue(e.getMessage().contains("Replicated tables need the job parameter clickhouseCluster"), e.getMessage());
         }
+    }
+
+    @Test
+    void onAClusterOnlyReplicatedMergeTreeFits() {
+        assertDoesNotThrow(() -> SchemaManager.checkTarget(table("ReplicatedMergeTree",
+                "ReplicatedMergeTree('/clickhouse/tables/{shard}/db/clicks', '{replica}') PARTITION BY …",
+                "(load_application_id, load_date)"), layout, true));
+        for (String engine : new String[] {"MergeTree", "ReplicatedReplacingMergeTree", "SharedMergeTree"}) {
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> SchemaManager.checkTarget(
+                    table(engine, engine, "(load_application_id, load_date)"), layout, true));
+            assertTrue(e.getMessage().contains("With clickhouseCluster the loader needs ReplicatedMergeTree"), e.getMessage());
+        }
+    }
+
+    @Test
+    void replicatedTablesHaveReplicaPathsOfTheirOwn() {
+        String target = layout.createReplicatedSql("db", layout.tableName(), "c2x2");
+        String stage = layout.createReplicatedSql("db", layout.stageTableName(), "c2x2");
+        assertTrue(target.contains("ON CLUSTER `c2x2`"), target);
+        assertTrue(target.contains("ReplicatedMergeTree('/clickhouse/tables/{shard}/db/" + layout.tableName() + "', '{replica}')"), target);
+        assertTrue(stage.contains("ReplicatedMergeTree('/clickhouse/tables/{shard}/db/" + layout.stageTableName() + "', '{replica}')"), stage);
+        assertThrows(IllegalArgumentException.class, () -> layout.createReplicatedSql("db", layout.tableName(), "c'; DROP"));
     }
 
     @Test

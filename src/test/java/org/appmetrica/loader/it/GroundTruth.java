@@ -77,12 +77,17 @@ public final class GroundTruth {
 
     /** Rows in ClickHouse, in the same canonical form. */
     public static Map<String, Integer> actual(ClickHouseConnection c, String database, SourceSpec source) {
+        return actual(c, database, source.name(), source);
+    }
+
+    /** Rows of {@code table} (e.g. a cluster's Distributed {@code events_all}), which has the columns of {@code source}. */
+    public static Map<String, Integer> actual(ClickHouseConnection c, String database, String table, SourceSpec source) {
         List<String> columns = new ArrayList<>();
         columns.add(Identifiers.quote(TableLayout.APPLICATION_COLUMN));
         columns.add(Identifiers.quote(TableLayout.DATE_COLUMN));
         source.fields().forEach(f -> columns.add(Identifiers.quote(f.name())));
         Map<String, Integer> rows = new HashMap<>();
-        for (String[] r : c.query("SELECT " + String.join(", ", columns) + " FROM " + Identifiers.qualified(database, source.name()))) {
+        for (String[] r : c.query("SELECT " + String.join(", ", columns) + " FROM " + Identifiers.qualified(database, table))) {
             rows.merge(String.join("\t", r), 1, Integer::sum);
         }
         return rows;
@@ -126,6 +131,17 @@ public final class GroundTruth {
             }
         }
         return sb.toString();
+    }
+
+    /** What the simulator (seed, rows per day) served for the load's slices of one source and the given applications. */
+    public static Map<String, Integer> expected(ClickHouseConnection clickhouse, Properties p, String source, long seed, int rowsPerDay,
+                                                java.util.function.LongPredicate applications) {
+        LoadSettings settings = LoadParameters.parse(p);
+        SourceSpec spec = FieldCatalog.get().source(source).orElseThrow();
+        List<Slice> slices = settings.slices().stream()
+                .filter(s -> s.source().equals(source) && applications.test(s.applicationId())).toList();
+        return expected(new SimulatedData(seed, rowsPerDay), spec, settings.fields().get(source), settings.filters().get(source), slices,
+                clickhouse.queryValue("SELECT toDate(0)"));
     }
 
     /** Every table of the load holds exactly what the simulator (seed, rows per day) served for its slices. */

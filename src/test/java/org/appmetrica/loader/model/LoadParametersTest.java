@@ -37,6 +37,18 @@ class LoadParametersTest {
     }
 
     @Test
+    void clusterParameters() {
+        assertEquals(null, valid().parse().clickhouseCluster());
+        LoadSettings s = valid().clickhouseCluster("c2x2").set("clickhouseClusterHttpPortOffset", "-780").parse();
+        assertEquals("c2x2", s.clickhouse().cluster());
+        assertEquals(-780, s.clickhouse().clusterHttpPortOffset());
+        assertTrue(error(valid().clickhouseCluster("c2x2; DROP")).contains("clickhouseCluster 'c2x2; DROP' is not a plain name"));
+        assertTrue(error(valid().set("clickhouseClusterHttpPortOffset", "5")).contains("needs clickhouseCluster"));
+        assertTrue(error(valid().clickhouseCluster("c2x2").clickhouseDataSource("java:jboss/datasources/ClickHouseDS"))
+                .contains("clickhouseCluster needs clickhouseUrl"));
+    }
+
+    @Test
     void fieldsAndFilters() {
         LoadParametersBuilder p = valid();
         p.fields("events", "event_name", "appmetrica_device_id", "event_name");
