@@ -118,6 +118,11 @@ stop_pid() {  # $1 = pid file
 }
 
 start() {
+  if ! zk_ok && ! ping 1; then
+    # throw-away: a cluster starts empty (a node restarted on the data of an earlier cluster whose ZooKeeper state is
+    # gone was seen to abort)
+    rm -rf "$CLUSTER_DIR"
+  fi
   mkdir -p "$CLUSTER_DIR"
   users_config
   start_zk
