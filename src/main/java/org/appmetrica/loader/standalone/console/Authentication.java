@@ -15,7 +15,7 @@ import org.appmetrica.loader.admin.AdminException;
 import java.security.Principal;
 
 /**
- * Every /api path of the standalone console except login and logout needs a user: a session cookie, or HTTP Basic
+ * Every /api path of the standalone console except login and logout, and /metrics, need a user: a session cookie, or HTTP Basic
  * credentials; otherwise 401, before the path is even matched (an unknown path tells nothing to strangers). The page's
  * static files need no login: they hold no data.
  */
@@ -38,7 +38,8 @@ final class Authentication implements ContainerRequestFilter {
     @Override
     public void filter(ContainerRequestContext request) {
         String path = request.getUriInfo().getRequestUri().getRawPath();
-        if (!path.startsWith("/api/") || path.equals("/api/login") || path.equals("/api/logout")) {
+        boolean guarded = path.equals("/metrics") || path.startsWith("/api/") && !path.equals("/api/login") && !path.equals("/api/logout");
+        if (!guarded) {
             return;
         }
         Cookie cookie = request.getCookies().get(Logins.COOKIE);
