@@ -464,7 +464,7 @@ public final class LoaderCli {
         });
     }
 
-    @Command(name = "console", description = "Serve the admin console (web page and REST API) on 127.0.0.1 and run the loads started "
+    @Command(name = "console", description = "Serve the admin console (web page, REST API and /metrics) on 127.0.0.1 and run the loads started "
             + "from it, until interrupted: console --port P --users FILE [--bind ADDRESS] [--host-name NAME]...")
     static final class Console implements Callable<Integer> {
         @CommandLine.ParentCommand
@@ -531,7 +531,7 @@ public final class LoaderCli {
                 System.out.println("console: stopping (" + signal + ")");
                 shutdown.countDown();
             });
-            System.out.println("admin console: " + server.url() + "console/ (REST API under " + server.url() + "api/), "
+            System.out.println("admin console: " + server.url() + "console/ (REST API under " + server.url() + "api/, metrics at " + server.url() + "metrics), "
                     + store.size() + " user(s), job repository in " + cli.dataDir.toAbsolutePath());
             if (!InetAddress.getByName(bind).isLoopbackAddress()) {
                 System.out.println("console: WARNING: listening on " + bind + ", not only this machine; this is plain HTTP, put TLS in front of it");
