@@ -28,6 +28,9 @@ public final class RepositoryGauges {
 
     /** The newest executions looked at; older ones neither count by status nor tell last days. */
     static final int EXECUTIONS = 1000;
+    /** Every state a slice shows (SliceReport's states and these), so that each series exists, 0 when no load runs. */
+    static final List<String> SLICE_STATES = List.of("pending", "starting", "requested", "queued", "rate-limited", "retrying", "loading",
+            SliceReport.PUBLISHED, "failed");
 
     private record AppSource(long application, String source) {
     }
@@ -60,6 +63,7 @@ public final class RepositoryGauges {
             byStatus.put(s.name(), 0);
         }
         Map<String, Integer> byState = new TreeMap<>();
+        SLICE_STATES.forEach(state -> byState.put(state, 0));
         Map<AppSource, LocalDate> last = new HashMap<>();
         for (ExecutionView e : admin.executions(EXECUTIONS)) {
             byStatus.merge(e.status(), 1, Integer::sum);
