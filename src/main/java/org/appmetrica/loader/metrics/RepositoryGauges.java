@@ -26,8 +26,8 @@ import java.util.TreeMap;
  */
 public final class RepositoryGauges {
 
-    /** The newest executions looked at; older ones neither count by status nor tell last days. */
-    static final int EXECUTIONS = 1000;
+    /** The newest executions looked at (each scrape reads them, as the console's list does); older ones are not counted. */
+    static final int EXECUTIONS = 200;
     /** Every state a slice shows (SliceReport's states and these), so that each series exists, 0 when no load runs. */
     static final List<String> SLICE_STATES = List.of("pending", "starting", "requested", "queued", "rate-limited", "retrying", "loading",
             SliceReport.PUBLISHED, "failed");
@@ -65,7 +65,9 @@ public final class RepositoryGauges {
         Map<String, Integer> byState = new TreeMap<>();
         SLICE_STATES.forEach(state -> byState.put(state, 0));
         Map<AppSource, LocalDate> last = new HashMap<>();
-        for (ExecutionView e : admin.executions(EXECUTIONS)) {
+        List<ExecutionView> newest = admin.executions(EXECUTIONS);
+        ended.keySet().retainAll(newest.stream().map(ExecutionView::id).toList());
+        for (ExecutionView e : newest) {
             byStatus.merge(e.status(), 1, Integer::sum);
             if (!Jobs.LOAD_JOB.equals(e.job())) {
                 continue;
