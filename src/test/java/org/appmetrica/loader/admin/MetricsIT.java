@@ -8,6 +8,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -29,6 +30,7 @@ class MetricsIT {
     private static final String TOKEN = "metrics-token-5d1c";
     private static final String USER = "ops";
     private static final String PASSWORD = "metrics-pw-81f2";
+    private static final String SCRAPER_TOKEN = "scraper-token-3c9e0a7f41d2";
     private static final int ROWS = 150;
     private static final Duration TIMEOUT = Duration.ofMinutes(2);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -54,8 +56,12 @@ class MetricsIT {
 
     private static ConsoleProcess console(String name) throws Exception {
         Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), name);
+        Path tokenFile = dir.resolve("metrics-token");
+        Files.writeString(tokenFile, SCRAPER_TOKEN + "\n");
+        Files.setPosixFilePermissions(tokenFile, PosixFilePermissions.fromString("rw-------"));
         return ConsoleProcess.start(dir.resolve("data"), ConsoleProcess.usersFile(dir, USER, PASSWORD), Map.of("APPMETRICA_TOKEN", TOKEN),
-                "--allow-api-url", env.apiUrl(), "--allow-clickhouse", "jdbc:clickhouse://" + TestClickHouse.URL.replace("http://", ""));
+                "--allow-api-url", env.apiUrl(), "--allow-clickhouse", "jdbc:clickhouse://" + TestClickHouse.URL.replace("http://", ""),
+                "--metrics-token-file", tokenFile.toString());
     }
 
     private static long start(ConsoleProcess console, Map<String, String> parameters) throws Exception {
@@ -126,6 +132,12 @@ class MetricsIT {
         try (ConsoleProcess console = console("metrics-load")) {
             ConsoleProcess.Answer anonymous = console.call("GET", "metrics", null);
             assertEquals(401, anonymous.status(), "a scrape needs a console user");
+            assertEquals(401, console.call("GET", "metrics", null, "Authorization", "Bearer " + SCRAPER_TOKEN + "x").status(), "a wrong token");
+            assertEquals(401, console.call("GET", "api/executions", null, "Authorization", "Bearer " + SCRAPER_TOKEN).status(),
+                    "the scraper's token opens /metrics only");
+            ConsoleProcess.Answer byToken = console.call("GET", "metrics", null, "Authorization", "Bearer " + SCRAPER_TOKEN);
+            assertEquals(200, byToken.status(), byToken.body());
+            assertEquals(0.0, value(byToken.body(), "appmetrica_loader_executions{status=\"STARTED\"}"), byToken.body());
 
             long id = start(console, load(database, "2024-08-01", "2024-08-03"));
             env.simulator().awaitHeldRequest(TIMEOUT);

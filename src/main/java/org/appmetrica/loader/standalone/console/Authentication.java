@@ -12,6 +12,8 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.SecurityContext;
 import org.appmetrica.loader.admin.AdminException;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.security.Principal;
 
 /**
@@ -27,12 +29,15 @@ final class Authentication implements ContainerRequestFilter {
     static final String PAGE_HEADER = "X-Requested-With";
 
     private final Logins logins;
+    /** "Bearer TOKEN" that opens GET /metrics only, or null. */
+    private final byte[] metricsBearer;
 
     @Context
     HttpServletRequest http;
 
-    Authentication(Logins logins) {
+    Authentication(Logins logins, String metricsToken) {
         this.logins = logins;
+        this.metricsBearer = metricsToken == null ? null : ("Bearer " + metricsToken).getBytes(StandardCharsets.UTF_8);
     }
 
     @Override
@@ -40,6 +45,12 @@ final class Authentication implements ContainerRequestFilter {
         String path = request.getUriInfo().getRequestUri().getRawPath();
         boolean guarded = path.equals("/metrics") || path.startsWith("/api/") && !path.equals("/api/login") && !path.equals("/api/logout");
         if (!guarded) {
+            return;
+        }
+        String authorization = request.getHeaderString(HttpHeaders.AUTHORIZATION);
+        if (path.equals("/metrics") && metricsBearer != null && authorization != null
+                && MessageDigest.isEqual(metricsBearer, authorization.getBytes(StandardCharsets.UTF_8))) {
+            request.setSecurityContext(new User("metrics"));
             return;
         }
         Cookie cookie = request.getCookies().get(Logins.COOKIE);

@@ -17,9 +17,9 @@ final class StandaloneApplication extends ConsoleApplication {
     private final AdminService service;
     private final Set<Object> singletons;
 
-    StandaloneApplication(AdminService service, Logins logins, FrontDoor frontDoor) {
+    StandaloneApplication(AdminService service, Logins logins, FrontDoor frontDoor, String metricsToken) {
         this.service = service;
-        this.singletons = Set.of(frontDoor, new Authentication(logins), new BodyLimit(), new LoginResource(logins),
+        this.singletons = Set.of(frontDoor, new Authentication(logins, metricsToken), new BodyLimit(), new LoginResource(logins),
                 new MetricsResource(new RepositoryGauges(service, Meters.registry(), Clock.systemUTC())));
     }
 
