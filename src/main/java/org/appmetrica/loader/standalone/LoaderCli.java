@@ -466,7 +466,7 @@ public final class LoaderCli {
     }
 
     @Command(name = "console", description = "Serve the admin console (web page, REST API and /metrics) on 127.0.0.1 and run the loads started "
-            + "from it, until interrupted: console --port P --users FILE [--bind ADDRESS] [--host-name NAME]...")
+            + "from it, until interrupted: console --port P --users FILE [--bind ADDRESS] [--host-name NAME]... [--metrics-token-file FILE]")
     static final class Console implements Callable<Integer> {
         @CommandLine.ParentCommand
         LoaderCli cli;
