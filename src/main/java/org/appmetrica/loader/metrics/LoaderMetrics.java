@@ -8,12 +8,12 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The loader's counters, for the data path to call at a few points (a slice published, an API answer, a failure
  * recorded). They are kept in {@link Meters}; gauges of state (executions, slices, last day) are read from the job
- * repository when scraped ({@link RepositoryGauges}). Without Micrometer on the class path (the WAR: WildFly has no
- * Prometheus registry for it) every call does nothing, and this class names no Micrometer type, so it still loads.
+ * repository ({@link RepositoryGauges}). Without Micrometer on the class path (the WAR in a WildFly without its
+ * micrometer subsystem) every call does nothing, and this class names no Micrometer type, so it still loads.
  */
 public final class LoaderMetrics {
 
-    private static final boolean ENABLED = present("io.micrometer.prometheusmetrics.PrometheusMeterRegistry");
+    private static final boolean ENABLED = present("io.micrometer.core.instrument.composite.CompositeMeterRegistry");
     /** When each slice's export last entered or was seen in the API queue (nanoTime), to add up the time waiting. */
     private static final Map<String, Long> QUEUE_SINCE = new ConcurrentHashMap<>();
     private static final int MAX_TRACKED = 10_000;

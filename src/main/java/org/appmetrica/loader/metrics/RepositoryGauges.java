@@ -1,7 +1,7 @@
 package org.appmetrica.loader.metrics;
 
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import jakarta.batch.runtime.BatchStatus;
 import org.appmetrica.loader.admin.AdminService;
@@ -14,11 +14,11 @@ import org.appmetrica.loader.model.SliceReport;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Gauges read from the job repository when scraped, through the admin service (what the console shows): executions by
@@ -35,26 +35,44 @@ public final class RepositoryGauges {
     private record AppSource(long application, String source) {
     }
 
+    private record Series(String name, Tags tags) {
+    }
+
     private final AdminService admin;
     private final Clock clock;
-    private final MultiGauge executions;
-    private final MultiGauge slices;
-    private final MultiGauge lastDay;
-    private final MultiGauge lag;
+    private final MeterRegistry registry;
+    private final boolean builders;
+    /** The gauges' values as of the last refresh; a gauge reads its own when scraped. */
+    private final Map<Series, Double> values = new ConcurrentHashMap<>();
     /** The newest day each ended execution published, per application and source: an ended execution does not change. */
     private final Map<Long, Map<AppSource, LocalDate>> ended = new HashMap<>();
 
-    public RepositoryGauges(AdminService admin, MeterRegistry registry, Clock clock) {
+    /**
+     * @param builders register through Gauge.builder (with descriptions); false for WildFly's deployment registry, which
+     *                 exports only what its convenience method {@code gauge(name, tags, …)} registers
+     */
+    public RepositoryGauges(AdminService admin, MeterRegistry registry, Clock clock, boolean builders) {
         this.admin = admin;
         this.clock = clock;
-        executions = MultiGauge.builder("appmetrica.loader.executions")
-                .description("executions of the newest " + EXECUTIONS + " in the job repository, by batch status").register(registry);
-        slices = MultiGauge.builder("appmetrica.loader.slices")
-                .description("slices of the running loads, by state").register(registry);
-        lastDay = MultiGauge.builder("appmetrica.loader.last.loaded.day").baseUnit("seconds")
-                .description("the newest day a load published, per application and source (its start, UTC, epoch seconds)").register(registry);
-        lag = MultiGauge.builder("appmetrica.loader.freshness.lag").baseUnit("seconds")
-                .description("seconds since the end (UTC) of the newest day a load published, per application and source").register(registry);
+        this.registry = registry;
+        this.builders = builders;
+    }
+
+    private static final Map<String, String> DESCRIPTIONS = Map.of(
+            "appmetrica.loader.executions", "executions of the newest " + EXECUTIONS + " in the job repository, by batch status",
+            "appmetrica.loader.slices", "slices of the running loads, by state",
+            "appmetrica.loader.last.loaded.day.seconds", "the newest day a load published, per application and source (its start, UTC, epoch seconds)",
+            "appmetrica.loader.freshness.lag.seconds", "seconds since the end (UTC) of the newest day a load published, per application and source");
+
+    private void set(String name, Tags tags, double value) {
+        Series key = new Series(name, tags);
+        if (values.put(key, value) == null) {
+            if (builders) {
+                Gauge.builder(name, values, v -> v.getOrDefault(key, 0.0)).description(DESCRIPTIONS.get(name)).tags(tags).register(registry);
+            } else {
+                registry.gauge(name, tags, values, v -> v.getOrDefault(key, 0.0));
+            }
+        }
     }
 
     public synchronized void refresh() {
@@ -82,19 +100,16 @@ public final class RepositoryGauges {
             }
             days.forEach((k, v) -> last.merge(k, v, (a, b) -> a.isAfter(b) ? a : b));
         }
-        executions.register(rows(byStatus, "status"), true);
-        slices.register(rows(byState, "state"), true);
+        byStatus.forEach((status, n) -> set("appmetrica.loader.executions", Tags.of("status", status), n));
+        byState.forEach((state, n) -> set("appmetrica.loader.slices", Tags.of("state", state), n));
         long now = clock.millis();
-        List<MultiGauge.Row<?>> dayRows = new ArrayList<>();
-        List<MultiGauge.Row<?>> lagRows = new ArrayList<>();
+        // a pair that drops out of the newest executions keeps its last values
         last.forEach((k, day) -> {
             Tags tags = Tags.of("application", String.valueOf(k.application()), "source", k.source());
             long start = day.atStartOfDay(ZoneOffset.UTC).toEpochSecond();
-            dayRows.add(MultiGauge.Row.of(tags, start));
-            lagRows.add(MultiGauge.Row.of(tags, Math.max(0, now / 1000 - (start + 86_400))));
+            set("appmetrica.loader.last.loaded.day.seconds", tags, start);
+            set("appmetrica.loader.freshness.lag.seconds", tags, Math.max(0, now / 1000 - (start + 86_400)));
         });
-        lastDay.register(dayRows, true);
-        lag.register(lagRows, true);
     }
 
     /** The newest day published per application and source; the slices by state into {@code states} when given. */
@@ -119,11 +134,5 @@ public final class RepositoryGauges {
             states.merge("pending", Math.max(0, pending), Integer::sum);
         }
         return days;
-    }
-
-    private static List<MultiGauge.Row<?>> rows(Map<String, Integer> counts, String tag) {
-        List<MultiGauge.Row<?>> rows = new ArrayList<>();
-        counts.forEach((k, v) -> rows.add(MultiGauge.Row.of(Tags.of(tag, k), v)));
-        return rows;
     }
 }

@@ -7,6 +7,7 @@ import org.appmetrica.loader.logsapi.StopRequestedException;
 import org.appmetrica.loader.logsapi.TransientApiException;
 import org.appmetrica.loader.model.Slice;
 import org.appmetrica.loader.reader.CorruptExportException;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.net.URL;
@@ -21,8 +22,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class LoaderMetricsTest {
 
+    @BeforeAll
+    static void aRegistryCounts() {
+        PrometheusMeters.registry(); // the composite counts only once a registry is added to it
+    }
+
     private static double count(String name, String tag, String value) {
-        var counter = Meters.registry().find(name).tag(tag, value).counter();
+        var counter = Meters.root().find(name).tag(tag, value).counter();
         return counter == null ? 0 : counter.count();
     }
 
@@ -32,7 +38,7 @@ class LoaderMetricsTest {
         LoaderMetrics.published(new Slice(1, "installations", LocalDate.parse("2024-01-01")), 120, 5000);
         LoaderMetrics.published(new Slice(2, "installations", LocalDate.parse("2024-01-02")), 30, 700);
         assertEquals(before + 150, count("appmetrica.loader.rows.loaded", "source", "installations"));
-        assertTrue(Meters.registry().scrape().contains("appmetrica_loader_rows_loaded_total{source=\"installations\"}"));
+        assertTrue(PrometheusMeters.registry().scrape().contains("appmetrica_loader_rows_loaded_total{source=\"installations\"}"));
     }
 
     @Test

@@ -3,7 +3,7 @@ package org.appmetrica.loader.standalone.console;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
-import org.appmetrica.loader.metrics.Meters;
+import org.appmetrica.loader.metrics.PrometheusMeters;
 import org.appmetrica.loader.metrics.RepositoryGauges;
 
 import java.util.logging.Level;
@@ -30,6 +30,6 @@ public final class MetricsResource {
             // the counters are still worth serving; the gauges keep their last values
             LOG.log(Level.WARNING, "metrics: reading the job repository failed: " + e.getMessage(), e);
         }
-        return Meters.registry().scrape();
+        return PrometheusMeters.registry().scrape();
     }
 }

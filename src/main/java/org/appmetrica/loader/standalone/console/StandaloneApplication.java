@@ -2,7 +2,7 @@ package org.appmetrica.loader.standalone.console;
 
 import org.appmetrica.loader.admin.AdminService;
 import org.appmetrica.loader.admin.ConsoleApplication;
-import org.appmetrica.loader.metrics.Meters;
+import org.appmetrica.loader.metrics.PrometheusMeters;
 import org.appmetrica.loader.metrics.RepositoryGauges;
 
 import java.time.Clock;
@@ -20,7 +20,7 @@ final class StandaloneApplication extends ConsoleApplication {
     StandaloneApplication(AdminService service, Logins logins, FrontDoor frontDoor, String metricsToken) {
         this.service = service;
         this.singletons = Set.of(frontDoor, new Authentication(logins, metricsToken), new BodyLimit(), new LoginResource(logins),
-                new MetricsResource(new RepositoryGauges(service, Meters.registry(), Clock.systemUTC())));
+                new MetricsResource(new RepositoryGauges(service, PrometheusMeters.registry(), Clock.systemUTC(), true)));
     }
 
     @Override
