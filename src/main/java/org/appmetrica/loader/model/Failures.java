@@ -12,6 +12,7 @@ public final class Failures {
     }
 
     public static void record(JobContext jobContext, StepContext stepContext, Throwable e) {
+        org.appmetrica.loader.metrics.LoaderMetrics.failed(e);
         String reason = reason(e);
         if (stepContext != null) {
             stepContext.setExitStatus(reason);

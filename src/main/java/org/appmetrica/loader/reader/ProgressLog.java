@@ -5,6 +5,7 @@ import org.appmetrica.loader.model.Slice;
 import org.appmetrica.loader.model.SliceReport;
 import org.appmetrica.loader.logsapi.ExportProgress;
 import org.appmetrica.loader.logsapi.ExportRequest;
+import org.appmetrica.loader.metrics.LoaderMetrics;
 
 import java.util.logging.Logger;
 
@@ -26,6 +27,7 @@ final class ProgressLog implements ExportProgress {
     public void requested(ExportRequest request) {
         LOG.info(request.describe() + ": requested");
         report("requested", -1, null);
+        LoaderMetrics.requested(slice);
     }
 
     @Override
@@ -35,18 +37,21 @@ final class ProgressLog implements ExportProgress {
             lastPercent = percent;
         }
         report("queued", percent, apiText.strip());
+        LoaderMetrics.waited(slice);
     }
 
     @Override
     public void rateLimited(ExportRequest request, String apiText) {
         LOG.info(request.describe() + ": the API queue of this application is full, waiting: " + apiText.strip());
         report("rate-limited", -1, apiText.strip());
+        LoaderMetrics.rateLimited(slice);
     }
 
     @Override
     public void retrying(ExportRequest request, String reason, int attempt) {
         LOG.warning(request.describe() + ": retry " + attempt + " after " + reason);
         report("retrying", -1, reason);
+        LoaderMetrics.retrying(reason);
     }
 
     @Override

@@ -23,6 +23,7 @@ import org.appmetrica.loader.regular.Scheduler;
 import org.appmetrica.loader.simulator.LogsApiSimulator;
 import org.appmetrica.loader.simulator.SimulatedData;
 import org.appmetrica.loader.simulator.SimulatorConfig;
+import org.appmetrica.loader.config.OwnerOnlyFile;
 import org.appmetrica.loader.standalone.console.ConsoleServer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -464,8 +465,8 @@ public final class LoaderCli {
         });
     }
 
-    @Command(name = "console", description = "Serve the admin console (web page and REST API) on 127.0.0.1 and run the loads started "
-            + "from it, until interrupted: console --port P --users FILE [--bind ADDRESS] [--host-name NAME]...")
+    @Command(name = "console", description = "Serve the admin console (web page, REST API and /metrics) on 127.0.0.1 and run the loads started "
+            + "from it, until interrupted: console --port P --users FILE [--bind ADDRESS] [--host-name NAME]... [--metrics-token-file FILE]")
     static final class Console implements Callable<Integer> {
         @CommandLine.ParentCommand
         LoaderCli cli;
@@ -490,9 +491,26 @@ public final class LoaderCli {
         @Option(names = "--oauth-client-id", description = "the id of your OAuth application at oauth.yandex.ru: the connection form "
                 + "then links to getting a token for it")
         String oauthClientId;
+        @Option(names = "--metrics-token-file", description = "a file (mode 600) holding a token of at least 16 characters: GET /metrics "
+                + "then also accepts 'Authorization: Bearer TOKEN', which opens nothing else (for a scraper)")
+        Path metricsTokenFile;
 
         @Override
         public Integer call() throws Exception {
+            String metricsToken = null;
+            if (metricsTokenFile != null) {
+                try {
+                    metricsToken = OwnerOnlyFile.read(metricsTokenFile, "the --metrics-token-file").orElseThrow(
+                            () -> new IllegalArgumentException("the --metrics-token-file " + metricsTokenFile + " does not exist")).strip();
+                } catch (IllegalArgumentException e) {
+                    System.err.println("error: " + e.getMessage());
+                    return USAGE;
+                }
+                if (metricsToken.length() < 16 || metricsToken.chars().anyMatch(Character::isWhitespace)) {
+                    System.err.println("error: the --metrics-token-file must hold one token of at least 16 characters, without spaces");
+                    return USAGE;
+                }
+            }
             UserStore store;
             try {
                 store = UserStore.load(users);
@@ -521,7 +539,7 @@ public final class LoaderCli {
                     .tokenFiles(tokens).oauthClientId(oauthClientId);
             ConsoleServer server;
             try {
-                server = new ConsoleServer(service, store, bind, port).hostNames(hostNames).start();
+                server = new ConsoleServer(service, store, bind, port).hostNames(hostNames).metricsToken(metricsToken).start();
             } catch (IOException e) {
                 System.err.println("error: cannot listen on " + bind + ":" + port + ": " + e.getMessage());
                 return USAGE;
@@ -531,7 +549,7 @@ public final class LoaderCli {
                 System.out.println("console: stopping (" + signal + ")");
                 shutdown.countDown();
             });
-            System.out.println("admin console: " + server.url() + "console/ (REST API under " + server.url() + "api/), "
+            System.out.println("admin console: " + server.url() + "console/ (REST API under " + server.url() + "api/, metrics at " + server.url() + "metrics), "
                     + store.size() + " user(s), job repository in " + cli.dataDir.toAbsolutePath());
             if (!InetAddress.getByName(bind).isLoopbackAddress()) {
                 System.out.println("console: WARNING: listening on " + bind + ", not only this machine; this is plain HTTP, put TLS in front of it");

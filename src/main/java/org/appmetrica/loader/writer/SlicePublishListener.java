@@ -39,6 +39,7 @@ public class SlicePublishListener extends AbstractChunkListener {
                 context.rowsStaged(), context.bytes(), System.currentTimeMillis() - context.startedMillis(), null);
         if (publishedNow) {
             report = report.timed(context.firstByteAt(), System.currentTimeMillis());
+            org.appmetrica.loader.metrics.LoaderMetrics.published(context.slice(), context.rowsStaged(), context.bytes());
         }
         stepContext.setPersistentUserData(report);
     }

@@ -305,6 +305,35 @@ class ConsoleWildFlyIT {
         }
         assertEquals(2L * ROWS, env.clickhouse().queryLong("SELECT count() FROM " + DATABASE + ".events"));
         assertEquals(id, json("GET", "api/executions", null, 200).get(0).get("id").asLong());
+
+        // configure.sh's micrometer registry exports the loader's meters; the gauges are read every few seconds
+        String metrics = awaitMetrics("appmetrica_loader_executions", "status=\"COMPLETED\"", v -> v == 1);
+        assertEquals(2.0 * ROWS, metric(metrics, "appmetrica_loader_rows_loaded_total", "source=\"events\""), metrics);
+        assertTrue(metric(metrics, "appmetrica_loader_bytes_loaded_total", "source=\"events\"") > 0, metrics);
+        assertEquals(0.0, metric(metrics, "appmetrica_loader_executions", "status=\"STARTED\""), metrics);
+    }
+
+    /** The value of the first series of {@code name} whose labels contain {@code label}, or null. */
+    private static Double metric(String metrics, String name, String label) {
+        return metrics.lines().filter(l -> l.startsWith(name + "{") && l.substring(0, l.indexOf('}') + 1).contains(label)).findFirst()
+                .map(l -> Double.parseDouble(l.substring(l.lastIndexOf('}') + 1).trim().split(" ")[0])).orElse(null);
+    }
+
+    /** Scrapes the server's Prometheus endpoint (management interface) until the series satisfies the condition. */
+    private static String awaitMetrics(String name, String label, java.util.function.DoublePredicate condition) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + (9990 + OFFSET) + "/prometheus"))
+                    .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+            Double v = r.statusCode() == 200 ? metric(r.body(), name, label) : null;
+            if (v != null && condition.test(v)) {
+                return r.body();
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(name + " " + label + " = " + v + " (HTTP " + r.statusCode() + "):\n" + r.body() + "\n" + serverLog());
+            }
+            Thread.sleep(200);
+        }
     }
 
     @Test

@@ -12,10 +12,12 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.SecurityContext;
 import org.appmetrica.loader.admin.AdminException;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.security.Principal;
 
 /**
- * Every /api path of the standalone console except login and logout needs a user: a session cookie, or HTTP Basic
+ * Every /api path of the standalone console except login and logout, and /metrics, need a user: a session cookie, or HTTP Basic
  * credentials; otherwise 401, before the path is even matched (an unknown path tells nothing to strangers). The page's
  * static files need no login: they hold no data.
  */
@@ -27,18 +29,28 @@ final class Authentication implements ContainerRequestFilter {
     static final String PAGE_HEADER = "X-Requested-With";
 
     private final Logins logins;
+    /** "Bearer TOKEN" that opens GET /metrics only, or null. */
+    private final byte[] metricsBearer;
 
     @Context
     HttpServletRequest http;
 
-    Authentication(Logins logins) {
+    Authentication(Logins logins, String metricsToken) {
         this.logins = logins;
+        this.metricsBearer = metricsToken == null ? null : ("Bearer " + metricsToken).getBytes(StandardCharsets.UTF_8);
     }
 
     @Override
     public void filter(ContainerRequestContext request) {
         String path = request.getUriInfo().getRequestUri().getRawPath();
-        if (!path.startsWith("/api/") || path.equals("/api/login") || path.equals("/api/logout")) {
+        boolean guarded = path.equals("/metrics") || path.startsWith("/api/") && !path.equals("/api/login") && !path.equals("/api/logout");
+        if (!guarded) {
+            return;
+        }
+        String authorization = request.getHeaderString(HttpHeaders.AUTHORIZATION);
+        if (path.equals("/metrics") && metricsBearer != null && authorization != null
+                && MessageDigest.isEqual(metricsBearer, authorization.getBytes(StandardCharsets.UTF_8))) {
+            request.setSecurityContext(new User("metrics"));
             return;
         }
         Cookie cookie = request.getCookies().get(Logins.COOKIE);

@@ -30,6 +30,7 @@ public final class ConsoleServer implements AutoCloseable {
     private final UserStore users;
     private final InetSocketAddress address;
     private Collection<String> hostNames = List.of();
+    private String metricsToken;
     private Server server;
 
     /** UndertowJaxrsServer, telling where it listens (port 0 takes any free port). */
@@ -54,10 +55,16 @@ public final class ConsoleServer implements AutoCloseable {
         return this;
     }
 
+    /** A token that a scraper may send as {@code Authorization: Bearer} for GET /metrics only; null: none. */
+    public ConsoleServer metricsToken(String token) {
+        this.metricsToken = token;
+        return this;
+    }
+
     public ConsoleServer start() throws IOException {
         Logins logins = new Logins(users, !address.getAddress().isLoopbackAddress());
         ResteasyDeployment deployment = new ResteasyDeploymentImpl();
-        deployment.setApplication(new StandaloneApplication(service, logins, new FrontDoor(hostNames)));
+        deployment.setApplication(new StandaloneApplication(service, logins, new FrontDoor(hostNames), metricsToken));
         Server s = new Server();
         DeploymentInfo info = s.undertowDeployment(deployment)
                 .setDeploymentName("appmetrica-console")

@@ -2,21 +2,25 @@ package org.appmetrica.loader.standalone.console;
 
 import org.appmetrica.loader.admin.AdminService;
 import org.appmetrica.loader.admin.ConsoleApplication;
+import org.appmetrica.loader.metrics.PrometheusMeters;
+import org.appmetrica.loader.metrics.RepositoryGauges;
 
+import java.time.Clock;
 import java.util.Set;
 
 /**
  * The WAR's admin application with what only the standalone console needs: its own login (no container here), the
- * Host check and the page redirect, the body limit. The routes are the WAR's.
+ * Host check and the page redirect, the body limit, and /metrics. The other routes are the WAR's.
  */
 final class StandaloneApplication extends ConsoleApplication {
 
     private final AdminService service;
     private final Set<Object> singletons;
 
-    StandaloneApplication(AdminService service, Logins logins, FrontDoor frontDoor) {
+    StandaloneApplication(AdminService service, Logins logins, FrontDoor frontDoor, String metricsToken) {
         this.service = service;
-        this.singletons = Set.of(frontDoor, new Authentication(logins), new BodyLimit(), new LoginResource(logins));
+        this.singletons = Set.of(frontDoor, new Authentication(logins, metricsToken), new BodyLimit(), new LoginResource(logins),
+                new MetricsResource(new RepositoryGauges(service, PrometheusMeters.registry(), Clock.systemUTC(), true)));
     }
 
     @Override
