@@ -35,7 +35,6 @@ public class SlicePartitionMapper implements PartitionMapper {
         for (int i = 0; i < slices.size(); i++) {
             properties[i] = new Properties();
             properties[i].setProperty(SliceProperties.SLICE, slices.get(i).key());
-            properties[i].setProperty(SliceProperties.CHUNK_SIZE, Integer.toString(settings.chunkSize()));
         }
         PartitionPlanImpl plan = new PartitionPlanImpl();
         plan.setPartitions(slices.size());

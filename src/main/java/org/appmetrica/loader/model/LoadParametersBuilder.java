@@ -154,6 +154,10 @@ public final class LoadParametersBuilder {
         return set(LoadParameters.SPOOL_DIR, dir.toString());
     }
 
+    public LoadParametersBuilder chunkMegabytes(int megabytes) {
+        return set(LoadParameters.CHUNK_MEGABYTES, Integer.toString(megabytes));
+    }
+
     public LoadParametersBuilder insertsInFlight(int inserts) {
         return set(LoadParameters.INSERTS_IN_FLIGHT, Integer.toString(inserts));
     }

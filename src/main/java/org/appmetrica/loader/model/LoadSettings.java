@@ -23,7 +23,8 @@ public record LoadSettings(List<Long> applicationIds, List<String> sources, Loca
                            String clickhouseUrl, String clickhouseDatabase, String clickhouseUser,
                            String clickhousePasswordRef, String clickhouseDataSource, String clickhouseCluster,
                            Integer clickhouseClusterHttpPortOffset, int chunkSize, int parallelism, PollSettings poll,
-                           int httpTimeoutSeconds, Path spoolDir, Duration leaseWait, int insertsInFlight) {
+                           int httpTimeoutSeconds, Path spoolDir, Duration leaseWait, int insertsInFlight,
+                           int chunkMegabytes) {
 
     /**
      * Fails (IllegalArgumentException) unless the token's reference resolves: checked before a start and before the

@@ -14,6 +14,8 @@ public final class SliceContext {
     private boolean readerExhausted;
     private long bytes;
     private long rowsStaged;
+    /** RowBinary bytes the processor produced so far: the chunk's byte budget counts them. */
+    private long mappedBytes;
     private long firstByteAt;
     private Runnable publisher = () -> { };
     private boolean published;
@@ -65,6 +67,14 @@ public final class SliceContext {
 
     public void firstByteAt(long epochMillis) {
         this.firstByteAt = epochMillis;
+    }
+
+    public long mappedBytes() {
+        return mappedBytes;
+    }
+
+    public void addMappedBytes(long bytes) {
+        mappedBytes += bytes;
     }
 
     public long rowsStaged() {

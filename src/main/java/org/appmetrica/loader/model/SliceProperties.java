@@ -10,8 +10,6 @@ public final class SliceProperties {
 
     /** Step property set from the partition plan. */
     public static final String SLICE = "slice";
-    /** Partition plan property: the validated {@code chunkSize}, read by the chunk's {@code item-count}. */
-    public static final String CHUNK_SIZE = "chunkSize";
 
     private SliceProperties() {
     }

@@ -8,6 +8,7 @@ import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import org.appmetrica.loader.model.LoadSettings;
 import org.appmetrica.loader.model.Slice;
+import org.appmetrica.loader.model.SliceContext;
 import org.appmetrica.loader.model.SliceProperties;
 import org.appmetrica.loader.reader.ExportRow;
 import org.appmetrica.loader.schema.FieldCatalog;
@@ -29,6 +30,7 @@ public class ColumnMappingItemProcessor implements ItemProcessor {
     StepContext stepContext;
 
     private RowMapper mapper;
+    private SliceContext context;
 
     @Override
     public Object processItem(Object item) {
@@ -41,7 +43,10 @@ public class ColumnMappingItemProcessor implements ItemProcessor {
             Slice slice = SliceProperties.slice(stepContext);
             mapper = new RowMapper(FieldCatalog.get().source(slice.source()).orElseThrow(), settings.fields().get(slice.source()),
                     slice.applicationId(), slice.partitionDay(), slice.toString());
+            context = SliceContext.of(stepContext, slice);
         }
-        return mapper.map(row.position(), row.cells());
+        byte[] mapped = mapper.map(row.position(), row.cells());
+        context.addMappedBytes(mapped.length);
+        return mapped;
     }
 }

@@ -30,7 +30,9 @@ class LoadParametersTest {
         assertEquals("default", s.dateDimension());
         assertEquals("csv", s.format());
         assertEquals("appmetrica", s.clickhouseDatabase());
-        assertEquals(20_000, s.chunkSize());
+        assertEquals(100_000, s.chunkSize());
+        assertEquals(32, s.chunkMegabytes());
+        assertEquals(1, s.insertsInFlight());
         assertEquals(32, s.fields().get("events").size());
         assertEquals(7 * 2 * 2, s.slices().size());
         assertEquals(new Slice(1111, "events", LocalDate.of(2024, 3, 1)), s.slices().get(0));

@@ -1,0 +1,64 @@
+package org.appmetrica.loader.job;
+
+import jakarta.batch.api.chunk.CheckpointAlgorithm;
+import jakarta.batch.runtime.context.JobContext;
+import jakarta.batch.runtime.context.StepContext;
+import jakarta.enterprise.context.Dependent;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+import org.appmetrica.loader.model.LoadSettings;
+import org.appmetrica.loader.model.SliceContext;
+import org.appmetrica.loader.model.SliceProperties;
+
+/**
+ * Ends a chunk at {@code chunkSize} rows or once its rows mapped to {@code chunkMegabytes} of RowBinary, whichever
+ * comes first: rows of events are a few hundred bytes, rows of crashes with their stack traces can be a hundred times
+ * that, and a chunk is held in memory until its INSERT ends.
+ */
+@Named
+@Dependent
+public class ChunkBudget implements CheckpointAlgorithm {
+
+    /** The step's transaction timeout in the job XML (jakarta.transaction.global.timeout): a chunk sets it again. */
+    static final int TRANSACTION_TIMEOUT_SECONDS = 2_592_000;
+
+    @Inject
+    JobContext jobContext;
+    @Inject
+    StepContext stepContext;
+
+    private SliceContext context;
+    private int maxRows;
+    private long maxBytes;
+    private int rows;
+    private long bytesAtStart;
+
+    @Override
+    public int checkpointTimeout() {
+        return TRANSACTION_TIMEOUT_SECONDS;
+    }
+
+    @Override
+    public void beginCheckpoint() {
+        if (context == null) {
+            LoadSettings settings = SliceProperties.settings(jobContext);
+            context = SliceContext.of(stepContext, SliceProperties.slice(stepContext));
+            maxRows = settings.chunkSize();
+            maxBytes = settings.chunkMegabytes() * 1024L * 1024L;
+        }
+        rows = 0;
+        bytesAtStart = context.mappedBytes();
+    }
+
+    /** Called after each item was read and processed. */
+    @Override
+    public boolean isReadyToCheckpoint() {
+        rows++;
+        return rows >= maxRows || context.mappedBytes() - bytesAtStart >= maxBytes;
+    }
+
+    @Override
+    public void endCheckpoint() {
+        // beginCheckpoint starts the next count
+    }
+}
