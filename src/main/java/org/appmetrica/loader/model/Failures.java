@@ -1,5 +1,6 @@
 package org.appmetrica.loader.model;
 
+import org.appmetrica.loader.metrics.LoaderMetrics;
 import jakarta.batch.runtime.context.JobContext;
 import jakarta.batch.runtime.context.StepContext;
 
@@ -12,7 +13,7 @@ public final class Failures {
     }
 
     public static void record(JobContext jobContext, StepContext stepContext, Throwable e) {
-        org.appmetrica.loader.metrics.LoaderMetrics.failed(e);
+        LoaderMetrics.failed(e);
         String reason = reason(e);
         if (stepContext != null) {
             stepContext.setExitStatus(reason);

@@ -1,5 +1,6 @@
 package org.appmetrica.loader.writer;
 
+import org.appmetrica.loader.metrics.LoaderMetrics;
 import jakarta.batch.api.chunk.listener.AbstractChunkListener;
 import jakarta.batch.runtime.context.StepContext;
 import jakarta.enterprise.context.Dependent;
@@ -39,7 +40,7 @@ public class SlicePublishListener extends AbstractChunkListener {
                 context.rowsStaged(), context.bytes(), System.currentTimeMillis() - context.startedMillis(), null);
         if (publishedNow) {
             report = report.timed(context.firstByteAt(), System.currentTimeMillis());
-            org.appmetrica.loader.metrics.LoaderMetrics.published(context.slice(), context.rowsStaged(), context.bytes());
+            LoaderMetrics.published(context.slice(), context.rowsStaged(), context.bytes());
         }
         stepContext.setPersistentUserData(report);
     }

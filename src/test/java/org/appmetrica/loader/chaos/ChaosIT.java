@@ -145,8 +145,11 @@ class ChaosIT {
                     kill();
                 }
                 if (!p.waitFor(5, TimeUnit.MINUTES)) {
+                    Path threads = work.resolve(name + "-round-" + round + ".threads");
+                    new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), Long.toString(p.pid()),
+                            "Thread.print").redirectErrorStream(true).redirectOutput(threads.toFile()).start().waitFor(1, TimeUnit.MINUTES);
                     p.destroyForcibly();
-                    throw new AssertionError(name + " round " + round + " hung; log " + log);
+                    throw new AssertionError(name + " round " + round + " hung; log " + log + ", threads " + threads);
                 }
                 String output = Files.readString(log, StandardCharsets.UTF_8);
                 if (p.exitValue() == 0) {
