@@ -1,5 +1,7 @@
 package org.appmetrica.loader.coordination;
 
+import jakarta.interceptor.Interceptor;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.BeforeDestroyed;
 import jakarta.enterprise.context.Initialized;
@@ -23,7 +25,8 @@ public class DeploymentCrashCheck {
 
     private static final Logger LOG = Logger.getLogger(DeploymentCrashCheck.class.getName());
 
-    void deployed(@Observes @Initialized(ApplicationScoped.class) Object event) {
+    /** Early (priority): what else starts at deployment, e.g. the metrics' reads of the repository, comes after it. */
+    void deployed(@Observes @Initialized(ApplicationScoped.class) @Priority(Interceptor.Priority.APPLICATION) Object event) {
         if (Coordination.installedByRunner()) {
             return;
         }

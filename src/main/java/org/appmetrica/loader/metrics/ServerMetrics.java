@@ -1,5 +1,7 @@
 package org.appmetrica.loader.metrics;
 
+import jakarta.interceptor.Interceptor;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.BeforeDestroyed;
 import jakarta.enterprise.context.Initialized;
@@ -16,7 +18,11 @@ public class ServerMetrics {
 
     private volatile AutoCloseable attached;
 
-    void start(@Observes @Initialized(ApplicationScoped.class) Object event) {
+    /**
+     * Late (priority): after the deployment's crash check, which must be the one to mark executions a dead server left
+     * (the gauges' reads go through the console's service, which checks too, and would race it).
+     */
+    void start(@Observes @Initialized(ApplicationScoped.class) @Priority(Interceptor.Priority.APPLICATION + 1000) Object event) {
         if (!Coordination.installedByRunner() && LoaderMetrics.enabled()) {
             attached = ServerRegistry.attach();
         }

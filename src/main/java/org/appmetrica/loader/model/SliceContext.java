@@ -14,6 +14,8 @@ public final class SliceContext {
     private boolean readerExhausted;
     private long bytes;
     private long rowsStaged;
+    /** Set once an export read while it downloaded broke off: the retries fetch it whole first (with their own retries). */
+    private boolean liveDownloadFailed;
     /** RowBinary bytes the processor produced so far: the chunk's byte budget counts them. */
     private long mappedBytes;
     private long firstByteAt;
@@ -67,6 +69,14 @@ public final class SliceContext {
 
     public void firstByteAt(long epochMillis) {
         this.firstByteAt = epochMillis;
+    }
+
+    public boolean liveDownloadFailed() {
+        return liveDownloadFailed;
+    }
+
+    public void liveDownloadFailed(boolean failed) {
+        this.liveDownloadFailed = failed;
     }
 
     public long mappedBytes() {

@@ -137,7 +137,7 @@ public class LogsApiItemReader extends AbstractItemReader {
         stageEpoch = lease.stageEpoch();
         ExportFetcher fetcher = fetcher(settings, stop);
         spoolId = fetcher.claim(saved == null ? null : saved.spoolId());
-        if (rowsDone == 0 && openLive(fetcher, settings)) {
+        if (rowsDone == 0 && !context.liveDownloadFailed() && openLive(fetcher, settings)) {
             return;
         }
         ExportFetcher.Export export;
@@ -217,10 +217,18 @@ public class LogsApiItemReader extends AbstractItemReader {
                 return download.open();
             }
         };
-        rows = SpooledRows.of(part, settings.format(), settings.fields().get(slice.source()), slice.toString(), () -> {
-            download.cancelAndJoin();
-            fetcher.discardParts();
-        });
+        try {
+            rows = SpooledRows.of(part, settings.format(), settings.fields().get(slice.source()), slice.toString(), () -> {
+                download.cancelAndJoin();
+                fetcher.discardParts();
+            });
+        } catch (CorruptExportException e) {
+            // broke off before its header was read: nothing was read, fetch it whole now (the downloader retries breaks)
+            LOG.info(slice + ": " + e.getMessage() + "; downloading it whole before reading");
+            context.liveDownloadFailed(true);
+            live = null;
+            return false;
+        }
         return true;
     }
 
@@ -275,7 +283,17 @@ public class LogsApiItemReader extends AbstractItemReader {
         if (rows == null) {
             return null;
         }
-        Cells values = rows.next();
+        Cells values;
+        try {
+            values = rows.next();
+        } catch (CorruptExportException e) {
+            // a body that broke off under the reader: the chunk retry downloads it whole first, with the downloader's own
+            // retries of broken bodies, instead of spending one chunk retry per break
+            if (live != null) {
+                context.liveDownloadFailed(true);
+            }
+            throw e;
+        }
         takeFinishedDownload();
         if (values == null) {
             context.readerExhausted(true);
