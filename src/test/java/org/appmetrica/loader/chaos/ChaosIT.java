@@ -135,15 +135,15 @@ class ChaosIT {
                 boolean chaos = killed < kills;
                 boolean killAfterInsert = chaos && killed % 3 == 1; // the 2nd, 5th, ... death: right after an INSERT
                 ClickHouseGate.Trigger trigger = null;
-                if (killAfterInsert) {
-                    trigger = gate.onInsertAcknowledged(stageTable, gate.inserts(stageTable) + 1 + random.nextInt(12), this::kill);
+                if (chaos) {
+                    // Gated on the load's own progress, never on a clock: a faster loader once finished before a timed kill.
+                    // Right after an INSERT, before the loader hears of it; or from another thread, at a moment near it.
+                    Runnable action = killAfterInsert ? this::kill : () -> new Thread(this::kill).start();
+                    trigger = gate.onInsertAcknowledged(stageTable, gate.inserts(stageTable) + 1 + random.nextInt(12), action);
                 }
                 Path log = work.resolve(name + "-round-" + round + ".log");
                 Process p = start(id, log);
                 current.set(p);
-                if (chaos && !killAfterInsert && !p.waitFor(500 + random.nextInt(3500), TimeUnit.MILLISECONDS)) {
-                    kill();
-                }
                 if (!p.waitFor(5, TimeUnit.MINUTES)) {
                     Path threads = work.resolve(name + "-round-" + round + ".threads");
                     new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), Long.toString(p.pid()),
@@ -162,7 +162,7 @@ class ChaosIT {
                     throw new AssertionError(name + " round " + round + " ended with " + p.exitValue() + ":\n" + output);
                 }
                 killed++;
-                if (trigger != null && trigger.status() == 200) {
+                if (killAfterInsert && trigger.status() == 200) {
                     afterInsert++;
                 }
                 JsonNode latest = latestExecution();
