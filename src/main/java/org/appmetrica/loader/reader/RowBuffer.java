@@ -16,15 +16,6 @@ final class RowBuffer {
         count = 0;
     }
 
-    int cellCount() {
-        return count;
-    }
-
-    /** Whether the row so far is one empty cell: what an empty line parses to. */
-    boolean isOneEmptyCell() {
-        return count == 1 && size == 0;
-    }
-
     void append(byte[] src, int from, int to) {
         int length = to - from;
         if (size + length > bytes.length) {
