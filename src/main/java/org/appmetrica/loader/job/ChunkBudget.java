@@ -19,8 +19,8 @@ import org.appmetrica.loader.model.SliceProperties;
 @Dependent
 public class ChunkBudget implements CheckpointAlgorithm {
 
-    /** The step's transaction timeout in the job XML (jakarta.transaction.global.timeout): a chunk sets it again. */
-    static final int TRANSACTION_TIMEOUT_SECONDS = 2_592_000;
+    /** The step property with its transaction timeout (job XML): each chunk sets it again from here. */
+    static final String TRANSACTION_TIMEOUT = "jakarta.transaction.global.timeout";
 
     @Inject
     JobContext jobContext;
@@ -35,7 +35,8 @@ public class ChunkBudget implements CheckpointAlgorithm {
 
     @Override
     public int checkpointTimeout() {
-        return TRANSACTION_TIMEOUT_SECONDS;
+        String seconds = stepContext.getProperties().getProperty(TRANSACTION_TIMEOUT);
+        return seconds == null ? 0 : Integer.parseInt(seconds.trim()); // 0: the server's default
     }
 
     @Override

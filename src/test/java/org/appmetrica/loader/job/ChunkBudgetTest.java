@@ -71,6 +71,8 @@ class ChunkBudgetTest {
 
     @Test
     void keepsTheStepTransactionTimeout() {
-        assertEquals(2_592_000, budget(partition(), 10, 1).checkpointTimeout());
+        FakeStepContext step = partition();
+        step.getProperties().setProperty(ChunkBudget.TRANSACTION_TIMEOUT, "2592000"); // as the job XML sets it
+        assertEquals(2_592_000, budget(step, 10, 1).checkpointTimeout());
     }
 }
