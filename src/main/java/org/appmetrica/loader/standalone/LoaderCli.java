@@ -16,6 +16,7 @@ import org.appmetrica.loader.admin.ConnectionService;
 import org.appmetrica.loader.connection.ConnectionStore;
 import org.appmetrica.loader.coordination.CrashedExecutions;
 import org.appmetrica.loader.model.Jobs;
+import org.appmetrica.loader.model.LoadParameter;
 import org.appmetrica.loader.model.LoadParameters;
 import org.appmetrica.loader.model.LoadParametersBuilder;
 import org.appmetrica.loader.regular.RegularLoadDefinition;
@@ -88,7 +89,11 @@ public final class LoaderCli {
 
     public static void main(String[] args) {
         LoaderCli cli = new LoaderCli();
-        int code = new CommandLine(cli)
+        CommandLine commandLine = new CommandLine(cli);
+        // run --help lists the job parameters from their one definition (picocli formats footers: % doubled)
+        commandLine.getSubcommands().get("run").getCommandSpec().usageMessage()
+                .footer(LoadParameter.help().replace("%", "%%").replace("\n", "%n"));
+        int code = commandLine
                 .setExecutionExceptionHandler((e, cmd, parsed) -> {
                     cmd.getErr().println("error: " + (e.getMessage() == null ? e : e.getMessage()));
                     return e instanceof IllegalArgumentException ? USAGE : FAILED;
