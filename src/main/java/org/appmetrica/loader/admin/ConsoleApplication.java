@@ -59,14 +59,25 @@ public class ConsoleApplication extends Application {
 
     /**
      * The operator's allow-lists, from server system properties (comma-separated): {@code appmetrica.allow.apiUrls},
-     * {@code appmetrica.allow.clickhouse}, {@code appmetrica.allow.secrets}. The credential-store aliases that
-     * configure.cli creates are always allowed; loads that write through a datasource (clickhouseDataSource) use the
+     * {@code appmetrica.allow.clickhouse}, {@code appmetrica.allow.tokenRefs}, {@code appmetrica.allow.clickhousePasswordRefs},
+     * {@code appmetrica.allow.spoolDirs} ({@code appmetrica.allow.secrets}: deprecated, both roles). The credential-store
+     * aliases that configure.cli creates are always allowed, each in its own role; loads that write through a datasource (clickhouseDataSource) use the
      * server's own configuration.
      */
     static AccessPolicy policy() {
-        List<String> secrets = new ArrayList<>(List.of("cs:appmetrica/appmetrica-token", "cs:appmetrica/clickhouse-password"));
-        secrets.addAll(list("appmetrica.allow.secrets"));
-        return AccessPolicy.of(list("appmetrica.allow.apiUrls"), list("appmetrica.allow.clickhouse"), secrets);
+        List<String> tokens = new ArrayList<>(List.of("cs:appmetrica/appmetrica-token"));
+        tokens.addAll(list("appmetrica.allow.tokenRefs"));
+        List<String> passwords = new ArrayList<>(List.of("cs:appmetrica/clickhouse-password"));
+        passwords.addAll(list("appmetrica.allow.clickhousePasswordRefs"));
+        List<String> roleless = list("appmetrica.allow.secrets");
+        if (!roleless.isEmpty()) {
+            LOG.warning("appmetrica.allow.secrets is deprecated: it allows a reference as a token and as a ClickHouse password; "
+                    + "use appmetrica.allow.tokenRefs or appmetrica.allow.clickhousePasswordRefs");
+            tokens.addAll(roleless);
+            passwords.addAll(roleless);
+        }
+        return AccessPolicy.of(list("appmetrica.allow.apiUrls"), list("appmetrica.allow.clickhouse"), tokens, passwords)
+                .withSpoolDirs(list("appmetrica.allow.spoolDirs"));
     }
 
     private static List<String> list(String property) {

@@ -1,6 +1,7 @@
 package org.appmetrica.loader.admin;
 
-import java.util.Locale;
+import org.appmetrica.loader.model.LoadParameter;
+
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
@@ -17,7 +18,6 @@ public final class SecretMask {
 
     public static final String HIDDEN = "(hidden)";
 
-    private static final Pattern SECRET_NAME = Pattern.compile("(?i).*(token|password|passwd|secret|credential|apikey|api_key|private).*");
     private static final Pattern URL_USERINFO = Pattern.compile("(?i)([a-z][a-z0-9+.-]*://)[^/@\\s]+@");
     private static final Pattern SECRET_QUERY = Pattern.compile("(?i)((?:password|passwd|token|secret|access_token|oauth_token)=)[^&;\\s,}\"']*");
     private static final Pattern OAUTH_HEADER = Pattern.compile("(?i)((?:authorization:\\s*)?(?:oauth|bearer|basic)\\s+)[A-Za-z0-9._~+/=-]{8,}");
@@ -25,13 +25,9 @@ public final class SecretMask {
     private SecretMask() {
     }
 
-    /**
-     * True for a name like {@code token} or {@code clickhousePassword}; not for a reference such as {@code tokenRef}, nor
-     * for the field lists and filters of a source ({@code fields.push_tokens}).
-     */
+    /** The one rule for names that look like a secret: {@link LoadParameter#secretLikeName}. */
     public static boolean secretName(String name) {
-        String n = name.toLowerCase(Locale.ROOT);
-        return SECRET_NAME.matcher(n).matches() && !n.endsWith("ref") && !n.startsWith("fields.") && !n.startsWith("filters.");
+        return LoadParameter.secretLikeName(name);
     }
 
     /** The parameters as the API shows them: sorted, secret-looking names hidden, URL credentials cut out. */

@@ -75,11 +75,27 @@ public record ClickHouseTarget(String url, String user, String passwordRef, Stri
                 failures.add(endpoint + ": its replicated tables are read-only (no ZooKeeper session)");
             } catch (RuntimeException e) {
                 replica.close();
-                failures.add(endpoint + ": " + e.getMessage());
+                failures.add(endpoint + ": " + replicaReason(e.getMessage(), password));
             }
         }
         throw new TransientClickHouseException("no replica of the shard of application " + applicationId + " in ClickHouse cluster "
                 + cluster + " answers: " + String.join("; ", failures), null);
+    }
+
+    /** At most this much of a replica's answer goes into a failure reason: the replica may be anything listening there. */
+    static final int REASON_CHARS = 300;
+
+    /** The first line of a replica's error, capped, without the password sent to it. */
+    static String replicaReason(String message, String password) {
+        String m = message == null ? "" : message.strip();
+        if (password != null && !password.isEmpty()) {
+            m = m.replace(password, "***");
+        }
+        int eol = m.indexOf('\n');
+        if (eol >= 0) {
+            m = m.substring(0, eol).strip() + " …";
+        }
+        return m.length() > REASON_CHARS ? m.substring(0, REASON_CHARS) + " …" : m;
     }
 
     /** The table readers query: the target itself, or on a cluster its Distributed table over every shard. */

@@ -42,8 +42,8 @@ public final class CredentialStoreSecrets {
         String store = slash < 0 ? "" : storeAndAlias.substring(0, slash);
         String alias = slash < 0 ? "" : storeAndAlias.substring(slash + 1);
         if (!NAME.matcher(store).matches() || !NAME.matcher(alias).matches()) {
-            throw new IllegalArgumentException("job parameter " + parameter + "='cs:" + storeAndAlias
-                    + "' is not a credential store reference: expected cs:STORE/ALIAS, like cs:appmetrica/appmetrica-token");
+            throw new IllegalArgumentException("job parameter " + parameter // not the value: it may be a pasted secret
+                    + " is not a credential store reference: expected cs:STORE/ALIAS, like cs:appmetrica/appmetrica-token");
         }
         return new Location(store, alias);
     }

@@ -28,11 +28,11 @@ public final class PrivateFiles {
     }
 
     /**
-     * Creates {@code dir} (inside {@code root}) and its missing parents with mode 700; the root is made private first
-     * (see {@link #ownDirectory}), so a directory someone else made in a shared place such as /tmp is refused.
+     * Creates {@code dir} (inside {@code root}) and its missing parents with mode 700; the root is claimed first
+     * (see {@link SpoolRoot#claim}), so a directory someone else made in a shared place such as /tmp is refused.
      */
     public static void createDirectories(Path root, Path dir) throws IOException {
-        ownDirectory(root, false, "choose another spoolDir");
+        SpoolRoot.claim(root);
         Files.createDirectories(dir, DIRECTORY);
     }
 

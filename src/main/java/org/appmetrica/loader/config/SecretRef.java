@@ -17,8 +17,9 @@ public final class SecretRef {
     public static void validate(String parameter, String ref) {
         if (ref == null || !(ref.startsWith("env:") || ref.startsWith("file:") || ref.startsWith("prop:") || ref.startsWith("cs:"))
                 || ref.indexOf(':') == ref.length() - 1) {
-            throw new IllegalArgumentException("job parameter " + parameter + "='" + ref
-                    + "' is not a secret reference: expected env:VARIABLE, file:/path/to/file, prop:system.property"
+            // the value is not repeated: it is often the secret itself, pasted where its reference belongs
+            throw new IllegalArgumentException("job parameter " + parameter
+                    + " is not a secret reference: expected env:VARIABLE, file:/path/to/file, prop:system.property"
                     + " or cs:credential-store/alias (in WildFly)");
         }
         if (ref.startsWith("cs:")) {

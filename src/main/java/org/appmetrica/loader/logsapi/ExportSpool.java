@@ -1,6 +1,7 @@
 package org.appmetrica.loader.logsapi;
 
 import org.appmetrica.loader.config.PrivateFiles;
+import org.appmetrica.loader.config.SpoolRoot;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -10,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -172,16 +172,11 @@ public final class ExportSpool {
         }
     }
 
-    /** Deletes everything one job instance spooled: when it completes, and when it is abandoned. */
+    /**
+     * Deletes everything one job instance spooled: when it completes, and when it is abandoned. Only inside a spool root
+     * the loader made, and never through a link (see {@link SpoolRoot#delete}).
+     */
     public static void deleteInstance(Path spoolDir, long jobInstanceId) throws IOException {
-        Path dir = instanceDir(spoolDir, jobInstanceId);
-        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(dir)) { // walk does not follow links: a link inside is removed, not its target
-            for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(f);
-            }
-        }
+        SpoolRoot.delete(spoolDir, Long.toString(jobInstanceId));
     }
 }

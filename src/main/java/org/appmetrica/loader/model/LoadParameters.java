@@ -16,7 +16,6 @@ import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -28,12 +27,12 @@ import java.util.regex.Pattern;
  */
 public final class LoadParameters {
 
-    public static final String APPLICATION_IDS = "applicationIds";
-    public static final String SOURCES = "sources";
-    public static final String DATE_SINCE = "dateSince";
-    public static final String DATE_UNTIL = "dateUntil";
-    public static final String DATE_DIMENSION = "dateDimension";
-    public static final String FORMAT = "format";
+    public static final String APPLICATION_IDS = LoadParameter.APPLICATION_IDS.key();
+    public static final String SOURCES = LoadParameter.SOURCES.key();
+    public static final String DATE_SINCE = LoadParameter.DATE_SINCE.key();
+    public static final String DATE_UNTIL = LoadParameter.DATE_UNTIL.key();
+    public static final String DATE_DIMENSION = LoadParameter.DATE_DIMENSION.key();
+    public static final String FORMAT = LoadParameter.FORMAT.key();
     public static final String FIELDS_PREFIX = "fields.";
     public static final String FILTERS_PREFIX = "filters.";
     /**
@@ -42,77 +41,49 @@ public final class LoadParameters {
      */
     static final Set<String> REQUEST_PARAMETERS = Set.of("application_id", "date_since", "date_until", "date_dimension", "fields",
             "parts_count", "part_number", "use_utf8_bom", "oauth_token", "skip_unavailable_shards", "format");
-    public static final String API_URL = "apiUrl";
-    public static final String TOKEN_REF = "tokenRef";
-    public static final String CLICKHOUSE_URL = ClickHouseTarget.URL;
-    public static final String CLICKHOUSE_DATABASE = ClickHouseTarget.DATABASE;
-    public static final String CLICKHOUSE_USER = ClickHouseTarget.USER;
-    public static final String CLICKHOUSE_PASSWORD_REF = ClickHouseTarget.PASSWORD_REF;
-    /** JNDI name of a ClickHouse datasource (in an application server); replaces URL, user and password. */
-    public static final String CLICKHOUSE_DATA_SOURCE = ClickHouseTarget.DATA_SOURCE;
-    /** A cluster of clickhouseUrl's remote_servers: ReplicatedMergeTree tables ON CLUSTER, each slice on one shard. */
-    public static final String CLICKHOUSE_CLUSTER = ClickHouseTarget.CLUSTER;
-    /** Nodes of a cluster that share one host: a replica's HTTP port is its TCP port plus this. */
-    public static final String CLICKHOUSE_CLUSTER_HTTP_PORT_OFFSET = ClickHouseTarget.CLUSTER_HTTP_PORT_OFFSET;
-    public static final String CHUNK_SIZE = "chunkSize";
-    public static final String PARALLELISM = "parallelism";
-    public static final String POLL_INTERVAL_SECONDS = "pollIntervalSeconds";
-    public static final String POLL_TIMEOUT_SECONDS = "pollTimeoutSeconds";
-    public static final String RATE_LIMIT_WAIT_SECONDS = "rateLimitWaitSeconds";
-    public static final String MAX_RETRIES = "maxRetries";
-    public static final String RETRY_BACKOFF_SECONDS = "retryBackoffSeconds";
-    public static final String HTTP_TIMEOUT_SECONDS = "httpTimeoutSeconds";
-    public static final String SPOOL_DIR = "spoolDir";
-    public static final String LEASE_WAIT_SECONDS = "leaseWaitSeconds";
-    public static final String INSERTS_IN_FLIGHT = "insertsInFlight";
-    public static final String CHUNK_MEGABYTES = "chunkMegabytes";
+    public static final String API_URL = LoadParameter.API_URL.key();
+    public static final String TOKEN_REF = LoadParameter.TOKEN_REF.key();
+    public static final String CLICKHOUSE_URL = LoadParameter.CLICKHOUSE_URL.key();
+    public static final String CLICKHOUSE_DATABASE = LoadParameter.CLICKHOUSE_DATABASE.key();
+    public static final String CLICKHOUSE_USER = LoadParameter.CLICKHOUSE_USER.key();
+    public static final String CLICKHOUSE_PASSWORD_REF = LoadParameter.CLICKHOUSE_PASSWORD_REF.key();
+    public static final String CLICKHOUSE_DATA_SOURCE = LoadParameter.CLICKHOUSE_DATA_SOURCE.key();
+    public static final String CLICKHOUSE_CLUSTER = LoadParameter.CLICKHOUSE_CLUSTER.key();
+    public static final String CLICKHOUSE_CLUSTER_HTTP_PORT_OFFSET = LoadParameter.CLICKHOUSE_CLUSTER_HTTP_PORT_OFFSET.key();
+    public static final String CHUNK_SIZE = LoadParameter.CHUNK_SIZE.key();
+    public static final String PARALLELISM = LoadParameter.PARALLELISM.key();
+    public static final String POLL_INTERVAL_SECONDS = LoadParameter.POLL_INTERVAL_SECONDS.key();
+    public static final String POLL_TIMEOUT_SECONDS = LoadParameter.POLL_TIMEOUT_SECONDS.key();
+    public static final String RATE_LIMIT_WAIT_SECONDS = LoadParameter.RATE_LIMIT_WAIT_SECONDS.key();
+    public static final String MAX_RETRIES = LoadParameter.MAX_RETRIES.key();
+    public static final String RETRY_BACKOFF_SECONDS = LoadParameter.RETRY_BACKOFF_SECONDS.key();
+    public static final String HTTP_TIMEOUT_SECONDS = LoadParameter.HTTP_TIMEOUT_SECONDS.key();
+    public static final String SPOOL_DIR = LoadParameter.SPOOL_DIR.key();
+    public static final String LEASE_WAIT_SECONDS = LoadParameter.LEASE_WAIT_SECONDS.key();
+    public static final String INSERTS_IN_FLIGHT = LoadParameter.INSERTS_IN_FLIGHT.key();
+    public static final String CHUNK_MEGABYTES = LoadParameter.CHUNK_MEGABYTES.key();
 
-    /** Default values; documented in the README's parameter table. */
+    /** Defaults that other classes name; each is the one in {@link LoadParameter}. */
     public static final class Defaults {
-        public static final String DATE_DIMENSION = "default";
-        public static final String FORMAT = "csv";
-        public static final String API_URL = "https://api.appmetrica.yandex.ru";
-        public static final String TOKEN_REF = "env:APPMETRICA_TOKEN";
-        public static final String CLICKHOUSE_URL = "jdbc:clickhouse://127.0.0.1:8123";
-        public static final String CLICKHOUSE_DATABASE = "appmetrica";
-        public static final String CLICKHOUSE_USER = "default";
-        public static final String CLICKHOUSE_PASSWORD_REF = "env:CLICKHOUSE_PASSWORD";
-        /** Measured in README "Performance": fewer, larger INSERTs (fewer parts to merge) load faster. */
-        public static final int CHUNK_SIZE = 100_000;
+        public static final String DATE_DIMENSION = LoadParameter.DATE_DIMENSION.defaultValue();
+        public static final String FORMAT = LoadParameter.FORMAT.defaultValue();
+        public static final String API_URL = LoadParameter.API_URL.defaultValue();
+        public static final String TOKEN_REF = LoadParameter.TOKEN_REF.defaultValue();
+        public static final String CLICKHOUSE_URL = LoadParameter.CLICKHOUSE_URL.defaultValue();
+        public static final String CLICKHOUSE_DATABASE = LoadParameter.CLICKHOUSE_DATABASE.defaultValue();
+        public static final String CLICKHOUSE_USER = LoadParameter.CLICKHOUSE_USER.defaultValue();
+        public static final String CLICKHOUSE_PASSWORD_REF = LoadParameter.CLICKHOUSE_PASSWORD_REF.defaultValue();
+        public static final String SPOOL_DIR = LoadParameter.SPOOL_DIR.defaultValue();
         /** Per application: the API queues at most three exports of one application. */
         public static final int PARALLELISM_PER_APPLICATION = 3;
         public static final int MAX_DEFAULT_PARALLELISM = 12;
-        public static final int POLL_INTERVAL_SECONDS = 10;
-        public static final int POLL_TIMEOUT_SECONDS = 7200;
-        public static final int RATE_LIMIT_WAIT_SECONDS = 60;
-        public static final int MAX_RETRIES = 5;
-        public static final int RETRY_BACKOFF_SECONDS = 2;
-        public static final int HTTP_TIMEOUT_SECONDS = 300;
-        /** How long a slice waits for another execution that is loading it. */
-        public static final int LEASE_WAIT_SECONDS = 3600;
-        /** Measured in README "Performance": a second INSERT did not pay on 2 cores shared with ClickHouse 18.16. */
-        public static final int INSERTS_IN_FLIGHT = 1;
-        /** A chunk's RowBinary: with one INSERT in flight two chunks are in memory, well within -Xmx256m. */
-        public static final int CHUNK_MEGABYTES = 32;
-        /** In WildFly under the server's data directory; elsewhere a directory of this user in the temporary one. */
-        public static final String SPOOL_DIR = System.getProperty("jboss.server.data.dir") != null
-                ? System.getProperty("jboss.server.data.dir") + "/appmetrica/spool"
-                : System.getProperty("java.io.tmpdir") + "/appmetrica-loader-spool-" + System.getProperty("user.name");
 
         private Defaults() {
         }
     }
 
     /** Every fixed parameter name; {@code fields.<source>} and {@code filters.<source>} come on top. */
-    public static final List<String> NAMES = List.of(APPLICATION_IDS, SOURCES, DATE_SINCE, DATE_UNTIL, DATE_DIMENSION, FORMAT,
-            API_URL, TOKEN_REF, CLICKHOUSE_URL, CLICKHOUSE_DATABASE, CLICKHOUSE_USER, CLICKHOUSE_PASSWORD_REF, CLICKHOUSE_DATA_SOURCE,
-            CLICKHOUSE_CLUSTER, CLICKHOUSE_CLUSTER_HTTP_PORT_OFFSET, CHUNK_SIZE,
-            PARALLELISM, POLL_INTERVAL_SECONDS, POLL_TIMEOUT_SECONDS, RATE_LIMIT_WAIT_SECONDS, MAX_RETRIES,
-            RETRY_BACKOFF_SECONDS, HTTP_TIMEOUT_SECONDS, SPOOL_DIR, LEASE_WAIT_SECONDS, INSERTS_IN_FLIGHT,
-            CHUNK_MEGABYTES);
-
-    private static final Set<String> SECRET_LOOKING = Set.of("token", "oauthtoken", "password", "clickhousepassword",
-            "appmetricatoken", "secret");
+    public static final List<String> NAMES = LoadParameter.keys();
 
     private LoadParameters() {
     }
@@ -125,7 +96,7 @@ public final class LoadParameters {
     /** Validates every parameter; the first problem is reported with the parameter, its value and the expected form. */
     public static LoadSettings parse(Properties p) {
         for (String name : p.stringPropertyNames()) {
-            if (SECRET_LOOKING.contains(name.toLowerCase(Locale.ROOT))) {
+            if (LoadParameter.secretLikeName(name)) {
                 throw new IllegalArgumentException("job parameter " + name + " looks like a secret; secrets are never job parameters "
                         + "(they would be stored in the job repository): pass tokenRef=env:APPMETRICA_TOKEN or clickhousePasswordRef=env:NAME instead");
             }
@@ -148,8 +119,8 @@ public final class LoadParameters {
             throw new IllegalArgumentException("job parameter " + DATE_UNTIL + "=" + until + " is before " + DATE_SINCE + "=" + since
                     + ": expected a range whose last day is not before its first");
         }
-        String dimension = oneOf(p, DATE_DIMENSION, Defaults.DATE_DIMENSION, "default", "receive");
-        String format = oneOf(p, FORMAT, Defaults.FORMAT, "csv", "json");
+        String dimension = LoadParameter.DATE_DIMENSION.choice(p);
+        String format = LoadParameter.FORMAT.choice(p);
         Map<String, List<String>> fields = new LinkedHashMap<>();
         Map<String, Map<String, String>> filters = new LinkedHashMap<>();
         for (String source : sources) {
@@ -165,48 +136,48 @@ public final class LoadParameters {
                         + SOURCES + "=" + String.join(",", sources));
             }
         }
-        String apiUrl = url(p, API_URL, Defaults.API_URL);
-        String tokenRef = value(p, TOKEN_REF, Defaults.TOKEN_REF);
+        String apiUrl = url(p, LoadParameter.API_URL);
+        String tokenRef = LoadParameter.TOKEN_REF.value(p);
         SecretRef.validate(TOKEN_REF, tokenRef);
-        String clickhouseUrl = value(p, CLICKHOUSE_URL, Defaults.CLICKHOUSE_URL);
+        String clickhouseUrl = LoadParameter.CLICKHOUSE_URL.value(p);
         try {
             ClickHouseSettings.endpointFromUrl(clickhouseUrl);
         } catch (IllegalArgumentException e) {
             // the value is not repeated: it may hold a password
             throw new IllegalArgumentException("job parameter " + CLICKHOUSE_URL + " " + e.getMessage());
         }
-        String database = value(p, CLICKHOUSE_DATABASE, Defaults.CLICKHOUSE_DATABASE);
+        String database = LoadParameter.CLICKHOUSE_DATABASE.value(p);
         try {
             Identifiers.requirePlainName("job parameter " + CLICKHOUSE_DATABASE, database);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(e.getMessage());
         }
-        String user = value(p, CLICKHOUSE_USER, Defaults.CLICKHOUSE_USER);
-        String passwordRef = value(p, CLICKHOUSE_PASSWORD_REF, Defaults.CLICKHOUSE_PASSWORD_REF);
+        String user = LoadParameter.CLICKHOUSE_USER.value(p);
+        String passwordRef = LoadParameter.CLICKHOUSE_PASSWORD_REF.value(p);
         SecretRef.validate(CLICKHOUSE_PASSWORD_REF, passwordRef);
         String dataSource = dataSource(p);
         String cluster = cluster(p, dataSource);
         Integer httpPortOffset = isEmpty(p.getProperty(CLICKHOUSE_CLUSTER_HTTP_PORT_OFFSET)) ? null
-                : integer(p, CLICKHOUSE_CLUSTER_HTTP_PORT_OFFSET, 0, -65535, 65535);
+                : LoadParameter.CLICKHOUSE_CLUSTER_HTTP_PORT_OFFSET.intValue(p, 0);
         if (httpPortOffset != null && cluster == null) {
             throw new IllegalArgumentException("job parameter " + CLICKHOUSE_CLUSTER_HTTP_PORT_OFFSET + " needs " + CLICKHOUSE_CLUSTER);
         }
         PollSettings poll = new PollSettings(
-                Duration.ofSeconds(integer(p, POLL_INTERVAL_SECONDS, Defaults.POLL_INTERVAL_SECONDS, 0, 3600)),
-                Duration.ofSeconds(integer(p, POLL_TIMEOUT_SECONDS, Defaults.POLL_TIMEOUT_SECONDS, 1, 7 * 24 * 3600)),
-                Duration.ofSeconds(integer(p, RATE_LIMIT_WAIT_SECONDS, Defaults.RATE_LIMIT_WAIT_SECONDS, 0, 3600)),
-                integer(p, MAX_RETRIES, Defaults.MAX_RETRIES, 0, 100),
-                Duration.ofSeconds(integer(p, RETRY_BACKOFF_SECONDS, Defaults.RETRY_BACKOFF_SECONDS, 0, 600)));
+                Duration.ofSeconds(LoadParameter.POLL_INTERVAL_SECONDS.intValue(p)),
+                Duration.ofSeconds(LoadParameter.POLL_TIMEOUT_SECONDS.intValue(p)),
+                Duration.ofSeconds(LoadParameter.RATE_LIMIT_WAIT_SECONDS.intValue(p)),
+                LoadParameter.MAX_RETRIES.intValue(p),
+                Duration.ofSeconds(LoadParameter.RETRY_BACKOFF_SECONDS.intValue(p)));
+        int parallelism = LoadParameter.PARALLELISM.intValue(p,
+                Math.min(Defaults.MAX_DEFAULT_PARALLELISM, Defaults.PARALLELISM_PER_APPLICATION * apps.size()));
         return new LoadSettings(apps, sources, since, until, dimension, format, fields, filters, apiUrl, tokenRef,
                 clickhouseUrl, database, user, passwordRef, dataSource, cluster, httpPortOffset,
-                integer(p, CHUNK_SIZE, Defaults.CHUNK_SIZE, 1, 1_000_000),
-                integer(p, PARALLELISM, Math.min(Defaults.MAX_DEFAULT_PARALLELISM, Defaults.PARALLELISM_PER_APPLICATION * apps.size()), 1, 64),
-                poll,
-                integer(p, HTTP_TIMEOUT_SECONDS, Defaults.HTTP_TIMEOUT_SECONDS, 1, 86_400),
-                Path.of(value(p, SPOOL_DIR, Defaults.SPOOL_DIR)),
-                Duration.ofSeconds(integer(p, LEASE_WAIT_SECONDS, Defaults.LEASE_WAIT_SECONDS, 0, 7 * 24 * 3600)),
-                integer(p, INSERTS_IN_FLIGHT, Defaults.INSERTS_IN_FLIGHT, 1, 8),
-                integer(p, CHUNK_MEGABYTES, Defaults.CHUNK_MEGABYTES, 1, 1024));
+                LoadParameter.CHUNK_SIZE.intValue(p), parallelism, poll,
+                LoadParameter.HTTP_TIMEOUT_SECONDS.intValue(p),
+                Path.of(LoadParameter.SPOOL_DIR.value(p)),
+                Duration.ofSeconds(LoadParameter.LEASE_WAIT_SECONDS.intValue(p)),
+                LoadParameter.INSERTS_IN_FLIGHT.intValue(p),
+                LoadParameter.CHUNK_MEGABYTES.intValue(p));
     }
 
     private static List<Long> applicationIds(Properties p) {
@@ -347,36 +318,13 @@ public final class LoadParameters {
         }
     }
 
-    private static String oneOf(Properties p, String name, String dflt, String... allowed) {
-        String v = value(p, name, dflt);
-        if (!List.of(allowed).contains(v)) {
-            throw new IllegalArgumentException("job parameter " + name + "='" + v + "': expected one of " + String.join(", ", allowed));
-        }
-        return v;
-    }
-
-    private static String url(Properties p, String name, String dflt) {
-        String v = value(p, name, dflt);
+    private static String url(Properties p, LoadParameter parameter) {
+        String v = parameter.value(p);
         if (!(v.startsWith("http://") || v.startsWith("https://"))) {
-            throw new IllegalArgumentException("job parameter " + name + "='" + v + "': expected an http(s) URL like " + dflt);
+            throw new IllegalArgumentException("job parameter " + parameter.key() + "='" + v + "': expected an http(s) URL like "
+                    + parameter.defaultValue());
         }
         return v;
-    }
-
-    private static int integer(Properties p, String name, int dflt, int min, int max) {
-        String raw = p.getProperty(name);
-        if (isEmpty(raw)) {
-            return dflt;
-        }
-        try {
-            int v = Integer.parseInt(raw.trim());
-            if (v < min || v > max) {
-                throw new NumberFormatException();
-            }
-            return v;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("job parameter " + name + "='" + raw + "': expected a whole number from " + min + " to " + max);
-        }
     }
 
     private static String required(Properties p, String name, String expected) {

@@ -114,6 +114,10 @@ public final class LoadParametersBuilder {
         return set(LoadParameters.CLICKHOUSE_CLUSTER, cluster);
     }
 
+    public LoadParametersBuilder clickhouseClusterHttpPortOffset(int offset) {
+        return set(LoadParameters.CLICKHOUSE_CLUSTER_HTTP_PORT_OFFSET, Integer.toString(offset));
+    }
+
     public LoadParametersBuilder clickhouseDataSource(String jndiName) {
         return set(LoadParameters.CLICKHOUSE_DATA_SOURCE, jndiName);
     }

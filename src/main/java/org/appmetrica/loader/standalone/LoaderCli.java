@@ -16,6 +16,7 @@ import org.appmetrica.loader.admin.ConnectionService;
 import org.appmetrica.loader.connection.ConnectionStore;
 import org.appmetrica.loader.coordination.CrashedExecutions;
 import org.appmetrica.loader.model.Jobs;
+import org.appmetrica.loader.model.LoadParameter;
 import org.appmetrica.loader.model.LoadParameters;
 import org.appmetrica.loader.model.LoadParametersBuilder;
 import org.appmetrica.loader.regular.RegularLoadDefinition;
@@ -88,7 +89,11 @@ public final class LoaderCli {
 
     public static void main(String[] args) {
         LoaderCli cli = new LoaderCli();
-        int code = new CommandLine(cli)
+        CommandLine commandLine = new CommandLine(cli);
+        // run --help lists the job parameters from their one definition (picocli formats footers: % doubled)
+        commandLine.getSubcommands().get("run").getCommandSpec().usageMessage()
+                .footer(LoadParameter.help().replace("%", "%%").replace("\n", "%n"));
+        int code = commandLine
                 .setExecutionExceptionHandler((e, cmd, parsed) -> {
                     cmd.getErr().println("error: " + (e.getMessage() == null ? e : e.getMessage()));
                     return e instanceof IllegalArgumentException ? USAGE : FAILED;
@@ -485,9 +490,18 @@ public final class LoaderCli {
         @Option(names = "--allow-clickhouse", description = "a ClickHouse URL that loads started here may write to (repeatable), besides "
                 + "jdbc:clickhouse://127.0.0.1:8123")
         List<String> allowClickHouse = new ArrayList<>();
-        @Option(names = "--allow-secret", description = "a secret reference (tokenRef, clickhousePasswordRef) that loads started here may use "
-                + "(repeatable), besides env:APPMETRICA_TOKEN and env:CLICKHOUSE_PASSWORD")
+        @Option(names = "--allow-token-ref", description = "a secret reference that loads started here may use as the Logs API token "
+                + "(tokenRef; repeatable), besides env:APPMETRICA_TOKEN")
+        List<String> allowTokenRefs = new ArrayList<>();
+        @Option(names = "--allow-clickhouse-password-ref", description = "a secret reference that loads started here may use as the "
+                + "ClickHouse password (clickhousePasswordRef; repeatable), besides env:CLICKHOUSE_PASSWORD")
+        List<String> allowPasswordRefs = new ArrayList<>();
+        @Option(names = "--allow-secret", description = "deprecated: allows the reference in both roles; use --allow-token-ref or "
+                + "--allow-clickhouse-password-ref")
         List<String> allowSecrets = new ArrayList<>();
+        @Option(names = "--allow-spool-dir", description = "a spoolDir that loads started here may use (repeatable), besides "
+                + "<data-dir>/spool")
+        List<String> allowSpoolDirs = new ArrayList<>();
         @Option(names = "--oauth-client-id", description = "the id of your OAuth application at oauth.yandex.ru: the connection form "
                 + "then links to getting a token for it")
         String oauthClientId;
@@ -526,7 +540,14 @@ public final class LoaderCli {
             AccessPolicy policy;
             try {
                 // tokens pasted into the page are kept in <data-dir>/secrets, and the page may use them
-                policy = AccessPolicy.of(allowApiUrls, allowClickHouse, allowSecrets).withTokenFiles(tokens.directory());
+                if (!allowSecrets.isEmpty()) {
+                    System.err.println("console: WARNING: --allow-secret is deprecated: it allows a reference as a token and as a "
+                            + "ClickHouse password; use --allow-token-ref or --allow-clickhouse-password-ref");
+                }
+                List<String> spoolDirs = new ArrayList<>(allowSpoolDirs);
+                spoolDirs.add(cli.startDefaults().getProperty(LoadParameters.SPOOL_DIR));
+                policy = AccessPolicy.of(allowApiUrls, allowClickHouse, concat(allowTokenRefs, allowSecrets), concat(allowPasswordRefs, allowSecrets))
+                        .withTokenFiles(tokens.directory()).withSpoolDirs(spoolDirs);
             } catch (IllegalArgumentException e) {
                 System.err.println("error: --allow-clickhouse " + e.getMessage());
                 return USAGE;
@@ -563,6 +584,12 @@ public final class LoaderCli {
             }
             return COMPLETED;
         }
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
     }
 
     @Command(name = "hash-password", description = "Print the hash of a password for the console's users file (reads the password "

@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class AccessPolicyTest {
 
     private final AccessPolicy policy = AccessPolicy.of(List.of("http://127.0.0.1:18090/"), List.of("jdbc:clickhouse://ch.internal:8123/db"),
-            List.of("file:/srv/loader/token"));
+            List.of("file:/srv/loader/token"), List.of("file:/srv/loader/clickhouse-password")).withSpoolDirs(List.of("/srv/loader/spool"));
 
     private static Properties load(String... pairs) {
         LoadParametersBuilder p = LoadParameters.builder();
@@ -36,7 +36,9 @@ class AccessPolicyTest {
         policy.check(load("apiUrl", "http://127.0.0.1:18090", "clickhouseUrl", "http://ch.internal:8123", "tokenRef", "file:/srv/loader/token"));
         policy.check(load("apiUrl", "HTTPS://API.appmetrica.yandex.ru/"));
         policy.check(load("clickhouseDataSource", "java:jboss/datasources/ClickHouseDS", "clickhouseUrl", "jdbc:clickhouse://elsewhere:8123"));
-        AccessPolicy.unrestricted().check(load("apiUrl", "http://anywhere", "tokenRef", "file:/anything"));
+        policy.check(load("clickhousePasswordRef", "file:/srv/loader/clickhouse-password", "spoolDir", "/srv/loader/x/../spool/"));
+        AccessPolicy.unrestricted().check(load("apiUrl", "http://anywhere", "tokenRef", "file:/anything", "spoolDir", "/etc",
+                "clickhouseCluster", "c", "clickhouseClusterHttpPortOffset", "1"));
     }
 
     @Test
@@ -49,5 +51,26 @@ class AccessPolicyTest {
         assertTrue(key.contains("job parameter tokenRef") && !key.contains("id_ed25519"), key);
         assertTrue(refused(load("clickhousePasswordRef", "prop:javax.net.ssl.keyStorePassword")).contains("job parameter clickhousePasswordRef"));
         assertTrue(refused(load("tokenRef", "env:HOME")).contains("job parameter tokenRef"));
+    }
+
+    @Test
+    void aSecretReferenceServesInItsOwnRoleOnly() {
+        String token = refused(load("clickhousePasswordRef", "env:APPMETRICA_TOKEN"));
+        assertTrue(token.contains("job parameter clickhousePasswordRef") && token.contains("as a Logs API token only"), token);
+        String password = refused(load("tokenRef", "file:/srv/loader/clickhouse-password"));
+        assertTrue(password.contains("job parameter tokenRef") && password.contains("as a ClickHouse password only")
+                && !password.contains("/srv/loader"), password);
+        assertTrue(refused(load("tokenRef", "env:CLICKHOUSE_PASSWORD")).contains("job parameter tokenRef"));
+    }
+
+    @Test
+    void operatorOnlyAndListedPathsAreRefusedWithoutTheirValue() {
+        for (String name : List.of("clickhouseCluster", "clickhouseClusterHttpPortOffset")) {
+            String m = refused(load(name, "test_shard_localhost_9"));
+            assertTrue(m.contains("job parameter " + name + " is set by the operator only") && !m.contains("test_shard"), m);
+        }
+        String spool = refused(load("spoolDir", "/etc/secret-place"));
+        assertTrue(spool.contains("job parameter spoolDir") && spool.contains("--allow-spool-dir") && !spool.contains("secret-place"), spool);
+        assertTrue(refused(load("spoolDir", "/srv/loader/spool/../../../etc")).contains("job parameter spoolDir"));
     }
 }

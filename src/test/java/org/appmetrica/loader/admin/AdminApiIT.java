@@ -74,7 +74,7 @@ class AdminApiIT {
         console = ConsoleProcess.start(dataDir.resolve("data"), users, Map.of("APPMETRICA_TOKEN", TOKEN),
                 "--allow-api-url", simulator.baseUrl(), "--allow-api-url", slowSimulator.baseUrl(),
                 "--allow-clickhouse", "jdbc:clickhouse://" + TestClickHouse.URL.replace("http://", ""),
-                "--allow-secret", "file:" + tokenFile, "--allow-secret", "env:ADMIN_API_UNSET_VARIABLE");
+                "--allow-token-ref", "file:" + tokenFile, "--allow-secret", "env:ADMIN_API_UNSET_VARIABLE");
         auth = ConsoleProcess.basic(USER, PASSWORD);
     }
 

@@ -40,14 +40,6 @@ class PrivateFilesTest {
     }
 
     @Test
-    void anOpenRootIsTightened() throws Exception {
-        Path root = Files.createDirectory(tmp.resolve("open"));
-        Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxrwxrwx"));
-        PrivateFiles.createDirectories(root, root.resolve("1"));
-        assertEquals("rwx------", mode(root));
-    }
-
-    @Test
     void aLinkPlacedAtAPartFileIsReplacedNotFollowed() throws Exception {
         Path victim = Files.writeString(tmp.resolve("victim"), "keep", StandardCharsets.UTF_8);
         Path dir = tmp.resolve("spool");

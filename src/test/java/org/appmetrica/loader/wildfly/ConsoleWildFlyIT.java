@@ -124,7 +124,7 @@ class ConsoleWildFlyIT {
         // the operator's allow-lists for loads started from the console: the simulator and the test's ClickHouse
         pb.environment().put("JAVA_OPTS", "-Xms64m -Xmx512m -Djava.net.preferIPv4Stack=true -Dappmetrica.allow.apiUrls=" + env.apiUrl()
                 + " -Dappmetrica.allow.clickhouse=" + WildFlyServer.clickhouseJdbcUrl()
-                + " -Dappmetrica.allow.secrets=env:APPMETRICA_TOKEN");
+                + " -Dappmetrica.allow.tokenRefs=env:APPMETRICA_TOKEN");
         pb.environment().put("APPMETRICA_TOKEN", TOKEN); // tokenRef=env:APPMETRICA_TOKEN, read by the server
         server = pb.start();
         return out;
