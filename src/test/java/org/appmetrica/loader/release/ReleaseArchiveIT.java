@@ -84,6 +84,19 @@ class ReleaseArchiveIT {
     }
 
     @Test
+    void noticeNamesEveryBundledLibraryAndLicenseIsApache() throws Exception {
+        String notice = Files.readString(installed.home.resolve("NOTICE"));
+        List<String> jars;
+        try (Stream<Path> lib = Files.list(installed.home.resolve("lib"))) {
+            jars = lib.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".jar")).sorted().toList();
+        }
+        assertFalse(jars.isEmpty());
+        List<String> missing = jars.stream().filter(jar -> !notice.contains("\n" + jar + "  (")).toList();
+        assertEquals(List.of(), missing, "NOTICE lacks these jars of lib/: make it again with src/release/notice.py");
+        assertTrue(Files.readString(installed.home.resolve("LICENSE")).contains("Apache License"));
+    }
+
+    @Test
     void versionFromAnyDirectoryWithTheArchiveAndNoWarning() throws Exception {
         Installed.Result r = installed.run(with(java, "APPMETRICA_LOADER_OPTS", "-Xlog:class+load=info"), "--version");
         assertEquals(0, r.exitCode(), r.both());
