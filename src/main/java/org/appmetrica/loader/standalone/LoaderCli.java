@@ -63,7 +63,7 @@ import java.util.logging.Logger;
  * Standalone command line: runs {@code appmetrica-load} on JBeret SE + Weld SE with a job repository in an H2 file.
  * Exit codes: 0 COMPLETED, 1 FAILED (or ABANDONED), 2 bad arguments or parameters, 3 STOPPED.
  */
-@Command(name = "appmetrica-loader", mixinStandardHelpOptions = true,
+@Command(name = "appmetrica-loader", mixinStandardHelpOptions = true, versionProvider = LoaderVersion.class,
         description = "Loads AppMetrica Logs API exports into ClickHouse (Jakarta Batch job appmetrica-load).",
         subcommands = {LoaderCli.Run.class, LoaderCli.Restart.class, LoaderCli.Stop.class, LoaderCli.Abandon.class,
                 LoaderCli.Executions.class, LoaderCli.Status.class, LoaderCli.Schedule.class, LoaderCli.Simulator.class,
@@ -87,18 +87,28 @@ public final class LoaderCli {
             + "(default from APPMETRICA_LOG_FORMAT or -Dappmetrica.logFormat)", scope = CommandLine.ScopeType.INHERIT)
     String logFormat = System.getProperty("appmetrica.logFormat", System.getenv().getOrDefault("APPMETRICA_LOG_FORMAT", "human"));
 
+    @Option(names = "--config", paramLabel = "FILE", description = "properties file with the global options above (keys data-dir, "
+            + "repository-url, log-format); given on the command line, an option wins over the file")
+    Path globalConfig; // read before parsing, by GlobalConfig
+
     public static void main(String[] args) {
         LoaderCli cli = new LoaderCli();
         CommandLine commandLine = new CommandLine(cli);
         // run --help lists the job parameters from their one definition (picocli formats footers: % doubled)
         commandLine.getSubcommands().get("run").getCommandSpec().usageMessage()
                 .footer(LoadParameter.help().replace("%", "%%").replace("\n", "%n"));
-        int code = commandLine
+        commandLine
                 .setExecutionExceptionHandler((e, cmd, parsed) -> {
                     cmd.getErr().println("error: " + (e.getMessage() == null ? e : e.getMessage()));
                     return e instanceof IllegalArgumentException ? USAGE : FAILED;
-                })
-                .execute(args);
+                });
+        try {
+            GlobalConfig.apply(commandLine, args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("error: " + e.getMessage());
+            System.exit(USAGE);
+        }
+        int code = commandLine.execute(args);
         if ("json".equals(cli.logFormat)) {
             // Weld's shutdown hook prints a line to System.out: standard output carries JSON lines only
             System.out.flush();

@@ -1,6 +1,7 @@
 package org.appmetrica.loader.standalone;
 
 import jakarta.batch.operations.JobOperator;
+import jakarta.batch.operations.NoSuchJobException;
 import jakarta.batch.runtime.BatchRuntime;
 import jakarta.batch.runtime.JobExecution;
 import jakarta.batch.runtime.StepExecution;
@@ -64,7 +65,13 @@ final class Repository {
      */
     static Set<Long> stopOwnExecutions(JobOperator operator, PrintStream out, String who) {
         Set<Long> running = new TreeSet<>();
-        for (long id : operator.getRunningExecutions(Jobs.LOAD_JOB)) {
+        List<Long> live;
+        try {
+            live = operator.getRunningExecutions(Jobs.LOAD_JOB);
+        } catch (NoSuchJobException e) {
+            return running; // a repository where the job never ran (a console stopped before its first load)
+        }
+        for (long id : live) {
             // an execution started by this process has live step executions; one read from the database has none
             if (operator.getJobExecution(id) instanceof JobExecutionImpl impl && !impl.getStepExecutions().isEmpty()) {
                 running.add(id);
