@@ -13,6 +13,7 @@ import org.appmetrica.loader.admin.AdminException;
 import org.appmetrica.loader.admin.AdminJson;
 import org.appmetrica.loader.admin.AdminResource;
 import org.appmetrica.loader.admin.PasswordHash;
+import org.appmetrica.loader.admin.Public;
 import org.appmetrica.loader.admin.Views;
 
 import java.util.logging.Logger;
@@ -32,6 +33,7 @@ public final class LoginResource {
         this.logins = logins;
     }
 
+    @Public
     @POST
     @Path("login")
     public Response login(@HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, String text) {
@@ -50,6 +52,7 @@ public final class LoginResource {
         return withCookie(new Views.SessionView(user, "form"), logins.newSession(user));
     }
 
+    @Public
     @POST
     @Path("logout")
     public Response logout(@CookieParam(Logins.COOKIE) String token) {
