@@ -12,6 +12,7 @@ import jakarta.ws.rs.core.Response;
 import org.appmetrica.loader.admin.AdminException;
 import org.appmetrica.loader.admin.AdminJson;
 import org.appmetrica.loader.admin.AdminResource;
+import org.appmetrica.loader.admin.LoginThrottle;
 import org.appmetrica.loader.admin.PasswordHash;
 import org.appmetrica.loader.admin.Public;
 import org.appmetrica.loader.admin.Views;
@@ -43,7 +44,7 @@ public final class LoginResource {
         String from = http.getRemoteAddr();
         try {
             if (user.isEmpty() || !logins.passwordMatches(user, password, from)) {
-                LOG.info("console: failed login for user '" + user.replaceAll("[^\\w.@-]", "?") + "' from " + from);
+                LOG.info("console: failed login for user '" + LoginThrottle.shown(user).replaceAll("[^\\w.@…-]", "?") + "' from " + from);
                 throw new AdminException(401, "unauthorized", "wrong user or password");
             }
         } finally {
