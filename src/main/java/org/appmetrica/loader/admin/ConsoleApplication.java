@@ -33,7 +33,7 @@ public class ConsoleApplication extends Application {
 
     @Override
     public Set<Class<?>> getClasses() {
-        return Set.of(AdminResource.class, ConsoleResource.class, AdminExceptionMapper.class, LoginRequired.class);
+        return Set.of(AdminResource.class, ConsoleResource.class, AdminExceptionMapper.class, LoginRequired.class, BodyType.class);
     }
 
     /** The service the resources use; the standalone console's subclass brings its own. */

@@ -111,11 +111,13 @@ public final class Routes {
     /** The status line's code of one request, sent as written (no client normalises the path). */
     public static int status(String host, int port, String method, String target, String... headers) throws IOException {
         StringBuilder request = new StringBuilder(method + " " + target + " HTTP/1.1\r\nHost: " + host + ":" + port + "\r\nConnection: close\r\n");
+        boolean typed = false;
         for (int i = 0; i < headers.length; i += 2) {
             request.append(headers[i]).append(": ").append(headers[i + 1]).append("\r\n");
+            typed |= headers[i].equalsIgnoreCase("Content-Type");
         }
         boolean body = method.equals("POST") || method.equals("PUT");
-        request.append(body ? "Content-Type: application/json\r\nContent-Length: 2\r\n\r\n{}" : "\r\n");
+        request.append(body ? (typed ? "" : "Content-Type: application/json\r\n") + "Content-Length: 2\r\n\r\n{}" : "\r\n");
         try (Socket socket = new Socket(host, port)) {
             socket.setSoTimeout(30_000);
             OutputStream out = socket.getOutputStream();
