@@ -145,6 +145,10 @@ public final class Routes {
             if (r.isPublic()) {
                 continue;
             }
+            int options = status(host, port, "OPTIONS", prefix + r.path());
+            if (!refused.contains(options)) { // JAX-RS answers OPTIONS itself, without the resource
+                failures.add("OPTIONS " + prefix + r.path() + " -> " + options);
+            }
             for (String spelling : spellings(r.path())) {
                 int status = status(host, port, r.method(), prefix + spelling);
                 boolean plain = spelling.equals(r.path());
