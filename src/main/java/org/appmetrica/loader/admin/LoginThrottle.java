@@ -18,8 +18,8 @@ import java.util.regex.Pattern;
  * all counts, so 60 logins at once for one user still get {@value #FREE_FAILURES} tries), under three keys: the user
  * from the caller's address range, the address range for any user, and the user from anywhere. After
  * {@value #FREE_FAILURES} attempts of a user from a range, or from a range, or {@value #USER_CEILING} of a user from
- * all ranges, the next must wait 1 s, then 2 s, 4 s … up to 15 minutes after the last one; it is answered 429 before any
- * hashing. So a stranger's failures lock out neither the owner's range nor, below the ceiling, the user. A range is an
+ * all ranges, the next must wait 1 s, then 2 s, 4 s … up to 15 minutes after the last one ended; it is answered 429
+ * before any hashing. An attempt refused as busy (no hashing slot) counts too: a flood gets no extra tries. So a stranger's failures lock out neither the owner's range nor, below the ceiling, the user. A range is an
  * IPv4 /24, an IPv6 /64, and all of loopback: another address of the same range gets no fresh budget. A success clears
  * its user's count in its range and the range's. Names in keys are cut to {@value #MAX_NAME} characters and at most
  * {@value #MAX_TRACKED} keys are kept (the oldest go first), so strangers cannot fill the memory. PBKDF2 runs on at
@@ -80,10 +80,15 @@ public final class LoginThrottle {
         undo(keys[2]);
     }
 
-    /** The attempt was counted but no password was checked (the console was busy): it does not count. */
-    public synchronized void notTried(String user, String address) {
+    /**
+     * The password did not match: the wait before the next attempt counts from now, the end of the check, so that
+     * slow checks of a burst leave no gap for more attempts.
+     */
+    public synchronized void failed(String user, String address) {
+        Instant now = clock.instant();
         for (String key : keys(user, range(address))) {
-            undo(key);
+            Failures f = failures.remove(key);
+            failures.put(key, new Failures(f == null ? 1 : f.count(), now));
         }
     }
 

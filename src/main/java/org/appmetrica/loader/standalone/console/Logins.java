@@ -129,11 +129,9 @@ final class Logins {
         }
         try {
             if (!throttle.hashingSlot()) {
-                throttle.notTried(user, from);
                 throw new AdminException(429, "busy", "too many logins at once: try again in a second").header("Retry-After", "1");
             }
         } catch (InterruptedException e) {
-            throttle.notTried(user, from);
             Thread.currentThread().interrupt();
             throw new AdminException(503, "unavailable", "the console is stopping");
         }
@@ -145,6 +143,8 @@ final class Logins {
         }
         if (ok) {
             throttle.succeeded(user, from);
+        } else {
+            throttle.failed(user, from);
         }
         return ok;
     }
