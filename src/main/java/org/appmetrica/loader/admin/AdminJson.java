@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 
 /** JSON in and out of the admin API, the same in the WAR, the standalone console and the CLI's --json. */
@@ -39,8 +38,8 @@ public final class AdminJson {
      * another site cannot post to the API with the browser's credentials (a form or a no-cors fetch cannot send it).
      */
     public static JsonNode body(String contentType, String body) {
-        if (contentType == null || !contentType.toLowerCase(Locale.ROOT).trim().startsWith("application/json")) {
-            throw new AdminException(415, "unsupported-media-type", "send the request body as Content-Type: application/json (an empty object {} will do)");
+        if (!BodyType.json(contentType)) {
+            throw BodyType.unsupported();
         }
         if (body == null || body.isBlank()) {
             return MAPPER.createObjectNode();

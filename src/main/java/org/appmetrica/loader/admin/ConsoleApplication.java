@@ -20,8 +20,9 @@ import java.util.logging.Logger;
 /**
  * The admin console: the REST API under {@code /api} ({@link AdminResource}) and the page under {@code /console/}
  * ({@link ConsoleResource}). In the WAR both are behind the container's authentication (WEB-INF/web.xml: BASIC, role
- * {@code appmetrica-admin}); the standalone console serves a subclass that adds its own login and checks. Lists its
- * classes, so that other JAX-RS applications of the WAR stay separate.
+ * {@code appmetrica-admin}); the standalone console serves a subclass that adds its own login and checks. In both,
+ * {@link LoginRequired} refuses every matched resource method that is not {@link Public} to a request without a user.
+ * Lists its classes, so that other JAX-RS applications of the WAR stay separate.
  */
 @ApplicationPath("/")
 public class ConsoleApplication extends Application {
@@ -32,7 +33,7 @@ public class ConsoleApplication extends Application {
 
     @Override
     public Set<Class<?>> getClasses() {
-        return Set.of(AdminResource.class, ConsoleResource.class, AdminExceptionMapper.class);
+        return Set.of(AdminResource.class, ConsoleResource.class, AdminExceptionMapper.class, LoginRequired.class, BodyType.class);
     }
 
     /** The service the resources use; the standalone console's subclass brings its own. */

@@ -7,7 +7,11 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
-/** The console page's static files, from the class path ({@link ConsoleFiles}), in the WAR and the standalone console. */
+/**
+ * The console page's static files, from the class path ({@link ConsoleFiles}), in the WAR and the standalone console.
+ * Public: the page holds no data and carries the standalone console's login form (in the WAR the container still asks).
+ */
+@Public
 @Path("")
 public class ConsoleResource {
 

@@ -3,8 +3,11 @@ package org.appmetrica.loader.config;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
@@ -69,5 +72,37 @@ public final class PrivateFiles {
         Files.deleteIfExists(file); // removes a link itself, not its target
         return Channels.newOutputStream(Files.newByteChannel(file,
                 Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS), FILE));
+    }
+
+    /** Creates {@code file} empty with mode 600 unless something is at that name already (which is left alone). */
+    public static void createIfMissing(Path file) throws IOException {
+        try {
+            Files.newByteChannel(file, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS), FILE).close();
+        } catch (FileAlreadyExistsException e) {
+            // made before (by us, or by H2 under its own name)
+        }
+    }
+
+    /**
+     * Sets mode 600 on the regular files of this process's user in {@code dir} whose names start with {@code prefix}:
+     * for files another library creates with the process's umask (H2's database, lock and trace files). Links are
+     * not followed.
+     */
+    public static void tighten(Path dir, String prefix) throws IOException {
+        Set<PosixFilePermission> mode = PosixFilePermissions.fromString("rw-------");
+        String me = System.getProperty("user.name");
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, f -> f.getFileName().toString().startsWith(prefix))) {
+            for (Path f : files) {
+                PosixFileAttributes a;
+                try {
+                    a = Files.readAttributes(f, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                } catch (NoSuchFileException e) {
+                    continue; // gone meanwhile (a lock file)
+                }
+                if (a.isRegularFile() && a.owner().getName().equals(me) && !a.permissions().equals(mode)) {
+                    Files.setPosixFilePermissions(f, mode);
+                }
+            }
+        }
     }
 }

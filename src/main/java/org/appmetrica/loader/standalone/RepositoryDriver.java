@@ -1,6 +1,11 @@
 package org.appmetrica.loader.standalone;
 
+import org.appmetrica.loader.config.PrivateFiles;
 import org.appmetrica.loader.coordination.JdbcCoordinationStore;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 import java.sql.Connection;
 import java.sql.Driver;
@@ -49,11 +54,19 @@ public final class RepositoryDriver implements Driver {
             return null;
         }
         String h2 = "jdbc:" + url.substring(PREFIX.length());
+        Path database = databaseFile(h2);
+        if (database != null) {
+            privateFiles(database);
+        }
         long deadline = System.currentTimeMillis() + PATIENCE_MILLIS;
         long pause = 50;
         while (true) {
             try {
-                return new org.h2.Driver().connect(h2, info);
+                Connection c = new org.h2.Driver().connect(h2, info);
+                if (database != null) {
+                    privateFiles(database); // the lock file, and a database file H2 has just created
+                }
+                return c;
             } catch (SQLException e) {
                 if (!TAKEOVER_ERRORS.contains(e.getErrorCode()) || System.currentTimeMillis() > deadline) {
                     throw e;
@@ -67,6 +80,37 @@ public final class RepositoryDriver implements Driver {
             }
             pause = Math.min(1000, pause * 2);
         }
+    }
+
+    /**
+     * H2 creates its files with the process's umask (often 644): the trace file is made 600 before H2 may write to it,
+     * and every file of the database is set to 600 after each connection opens (the directory is 700 besides).
+     */
+    private static void privateFiles(Path database) throws SQLException {
+        try {
+            if (Files.isDirectory(database.getParent())) {
+                PrivateFiles.createIfMissing(database.resolveSibling(database.getFileName() + ".trace.db"));
+                PrivateFiles.tighten(database.getParent(), database.getFileName() + ".");
+            }
+        } catch (IOException | UnsupportedOperationException e) {
+            throw new SQLException("cannot make the job repository's files private (mode 600) in " + database.getParent() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The database's path without extension for an embedded H2 file URL ({@code jdbc:h2:file:/dir/name;…}); else null. */
+    static Path databaseFile(String h2Url) {
+        String rest = h2Url.substring("jdbc:h2:".length());
+        int semicolon = rest.indexOf(';');
+        rest = semicolon < 0 ? rest : rest.substring(0, semicolon);
+        rest = rest.startsWith("file:") ? rest.substring("file:".length()) : rest;
+        if (rest.startsWith("~/")) {
+            rest = System.getProperty("user.home") + rest.substring(1);
+        }
+        if (!rest.startsWith("/")) { // mem:, tcp:, ssl:, other file systems, relative paths
+            return null;
+        }
+        Path p = Path.of(rest);
+        return p.getFileName() == null ? null : p;
     }
 
     @Override

@@ -55,7 +55,20 @@ class RepositoryProtectionIT {
         assertEquals("rwx------", mode(dataDir));
         assertEquals("rw-------", mode(dataDir.resolve(RepositoryPassword.FILE)));
         assertEquals("rw-------", mode(dataDir.resolve("conf/jberet.properties")), "it holds the password");
+        assertEveryFileIs600(dataDir);
         assertLockedWithout(dataDir);
+    }
+
+    /** Every file the loader left in the data directory, H2's database and trace files too, is 600. */
+    private static void assertEveryFileIs600(Path dataDir) throws Exception {
+        List<Path> files;
+        try (var walk = Files.walk(dataDir)) {
+            files = walk.filter(Files::isRegularFile).toList();
+        }
+        assertTrue(files.contains(dataDir.resolve("job-repository.mv.db")), files.toString());
+        for (Path f : files) {
+            assertEquals("rw-------", mode(f), f.toString());
+        }
     }
 
     @Test
@@ -68,6 +81,7 @@ class RepositoryProtectionIT {
         }
         executions(dataDir);
         assertEquals("rwx------", mode(dataDir));
+        assertEveryFileIs600(dataDir);
         assertLockedWithout(dataDir);
         String password = Files.readString(dataDir.resolve(RepositoryPassword.FILE)).strip();
         try (Connection c = DriverManager.getConnection("jdbc:h2:file:" + dataDir.resolve("job-repository"), "sa", password)) {

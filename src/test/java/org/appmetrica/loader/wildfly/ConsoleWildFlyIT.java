@@ -2,7 +2,10 @@ package org.appmetrica.loader.wildfly;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.appmetrica.loader.admin.ConsoleApplication;
 import org.appmetrica.loader.admin.ConsoleProcess;
+import org.appmetrica.loader.admin.LoginRequired;
+import org.appmetrica.loader.security.Routes;
 import org.appmetrica.loader.testing.SimulatorAndClickHouse;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -254,6 +257,25 @@ class ConsoleWildFlyIT {
     }
 
     // ---------------------------------------------------------------- tests
+
+    /**
+     * Every route of the WAR's admin application (by reflection) and every file of the page, asked anonymously in many
+     * spellings: the container's BASIC login covers /* whatever the spelling, and {@link LoginRequired} refuses any
+     * matched resource method without a user besides.
+     */
+    @Test
+    @Order(1)
+    void everyRouteInEverySpellingNeedsALogin() throws Exception {
+        List<Routes.Route> routes = new ArrayList<>(Routes.of(new ConsoleApplication().getClasses()));
+        routes.addAll(Routes.staticFiles(false));
+        List<Routes.Route> all = routes.stream().map(r -> new Routes.Route(r.method(), r.path(), false)).toList();
+        assertTrue(all.size() > 30, all.toString());
+        List<String> failures = Routes.anonymousFailures("127.0.0.1", 8080 + OFFSET, "/appmetrica-loader/", all);
+        assertTrue(failures.isEmpty(), failures.size() + " anonymous requests were not refused: " + failures);
+        String basic = ConsoleProcess.basic(USER, PASSWORD);
+        assertEquals(200, Routes.status("127.0.0.1", 8080 + OFFSET, "GET", "/appmetrica-loader/api;x/session", "Authorization", basic),
+                "the spelling reaches the resource with a login");
+    }
 
     @Test
     @Order(1)

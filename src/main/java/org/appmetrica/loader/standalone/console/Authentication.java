@@ -5,23 +5,25 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
-import jakarta.ws.rs.container.PreMatching;
+import jakarta.ws.rs.container.ResourceInfo;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Cookie;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.SecurityContext;
 import org.appmetrica.loader.admin.AdminException;
+import org.appmetrica.loader.admin.LoginRequired;
+import org.appmetrica.loader.admin.Public;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.Principal;
 
 /**
- * Every /api path of the standalone console except login and logout, and /metrics, need a user: a session cookie, or HTTP Basic
- * credentials; otherwise 401, before the path is even matched (an unknown path tells nothing to strangers). The page's
- * static files need no login: they hold no data.
+ * The standalone console's login, decided on the matched resource method, never on the path as spelled: every method
+ * that is not {@link Public} (login, logout, the page's static files) needs a user, a session cookie or HTTP Basic
+ * credentials, otherwise 401; {@link MetricsResource} also takes the metrics token. A path that matches no resource
+ * is a 404 that runs nothing. {@link org.appmetrica.loader.admin.LoginRequired} checks the outcome once more.
  */
-@PreMatching
 @Priority(Priorities.AUTHENTICATION)
 final class Authentication implements ContainerRequestFilter {
 
@@ -35,6 +37,9 @@ final class Authentication implements ContainerRequestFilter {
     @Context
     HttpServletRequest http;
 
+    @Context
+    ResourceInfo resource;
+
     Authentication(Logins logins, String metricsToken) {
         this.logins = logins;
         this.metricsBearer = metricsToken == null ? null : ("Bearer " + metricsToken).getBytes(StandardCharsets.UTF_8);
@@ -42,13 +47,11 @@ final class Authentication implements ContainerRequestFilter {
 
     @Override
     public void filter(ContainerRequestContext request) {
-        String path = request.getUriInfo().getRequestUri().getRawPath();
-        boolean guarded = path.equals("/metrics") || path.startsWith("/api/") && !path.equals("/api/login") && !path.equals("/api/logout");
-        if (!guarded) {
+        if (LoginRequired.isPublic(resource)) {
             return;
         }
         String authorization = request.getHeaderString(HttpHeaders.AUTHORIZATION);
-        if (path.equals("/metrics") && metricsBearer != null && authorization != null
+        if (resource.getResourceClass() == MetricsResource.class && metricsBearer != null && authorization != null
                 && MessageDigest.isEqual(metricsBearer, authorization.getBytes(StandardCharsets.UTF_8))) {
             request.setSecurityContext(new User("metrics"));
             return;

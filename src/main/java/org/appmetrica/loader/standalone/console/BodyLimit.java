@@ -15,8 +15,8 @@ final class BodyLimit implements ContainerRequestFilter {
 
     @Override
     public void filter(ContainerRequestContext request) throws IOException {
-        // logout reads no body; GETs and DELETEs carry none
-        if (!(request.getMethod().equals("POST") || request.getMethod().equals("PUT")) || request.getUriInfo().getRequestUri().getRawPath().equals("/api/logout")) {
+        // GETs and DELETEs carry none
+        if (!(request.getMethod().equals("POST") || request.getMethod().equals("PUT"))) {
             return;
         }
         byte[] bytes;

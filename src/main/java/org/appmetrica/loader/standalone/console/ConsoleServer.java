@@ -19,8 +19,8 @@ import java.util.List;
  * ({@link StandaloneApplication}) on an embedded Undertow through RESTEasy, with the console's own login.
  * <p>Authentication: a login form posts to {@code /api/login}, which answers with a session cookie (HttpOnly,
  * SameSite=Strict); scripts may send HTTP Basic credentials instead. Both are checked against the users file
- * ({@link UserStore}, PBKDF2 hashes). The page's static files need no login (they hold no data); every {@code /api}
- * path except login and logout does. POSTs must be {@code application/json}, which no other site's page can send.
+ * ({@link UserStore}, PBKDF2 hashes). Every resource method needs a login except those marked
+ * {@link org.appmetrica.loader.admin.Public}: the page's static files (they hold no data), login and logout. POSTs must be {@code application/json}, which no other site's page can send.
  */
 public final class ConsoleServer implements AutoCloseable {
 

@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
 
 /**
  * Before anything else in the standalone console: the Host header must name this console, so that a web page cannot
- * reach it through DNS rebinding; and / and /console lead to the page (a plain 302 to /console/, which the WAR's
+ * reach it through DNS rebinding; OPTIONS is refused (no CORS here); and / and /console lead to the page (a plain 302 to /console/, which the WAR's
  * resource answers with a 303 to its context path instead).
  */
 @PreMatching
@@ -44,6 +44,10 @@ final class FrontDoor implements ContainerRequestFilter {
         if (host != null && !hostAllowed(host, hostNames)) { // missing only outside browsers
             throw new AdminException(403, "host-not-allowed", "this console does not answer to the name in the Host header; "
                     + "start it with --host-name NAME to allow a name");
+        }
+        if (request.getMethod().equals("OPTIONS")) {
+            // JAX-RS would answer it without the resource, so without a login; the console allows no CORS anyway
+            throw new AdminException(405, "method-not-allowed", "OPTIONS is not allowed here");
         }
         String path = request.getUriInfo().getRequestUri().getRawPath();
         if (path.equals("/") || path.equals("/console")) {

@@ -12,7 +12,9 @@ import jakarta.ws.rs.core.Response;
 import org.appmetrica.loader.admin.AdminException;
 import org.appmetrica.loader.admin.AdminJson;
 import org.appmetrica.loader.admin.AdminResource;
+import org.appmetrica.loader.admin.LoginThrottle;
 import org.appmetrica.loader.admin.PasswordHash;
+import org.appmetrica.loader.admin.Public;
 import org.appmetrica.loader.admin.Views;
 
 import java.util.logging.Logger;
@@ -32,6 +34,7 @@ public final class LoginResource {
         this.logins = logins;
     }
 
+    @Public
     @POST
     @Path("login")
     public Response login(@HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, String text) {
@@ -41,7 +44,7 @@ public final class LoginResource {
         String from = http.getRemoteAddr();
         try {
             if (user.isEmpty() || !logins.passwordMatches(user, password, from)) {
-                LOG.info("console: failed login for user '" + user.replaceAll("[^\\w.@-]", "?") + "' from " + from);
+                LOG.info("console: failed login for user '" + LoginThrottle.shown(user).replaceAll("[^\\w.@…-]", "?") + "' from " + from);
                 throw new AdminException(401, "unauthorized", "wrong user or password");
             }
         } finally {
@@ -50,6 +53,7 @@ public final class LoginResource {
         return withCookie(new Views.SessionView(user, "form"), logins.newSession(user));
     }
 
+    @Public
     @POST
     @Path("logout")
     public Response logout(@CookieParam(Logins.COOKIE) String token) {

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiPredicate;
 
 /**
  * Who is logged in to the standalone console: sessions made by the login form (a cookie), and HTTP Basic credentials
@@ -28,7 +29,8 @@ final class Logins {
     private static final long SESSION_MILLIS = TimeUnit.HOURS.toMillis(12);
     private static final long BASIC_CACHE_MILLIS = TimeUnit.MINUTES.toMillis(5);
 
-    private final UserStore users;
+    /** The password check: the users file's, or a test's. */
+    private final BiPredicate<String, char[]> check;
     private final SecureRandom random = new SecureRandom();
     private final LoginThrottle throttle = new LoginThrottle(Clock.systemUTC());
     /** Off loopback the session cookie is Secure: it then travels only over TLS (a proxy in front of the console). */
@@ -41,7 +43,11 @@ final class Logins {
     }
 
     Logins(UserStore users, boolean secureCookie) {
-        this.users = users;
+        this(users::check, secureCookie);
+    }
+
+    Logins(BiPredicate<String, char[]> check, boolean secureCookie) {
+        this.check = check;
         this.secureCookie = secureCookie;
     }
 
@@ -110,9 +116,12 @@ final class Logins {
         return user;
     }
 
-    /** The password check behind the throttle: 429 (with Retry-After) while the user or the address must wait. */
+    /**
+     * The password check behind the throttle, which counts the attempt before any hashing: 429 (with Retry-After)
+     * while the user or the address range must wait.
+     */
     boolean passwordMatches(String user, char[] password, String from) {
-        Optional<Duration> wait = throttle.retryAfter(user, from);
+        Optional<Duration> wait = throttle.attempt(user, from);
         if (wait.isPresent()) {
             long seconds = Math.max(1, wait.get().toSeconds() + (wait.get().toMillisPart() > 0 ? 1 : 0));
             throw new AdminException(429, "too-many-attempts", "too many failed logins for this user or from this address: try again in "
@@ -128,7 +137,7 @@ final class Logins {
         }
         boolean ok;
         try {
-            ok = users.check(user, password);
+            ok = check.test(user, password);
         } finally {
             throttle.releaseHashingSlot();
         }
