@@ -13,6 +13,8 @@ public record SliceReport(String sliceKey, String state, int apiProgress, long r
     private static final long serialVersionUID = 2L;
     /** The state once the slice is swapped into the target table. */
     public static final String PUBLISHED = "published";
+    /** The state of a slice a stop ended before it asked the API for anything. */
+    public static final String NOT_STARTED = "not started";
 
     public static SliceReport start(String sliceKey, String state) {
         return new SliceReport(sliceKey, state, -1, 0, 0, 0, null, 0, 0);

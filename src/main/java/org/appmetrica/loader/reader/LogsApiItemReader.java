@@ -107,6 +107,12 @@ public class LogsApiItemReader extends AbstractItemReader {
         rowsDone = saved == null ? 0 : saved.rowsDone();
         stageEpoch = saved == null ? null : saved.stageEpoch();
         BooleanSupplier stop = stopRequested != null ? stopRequested : stopOf(jobContext.getExecutionId());
+        if (stop.getAsBoolean()) {
+            // the runtime still hands out the partitions after a stop: these end at once, asking the API nothing
+            stepContext.setPersistentUserData(SliceReport.start(slice.key(), SliceReport.NOT_STARTED));
+            stopped = true;
+            return;
+        }
         SliceLease lease;
         try {
             lease = SliceLease.acquire(SliceLease.key(settings.clickhouseDatabase(), slice.source(), slice.applicationId(),

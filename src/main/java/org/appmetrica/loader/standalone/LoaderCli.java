@@ -228,8 +228,7 @@ public final class LoaderCli {
         if (status == BatchStatus.COMPLETED) {
             return COMPLETED;
         }
-        out.println("execution " + executionId + " ended " + status + ": " + Reports.failureReason(execution));
-        out.println("restart it with: restart " + executionId);
+        Reports.ending(out, execution);
         return status == BatchStatus.STOPPED ? STOPPED : FAILED;
     }
 
