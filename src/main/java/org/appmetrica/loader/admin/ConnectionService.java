@@ -196,9 +196,14 @@ public final class ConnectionService {
             state = "up-to-date";
         } else if (last.getBatchStatus() == BatchStatus.STARTING || last.getBatchStatus() == BatchStatus.STARTED) {
             state = "loading";
+        } else if (last.getBatchStatus() == BatchStatus.STOPPED || last.getBatchStatus() == BatchStatus.STOPPING) {
+            state = "stopped"; // as a user asked: no failure, a restart continues it
+            reason = "execution " + last.getExecutionId() + " was stopped; restart it to continue";
         } else {
             state = "failed";
-            reason = last.getBatchStatus() + ": " + last.getExitStatus();
+            String exit = last.getExitStatus();
+            reason = exit == null || exit.equals(String.valueOf(last.getBatchStatus())) ? String.valueOf(last.getBatchStatus())
+                    : exit.startsWith("FAILED: ") ? exit.substring("FAILED: ".length()) : exit;
         }
         v.put("state", state);
         if (reason != null) {

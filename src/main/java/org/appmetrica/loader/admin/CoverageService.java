@@ -159,7 +159,8 @@ public final class CoverageService {
         }
         Instant ended = instant(e.ended() != null ? e.ended() : e.lastUpdated());
         boolean restartable = e.actions().contains("restart");
-        String executionError = "STOPPED".equals(e.status()) ? "stopped before it finished" : e.failure();
+        boolean stopped = "STOPPED".equals(e.status());
+        String executionError = stopped ? null : e.failure();
         Map<Key, PartitionView> partitions = new HashMap<>();
         for (StepView step : admin.execution(e.id()).steps()) {
             for (PartitionView p : step.partitions()) {
@@ -183,10 +184,10 @@ public final class CoverageService {
                 // a restart does not run again what an earlier execution of its instance completed
                 continue;
             } else if (running) {
-                f.attempt = new Attempt(e.id(), true, null, false);
+                f.attempt = new Attempt(e.id(), true, null, false, false);
             } else if (failed) {
                 String error = p != null && p.lastError() != null ? p.lastError() : executionError;
-                f.attempt = new Attempt(e.id(), false, error, restartable);
+                f.attempt = new Attempt(e.id(), false, error, restartable, stopped && (p == null || !"FAILED".equals(p.status())));
             }
             f.attemptInstance = e.instanceId();
         }

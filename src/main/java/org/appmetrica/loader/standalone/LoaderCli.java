@@ -222,7 +222,10 @@ public final class LoaderCli {
 
     /** Waits for the execution (see {@link #announce}), prints the summary, returns the exit code. */
     int follow(long executionId, PrintStream out) throws InterruptedException {
-        JobExecution execution = Repository.await(executionId);
+        JobExecution execution;
+        try (ProgressReporter progress = ProgressReporter.start(admin(), executionId)) {
+            execution = Repository.await(executionId);
+        }
         Reports.summary(out, execution);
         BatchStatus status = execution.getBatchStatus();
         if (status == BatchStatus.COMPLETED) {

@@ -17,8 +17,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** After a stop no export request goes out; the slices not started are told in one line, the summary counts what was done. */
-class StopIsAStopIT {
+/**
+ * A run tells its progress for the whole load; after a stop no export request goes out, the slices not started are told
+ * in one line, and the summary counts what was done.
+ */
+class StopAndProgressIT {
 
     private static final String TOKEN = "stop-secret-token-51c2";
     private static final int ROWS = 300;
@@ -66,6 +69,30 @@ class StopIsAStopIT {
             CliProcess.Result status = CliProcess.run(dataDir, Map.of(), "status", Long.toString(stopped.executionId()));
             assertTrue(status.output().contains("not started"), status.output());
             assertFalse(status.output().contains("ownerProcess"), status.output());
+        }
+    }
+
+    @Test
+    void aRunTellsItsProgressAndTheTimeLeft() throws Exception {
+        String database = "it_ux_progress";
+        env.freshDatabase(database);
+        try (ClickHouseGate gate = ClickHouseGate.start(TestClickHouse.URL)) {
+            // held at the first INSERT of the second events slice: one slice is done, the load cannot end meanwhile
+            ClickHouseGate.Hold second = gate.holdInsert(database + "._stage_events", 4);
+            CliProcess running = CliProcess.start(dataDir, Map.of("APPMETRICA_TOKEN", TOKEN, ProgressReporter.EVERY_ENV, "1"), "run",
+                    "applicationIds=401,402", "sources=events,push_tokens", "dateSince=2024-05-01", "dateUntil=2024-05-03",
+                    "apiUrl=" + env.apiUrl(), "pollIntervalSeconds=0", "clickhouseUrl=" + gate.url(), "clickhouseDatabase=" + database,
+                    "chunkSize=100", "parallelism=1");
+            second.awaitHeld(ClickHouseGate.TIMEOUT, running::textSoFar);
+            running.awaitOutput(" left\n", ClickHouseGate.TIMEOUT);
+            second.release();
+            CliProcess.Result r = running.await();
+            assertEquals(0, r.exitCode(), r.output());
+            String line = r.output().lines().filter(l -> l.contains("progress: ") && l.endsWith(" left")).findFirst().orElseThrow();
+            assertTrue(line.matches(".*progress: [1-7]/8 slices, [\\d,]+ rows, [\\d.]+ (B|KB|MB), [\\d,]+ rows/s, about .+ left"), line);
+            assertTrue(r.output().matches("(?s).*\\n  total\\s+2,400 rows\\s+[\\d.]+ (KB|MB)\\s+8 of 8 slices loaded\\n.*"), r.output());
+            assertFalse(r.output().matches("(?s).*\\d{5,} bytes.*"), "bytes for people: " + r.output());
+            assertTrue(r.output().endsWith("\n"), r.output());
         }
     }
 }
