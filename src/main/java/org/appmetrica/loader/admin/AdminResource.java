@@ -164,6 +164,12 @@ public class AdminResource {
         return json(201, c);
     }
 
+    @POST
+    @Path("connection-checks")
+    public Response testConnection(@HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, String body) {
+        return json(200, service().testConnection(connectionBody(contentType, body)));
+    }
+
     @PUT
     @Path("connections/{name}")
     public Response editConnection(@PathParam("name") String name, @QueryParam("dryRun") String dryRun,

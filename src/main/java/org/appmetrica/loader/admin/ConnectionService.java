@@ -217,7 +217,7 @@ public final class ConnectionService {
             lastRun.put("ended", last.getEndTime() == null ? null : last.getEndTime().toInstant().toString());
         }
         v.put("lastRun", lastRun);
-        v.put("nextRun", s.paused() ? null : nextRun.apply(s.name()));
+        v.put("nextRun", s.paused() || !s.connection().isRegular() ? null : nextRun.apply(s.name())); // one-time: runs once, now
         v.put("covers", covers(s, last));
         return v;
     }
@@ -244,7 +244,10 @@ public final class ConnectionService {
         } catch (RuntimeException e) {
             return null; // not cached: the target may be back at the next look
         }
-        covers.put(s.name(), new Covers(key, value));
+        if (value != null || last == null || last.getBatchStatus() != BatchStatus.COMPLETED) {
+            // a completed run records its days just after it ends: until they are there, read again
+            covers.put(s.name(), new Covers(key, value));
+        }
         return value;
     }
 

@@ -9,6 +9,7 @@ import org.appmetrica.loader.admin.AdminJson;
 import org.appmetrica.loader.admin.AdminService;
 import org.appmetrica.loader.admin.PasswordHash;
 import org.appmetrica.loader.admin.SecretMask;
+import org.appmetrica.loader.admin.StartChecks;
 import org.appmetrica.loader.admin.TokenFiles;
 import org.appmetrica.loader.admin.UserStore;
 import org.appmetrica.loader.coordination.Coordination;
@@ -250,6 +251,7 @@ public final class LoaderCli {
         public Integer call() throws Exception {
             Properties p = cli.parameters(config, parameters);
             LoadParameters.parse(p).checkToken(); // a bad parameter or token: "error: ..." and exit code 2
+            StartChecks.require(LoadParameters.parse(p)); // ClickHouse, token and applications, before an execution exists
             cli.init(json);
             long id = Repository.operator().start(Jobs.LOAD_JOB, Coordination.ownedParameters(p));
             JsonLogFormatter.execution(id);

@@ -151,9 +151,12 @@ class StandaloneCliIT {
     void abandonDeletesTheSpool() throws Exception {
         Path data = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "cli-abandon");
         env.freshDatabase("it_cli_abandon");
-        CliProcess.Result failed = CliProcess.run(data, Map.of("APPMETRICA_TOKEN", "not-the-token"), "run", "applicationIds=401",
+        env.simulator().failNextRequests(1_000_000, 503); // the export fails; the checks before the start pass
+        CliProcess.Result failed = CliProcess.run(data, Map.of("APPMETRICA_TOKEN", TOKEN), "run", "applicationIds=401",
                 "sources=events", "dateSince=2024-05-01", "dateUntil=2024-05-01", "apiUrl=" + env.apiUrl(), "pollIntervalSeconds=0",
-                "clickhouseUrl=jdbc:clickhouse://" + TestClickHouse.URL.replace("http://", ""), "clickhouseDatabase=it_cli_abandon");
+                "clickhouseUrl=jdbc:clickhouse://" + TestClickHouse.URL.replace("http://", ""), "clickhouseDatabase=it_cli_abandon",
+                "maxRetries=0");
+        env.simulator().failNextRequests(0, 503);
         assertEquals(1, failed.exitCode(), failed.output());
         Path spool = data.resolve("spool/1");
         assertTrue(Files.isDirectory(spool), "a failed load keeps its spool for the restart");

@@ -95,4 +95,30 @@ class StopAndProgressIT {
             assertTrue(r.output().endsWith("\n"), r.output());
         }
     }
+
+    @Test
+    void aStartThatCannotWorkExits2WithTheCauseAndCreatesNoExecution() throws Exception {
+        Path data = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "checks-data");
+        int closed;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            closed = s.getLocalPort();
+        }
+        String[] load = {"run", "applicationIds=401", "sources=events", "dateSince=2024-05-01", "dateUntil=2024-05-01",
+                "apiUrl=" + env.apiUrl(), "clickhouseDatabase=it_ux_checks", "clickhouseUrl=jdbc:clickhouse://127.0.0.1:" + closed};
+        CliProcess.Result down = CliProcess.run(data, Map.of("APPMETRICA_TOKEN", TOKEN), load);
+        assertEquals(2, down.exitCode(), down.output());
+        assertTrue(down.output().contains("error: ClickHouse at jdbc:clickhouse://127.0.0.1:" + closed + " does not answer"), down.output());
+        assertTrue(down.output().contains("Connection refused"), down.output());
+        assertFalse(down.output().contains("execution id"), down.output());
+
+        load[load.length - 1] = "clickhouseUrl=jdbc:clickhouse://" + TestClickHouse.URL.replace("http://", "");
+        CliProcess.Result refused = CliProcess.run(data, Map.of("APPMETRICA_TOKEN", "not-the-token"), load);
+        assertEquals(2, refused.exitCode(), refused.output());
+        assertTrue(refused.output().contains("refused the token (HTTP 401)"), refused.output());
+        assertFalse(refused.output().contains("not-the-token"), "a refused secret is never echoed");
+
+        CliProcess.Result executions = CliProcess.run(data, Map.of(), "executions");
+        assertEquals(1, executions.output().lines().filter(l -> !l.startsWith("SLF4J") && !l.isBlank()).count(),
+                "no execution was created: " + executions.output());
+    }
 }
