@@ -504,6 +504,7 @@ async function testConnection() {
   const list = $('#c-checks');
   const button = $('#c-test');
   list.hidden = false;
+  delete list.dataset.ok;
   list.replaceChildren(el('li', { class: 'muted', text: 'Testing…' }));
   button.disabled = true;
   try {
@@ -779,7 +780,16 @@ async function refreshCoverage() {
       : `Nothing loaded into ${c.database} yet.`;
     $('#coverage').replaceChildren(...c.applications.map(renderApplication));
   } catch (e) {
+    // an old grid under a new error would be read as this database's
+    $('#coverage').replaceChildren();
+    $('#cov-legend').hidden = true;
     $('#cov-status').textContent = 'coverage: ' + e.message;
+  }
+  try {
+    const dbs = await api('coverage/databases');
+    $('#cov-databases').replaceChildren(...dbs.map((d) => el('option', { value: d })));
+  } catch (e) {
+    // the list is a convenience: the field still takes any name
   }
 }
 

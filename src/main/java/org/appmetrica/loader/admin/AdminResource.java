@@ -113,6 +113,13 @@ public class AdminResource {
         return json(200, e);
     }
 
+    /** The databases loads have written to: what the coverage card offers. */
+    @GET
+    @Path("coverage/databases")
+    public Response coverageDatabases() {
+        return json(200, new CoverageService(service()).databases());
+    }
+
     /** Day coverage of a database: per application, days × sources (see {@link CoverageService}). */
     @GET
     @Path("coverage")

@@ -312,7 +312,9 @@ public final class AdminService {
      * Restarts a FAILED or STOPPED execution (the most recent of its job instance) from its checkpoints, with the
      * parameters it ran with and the overrides given (an empty value clears a parameter).
      */
-    public ExecutionView restart(long id, Map<String, String> overrides) {
+    public ExecutionView restart(long asked, Map<String, String> overrides) {
+        execution(asked); // 404 for an unknown id
+        long id = Restarts.target(op(), asked); // an execution restarted before: its newest one goes on
         ExecutionDetail detail = execution(id);
         ExecutionView e = detail.execution();
         if (!e.status().equals("FAILED") && !e.status().equals("STOPPED")) {

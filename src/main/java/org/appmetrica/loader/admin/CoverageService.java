@@ -116,6 +116,12 @@ public final class CoverageService {
         List<ExecutionView> executions = new ArrayList<>(admin.executions(EXECUTIONS).stream()
                 .filter(e -> Jobs.LOAD_JOB.equals(e.job()) && q.database().equals(database(e.parameters()))).toList());
         executions.sort((a, b) -> Long.compare(a.id(), b.id())); // oldest first: a newer execution's word wins
+        if (executions.isEmpty()) {
+            // no load known here wrote to it: which ClickHouse it is on is not known either (never the defaults' guess)
+            List<String> known = databases();
+            throw new AdminException(404, "not-found", "no load in this job repository has written to database " + q.database()
+                    + (known.isEmpty() ? "" : "; loads have written to: " + String.join(", ", known)));
+        }
         Map<Key, Facts> facts = new HashMap<>();
         Map<Long, Map<String, String>> startParameters = new HashMap<>();
         for (ExecutionView e : executions) {
@@ -138,6 +144,12 @@ public final class CoverageService {
         // a regular load is due up to yesterday: a day it has not loaded yet shows as missing, so staleness shows
         LocalDate until = q.to() != null || !regular ? q.to() : LocalDate.now(ZoneOffset.UTC).minusDays(1);
         return grid(q, until, facts, startParameters);
+    }
+
+    /** The databases loads known to the job repository have written to, for the page's list. */
+    public List<String> databases() {
+        return admin.executions(EXECUTIONS).stream().filter(e -> Jobs.LOAD_JOB.equals(e.job())).map(e -> database(e.parameters()))
+                .distinct().sorted().toList();
     }
 
     private static String database(Map<String, String> parameters) {

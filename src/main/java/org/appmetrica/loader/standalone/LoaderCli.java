@@ -63,7 +63,7 @@ import java.util.logging.Logger;
  * Standalone command line: runs {@code appmetrica-load} on JBeret SE + Weld SE with a job repository in an H2 file.
  * Exit codes: 0 COMPLETED, 1 FAILED (or ABANDONED), 2 bad arguments or parameters, 3 STOPPED.
  */
-@Command(name = "appmetrica-loader", mixinStandardHelpOptions = true,
+@Command(name = "appmetrica-loader", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT,
         description = "Loads AppMetrica Logs API exports into ClickHouse (Jakarta Batch job appmetrica-load).",
         subcommands = {LoaderCli.Run.class, LoaderCli.Restart.class, LoaderCli.Stop.class, LoaderCli.Abandon.class,
                 LoaderCli.Executions.class, LoaderCli.Status.class, LoaderCli.Schedule.class, LoaderCli.Simulator.class,
@@ -282,8 +282,11 @@ public final class LoaderCli {
             Map<String, String> changes = keyValues(overrides);
             // The parameters the execution ran with, the overrides over them, validated: as the console's restart.
             long[] id = new long[1];
+            Long[] continued = new Long[1];
             int code = adminCommand(json, () -> {
-                id[0] = cli.admin().restart(executionId, changes).id();
+                var restarted = cli.admin().restart(executionId, changes);
+                id[0] = restarted.id();
+                continued[0] = restarted.restartOf();
                 return id[0];
             }, r -> { }, false);
             if (code != COMPLETED) {
@@ -291,6 +294,9 @@ public final class LoaderCli {
             }
             JsonLogFormatter.execution(id[0]);
             PrintStream out = cli.humanOut(json);
+            if (continued[0] != null && continued[0] != executionId) {
+                out.println("execution " + executionId + " was restarted before; continuing its newest execution, " + continued[0]);
+            }
             announce(id[0], out);
             code = cli.follow(id[0], out);
             if (json) {

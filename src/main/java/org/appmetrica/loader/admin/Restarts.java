@@ -1,0 +1,31 @@
+package org.appmetrica.loader.admin;
+
+import jakarta.batch.operations.JobOperator;
+import jakarta.batch.runtime.BatchStatus;
+import jakarta.batch.runtime.JobExecution;
+
+/**
+ * Which execution a restart continues: only the newest of a job instance can be restarted, so asking to restart an
+ * older one continues the newest, if that one can be; else one plain sentence says why not.
+ */
+final class Restarts {
+
+    private Restarts() {
+    }
+
+    static long target(JobOperator operator, long id) {
+        long newest = id;
+        for (JobExecution e : operator.getJobExecutions(operator.getJobInstance(id))) {
+            newest = Math.max(newest, e.getExecutionId());
+        }
+        if (newest == id) {
+            return id;
+        }
+        BatchStatus status = operator.getJobExecution(newest).getBatchStatus();
+        if (status != BatchStatus.FAILED && status != BatchStatus.STOPPED) {
+            throw AdminException.conflict("execution " + id + " was restarted already; its newest execution, " + newest + ", is " + status
+                    + ": nothing to restart");
+        }
+        return newest;
+    }
+}
