@@ -29,6 +29,8 @@ final class ConsoleLogging {
      * the run's failure reason says, in the runtime's words: shown only with -Dappmetrica.debug=true.
      */
     private static final Logger JBERET = Logger.getLogger("org.jberet");
+    /** The ClickHouse client's retry warnings: the loader's own failure reason names their root cause. */
+    private static final Logger CLICKHOUSE_CLIENT = Logger.getLogger("com.clickhouse");
 
     private ConsoleLogging() {
     }
@@ -55,6 +57,7 @@ final class ConsoleLogging {
         handler.setLevel(Level.INFO);
         progress.addHandler(handler);
         JBERET.setLevel(Boolean.getBoolean("appmetrica.debug") ? Level.FINE : Level.OFF);
+        CLICKHOUSE_CLIENT.setLevel(Boolean.getBoolean("appmetrica.debug") ? Level.FINE : Level.SEVERE);
         END.setUseParentHandlers(!json);
         END.setLevel(json ? Level.INFO : null);
         if (json) {

@@ -251,8 +251,8 @@ public final class LoaderCli {
         public Integer call() throws Exception {
             Properties p = cli.parameters(config, parameters);
             LoadParameters.parse(p).checkToken(); // a bad parameter or token: "error: ..." and exit code 2
-            StartChecks.require(LoadParameters.parse(p)); // ClickHouse, token and applications, before an execution exists
             cli.init(json);
+            StartChecks.require(LoadParameters.parse(p)); // ClickHouse, token and applications, before an execution exists
             long id = Repository.operator().start(Jobs.LOAD_JOB, Coordination.ownedParameters(p));
             JsonLogFormatter.execution(id);
             PrintStream out = cli.humanOut(json);

@@ -40,9 +40,9 @@ final class ProgressReporter implements AutoCloseable {
         ScheduledExecutorService thread = LoaderCli.threads(1, "progress");
         thread.scheduleWithFixedDelay(() -> {
             try {
-                Progress p = admin.execution(executionId).execution().progress();
-                if (p != null) {
-                    report(p, System.currentTimeMillis() - started);
+                var e = admin.execution(executionId).execution();
+                if (e.progress() != null) {
+                    report(e.progress(), System.currentTimeMillis() - started, "STOPPING".equals(e.status()));
                 }
             } catch (RuntimeException e) {
                 PROGRESS.log(Level.FINE, "progress of execution " + executionId, e);
@@ -59,9 +59,13 @@ final class ProgressReporter implements AutoCloseable {
         }
     }
 
-    private static void report(Progress p, long elapsedMillis) {
+    private static void report(Progress p, long elapsedMillis, boolean stopping) {
         Map<String, Object> fields = new LinkedHashMap<>();
-        String line = line(p, elapsedMillis, fields);
+        String line = stopping ? line(p, elapsedMillis, fields).replaceFirst(", about .* left$", "") + ", stopping"
+                : line(p, elapsedMillis, fields);
+        if (stopping) {
+            fields.remove("secondsLeft");
+        }
         PROGRESS.log(Level.INFO, line, fields);
     }
 

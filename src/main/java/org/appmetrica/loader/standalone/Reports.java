@@ -119,7 +119,8 @@ final class Reports {
             out.println("  " + earlier + " slices were loaded by earlier executions of this load");
         }
         if (unfinished > 0) {
-            out.println("  " + unfinished + " slices not finished (" + Human.count(stagedRows) + " rows staged, not yet in the tables)");
+            out.println("  " + unfinished + " slices not finished" + (stagedRows == 0 ? ", no rows of theirs staged yet"
+                    : " (" + Human.count(stagedRows) + " rows staged, not yet in the tables)"));
         }
         if (notStarted > 0) {
             out.println("  " + notStarted + " slices not started");
