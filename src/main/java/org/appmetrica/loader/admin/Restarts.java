@@ -23,8 +23,8 @@ final class Restarts {
         }
         BatchStatus status = operator.getJobExecution(newest).getBatchStatus();
         if (status != BatchStatus.FAILED && status != BatchStatus.STOPPED) {
-            throw AdminException.conflict("execution " + id + " was restarted already; its newest execution, " + newest + ", is " + status
-                    + ": nothing to restart");
+            throw AdminException.conflict("execution " + id + " cannot be restarted: it was restarted already, and the newest execution of "
+                    + "its load, " + newest + ", is " + status);
         }
         return newest;
     }

@@ -335,7 +335,7 @@ class AdminApiIT {
         executions.add(id);
 
         // only the most recent execution of a job instance can be restarted; an ended one can be abandoned
-        error(post("api/executions/" + failed + "/restart", "{}"), 409, "wrong-state", "cannot be restarted");
+        error(post("api/executions/" + failed + "/restart", "{}"), 409, "wrong-state", "cannot be restarted: it was restarted already");
         JsonNode abandoned = json(post("api/executions/" + failed + "/abandon", "{}"), 200);
         assertEquals("ABANDONED", abandoned.get("status").asText());
         assertEquals(List.of(), JSON.convertValue(abandoned.get("actions"), List.class));
