@@ -14,6 +14,10 @@ final class Restarts {
     }
 
     static long target(JobOperator operator, long id) {
+        BatchStatus asked = operator.getJobExecution(id).getBatchStatus();
+        if (asked != BatchStatus.FAILED && asked != BatchStatus.STOPPED) {
+            return id; // an abandoned or completed one: the restart's own check answers
+        }
         long newest = id;
         for (JobExecution e : operator.getJobExecutions(operator.getJobInstance(id))) {
             newest = Math.max(newest, e.getExecutionId());
