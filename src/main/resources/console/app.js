@@ -181,9 +181,25 @@ function progressCell(e) {
   if (!p) return '';
   const total = Math.max(p.planned, p.slices, 1);
   const done = e.status === 'COMPLETED' ? total : p.completed + p.earlier;
-  const cls = e.status === 'COMPLETED' ? 'done' : (e.status === 'FAILED' ? 'failed' : '');
+  const cls = e.status === 'COMPLETED' ? 'done' : e.status === 'FAILED' ? 'failed' : e.status === 'STOPPED' ? 'stopped' : '';
   return el('div', {}, bar(done / total, `${done}/${total} slices`, cls),
     el('div', { class: 'muted', text: `${num(p.rows)} rows` + (p.failed ? ` · ${p.failed} failed` : '') }));
+}
+
+// the whole execution in one bar, with the CLI's progress figures: slices done of all, rows, bytes, rate, time left
+function executionBar(e) {
+  const p = e.progress;
+  const total = Math.max(p.planned, p.slices + p.earlier, 1);
+  const done = e.status === 'COMPLETED' ? total : p.completed + p.earlier;
+  const ms = Math.max(1000, span(e.started, e.ended) || 0);
+  const figures = [`${done}/${total} slices`, `${num(p.rows)} rows`, bytes(p.bytes), `${num(Math.round(p.rows / (ms / 1000)))} rows/s`];
+  const running = e.status === 'STARTED' || e.status === 'STARTING';
+  if (running && p.completed > 0 && done < total) figures.push(`about ${duration(ms * (total - done) / p.completed)} left`);
+  if (p.failed) figures.push(`${p.failed} failed`);
+  if (e.status === 'STOPPED') figures.push(`stopped: ${Math.max(0, total - done)} slices left for a restart`);
+  const cls = e.status === 'COMPLETED' ? 'done' : e.status === 'FAILED' ? 'failed' : e.status === 'STOPPED' ? 'stopped' : 'busy';
+  return [bar(done / total, `${Math.round((done / total) * 100)}% · ${done}/${total} slices`, cls),
+    el('div', { class: 'muted figures', 'data-figures': '', text: figures.join(' · ') })];
 }
 
 function renderExecutions(list) {
@@ -250,6 +266,7 @@ function renderDetail(d) {
   state.maxRowsSeen[e.id] = maxRows;
   const p = e.progress;
   const notStarted = p ? Math.max(0, p.planned - p.earlier - p.slices) : 0;
+  $('#execution-progress').replaceChildren(...(p ? executionBar(e) : []));
   $('#slices-summary').textContent = p ? `${p.completed} of ${p.slices} in this execution completed` +
     (p.earlier ? ` (${p.earlier} completed by earlier executions)` : '') +
     (p.running ? `, ${p.running} running` : '') + (p.failed ? `, ${p.failed} failed` : '') +
@@ -297,7 +314,7 @@ function renderSchedules(list) {
 
 // ------------------------------------------------------------------ connections
 
-const CONNECTION_STATES = { 'new': 'new', loading: 'loading', 'up-to-date': 'up to date', failed: 'failed', paused: 'paused' };
+const CONNECTION_STATES = { 'new': 'new', loading: 'loading', 'up-to-date': 'up to date', failed: 'failed', stopped: 'stopped', paused: 'paused' };
 
 function connectionState(c) {
   const box = el('div', {}, el('span', { class: 'badge ' + c.state, text: CONNECTION_STATES[c.state] || c.state }));
@@ -306,6 +323,7 @@ function connectionState(c) {
     box.append(bar(p.slicesDone / p.slicesTotal, `${p.slicesDone}/${p.slicesTotal} slices`));
   }
   if (c.state === 'failed' && c.reason) box.append(el('div', { class: 'error reason', text: c.reason }));
+  if (c.state === 'stopped' && c.reason) box.append(el('div', { class: 'reason stopped', text: c.reason }));
   return box;
 }
 
@@ -470,10 +488,38 @@ async function loadApplications() {
       el('input', { type: 'checkbox', value: String(a.id), onchange: pickApplication }),
       `${a.name} (${a.id})`)));
     syncPicker();
-    status.textContent = apps.length ? `${apps.length} application(s) the token can read.` : 'The token can read no application.';
+    status.textContent = apps.length ? `${apps.length} application(s) the token can read.`
+      : 'The token lists no application: the token has no access to any (ask the owner of the application for access), '
+        + 'or this Logs API offers no list (the simulator lists none for a token that reads every id). Type the ids instead.';
   } catch (e) {
     status.className = 'error';
     status.textContent = e.message;
+  }
+}
+
+const CHECK_NAMES = { allowed: 'allowed here', clickhouse: 'ClickHouse', token: 'token', applications: 'applications' };
+
+// the same checks as before a start: allowed here, ClickHouse answers, the token is accepted, the applications readable
+async function testConnection() {
+  const list = $('#c-checks');
+  const button = $('#c-test');
+  list.hidden = false;
+  delete list.dataset.ok;
+  list.replaceChildren(el('li', { class: 'muted', text: 'Testing…' }));
+  button.disabled = true;
+  try {
+    await storePastedToken();
+    const c = connectionFromForm();
+    if (!c.name) c.name = 'test';
+    const r = await api('connection-checks', 'POST', c);
+    list.dataset.ok = String(r.ok);
+    list.replaceChildren(...r.checks.map((x) => el('li', { class: x.ok ? 'ok' : 'bad', 'data-check': x.check, 'data-ok': String(x.ok) },
+      el('b', { text: CHECK_NAMES[x.check] || x.check }), ' ' + x.message)));
+  } catch (e) {
+    list.dataset.ok = 'false';
+    list.replaceChildren(el('li', { class: 'bad', text: e.message }));
+  } finally {
+    button.disabled = false;
   }
 }
 
@@ -506,6 +552,8 @@ function fillConnectionForm(c) {
   showRegularFields();
   $('#c-result').className = '';
   $('#c-result').textContent = '';
+  $('#c-checks').hidden = true;
+  $('#c-checks').replaceChildren();
   $('#conn-form-title').textContent = state.editing ? `Edit connection ${state.editing}` : 'New connection';
   $('#c-save').textContent = state.editing ? 'Save…' : 'Create';
   $('#conn-form-card').hidden = false;
@@ -515,7 +563,8 @@ function fillConnectionForm(c) {
 function newConnection() {
   state.editing = null;
   const d = state.catalog.defaults || {};
-  fillConnectionForm({ tokenRef: '', target: { url: d.clickhouseUrl || '', database: d.clickhouseDatabase || '' } });
+  // the default reference is a value, not a placeholder: Create and Test use it unless a token is pasted
+  fillConnectionForm({ tokenRef: d.tokenRef || 'env:APPMETRICA_TOKEN', target: { url: d.clickhouseUrl || '', database: d.clickhouseDatabase || '' } });
   $('#c-name').focus();
 }
 
@@ -588,6 +637,7 @@ function setupConnections(catalog) {
   $('#c-apps-load').addEventListener('click', loadApplications);
   $('#conn-new').addEventListener('click', newConnection);
   $('#c-cancel').addEventListener('click', closeConnectionForm);
+  $('#c-test').addEventListener('click', testConnection);
   $('#conn-form').addEventListener('submit', saveConnection);
 }
 
@@ -634,7 +684,7 @@ function cellTitle(source, day, c) {
   if (c.loadedAt) lines.push('loaded ' + time(c.loadedAt));
   if (c.executionId !== null && c.executionId !== undefined) lines.push('execution ' + c.executionId);
   if (c.error) lines.push(c.error);
-  if (c.state === 'missing' || c.state === 'failed') lines.push('click to load this range');
+  if (c.state === 'missing' || c.state === 'failed' || c.state === 'stopped') lines.push('click to load this range');
   return lines.join('\n');
 }
 
@@ -643,7 +693,7 @@ function rangeAround(app, source, index) {
   const c = app.days[index].cells[source];
   const same = (i) => {
     const o = app.days[i].cells[source];
-    return o.state === c.state && (c.state !== 'failed' || o.executionId === c.executionId);
+    return o.state === c.state && (c.state !== 'failed' && c.state !== 'stopped' || o.executionId === c.executionId);
   };
   let a = index;
   let b = index;
@@ -656,9 +706,10 @@ async function loadRange(app, source, index) {
   const r = rangeAround(app, source, index);
   const days = r.from === r.to ? r.from : `${r.from} … ${r.to}`;
   try {
-    if (r.cell.state === 'failed' && r.cell.restartable) {
+    if ((r.cell.state === 'failed' || r.cell.state === 'stopped') && r.cell.restartable) {
       const answer = await confirmAction(`Restart execution ${r.cell.executionId}?`,
-        `It failed on application ${app.applicationId}, ${source}, ${days}: ${r.cell.error || 'no reason recorded'}. `
+        (r.cell.state === 'stopped' ? `It was stopped before it loaded application ${app.applicationId}, ${source}, ${days}. `
+          : `It failed on application ${app.applicationId}, ${source}, ${days}: ${r.cell.error || 'no reason recorded'}. `)
         + 'The restart continues from its checkpoints; the slices it completed are skipped.', { ok: 'Restart' });
       if (!answer) return;
       const e = await api(`executions/${r.cell.executionId}/restart`, 'POST', { parameters: {} });
@@ -695,7 +746,7 @@ function renderApplication(app) {
   const rows = app.sources.map((source) => el('tr', { 'data-source': source }, el('th', { class: 'src', text: source }),
     app.days.map((d, i) => {
       const c = d.cells[source];
-      const clickable = c.state === 'missing' || c.state === 'failed';
+      const clickable = c.state === 'missing' || c.state === 'failed' || c.state === 'stopped';
       return el('td', {
         class: 'cov-cell ' + c.state, 'data-day': d.day, 'data-source': source, 'data-state': c.state, 'data-rows': c.rows,
         'data-execution': c.executionId, title: cellTitle(source, d.day, c), text: c.rows ? shortNum(c.rows) : '',
@@ -729,7 +780,16 @@ async function refreshCoverage() {
       : `Nothing loaded into ${c.database} yet.`;
     $('#coverage').replaceChildren(...c.applications.map(renderApplication));
   } catch (e) {
+    // an old grid under a new error would be read as this database's
+    $('#coverage').replaceChildren();
+    $('#cov-legend').hidden = true;
     $('#cov-status').textContent = 'coverage: ' + e.message;
+  }
+  try {
+    const dbs = await api('coverage/databases');
+    $('#cov-databases').replaceChildren(...dbs.map((d) => el('option', { value: d })));
+  } catch (e) {
+    // the list is a convenience: the field still takes any name
   }
 }
 

@@ -113,6 +113,13 @@ public class AdminResource {
         return json(200, e);
     }
 
+    /** The databases loads have written to: what the coverage card offers. */
+    @GET
+    @Path("coverage/databases")
+    public Response coverageDatabases() {
+        return json(200, new CoverageService(service()).databases());
+    }
+
     /** Day coverage of a database: per application, days × sources (see {@link CoverageService}). */
     @GET
     @Path("coverage")
@@ -162,6 +169,12 @@ public class AdminResource {
         Map<String, Object> c = service().createConnection(connectionBody(contentType, body));
         LOG.info("console: " + user() + " created connection " + c.get("name"));
         return json(201, c);
+    }
+
+    @POST
+    @Path("connection-checks")
+    public Response testConnection(@HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, String body) {
+        return json(200, service().testConnection(connectionBody(contentType, body)));
     }
 
     @PUT

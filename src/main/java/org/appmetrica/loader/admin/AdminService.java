@@ -312,7 +312,9 @@ public final class AdminService {
      * Restarts a FAILED or STOPPED execution (the most recent of its job instance) from its checkpoints, with the
      * parameters it ran with and the overrides given (an empty value clears a parameter).
      */
-    public ExecutionView restart(long id, Map<String, String> overrides) {
+    public ExecutionView restart(long asked, Map<String, String> overrides) {
+        execution(asked); // 404 for an unknown id
+        long id = Restarts.target(op(), asked); // an execution restarted before: its newest one goes on
         ExecutionDetail detail = execution(id);
         ExecutionView e = detail.execution();
         if (!e.status().equals("FAILED") && !e.status().equals("STOPPED")) {
@@ -463,6 +465,11 @@ public final class AdminService {
         return view;
     }
 
+    /** The console's "Test connection": which of the start checks pass for the form's connection (see ConnectionCheck). */
+    public Map<String, Object> testConnection(Connection body) {
+        return ConnectionCheck.test(body, startDefaults, policy);
+    }
+
     public Map<String, Object> createConnection(Connection body) {
         checkConnection(body);
         connectionService().add(body);
@@ -550,7 +557,13 @@ public final class AdminService {
     // ---------------------------------------------------------------- regular loads
 
     public List<ScheduleView> schedules() {
-        return regular == null ? List.of() : regular.list().stream().map(AdminService::view).toList();
+        // a one-time connection runs through the scheduler once, but is no regular load
+        return regular == null ? List.of() : regular.list().stream().filter(d -> !oneTimeConnection(d.definition().name())).map(AdminService::view).toList();
+    }
+
+    private boolean oneTimeConnection(String name) {
+        ConnectionService c = connections;
+        return c != null && c.store().find(name).map(s -> !s.connection().isRegular()).orElse(false);
     }
 
     public ScheduleView schedule(Map<String, String> definition) {
@@ -734,8 +747,8 @@ public final class AdminService {
         if ((status == BatchStatus.FAILED || status == BatchStatus.STOPPED) && mostRecent) {
             actions.add("restart");
         }
-        if (status == BatchStatus.FAILED || status == BatchStatus.STOPPED || status == BatchStatus.COMPLETED) {
-            actions.add("abandon");
+        if ((status == BatchStatus.FAILED || status == BatchStatus.STOPPED) && mostRecent) {
+            actions.add("abandon"); // only what a restart could continue: a completed load has nothing to give up
         }
         return new ExecutionView(e.getExecutionId(), instance == null ? 0 : instance.getInstanceId(), e.getJobName(), String.valueOf(status),
                 SecretMask.text(e.getExitStatus()), SecretMask.text(failure), time(e.getCreateTime()), time(e.getStartTime()),

@@ -196,9 +196,14 @@ public final class ConnectionService {
             state = "up-to-date";
         } else if (last.getBatchStatus() == BatchStatus.STARTING || last.getBatchStatus() == BatchStatus.STARTED) {
             state = "loading";
+        } else if (last.getBatchStatus() == BatchStatus.STOPPED || last.getBatchStatus() == BatchStatus.STOPPING) {
+            state = "stopped"; // as a user asked: no failure, a restart continues it
+            reason = "execution " + last.getExecutionId() + " was stopped; restart it to continue";
         } else {
             state = "failed";
-            reason = last.getBatchStatus() + ": " + last.getExitStatus();
+            String exit = last.getExitStatus();
+            reason = exit == null || exit.equals(String.valueOf(last.getBatchStatus())) ? String.valueOf(last.getBatchStatus())
+                    : exit.startsWith("FAILED: ") ? exit.substring("FAILED: ".length()) : exit;
         }
         v.put("state", state);
         if (reason != null) {
@@ -212,7 +217,7 @@ public final class ConnectionService {
             lastRun.put("ended", last.getEndTime() == null ? null : last.getEndTime().toInstant().toString());
         }
         v.put("lastRun", lastRun);
-        v.put("nextRun", s.paused() ? null : nextRun.apply(s.name()));
+        v.put("nextRun", s.paused() || !s.connection().isRegular() ? null : nextRun.apply(s.name())); // one-time: runs once, now
         v.put("covers", covers(s, last));
         return v;
     }
@@ -239,7 +244,10 @@ public final class ConnectionService {
         } catch (RuntimeException e) {
             return null; // not cached: the target may be back at the next look
         }
-        covers.put(s.name(), new Covers(key, value));
+        if (value != null || last == null || last.getBatchStatus() != BatchStatus.COMPLETED) {
+            // a completed run records its days just after it ends: until they are there, read again
+            covers.put(s.name(), new Covers(key, value));
+        }
         return value;
     }
 

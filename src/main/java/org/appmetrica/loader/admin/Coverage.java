@@ -15,6 +15,8 @@ public record Coverage(String database, String from, String to, List<Application
     public static final String RELOADABLE = "reloadable";
     public static final String MISSING = "missing";
     public static final String FAILED = "failed";
+    /** A load a user stopped before it published the day: a restart continues it. */
+    public static final String STOPPED = "stopped";
     public static final String LOADING = "loading";
 
     /**
@@ -33,7 +35,7 @@ public record Coverage(String database, String from, String to, List<Application
      * @param loadedAt    when it was last loaded (ISO instant), or null
      * @param executionId the execution that loaded it, fails or loads it now; null when none is known
      * @param error       the failure reason (failed cells)
-     * @param restartable a failed cell whose execution can be restarted (it is the latest of its job instance)
+     * @param restartable a failed or stopped cell whose execution can be restarted (it is the latest of its job instance)
      */
     public record Cell(String state, long rows, String loadedAt, Long executionId, String error, boolean restartable) {
     }

@@ -14,8 +14,8 @@ final class CoverageCells {
     record Loaded(long executionId, Instant loadedAt, int reloadWindowDays) {
     }
 
-    /** The newest execution that tried the day and did not publish it: it fails or runs now. */
-    record Attempt(long executionId, boolean running, String error, boolean restartable) {
+    /** The newest execution that tried the day and did not publish it: it fails, was stopped, or runs now. */
+    record Attempt(long executionId, boolean running, String error, boolean restartable, boolean stopped) {
     }
 
     /**
@@ -27,6 +27,9 @@ final class CoverageCells {
         boolean attemptIsNewer = attempt != null && (loaded == null || attempt.executionId() > loaded.executionId());
         if (attemptIsNewer && attempt.running()) {
             return new Coverage.Cell(Coverage.LOADING, rows, time(loaded), attempt.executionId(), null, false);
+        }
+        if (attemptIsNewer && attempt.stopped()) {
+            return new Coverage.Cell(Coverage.STOPPED, rows, time(loaded), attempt.executionId(), null, attempt.restartable());
         }
         if (attemptIsNewer) {
             return new Coverage.Cell(Coverage.FAILED, rows, time(loaded), attempt.executionId(), attempt.error(), attempt.restartable());

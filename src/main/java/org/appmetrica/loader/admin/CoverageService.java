@@ -116,6 +116,12 @@ public final class CoverageService {
         List<ExecutionView> executions = new ArrayList<>(admin.executions(EXECUTIONS).stream()
                 .filter(e -> Jobs.LOAD_JOB.equals(e.job()) && q.database().equals(database(e.parameters()))).toList());
         executions.sort((a, b) -> Long.compare(a.id(), b.id())); // oldest first: a newer execution's word wins
+        if (executions.isEmpty()) {
+            // no load known here wrote to it: which ClickHouse it is on is not known either (never the defaults' guess)
+            List<String> known = databases();
+            throw new AdminException(404, "not-found", "no load in this job repository has written to database " + q.database()
+                    + (known.isEmpty() ? "" : "; loads have written to: " + String.join(", ", known)));
+        }
         Map<Key, Facts> facts = new HashMap<>();
         Map<Long, Map<String, String>> startParameters = new HashMap<>();
         for (ExecutionView e : executions) {
@@ -140,6 +146,12 @@ public final class CoverageService {
         return grid(q, until, facts, startParameters);
     }
 
+    /** The databases loads known to the job repository have written to, for the page's list. */
+    public List<String> databases() {
+        return admin.executions(EXECUTIONS).stream().filter(e -> Jobs.LOAD_JOB.equals(e.job())).map(e -> database(e.parameters()))
+                .distinct().sorted().toList();
+    }
+
     private static String database(Map<String, String> parameters) {
         return parameters.getOrDefault(LoadParameters.CLICKHOUSE_DATABASE, LoadParameters.Defaults.CLICKHOUSE_DATABASE);
     }
@@ -159,7 +171,8 @@ public final class CoverageService {
         }
         Instant ended = instant(e.ended() != null ? e.ended() : e.lastUpdated());
         boolean restartable = e.actions().contains("restart");
-        String executionError = "STOPPED".equals(e.status()) ? "stopped before it finished" : e.failure();
+        boolean stopped = "STOPPED".equals(e.status());
+        String executionError = stopped ? null : e.failure();
         Map<Key, PartitionView> partitions = new HashMap<>();
         for (StepView step : admin.execution(e.id()).steps()) {
             for (PartitionView p : step.partitions()) {
@@ -183,10 +196,10 @@ public final class CoverageService {
                 // a restart does not run again what an earlier execution of its instance completed
                 continue;
             } else if (running) {
-                f.attempt = new Attempt(e.id(), true, null, false);
+                f.attempt = new Attempt(e.id(), true, null, false, false);
             } else if (failed) {
                 String error = p != null && p.lastError() != null ? p.lastError() : executionError;
-                f.attempt = new Attempt(e.id(), false, error, restartable);
+                f.attempt = new Attempt(e.id(), false, error, restartable, stopped && (p == null || !"FAILED".equals(p.status())));
             }
             f.attemptInstance = e.instanceId();
         }

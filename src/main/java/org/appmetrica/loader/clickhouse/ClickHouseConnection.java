@@ -84,8 +84,24 @@ public final class ClickHouseConnection implements AutoCloseable {
         } catch (ClickHouseException e) {
             throw e;
         } catch (Exception e) {
-            throw ClickHouseException.of("ClickHouse failed: " + abbreviate(sql) + ": " + e.getMessage(), e);
+            throw ClickHouseException.of("ClickHouse failed: " + abbreviate(sql) + ": " + causeText(e), e);
         }
+    }
+
+    /**
+     * The client's message with its root cause first: "Query request failed (attempt: 1, …)" says nothing of why, the
+     * innermost exception ("Connect to http://127.0.0.1:41699 failed: Connection refused") does.
+     */
+    static String causeText(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String top = String.valueOf(e.getMessage());
+        if (root == e || root.getMessage() == null || top.contains(root.getMessage())) {
+            return top;
+        }
+        return root.getMessage() + " (" + top + ")";
     }
 
     /** Runs a query and returns its rows as TabSeparated cells (unescaped). */
@@ -105,7 +121,7 @@ public final class ClickHouseConnection implements AutoCloseable {
         } catch (ClickHouseException e) {
             throw e;
         } catch (Exception e) {
-            throw ClickHouseException.of("ClickHouse query failed: " + abbreviate(sql) + ": " + e.getMessage(), e);
+            throw ClickHouseException.of("ClickHouse query failed: " + abbreviate(sql) + ": " + causeText(e), e);
         }
         return rows;
     }
@@ -135,7 +151,7 @@ public final class ClickHouseConnection implements AutoCloseable {
         } catch (ClickHouseException e) {
             throw e;
         } catch (Exception e) {
-            throw ClickHouseException.of("ClickHouse insert into " + table + " failed: " + e.getMessage(), e);
+            throw ClickHouseException.of("ClickHouse insert into " + table + " failed: " + causeText(e), e);
         }
     }
 
@@ -186,7 +202,7 @@ public final class ClickHouseConnection implements AutoCloseable {
             throw ClickHouseException.of("interrupted while waiting for ClickHouse: " + abbreviate(what), e);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
-            throw ClickHouseException.of("ClickHouse failed: " + abbreviate(what) + ": " + cause.getMessage(), cause);
+            throw ClickHouseException.of("ClickHouse failed: " + abbreviate(what) + ": " + causeText(cause), cause);
         } catch (TimeoutException e) {
             future.cancel(true);
             throw ClickHouseException.of("ClickHouse did not answer within " + timeoutSeconds + " s: " + abbreviate(what), e);

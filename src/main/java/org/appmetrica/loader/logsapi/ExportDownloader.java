@@ -68,10 +68,14 @@ public final class ExportDownloader {
         Instant deadline = clock.instant().plus(settings.deadline());
         boolean sendNoCache = noCache;
         int failures = 0;
-        progress.requested(request);
+        boolean sent = false;
         while (true) {
             if (stopRequested.getAsBoolean()) {
                 throw new StopRequestedException("stop requested while waiting for " + request.describe());
+            }
+            if (!sent) {
+                progress.requested(request); // only once the stop was checked: "requested" means a request goes out
+                sent = true;
             }
             if (clock.instant().isAfter(deadline)) {
                 throw new ExportTimeoutException("the Logs API did not prepare " + request.describe() + " within "

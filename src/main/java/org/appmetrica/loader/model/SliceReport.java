@@ -13,6 +13,10 @@ public record SliceReport(String sliceKey, String state, int apiProgress, long r
     private static final long serialVersionUID = 2L;
     /** The state once the slice is swapped into the target table. */
     public static final String PUBLISHED = "published";
+    /** The state of a slice a stop ended before it asked the API for anything. */
+    public static final String NOT_STARTED = "not started";
+    /** The state of a slice a stop ended while it waited (for the API, a permit or another execution): no rows yet. */
+    public static final String STOPPED_WAITING = "stopped waiting";
 
     public static SliceReport start(String sliceKey, String state) {
         return new SliceReport(sliceKey, state, -1, 0, 0, 0, null, 0, 0);

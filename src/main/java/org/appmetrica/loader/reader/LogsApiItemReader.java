@@ -107,6 +107,12 @@ public class LogsApiItemReader extends AbstractItemReader {
         rowsDone = saved == null ? 0 : saved.rowsDone();
         stageEpoch = saved == null ? null : saved.stageEpoch();
         BooleanSupplier stop = stopRequested != null ? stopRequested : stopOf(jobContext.getExecutionId());
+        if (stop.getAsBoolean()) {
+            // the runtime still hands out the partitions after a stop: these end at once, asking the API nothing
+            stepContext.setPersistentUserData(SliceReport.start(slice.key(), SliceReport.NOT_STARTED));
+            stopped = true;
+            return;
+        }
         SliceLease lease;
         try {
             lease = SliceLease.acquire(SliceLease.key(settings.clickhouseDatabase(), slice.source(), slice.applicationId(),
@@ -114,6 +120,7 @@ public class LogsApiItemReader extends AbstractItemReader {
                     settings.leaseWait(), stop, line -> LOG.info(slice + ": " + line), Clock.systemUTC());
         } catch (SliceLease.StoppedWaiting e) {
             LOG.info(slice + ": stop requested while waiting for another execution to finish this slice");
+            stepContext.setPersistentUserData(stoppedWaiting());
             stopped = true;
             return;
         } catch (SliceLease.BusyException e) {
@@ -145,6 +152,7 @@ public class LogsApiItemReader extends AbstractItemReader {
             export = fetcher.fetch(saved == null ? List.of() : saved.partSha256(), () -> new ProgressLog(slice, stepContext));
         } catch (StopRequestedException e) {
             LOG.info(slice + ": stop requested while waiting for the export");
+            stepContext.setPersistentUserData(stoppedWaiting());
             stopped = true;
             return;
         } finally {
@@ -195,6 +203,7 @@ public class LogsApiItemReader extends AbstractItemReader {
             download = fetcher.fetchLive(() -> progress);
         } catch (StopRequestedException e) {
             LOG.info(slice + ": stop requested while waiting for the export");
+            stepContext.setPersistentUserData(stoppedWaiting());
             stopped = true;
             return true;
         } catch (PartsRequiredException e) {
@@ -250,6 +259,12 @@ public class LogsApiItemReader extends AbstractItemReader {
         context.bytes(finished.download().bytes());
         context.firstByteAt(finished.firstByteAt());
         new ProgressLog(slice, stepContext).downloaded(finished.request(), finished.download().bytes(), finished.millis());
+    }
+
+    private SliceReport stoppedWaiting() {
+        Object current = stepContext.getPersistentUserData();
+        SliceReport r = current instanceof SliceReport x ? x : SliceReport.start(slice.key(), SliceReport.STOPPED_WAITING);
+        return r.with(SliceReport.STOPPED_WAITING, r.apiProgress(), r.rows(), r.bytes(), r.millis(), null);
     }
 
     /** A partition's JobContext is a copy that does not see a stop; the JobOperator's execution does. */

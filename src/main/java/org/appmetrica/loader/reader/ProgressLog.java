@@ -1,12 +1,15 @@
 package org.appmetrica.loader.reader;
 
 import jakarta.batch.runtime.context.StepContext;
+import org.appmetrica.loader.model.Human;
 import org.appmetrica.loader.model.Slice;
 import org.appmetrica.loader.model.SliceReport;
 import org.appmetrica.loader.logsapi.ExportProgress;
 import org.appmetrica.loader.logsapi.ExportRequest;
 import org.appmetrica.loader.metrics.LoaderMetrics;
 
+import java.util.Map;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /** Progress lines for people, and the API state in the partition's report. */
@@ -56,7 +59,9 @@ final class ProgressLog implements ExportProgress {
 
     @Override
     public void downloaded(ExportRequest request, long bytes, long millis) {
-        LOG.info(request.describe() + ": downloaded " + bytes + " bytes in " + millis + " ms, loading");
+        // for people the size in their units; the exact figures for --log-format json (JsonLogFormatter)
+        LOG.log(Level.INFO, request.describe() + ": downloaded " + Human.bytes(bytes) + " in " + millis + " ms, loading",
+                Map.of("state", "downloaded", "bytes", bytes, "durationMillis", millis));
         report("loading", 100, null);
     }
 

@@ -184,7 +184,7 @@ final class ConnectionsCommand implements Callable<Integer> {
                 JobExecution x = run.get();
                 Reports.summary(out, x);
                 if (x.getBatchStatus() != BatchStatus.COMPLETED) {
-                    out.println("execution " + x.getExecutionId() + " ended " + x.getBatchStatus() + ": " + Reports.failureReason(x));
+                    Reports.ending(out, x);
                     code = x.getBatchStatus() == BatchStatus.STOPPED ? LoaderCli.STOPPED : LoaderCli.FAILED;
                 }
             }

@@ -24,6 +24,13 @@ final class ConsoleLogging {
     private static final Logger ROOT = Logger.getLogger("");
     /** "execution N ended: …" (job/ExecutionEndListener): for people the run's summary says it, for machines this event. */
     private static final Logger END = Logger.getLogger("org.appmetrica.loader.end");
+    /**
+     * JBeret's own lines ("JBERET000001: Failed to run batchlet …", a failed chunk's item-count settings) repeat what
+     * the run's failure reason says, in the runtime's words: shown only with -Dappmetrica.debug=true.
+     */
+    private static final Logger JBERET = Logger.getLogger("org.jberet");
+    /** The ClickHouse client's retry warnings: the loader's own failure reason names their root cause. */
+    private static final Logger CLICKHOUSE_CLIENT = Logger.getLogger("com.clickhouse");
 
     private ConsoleLogging() {
     }
@@ -49,6 +56,8 @@ final class ConsoleLogging {
         };
         handler.setLevel(Level.INFO);
         progress.addHandler(handler);
+        JBERET.setLevel(Boolean.getBoolean("appmetrica.debug") ? Level.FINE : Level.OFF);
+        CLICKHOUSE_CLIENT.setLevel(Boolean.getBoolean("appmetrica.debug") ? Level.FINE : Level.SEVERE);
         END.setUseParentHandlers(!json);
         END.setLevel(json ? Level.INFO : null);
         if (json) {

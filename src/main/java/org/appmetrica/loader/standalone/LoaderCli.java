@@ -9,6 +9,7 @@ import org.appmetrica.loader.admin.AdminJson;
 import org.appmetrica.loader.admin.AdminService;
 import org.appmetrica.loader.admin.PasswordHash;
 import org.appmetrica.loader.admin.SecretMask;
+import org.appmetrica.loader.admin.StartChecks;
 import org.appmetrica.loader.admin.TokenFiles;
 import org.appmetrica.loader.admin.UserStore;
 import org.appmetrica.loader.coordination.Coordination;
@@ -64,6 +65,7 @@ import java.util.logging.Logger;
  * Exit codes: 0 COMPLETED, 1 FAILED (or ABANDONED), 2 bad arguments or parameters, 3 STOPPED.
  */
 @Command(name = "appmetrica-loader", mixinStandardHelpOptions = true, versionProvider = LoaderVersion.class,
+        scope = CommandLine.ScopeType.INHERIT,
         description = "Loads AppMetrica Logs API exports into ClickHouse (Jakarta Batch job appmetrica-load).",
         subcommands = {LoaderCli.Run.class, LoaderCli.Restart.class, LoaderCli.Stop.class, LoaderCli.Abandon.class,
                 LoaderCli.Executions.class, LoaderCli.Status.class, LoaderCli.Schedule.class, LoaderCli.Simulator.class,
@@ -87,7 +89,7 @@ public final class LoaderCli {
             + "(default from APPMETRICA_LOG_FORMAT or -Dappmetrica.logFormat)", scope = CommandLine.ScopeType.INHERIT)
     String logFormat = System.getProperty("appmetrica.logFormat", System.getenv().getOrDefault("APPMETRICA_LOG_FORMAT", "human"));
 
-    @Option(names = "--config", paramLabel = "FILE", description = "properties file with the global options above (keys data-dir, "
+    @Option(names = "--config", paramLabel = "FILE", scope = CommandLine.ScopeType.LOCAL, description = "properties file with the global options above (keys data-dir, "
             + "repository-url, log-format); given on the command line, an option wins over the file")
     Path globalConfig; // read before parsing, by GlobalConfig
 
@@ -237,14 +239,16 @@ public final class LoaderCli {
 
     /** Waits for the execution (see {@link #announce}), prints the summary, returns the exit code. */
     int follow(long executionId, PrintStream out) throws InterruptedException {
-        JobExecution execution = Repository.await(executionId);
+        JobExecution execution;
+        try (ProgressReporter progress = ProgressReporter.start(admin(), executionId)) {
+            execution = Repository.await(executionId);
+        }
         Reports.summary(out, execution);
         BatchStatus status = execution.getBatchStatus();
         if (status == BatchStatus.COMPLETED) {
             return COMPLETED;
         }
-        out.println("execution " + executionId + " ended " + status + ": " + Reports.failureReason(execution));
-        out.println("restart it with: restart " + executionId);
+        Reports.ending(out, execution);
         return status == BatchStatus.STOPPED ? STOPPED : FAILED;
     }
 
@@ -264,6 +268,7 @@ public final class LoaderCli {
             Properties p = cli.parameters(config, parameters);
             LoadParameters.parse(p).checkToken(); // a bad parameter or token: "error: ..." and exit code 2
             cli.init(json);
+            StartChecks.require(LoadParameters.parse(p)); // ClickHouse, token and applications, before an execution exists
             long id = Repository.operator().start(Jobs.LOAD_JOB, Coordination.ownedParameters(p));
             JsonLogFormatter.execution(id);
             PrintStream out = cli.humanOut(json);
@@ -293,8 +298,11 @@ public final class LoaderCli {
             Map<String, String> changes = keyValues(overrides);
             // The parameters the execution ran with, the overrides over them, validated: as the console's restart.
             long[] id = new long[1];
+            Long[] continued = new Long[1];
             int code = adminCommand(json, () -> {
-                id[0] = cli.admin().restart(executionId, changes).id();
+                var restarted = cli.admin().restart(executionId, changes);
+                id[0] = restarted.id();
+                continued[0] = restarted.restartOf();
                 return id[0];
             }, r -> { }, false);
             if (code != COMPLETED) {
@@ -302,6 +310,9 @@ public final class LoaderCli {
             }
             JsonLogFormatter.execution(id[0]);
             PrintStream out = cli.humanOut(json);
+            if (continued[0] != null && continued[0] != executionId) {
+                out.println("execution " + executionId + " was restarted before; continuing its newest execution, " + continued[0]);
+            }
             announce(id[0], out);
             code = cli.follow(id[0], out);
             if (json) {

@@ -36,6 +36,10 @@ public class SlicePublishListener extends AbstractChunkListener {
         boolean published = publishedNow || context.published();
         Object current = stepContext.getPersistentUserData();
         SliceReport report = current instanceof SliceReport r ? r : SliceReport.start(context.slice().key(), "loading");
+        if ((SliceReport.NOT_STARTED.equals(report.state()) || SliceReport.STOPPED_WAITING.equals(report.state()))
+                && !published && context.rowsStaged() == 0) {
+            return; // a stop ended it before it had rows: it says so
+        }
         report = report.with(published ? SliceReport.PUBLISHED : "loading", published ? 100 : report.apiProgress(),
                 context.rowsStaged(), context.bytes(), System.currentTimeMillis() - context.startedMillis(), null);
         if (publishedNow) {

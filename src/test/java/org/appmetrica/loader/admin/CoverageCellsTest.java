@@ -48,14 +48,14 @@ class CoverageCellsTest {
 
     @Test
     void aNewerFailedAttemptIsFailedWithItsExecutionAndReason() {
-        Coverage.Cell c = CoverageCells.cell(DAY, 0, null, new Attempt(9, false, "HTTP 503", true));
+        Coverage.Cell c = CoverageCells.cell(DAY, 0, null, new Attempt(9, false, "HTTP 503", true, false));
         assertEquals(Coverage.FAILED, c.state());
         assertEquals(9L, c.executionId());
         assertEquals("HTTP 503", c.error());
         assertTrue(c.restartable());
 
         Coverage.Cell reloadFailed = CoverageCells.cell(DAY, 120, new Loaded(5, Instant.parse("2024-07-11T00:00:00Z"), 7),
-                new Attempt(9, false, "HTTP 503", false));
+                new Attempt(9, false, "HTTP 503", false, false));
         assertEquals(Coverage.FAILED, reloadFailed.state(), "a failed re-load: the day may be incomplete");
         assertEquals(120, reloadFailed.rows());
         assertEquals("2024-07-11T00:00:00Z", reloadFailed.loadedAt());
@@ -64,7 +64,7 @@ class CoverageCellsTest {
     @Test
     void anAttemptOlderThanTheLoadIsHistory() {
         Coverage.Cell c = CoverageCells.cell(DAY, 120, new Loaded(12, Instant.parse("2024-08-01T00:00:00Z"), 7),
-                new Attempt(9, false, "HTTP 503", false));
+                new Attempt(9, false, "HTTP 503", false, false));
         assertEquals(Coverage.FINAL, c.state());
         assertEquals(12L, c.executionId());
         assertNull(c.error());
@@ -72,9 +72,18 @@ class CoverageCellsTest {
 
     @Test
     void aRunningAttemptIsLoading() {
-        Coverage.Cell c = CoverageCells.cell(DAY, 0, null, new Attempt(14, true, null, false));
+        Coverage.Cell c = CoverageCells.cell(DAY, 0, null, new Attempt(14, true, null, false, false));
         assertEquals(Coverage.LOADING, c.state());
         assertEquals(14L, c.executionId());
         assertFalse(c.restartable());
+    }
+
+    @Test
+    void aStoppedAttemptIsStoppedNotFailed() {
+        Coverage.Cell c = CoverageCells.cell(DAY, 0, null, new Attempt(11, false, null, true, true));
+        assertEquals(Coverage.STOPPED, c.state());
+        assertEquals(11L, c.executionId());
+        assertNull(c.error(), "a stop is no failure: no reason");
+        assertTrue(c.restartable());
     }
 }
