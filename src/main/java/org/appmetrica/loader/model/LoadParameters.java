@@ -104,12 +104,11 @@ public final class LoadParameters {
     }
 
     /** Every fixed parameter name; {@code fields.<source>} and {@code filters.<source>} come on top. */
-    public static final List<String> NAMES = List.of(APPLICATION_IDS, SOURCES, DATE_SINCE, DATE_UNTIL, DATE_DIMENSION, FORMAT,
-            API_URL, TOKEN_REF, CLICKHOUSE_URL, CLICKHOUSE_DATABASE, CLICKHOUSE_USER, CLICKHOUSE_PASSWORD_REF, CLICKHOUSE_DATA_SOURCE,
-            CLICKHOUSE_CLUSTER, CLICKHOUSE_CLUSTER_HTTP_PORT_OFFSET, CHUNK_SIZE,
-            PARALLELISM, POLL_INTERVAL_SECONDS, POLL_TIMEOUT_SECONDS, RATE_LIMIT_WAIT_SECONDS, MAX_RETRIES,
-            RETRY_BACKOFF_SECONDS, HTTP_TIMEOUT_SECONDS, SPOOL_DIR, LEASE_WAIT_SECONDS, INSERTS_IN_FLIGHT,
-            CHUNK_MEGABYTES);
+    public static final List<String> NAMES = java.util.stream.Stream.concat(java.util.stream.Stream.of(APPLICATION_IDS, SOURCES,
+            DATE_SINCE, DATE_UNTIL, DATE_DIMENSION, FORMAT, API_URL, TOKEN_REF, CLICKHOUSE_URL, CLICKHOUSE_DATABASE, CLICKHOUSE_USER,
+            CLICKHOUSE_PASSWORD_REF, CLICKHOUSE_DATA_SOURCE, CLICKHOUSE_CLUSTER, CLICKHOUSE_CLUSTER_HTTP_PORT_OFFSET, CHUNK_SIZE,
+            PARALLELISM, POLL_INTERVAL_SECONDS, POLL_TIMEOUT_SECONDS, RATE_LIMIT_WAIT_SECONDS, MAX_RETRIES, RETRY_BACKOFF_SECONDS,
+            HTTP_TIMEOUT_SECONDS, SPOOL_DIR, LEASE_WAIT_SECONDS, INSERTS_IN_FLIGHT, CHUNK_MEGABYTES), TransferParameters.NAMES.stream()).toList();
 
     private static final Set<String> SECRET_LOOKING = Set.of("token", "oauthtoken", "password", "clickhousepassword",
             "appmetricatoken", "secret");
@@ -206,7 +205,7 @@ public final class LoadParameters {
                 Path.of(value(p, SPOOL_DIR, Defaults.SPOOL_DIR)),
                 Duration.ofSeconds(integer(p, LEASE_WAIT_SECONDS, Defaults.LEASE_WAIT_SECONDS, 0, 7 * 24 * 3600)),
                 integer(p, INSERTS_IN_FLIGHT, Defaults.INSERTS_IN_FLIGHT, 1, 8),
-                integer(p, CHUNK_MEGABYTES, Defaults.CHUNK_MEGABYTES, 1, 1024));
+                integer(p, CHUNK_MEGABYTES, Defaults.CHUNK_MEGABYTES, 1, 1024), TransferParameters.parse(p));
     }
 
     private static List<Long> applicationIds(Properties p) {

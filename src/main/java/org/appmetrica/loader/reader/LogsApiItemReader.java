@@ -12,7 +12,7 @@ import org.appmetrica.loader.config.SecretRef;
 import org.appmetrica.loader.coordination.SliceLease;
 import org.appmetrica.loader.logsapi.ExportFetcher;
 import org.appmetrica.loader.logsapi.ExportRequest;
-import org.appmetrica.loader.logsapi.JaxRsLogsApiTransport;
+import org.appmetrica.loader.logsapi.HttpLogsApiTransport;
 import org.appmetrica.loader.logsapi.LiveDownload;
 import org.appmetrica.loader.logsapi.PartsRequiredException;
 import org.appmetrica.loader.logsapi.Sleeper;
@@ -262,8 +262,8 @@ public class LogsApiItemReader extends AbstractItemReader {
         ExportRequest request = new ExportRequest(settings.apiUrl(), slice.source(), settings.format(), slice.applicationId(),
                 slice.day(), slice.day(), source.dateDimensionAccepted() ? settings.dateDimension() : null,
                 settings.fields().get(slice.source()), settings.filters().get(slice.source()), 1, 0);
-        ExportFetcher.TransportFactory http = transports != null ? transports : (apiUrl, token) -> new JaxRsLogsApiTransport(apiUrl,
-                token, Duration.ofSeconds(30), Duration.ofSeconds(settings.httpTimeoutSeconds()));
+        ExportFetcher.TransportFactory http = transports != null ? transports : (apiUrl, token) -> new HttpLogsApiTransport(apiUrl,
+                token, Duration.ofSeconds(30), Duration.ofSeconds(settings.httpTimeoutSeconds()), settings.transfer());
         return new ExportFetcher(request, partsCount, settings.spoolDir(), jobContext.getInstanceId(), http,
                 () -> SecretRef.resolve(LoadParameters.TOKEN_REF, settings.tokenRef(), true), settings.poll(), Sleeper.SYSTEM,
                 Clock.systemUTC(), stop);
@@ -291,6 +291,11 @@ public class LogsApiItemReader extends AbstractItemReader {
             // retries of broken bodies, instead of spending one chunk retry per break
             if (live != null) {
                 context.liveDownloadFailed(true);
+            }
+            throw e;
+        } catch (RowTooLargeException e) {
+            if (live != null) {
+                live.cancelAndJoin(); // the rest of the body is not wanted: close() must not wait for it
             }
             throw e;
         }

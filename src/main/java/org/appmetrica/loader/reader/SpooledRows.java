@@ -63,9 +63,11 @@ final class SpooledRows implements AutoCloseable {
 
     private RowSource open(int index) throws IOException {
         Part part = files.get(index);
-        InputStream in = part.open();
         String fileName = name + " " + part.name();
+        InputStream raw = part.open();
+        InputStream in = raw;
         try {
+            in = Decompressed.of(raw);
             return format.equals("json") ? new JsonRowSource(in, fields, fileName) : new CsvRowSource(in, fields, fileName);
         } catch (IOException e) {
             in.close();

@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 /** The HTTP side against the simulator: one request per call, the token only in the Authorization header. */
-class JaxRsLogsApiTransportTest {
+class HttpLogsApiTransportTest {
 
     private static LogsApiSimulator simulator;
 
@@ -35,14 +35,14 @@ class JaxRsLogsApiTransportTest {
 
     @Test
     void oneRequestPerCallAndTheTokenOnlyInTheHeader() throws Exception {
-        try (JaxRsLogsApiTransport transport = new JaxRsLogsApiTransport(simulator.baseUrl(), "wrong-token", Duration.ofSeconds(5), Duration.ofSeconds(5))) {
+        try (HttpLogsApiTransport transport = new HttpLogsApiTransport(simulator.baseUrl(), "wrong-token", Duration.ofSeconds(5), Duration.ofSeconds(5))) {
             int before = simulator.requests().size();
             try (ApiResponse r = transport.get(REQUEST, true)) {
                 assertEquals(401, r.status());
             }
             assertEquals(1, simulator.requests().size() - before);
         }
-        try (JaxRsLogsApiTransport transport = new JaxRsLogsApiTransport(simulator.baseUrl(), "right-token", Duration.ofSeconds(5), Duration.ofSeconds(5))) {
+        try (HttpLogsApiTransport transport = new HttpLogsApiTransport(simulator.baseUrl(), "right-token", Duration.ofSeconds(5), Duration.ofSeconds(5))) {
             int before = simulator.requests().size();
             try (ApiResponse r = transport.get(REQUEST, true)) {
                 assertEquals(202, r.status());
