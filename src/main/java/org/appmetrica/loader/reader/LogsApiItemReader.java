@@ -67,6 +67,8 @@ public class LogsApiItemReader extends AbstractItemReader {
     /** The export being read while it downloads, until the reader closes. */
     private LiveDownload live;
     private boolean stopped;
+    /** The reader failed: an export still arriving is then not waited for (it may never end). */
+    private boolean failed;
     private String spoolId;
     /** The stage epoch the checkpoints carry: the lease's, or the saved one while no lease is held. */
     private String stageEpoch;
@@ -86,9 +88,11 @@ public class LogsApiItemReader extends AbstractItemReader {
 
     @Override
     public void open(Serializable checkpoint) throws Exception {
+        failed = false;
         try {
             doOpen(checkpoint);
         } catch (Exception | Error e) {
+            failed = true;
             Failures.record(jobContext, stepContext, e);
             throw e;
         }
@@ -293,10 +297,8 @@ public class LogsApiItemReader extends AbstractItemReader {
                 context.liveDownloadFailed(true);
             }
             throw e;
-        } catch (RowTooLargeException e) {
-            if (live != null) {
-                live.cancelAndJoin(); // the rest of the body is not wanted: close() must not wait for it
-            }
+        } catch (RuntimeException | IOException e) {
+            failed = true; // the rest of the body is not wanted: close() must not wait for it
             throw e;
         }
         takeFinishedDownload();
@@ -328,7 +330,10 @@ public class LogsApiItemReader extends AbstractItemReader {
                 rows = null;
             }
         } finally {
-            if (live != null) {
+            if (live != null && failed) {
+                live.cancelAndJoin(); // aborts the read: a hostile server's body may never end
+                live = null;
+            } else if (live != null) {
                 // let it complete: a chunk retry or restart then reads the spool instead of downloading again; and nothing
                 // writes the spool once another execution may take the slice
                 live.awaitEnd();
