@@ -1,5 +1,7 @@
 package org.appmetrica.loader.reader;
 
+import org.appmetrica.loader.logsapi.ExportTooLargeException;
+
 import java.io.BufferedInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -18,7 +20,8 @@ final class Decompressed {
     private Decompressed() {
     }
 
-    static InputStream of(InputStream raw) throws IOException {
+    /** {@code raw} as text; a gzip part that decompresses to more than {@code maxBytes} fails naming maxExportBytes. */
+    static InputStream of(InputStream raw, long maxBytes, String name) throws IOException {
         BufferedInputStream in = new BufferedInputStream(raw, BUFFER);
         in.mark(2);
         int first = in.read();
@@ -28,9 +31,38 @@ final class Decompressed {
             return in;
         }
         try {
-            return new GZIPInputStream(new WaitingAvailable(in), BUFFER);
+            return new Limited(new GZIPInputStream(new WaitingAvailable(in), BUFFER), maxBytes, name);
         } catch (IOException e) {
             throw new IOException("the export is not valid gzip: " + e.getMessage(), e);
+        }
+    }
+
+    /** Fails once more than {@code max} bytes came out. */
+    private static final class Limited extends FilterInputStream {
+        private final long max;
+        private final String name;
+        private long count;
+
+        Limited(InputStream in, long max, String name) {
+            super(in);
+            this.max = max;
+            this.name = name;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = in.read(b, off, len);
+            if (n > 0 && (count += n) > max) {
+                throw new ExportTooLargeException(name + " decompresses to more than maxExportBytes=" + max
+                        + " bytes; raise maxExportBytes if the export is genuine");
+            }
+            return n;
         }
     }
 

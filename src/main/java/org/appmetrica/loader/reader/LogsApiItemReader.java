@@ -176,12 +176,14 @@ public class LogsApiItemReader extends AbstractItemReader {
             restartFromFirstRow();
         }
         List<String> fields = settings.fields().get(slice.source());
-        rows = SpooledRows.of(export.files(), settings.format(), fields, slice.toString(), fetcher::discardParts);
+        rows = SpooledRows.of(export.files(), settings.format(), fields, slice.toString(), fetcher::discardParts,
+                settings.transfer().maxExportBytes());
         if (!rows.skip(rowsDone)) {
             LOG.warning(slice + ": the export has fewer rows than the checkpoint; loading the slice again from its first row");
             restartFromFirstRow();
             rows.close();
-            rows = SpooledRows.of(export.files(), settings.format(), fields, slice.toString(), fetcher::discardParts);
+            rows = SpooledRows.of(export.files(), settings.format(), fields, slice.toString(), fetcher::discardParts,
+                settings.transfer().maxExportBytes());
         }
     }
 
@@ -225,7 +227,7 @@ public class LogsApiItemReader extends AbstractItemReader {
             rows = SpooledRows.of(part, settings.format(), settings.fields().get(slice.source()), slice.toString(), () -> {
                 download.cancelAndJoin();
                 fetcher.discardParts();
-            });
+            }, settings.transfer().maxExportBytes());
         } catch (CorruptExportException e) {
             // broke off before its header was read: nothing was read, fetch it whole now (the downloader retries breaks)
             LOG.info(slice + ": " + e.getMessage() + "; downloading it whole before reading");

@@ -84,6 +84,7 @@ public final class LogsApiSimulator implements AutoCloseable {
     private final SimulatorConfig config;
     private volatile SimulatedData data;
     private final Object lock = new Object();
+    private volatile Bandwidth bandwidth;
     private final List<RecordedRequest> requests = new ArrayList<>();
     private final Map<String, ExportJob> jobs = new HashMap<>();
     private final Random faultRandom;
@@ -159,6 +160,11 @@ public final class LogsApiSimulator implements AutoCloseable {
     }
 
     /** Days keep growing after they end, by the given rule, for exports prepared from now on. */
+    /** Paces every export body to this shared bandwidth (null: as fast as the machine goes). */
+    public void setBandwidth(Bandwidth limit) {
+        bandwidth = limit;
+    }
+
     public void setLateRows(SimulatedData.LateRows rule) {
         data = new SimulatedData(config.seed(), data.rowsPerDay(), rule);
     }
@@ -920,6 +926,7 @@ public final class LogsApiSimulator implements AutoCloseable {
                 if (gzip) {
                     ex.getResponseHeaders().set("Content-Encoding", "gzip");
                 }
+                Bandwidth link = bandwidth;
                 if (dropAt >= 0) {
                     ex.sendResponseHeaders(200, file.length);
                     OutputStream out = ex.getResponseBody();
@@ -930,7 +937,7 @@ public final class LogsApiSimulator implements AutoCloseable {
                 }
                 long length = truncateAt >= 0 ? truncateAt : file.length;
                 ex.sendResponseHeaders(200, length == 0 ? -1 : length);
-                try (OutputStream out = ex.getResponseBody()) {
+                try (OutputStream out = link == null ? ex.getResponseBody() : link.limit(ex.getResponseBody())) {
                     copy(in, out, length);
                 }
             }

@@ -61,4 +61,24 @@ class HttpLogsApiTransportTest {
             assertFalse(sent.get(0).query().toString().contains("right-token"));
         }
     }
+
+    @Test
+    void asksForGzipUnlessCompressionIsNone() throws Exception {
+        for (boolean gzip : new boolean[]{true, false}) {
+            try (HttpLogsApiTransport transport = new HttpLogsApiTransport(simulator.baseUrl(), "right-token", Duration.ofSeconds(5),
+                    Duration.ofSeconds(5), new TransferSettings(1L << 30, gzip))) {
+                ApiResponse r = transport.get(REQUEST, false);
+                while (r.status() == 202) {
+                    r.close();
+                    r = transport.get(REQUEST, false);
+                }
+                try (ApiResponse done = r) {
+                    assertEquals(200, done.status());
+                    assertEquals(gzip ? "gzip" : null, done.contentEncoding());
+                    byte[] first = done.body().readNBytes(2);
+                    assertEquals(gzip, (first[0] & 0xFF) == 0x1F && (first[1] & 0xFF) == 0x8B);
+                }
+            }
+        }
+    }
 }

@@ -38,6 +38,8 @@ final class HostileApi implements AutoCloseable {
         ENDLESS_VALID,
         /** 200, a valid CSV header, then nothing more, the connection kept open. */
         DRIP,
+        /** 200 in an encoding not asked for (brotli). */
+        BROTLI,
         /** The management API's applications list, never ending. */
         ENDLESS_APPLICATIONS
     }
@@ -120,6 +122,7 @@ final class HostileApi implements AutoCloseable {
                     socket.getInputStream().read(); // silence until the client gives up
                     closedByClient.countDown();
                 }
+                case BROTLI -> write(out, "HTTP/1.1 200 OK\r\nContent-Type: text/csv\r\nContent-Encoding: br\r\nContent-Length: 4\r\n\r\n\u008b\u0003\u0080\u0001");
                 case ENDLESS_APPLICATIONS -> endless(out, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n",
                         "{\"applications\":[", "{\"id\":1,\"name\":\"a\"},".repeat(4096).getBytes(StandardCharsets.US_ASCII));
             }

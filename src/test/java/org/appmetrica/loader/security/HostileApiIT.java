@@ -118,6 +118,12 @@ class HostileApiIT {
     }
 
     @Test
+    void anEncodingNotAskedForIsRefusedByName() throws Exception {
+        String out = fails(HostileApi.Mode.BROTLI, "Content-Encoding 'br'");
+        assertFalse(out.contains("not valid UTF-8"), out);
+    }
+
+    @Test
     void aSilentServerFailsAfterTheIdleTimeout() throws Exception {
         fails(HostileApi.Mode.DRIP, "Read timed out", "httpTimeoutSeconds=1");
     }
