@@ -45,6 +45,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
+import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
 
 /**
@@ -540,10 +541,8 @@ public final class LogsApiSimulator implements AutoCloseable {
     }
 
     private FutureTask<Rendered> variant(Prepared prepared, int partsCount, int partNumber, boolean gzip) {
-        String key = partsCount + "/" + partNumber + (gzip ? "/gzip" : "");
-        return prepared.files.computeIfAbsent(key, k -> new FutureTask<>(() -> gzip
-                ? gzip(prepared, file(prepared, partsCount, partNumber, false))
-                : render(prepared, partsCount, partNumber)));
+        // gzip is compressed while it is sent (FileResponse): one rendered file serves both
+        return prepared.files.computeIfAbsent(partsCount + "/" + partNumber, k -> new FutureTask<>(() -> render(prepared, partsCount, partNumber)));
     }
 
     private Rendered render(Prepared prepared, int partsCount, int partNumber) throws IOException {
@@ -562,25 +561,6 @@ public final class LogsApiSimulator implements AutoCloseable {
                 Files.deleteIfExists(file);
             }
         }
-    }
-
-    private Rendered gzip(Prepared prepared, Rendered plain) throws IOException {
-        if (plain == null) {
-            throw new InterruptedIOException("export cancelled");
-        }
-        if (plain.tooLarge) {
-            return plain;
-        }
-        Path file = tempDir.resolve("export-" + fileSeq.incrementAndGet() + ".gz");
-        try (InputStream in = Files.newInputStream(plain.file);
-             OutputStream out = new GZIPOutputStream(Files.newOutputStream(file), 1 << 16)) {
-            in.transferTo(out);
-        }
-        if (prepared.cancelled || closed) {
-            Files.deleteIfExists(file);
-            throw new InterruptedIOException("export cancelled");
-        }
-        return new Rendered(file, Files.size(file), plain.rows, false);
     }
 
     private static boolean acceptsGzip(String acceptEncoding) {
@@ -923,10 +903,11 @@ public final class LogsApiSimulator implements AutoCloseable {
             }
             try (in) {
                 ex.getResponseHeaders().set("Content-Type", contentType);
-                if (gzip) {
-                    ex.getResponseHeaders().set("Content-Encoding", "gzip");
-                }
                 Bandwidth link = bandwidth;
+                if (gzip) {
+                    sendGzip(ex, in, link, dropAt, truncateAt);
+                    return;
+                }
                 if (dropAt >= 0) {
                     ex.sendResponseHeaders(200, file.length);
                     OutputStream out = ex.getResponseBody();
@@ -941,6 +922,30 @@ public final class LogsApiSimulator implements AutoCloseable {
                     copy(in, out, length);
                 }
             }
+        }
+    }
+
+    /**
+     * Compressed while it is sent, in chunks (no Content-Length), at the fastest level so that a bandwidth limit, not
+     * the simulator's CPU, sets the pace. A drop cuts the compressed stream; a truncation compresses fewer rows whole.
+     */
+    private static void sendGzip(HttpExchange ex, InputStream in, Bandwidth link, long dropAt, long truncateAt) throws IOException {
+        ex.getResponseHeaders().set("Content-Encoding", "gzip");
+        ex.sendResponseHeaders(200, 0);
+        OutputStream body = link == null ? ex.getResponseBody() : link.limit(ex.getResponseBody());
+        GZIPOutputStream out = new GZIPOutputStream(body, 1 << 16) {
+            {
+                def.setLevel(Deflater.BEST_SPEED);
+            }
+        };
+        if (dropAt >= 0) {
+            copy(in, out, dropAt);
+            out.flush();
+            ex.close(); // the last chunk never comes: the client sees the body break off
+            return;
+        }
+        try (out) {
+            copy(in, out, truncateAt >= 0 ? truncateAt : Long.MAX_VALUE);
         }
     }
 
