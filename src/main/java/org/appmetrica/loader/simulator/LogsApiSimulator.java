@@ -927,7 +927,7 @@ public final class LogsApiSimulator implements AutoCloseable {
 
     /**
      * Compressed while it is sent, in chunks (no Content-Length), at the fastest level so that a bandwidth limit, not
-     * the simulator's CPU, sets the pace. A drop cuts the compressed stream; a truncation compresses fewer rows whole.
+     * the simulator's CPU, sets the pace. A drop ends the compressed stream unfinished; a truncation compresses fewer rows whole.
      */
     private static void sendGzip(HttpExchange ex, InputStream in, Bandwidth link, long dropAt, long truncateAt) throws IOException {
         ex.getResponseHeaders().set("Content-Encoding", "gzip");
@@ -941,7 +941,7 @@ public final class LogsApiSimulator implements AutoCloseable {
         if (dropAt >= 0) {
             copy(in, out, dropAt);
             out.flush();
-            ex.close(); // the last chunk never comes: the client sees the body break off
+            ex.close(); // the gzip stream never gets its end and trailer: the reader finds the body broken
             return;
         }
         try (out) {
