@@ -927,26 +927,35 @@ public final class LogsApiSimulator implements AutoCloseable {
 
     /**
      * Compressed while it is sent, in chunks (no Content-Length), at the fastest level so that a bandwidth limit, not
-     * the simulator's CPU, sets the pace. A drop ends the compressed stream unfinished; a truncation compresses fewer rows whole.
+     * the simulator's CPU, sets the pace. A truncation compresses fewer rows whole. A drop (a test fault, small files)
+     * compresses it all first, to announce its length and then break off inside it, as the plain answer does.
      */
     private static void sendGzip(HttpExchange ex, InputStream in, Bandwidth link, long dropAt, long truncateAt) throws IOException {
         ex.getResponseHeaders().set("Content-Encoding", "gzip");
+        if (dropAt >= 0) {
+            java.io.ByteArrayOutputStream whole = new java.io.ByteArrayOutputStream();
+            try (OutputStream z = fastGzip(whole)) {
+                in.transferTo(z);
+            }
+            ex.sendResponseHeaders(200, whole.size());
+            OutputStream out = ex.getResponseBody();
+            out.write(whole.toByteArray(), 0, (int) Math.min(dropAt, whole.size() - 1L));
+            out.flush();
+            ex.close(); // fewer bytes than Content-Length: the server aborts the connection
+            return;
+        }
         ex.sendResponseHeaders(200, 0);
-        OutputStream body = link == null ? ex.getResponseBody() : link.limit(ex.getResponseBody());
-        GZIPOutputStream out = new GZIPOutputStream(body, 1 << 16) {
+        try (OutputStream out = fastGzip(link == null ? ex.getResponseBody() : link.limit(ex.getResponseBody()))) {
+            copy(in, out, truncateAt >= 0 ? truncateAt : Long.MAX_VALUE);
+        }
+    }
+
+    private static GZIPOutputStream fastGzip(OutputStream out) throws IOException {
+        return new GZIPOutputStream(out, 1 << 16) {
             {
                 def.setLevel(Deflater.BEST_SPEED);
             }
         };
-        if (dropAt >= 0) {
-            copy(in, out, dropAt);
-            out.flush();
-            ex.close(); // the gzip stream never gets its end and trailer: the reader finds the body broken
-            return;
-        }
-        try (out) {
-            copy(in, out, truncateAt >= 0 ? truncateAt : Long.MAX_VALUE);
-        }
     }
 
     private static void copy(InputStream in, OutputStream out, long bytes) throws IOException {
