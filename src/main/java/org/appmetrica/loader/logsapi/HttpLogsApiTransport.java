@@ -17,8 +17,8 @@ import java.util.Map;
  */
 public final class HttpLogsApiTransport implements LogsApiTransport {
 
-    /** What is kept of a 202 or error answer's body. */
-    static final int MAX_TEXT = 64 * 1024;
+    /** What is read of a 202 or error answer's body (it is logged, and kept in the step's report): the rest is never read. */
+    static final int MAX_TEXT = 4096;
 
     private final String baseUrl;
     private final String authorization;
