@@ -2,16 +2,14 @@ package org.appmetrica.loader.logsapi;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import jakarta.ws.rs.ProcessingException;
-import jakarta.ws.rs.client.Client;
-import jakarta.ws.rs.client.ClientBuilder;
-import jakarta.ws.rs.core.Response;
-
 import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -22,6 +20,8 @@ public final class ApplicationsList {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_ERROR_TEXT = 500;
+    /** The list of a token's applications: far above any real one. */
+    static final int MAX_BODY = 8 << 20;
 
     /** One application: its id is the Logs API's application_id. */
     public record Application(long id, String name) {
@@ -44,22 +44,41 @@ public final class ApplicationsList {
     private ApplicationsList() {
     }
 
+    /**
+     * The whole call (connect, headers, body) ends within {@code timeout}, and reads at most {@link #MAX_BODY} bytes: a
+     * server that answers forever or never costs the console's worker thread no more than that.
+     */
     public static List<Application> fetch(String baseUrl, String token, Duration timeout) throws IOException {
         String base = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
-        Client client = ClientBuilder.newBuilder().connectTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-                .readTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).build();
-        try (Response response = client.target(URI.create(base + "/management/v1/applications")).request()
-                .header("Authorization", "OAuth " + token).header("User-Agent", "appmetrica-clickhouse-loader").get()) {
-            String body = response.hasEntity() ? response.readEntity(String.class) : "";
-            if (response.getStatus() != 200) {
-                throw new Refused(response.getStatus(), "the management API answered " + response.getStatus() + ": "
-                        + (body.length() > MAX_ERROR_TEXT ? body.substring(0, MAX_ERROR_TEXT) : body));
-            }
-            return parse(body);
-        } catch (ProcessingException | IllegalArgumentException e) {
+        URI uri;
+        try {
+            uri = URI.create(base + "/management/v1/applications");
+        } catch (IllegalArgumentException e) {
             throw new IOException("request to the management API failed: " + e.getMessage(), e);
+        }
+        HttpGet http = new HttpGet();
+        CompletableFuture<Void> deadline = CompletableFuture.runAsync(http::abort,
+                CompletableFuture.delayedExecutor(timeout.toMillis(), TimeUnit.MILLISECONDS));
+        try {
+            http.send(uri, Map.of("Authorization", "OAuth " + token, "User-Agent", "appmetrica-clickhouse-loader",
+                    "Accept-Encoding", "identity"), timeout, timeout);
+            byte[] body = http.bodyUpTo(http.status() == 200 ? MAX_BODY + 1 : MAX_ERROR_TEXT);
+            String text = new String(body, StandardCharsets.UTF_8);
+            if (http.status() != 200) {
+                throw new Refused(http.status(), "the management API answered " + http.status() + ": " + text);
+            }
+            if (body.length > MAX_BODY) {
+                throw new IOException("the management API's answer is larger than " + (MAX_BODY >> 20) + " MB");
+            }
+            return parse(text);
+        } catch (Refused e) {
+            throw e;
+        } catch (IOException e) {
+            throw new IOException("request to the management API failed" + (http.aborted() ? " (no complete answer within "
+                    + timeout.toSeconds() + " s)" : "") + ": " + e.getMessage(), e);
         } finally {
-            client.close();
+            deadline.cancel(false);
+            http.close();
         }
     }
 

@@ -83,15 +83,18 @@ public final class ExportDownloader {
             }
             String failure;
             Throwable cause = null;
-            try (ApiResponse response = transport.get(request, sendNoCache)) {
+            try (StopWatch watch = StopWatch.abortOnStop(stopRequested, transport);
+                 ApiResponse response = transport.get(request, sendNoCache)) {
                 int status = response.status();
                 if (status == 200) {
                     long started = clock.millis();
                     try {
+                        checkEncoding(response, request);
                         Download download = spool(response, target, live);
                         progress.downloaded(request, download.bytes(), clock.millis() - started);
                         return download;
                     } catch (IOException e) {
+                        stopIfRequested(request);
                         if (live != null) {
                             throw new TransientApiException("the download of " + request.describe() + " broke off: " + e.getMessage(), e);
                         }
@@ -118,6 +121,7 @@ public final class ExportDownloader {
                             + oneLine(response.text()) + hint(status));
                 }
             } catch (IOException e) {
+                stopIfRequested(request);
                 failure = e.getClass().getSimpleName() + ": " + e.getMessage();
                 cause = e;
             }
@@ -128,6 +132,21 @@ public final class ExportDownloader {
             }
             progress.retrying(request, failure, failures);
             pause(settings.backoff(failures), request);
+        }
+    }
+
+    private void stopIfRequested(ExportRequest request) {
+        if (stopRequested.getAsBoolean()) {
+            throw new StopRequestedException("stop requested while downloading " + request.describe());
+        }
+    }
+
+    /** gzip (asked for or not) is read as such; an encoding the loader cannot read fails with its name. */
+    private static void checkEncoding(ApiResponse response, ExportRequest request) {
+        String encoding = response.contentEncoding() == null ? "identity" : response.contentEncoding().strip().toLowerCase(java.util.Locale.ROOT);
+        if (!encoding.equals("identity") && !encoding.equals("gzip") && !encoding.equals("x-gzip")) {
+            throw new LogsApiException(200, "the Logs API sent " + request.describe() + " with Content-Encoding '"
+                    + oneLine(response.contentEncoding()) + "', which the loader did not ask for and cannot read (it reads gzip)");
         }
     }
 
@@ -154,6 +173,9 @@ public final class ExportDownloader {
                     live.wrote(bytes);
                 }
             }
+        } catch (ExportTooLargeException e) {
+            Files.deleteIfExists(partial); // what is over the limit never stays on disk
+            throw e;
         }
         if (response.contentLength() >= 0 && bytes != response.contentLength()) {
             Files.deleteIfExists(partial);

@@ -164,6 +164,9 @@ public final class LiveDownload {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while reading the export being downloaded", e);
         }
+        if (failure instanceof ExportTooLargeException || failure instanceof LogsApiException) {
+            throw (RuntimeException) failure; // downloading again would not help
+        }
         if (failure != null) {
             throw new IOException("the download of " + target.getFileName() + " broke off: " + failure.getMessage(), failure);
         }

@@ -11,6 +11,10 @@ public interface LogsApiTransport extends AutoCloseable {
      */
     ApiResponse get(ExportRequest request, boolean noCache) throws IOException;
 
+    /** Called from another thread on a stop: a read blocked in the request in progress must fail at once. */
+    default void abort() {
+    }
+
     @Override
     default void close() {
     }

@@ -177,7 +177,7 @@ public final class LoadParameters {
                 Path.of(LoadParameter.SPOOL_DIR.value(p)),
                 Duration.ofSeconds(LoadParameter.LEASE_WAIT_SECONDS.intValue(p)),
                 LoadParameter.INSERTS_IN_FLIGHT.intValue(p),
-                LoadParameter.CHUNK_MEGABYTES.intValue(p));
+                LoadParameter.CHUNK_MEGABYTES.intValue(p), TransferParameters.parse(p));
     }
 
     private static List<Long> applicationIds(Properties p) {

@@ -170,6 +170,15 @@ public final class LoadParametersBuilder {
         return set(LoadParameters.LEASE_WAIT_SECONDS, Integer.toString(seconds));
     }
 
+    public LoadParametersBuilder maxExportBytes(long bytes) {
+        return set(TransferParameters.MAX_EXPORT_BYTES, Long.toString(bytes));
+    }
+
+    /** {@code gzip} or {@code none}. */
+    public LoadParametersBuilder compression(String compression) {
+        return set(TransferParameters.COMPRESSION, compression);
+    }
+
     /** A copy: the builder can go on. */
     public Properties build() {
         return (Properties) p.clone();

@@ -3,6 +3,7 @@ package org.appmetrica.loader.model;
 import org.appmetrica.loader.clickhouse.ClickHouseTarget;
 import org.appmetrica.loader.config.SecretRef;
 import org.appmetrica.loader.logsapi.PollSettings;
+import org.appmetrica.loader.logsapi.TransferSettings;
 import org.appmetrica.loader.schema.FieldCatalog;
 
 import java.nio.file.Path;
@@ -24,7 +25,7 @@ public record LoadSettings(List<Long> applicationIds, List<String> sources, Loca
                            String clickhousePasswordRef, String clickhouseDataSource, String clickhouseCluster,
                            Integer clickhouseClusterHttpPortOffset, int chunkSize, int parallelism, PollSettings poll,
                            int httpTimeoutSeconds, Path spoolDir, Duration leaseWait, int insertsInFlight,
-                           int chunkMegabytes) {
+                           int chunkMegabytes, TransferSettings transfer) {
 
     /**
      * Fails (IllegalArgumentException) unless the token's reference resolves: checked before a start and before the

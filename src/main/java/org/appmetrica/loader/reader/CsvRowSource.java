@@ -82,8 +82,12 @@ public final class CsvRowSource implements RowSource {
             return null;
         }
         row.reset();
-        while (cell()) {
-            // one value per pass; false once the row ended
+        try {
+            while (cell()) {
+                // one value per pass; false once the row ended
+            }
+        } catch (RowTooLargeException e) {
+            throw new RowTooLargeException(file + ": row " + line + ": " + e.getMessage() + "; the export is refused");
         }
         line++;
         if (!row.isValidUtf8()) {

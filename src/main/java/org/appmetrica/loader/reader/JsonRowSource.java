@@ -3,6 +3,8 @@ package org.appmetrica.loader.reader;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.BufferedInputStream;
@@ -20,7 +22,10 @@ import java.util.Map;
  */
 public final class JsonRowSource implements RowSource {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** Characters of one JSON string: as a row's UTF-8 it stays within {@link RowBuffer#MAX_ROW_BYTES}. */
+    static final int MAX_STRING_CHARS = RowBuffer.MAX_ROW_BYTES / 4;
+    private static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(MAX_STRING_CHARS).build()).build());
     private static final JsonFactory FACTORY = MAPPER.getFactory();
 
     private final JsonParser parser;
@@ -97,6 +102,9 @@ public final class JsonRowSource implements RowSource {
                 cells.endCell();
             }
             return cells.build();
+        } catch (StreamConstraintsException | RowTooLargeException e) {
+            throw new RowTooLargeException(file + ": row " + row + ": a field larger than " + (MAX_STRING_CHARS >> 20)
+                    + " M characters or a row larger than " + (RowBuffer.MAX_ROW_BYTES >> 20) + " MB; the export is refused");
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IOException(file + ": malformed or truncated JSON in row " + row + ": " + e.getOriginalMessage(), e);
         }

@@ -12,7 +12,7 @@ import org.appmetrica.loader.config.SecretRef;
 import org.appmetrica.loader.coordination.SliceLease;
 import org.appmetrica.loader.logsapi.ExportFetcher;
 import org.appmetrica.loader.logsapi.ExportRequest;
-import org.appmetrica.loader.logsapi.JaxRsLogsApiTransport;
+import org.appmetrica.loader.logsapi.HttpLogsApiTransport;
 import org.appmetrica.loader.logsapi.LiveDownload;
 import org.appmetrica.loader.logsapi.PartsRequiredException;
 import org.appmetrica.loader.logsapi.Sleeper;
@@ -67,6 +67,8 @@ public class LogsApiItemReader extends AbstractItemReader {
     /** The export being read while it downloads, until the reader closes. */
     private LiveDownload live;
     private boolean stopped;
+    /** The reader failed: an export still arriving is then not waited for (it may never end). */
+    private boolean failed;
     private String spoolId;
     /** The stage epoch the checkpoints carry: the lease's, or the saved one while no lease is held. */
     private String stageEpoch;
@@ -86,9 +88,11 @@ public class LogsApiItemReader extends AbstractItemReader {
 
     @Override
     public void open(Serializable checkpoint) throws Exception {
+        failed = false;
         try {
             doOpen(checkpoint);
         } catch (Exception | Error e) {
+            failed = true;
             Failures.record(jobContext, stepContext, e);
             throw e;
         }
@@ -180,12 +184,14 @@ public class LogsApiItemReader extends AbstractItemReader {
             restartFromFirstRow();
         }
         List<String> fields = settings.fields().get(slice.source());
-        rows = SpooledRows.of(export.files(), settings.format(), fields, slice.toString(), fetcher::discardParts);
+        rows = SpooledRows.of(export.files(), settings.format(), fields, slice.toString(), fetcher::discardParts,
+                settings.transfer().maxExportBytes());
         if (!rows.skip(rowsDone)) {
             LOG.warning(slice + ": the export has fewer rows than the checkpoint; loading the slice again from its first row");
             restartFromFirstRow();
             rows.close();
-            rows = SpooledRows.of(export.files(), settings.format(), fields, slice.toString(), fetcher::discardParts);
+            rows = SpooledRows.of(export.files(), settings.format(), fields, slice.toString(), fetcher::discardParts,
+                settings.transfer().maxExportBytes());
         }
     }
 
@@ -230,7 +236,7 @@ public class LogsApiItemReader extends AbstractItemReader {
             rows = SpooledRows.of(part, settings.format(), settings.fields().get(slice.source()), slice.toString(), () -> {
                 download.cancelAndJoin();
                 fetcher.discardParts();
-            });
+            }, settings.transfer().maxExportBytes());
         } catch (CorruptExportException e) {
             // broke off before its header was read: nothing was read, fetch it whole now (the downloader retries breaks)
             LOG.info(slice + ": " + e.getMessage() + "; downloading it whole before reading");
@@ -277,8 +283,8 @@ public class LogsApiItemReader extends AbstractItemReader {
         ExportRequest request = new ExportRequest(settings.apiUrl(), slice.source(), settings.format(), slice.applicationId(),
                 slice.day(), slice.day(), source.dateDimensionAccepted() ? settings.dateDimension() : null,
                 settings.fields().get(slice.source()), settings.filters().get(slice.source()), 1, 0);
-        ExportFetcher.TransportFactory http = transports != null ? transports : (apiUrl, token) -> new JaxRsLogsApiTransport(apiUrl,
-                token, Duration.ofSeconds(30), Duration.ofSeconds(settings.httpTimeoutSeconds()));
+        ExportFetcher.TransportFactory http = transports != null ? transports : (apiUrl, token) -> new HttpLogsApiTransport(apiUrl,
+                token, Duration.ofSeconds(30), Duration.ofSeconds(settings.httpTimeoutSeconds()), settings.transfer());
         return new ExportFetcher(request, partsCount, settings.spoolDir(), jobContext.getInstanceId(), http,
                 () -> SecretRef.resolve(LoadParameters.TOKEN_REF, settings.tokenRef(), true), settings.poll(), Sleeper.SYSTEM,
                 Clock.systemUTC(), stop);
@@ -307,6 +313,9 @@ public class LogsApiItemReader extends AbstractItemReader {
             if (live != null) {
                 context.liveDownloadFailed(true);
             }
+            throw e;
+        } catch (RuntimeException | IOException e) {
+            failed = true; // the rest of the body is not wanted: close() must not wait for it
             throw e;
         }
         takeFinishedDownload();
@@ -338,7 +347,10 @@ public class LogsApiItemReader extends AbstractItemReader {
                 rows = null;
             }
         } finally {
-            if (live != null) {
+            if (live != null && failed) {
+                live.cancelAndJoin(); // aborts the read: a hostile server's body may never end
+                live = null;
+            } else if (live != null) {
                 // let it complete: a chunk retry or restart then reads the spool instead of downloading again; and nothing
                 // writes the spool once another execution may take the slice
                 live.awaitEnd();

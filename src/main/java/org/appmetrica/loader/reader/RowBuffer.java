@@ -6,6 +6,11 @@ import java.util.Arrays;
 /** The bytes and cell ends of the row being parsed; reused from row to row, copied out by {@link #build()}. */
 final class RowBuffer {
 
+    /** A row's bytes: far above any real export's (crash stack traces are some KB), and within a 256 MB heap. */
+    static final int MAX_ROW_BYTES = 64 << 20;
+    /** Values in a row: an export has a few dozen fields. */
+    static final int MAX_CELLS = 100_000;
+
     private byte[] bytes = new byte[1024];
     private int size;
     private int[] ends = new int[64];
@@ -19,7 +24,7 @@ final class RowBuffer {
     void append(byte[] src, int from, int to) {
         int length = to - from;
         if (size + length > bytes.length) {
-            bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + length));
+            grow(size + length);
         }
         System.arraycopy(src, from, bytes, size, length);
         size += length;
@@ -27,7 +32,7 @@ final class RowBuffer {
 
     void append(byte b) {
         if (size == bytes.length) {
-            bytes = Arrays.copyOf(bytes, bytes.length * 2);
+            grow(size + 1);
         }
         bytes[size++] = b;
     }
@@ -42,8 +47,8 @@ final class RowBuffer {
      * as the strict decoders elsewhere treat broken text.
      */
     void append(char[] chars, int from, int to) {
-        if (size + (to - from) * 3 > bytes.length) {
-            bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + (to - from) * 3));
+        if (size + (long) (to - from) * 3 > bytes.length) {
+            grow(size + (long) (to - from) * 3);
         }
         byte[] b = bytes;
         int n = size;
@@ -72,6 +77,13 @@ final class RowBuffer {
         size = n;
     }
 
+    private void grow(long needed) {
+        if (needed > MAX_ROW_BYTES) {
+            throw new RowTooLargeException("a row or field larger than " + (MAX_ROW_BYTES >> 20) + " MB");
+        }
+        bytes = Arrays.copyOf(bytes, (int) Math.min(MAX_ROW_BYTES, Math.max(bytes.length * 2L, needed)));
+    }
+
     /** Appends a range of another buffer's bytes (a value moved into its place in the row). */
     void append(RowBuffer other, int from, int to) {
         append(other.bytes, from, to);
@@ -82,6 +94,9 @@ final class RowBuffer {
     }
 
     void endCell() {
+        if (count == MAX_CELLS) {
+            throw new RowTooLargeException("a row of more than " + MAX_CELLS + " values");
+        }
         if (count == ends.length) {
             ends = Arrays.copyOf(ends, count * 2);
         }

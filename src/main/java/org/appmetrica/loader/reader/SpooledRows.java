@@ -25,17 +25,21 @@ final class SpooledRows implements AutoCloseable {
     /** Names the slice in messages. */
     private final String name;
     private final Runnable discard;
+    /** maxExportBytes: what a compressed part may decompress to, too (a small gzip can expand without end). */
+    private final long maxBytes;
     private int fileIndex;
     private RowSource rows;
 
     /** The rows of spooled files. */
-    static SpooledRows of(List<Path> files, String format, List<String> fields, String name, Runnable discard) throws IOException {
-        return new SpooledRows(files.stream().map(SpooledRows::file).toList(), format, fields, name, discard);
+    static SpooledRows of(List<Path> files, String format, List<String> fields, String name, Runnable discard, long maxBytes)
+            throws IOException {
+        return new SpooledRows(files.stream().map(SpooledRows::file).toList(), format, fields, name, discard, maxBytes);
     }
 
     /** The rows of one part as it arrives. */
-    static SpooledRows of(Part live, String format, List<String> fields, String name, Runnable discard) throws IOException {
-        return new SpooledRows(List.of(live), format, fields, name, discard);
+    static SpooledRows of(Part live, String format, List<String> fields, String name, Runnable discard, long maxBytes)
+            throws IOException {
+        return new SpooledRows(List.of(live), format, fields, name, discard, maxBytes);
     }
 
     private static Part file(Path path) {
@@ -52,7 +56,9 @@ final class SpooledRows implements AutoCloseable {
         };
     }
 
-    private SpooledRows(List<Part> files, String format, List<String> fields, String name, Runnable discard) throws IOException {
+    private SpooledRows(List<Part> files, String format, List<String> fields, String name, Runnable discard, long maxBytes)
+            throws IOException {
+        this.maxBytes = maxBytes;
         this.files = List.copyOf(files);
         this.format = format;
         this.fields = fields;
@@ -63,9 +69,11 @@ final class SpooledRows implements AutoCloseable {
 
     private RowSource open(int index) throws IOException {
         Part part = files.get(index);
-        InputStream in = part.open();
         String fileName = name + " " + part.name();
+        InputStream raw = part.open();
+        InputStream in = raw;
         try {
+            in = Decompressed.of(raw, maxBytes, fileName);
             return format.equals("json") ? new JsonRowSource(in, fields, fileName) : new CsvRowSource(in, fields, fileName);
         } catch (IOException e) {
             in.close();

@@ -45,6 +45,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
+import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
 
 /**
@@ -84,6 +85,7 @@ public final class LogsApiSimulator implements AutoCloseable {
     private final SimulatorConfig config;
     private volatile SimulatedData data;
     private final Object lock = new Object();
+    private volatile Bandwidth bandwidth;
     private final List<RecordedRequest> requests = new ArrayList<>();
     private final Map<String, ExportJob> jobs = new HashMap<>();
     private final Random faultRandom;
@@ -159,6 +161,11 @@ public final class LogsApiSimulator implements AutoCloseable {
     }
 
     /** Days keep growing after they end, by the given rule, for exports prepared from now on. */
+    /** Paces every export body to this shared bandwidth (null: as fast as the machine goes). */
+    public void setBandwidth(Bandwidth limit) {
+        bandwidth = limit;
+    }
+
     public void setLateRows(SimulatedData.LateRows rule) {
         data = new SimulatedData(config.seed(), data.rowsPerDay(), rule);
     }
@@ -534,10 +541,8 @@ public final class LogsApiSimulator implements AutoCloseable {
     }
 
     private FutureTask<Rendered> variant(Prepared prepared, int partsCount, int partNumber, boolean gzip) {
-        String key = partsCount + "/" + partNumber + (gzip ? "/gzip" : "");
-        return prepared.files.computeIfAbsent(key, k -> new FutureTask<>(() -> gzip
-                ? gzip(prepared, file(prepared, partsCount, partNumber, false))
-                : render(prepared, partsCount, partNumber)));
+        // gzip is compressed while it is sent (FileResponse): one rendered file serves both
+        return prepared.files.computeIfAbsent(partsCount + "/" + partNumber, k -> new FutureTask<>(() -> render(prepared, partsCount, partNumber)));
     }
 
     private Rendered render(Prepared prepared, int partsCount, int partNumber) throws IOException {
@@ -556,25 +561,6 @@ public final class LogsApiSimulator implements AutoCloseable {
                 Files.deleteIfExists(file);
             }
         }
-    }
-
-    private Rendered gzip(Prepared prepared, Rendered plain) throws IOException {
-        if (plain == null) {
-            throw new InterruptedIOException("export cancelled");
-        }
-        if (plain.tooLarge) {
-            return plain;
-        }
-        Path file = tempDir.resolve("export-" + fileSeq.incrementAndGet() + ".gz");
-        try (InputStream in = Files.newInputStream(plain.file);
-             OutputStream out = new GZIPOutputStream(Files.newOutputStream(file), 1 << 16)) {
-            in.transferTo(out);
-        }
-        if (prepared.cancelled || closed) {
-            Files.deleteIfExists(file);
-            throw new InterruptedIOException("export cancelled");
-        }
-        return new Rendered(file, Files.size(file), plain.rows, false);
     }
 
     private static boolean acceptsGzip(String acceptEncoding) {
@@ -917,8 +903,10 @@ public final class LogsApiSimulator implements AutoCloseable {
             }
             try (in) {
                 ex.getResponseHeaders().set("Content-Type", contentType);
+                Bandwidth link = bandwidth;
                 if (gzip) {
-                    ex.getResponseHeaders().set("Content-Encoding", "gzip");
+                    sendGzip(ex, in, link, dropAt, truncateAt);
+                    return;
                 }
                 if (dropAt >= 0) {
                     ex.sendResponseHeaders(200, file.length);
@@ -930,11 +918,44 @@ public final class LogsApiSimulator implements AutoCloseable {
                 }
                 long length = truncateAt >= 0 ? truncateAt : file.length;
                 ex.sendResponseHeaders(200, length == 0 ? -1 : length);
-                try (OutputStream out = ex.getResponseBody()) {
+                try (OutputStream out = link == null ? ex.getResponseBody() : link.limit(ex.getResponseBody())) {
                     copy(in, out, length);
                 }
             }
         }
+    }
+
+    /**
+     * Compressed while it is sent, in chunks (no Content-Length), at the fastest level so that a bandwidth limit, not
+     * the simulator's CPU, sets the pace. A truncation compresses fewer rows whole. A drop (a test fault, small files)
+     * compresses it all first, to announce its length and then break off inside it, as the plain answer does.
+     */
+    private static void sendGzip(HttpExchange ex, InputStream in, Bandwidth link, long dropAt, long truncateAt) throws IOException {
+        ex.getResponseHeaders().set("Content-Encoding", "gzip");
+        if (dropAt >= 0) {
+            java.io.ByteArrayOutputStream whole = new java.io.ByteArrayOutputStream();
+            try (OutputStream z = fastGzip(whole)) {
+                in.transferTo(z);
+            }
+            ex.sendResponseHeaders(200, whole.size());
+            OutputStream out = ex.getResponseBody();
+            out.write(whole.toByteArray(), 0, (int) Math.min(dropAt, whole.size() - 1L));
+            out.flush();
+            ex.close(); // fewer bytes than Content-Length: the server aborts the connection
+            return;
+        }
+        ex.sendResponseHeaders(200, 0);
+        try (OutputStream out = fastGzip(link == null ? ex.getResponseBody() : link.limit(ex.getResponseBody()))) {
+            copy(in, out, truncateAt >= 0 ? truncateAt : Long.MAX_VALUE);
+        }
+    }
+
+    private static GZIPOutputStream fastGzip(OutputStream out) throws IOException {
+        return new GZIPOutputStream(out, 1 << 16) {
+            {
+                def.setLevel(Deflater.BEST_SPEED);
+            }
+        };
     }
 
     private static void copy(InputStream in, OutputStream out, long bytes) throws IOException {

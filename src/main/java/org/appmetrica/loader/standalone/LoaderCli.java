@@ -666,6 +666,8 @@ public final class LoaderCli {
         int lateRows;
         @Option(names = "--late-days", defaultValue = "0", description = "days after its end a day keeps growing")
         int lateDays;
+        @Option(names = "--bandwidth", description = "pace exports to this link speed, e.g. 100mbit (default: unlimited)")
+        String bandwidth;
 
         @Override
         public Integer call() throws Exception {
@@ -676,6 +678,9 @@ public final class LoaderCli {
                 if (lateRows > 0 && lateDays > 0) {
                     simulator.setLateRows(new SimulatedData.LateRows(lateRows, lateDays,
                             () -> LocalDate.now(ZoneOffset.UTC)));
+                }
+                if (bandwidth != null) {
+                    simulator.setBandwidth(org.appmetrica.loader.simulator.Bandwidth.parse(bandwidth));
                 }
                 System.out.println("Logs API simulator listening on " + simulator.baseUrl());
                 Thread.currentThread().join();

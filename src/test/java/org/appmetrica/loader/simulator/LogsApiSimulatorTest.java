@@ -531,7 +531,7 @@ class LogsApiSimulatorTest {
         HttpResponse<byte[]> gz = get(q, "Accept-Encoding", "gzip");
         assertEquals(200, gz.statusCode());
         assertEquals("gzip", gz.headers().firstValue("Content-Encoding").orElse(null));
-        assertEquals(gz.body().length, gz.headers().firstValueAsLong("Content-Length").orElse(-1));
+        assertTrue(gz.headers().firstValue("Content-Length").isEmpty(), "compressed while sent, in chunks");
         assertTrue(plain.headers().firstValue("Content-Encoding").isEmpty());
         try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(gz.body()))) {
             assertArrayEquals(plain.body(), in.readAllBytes());

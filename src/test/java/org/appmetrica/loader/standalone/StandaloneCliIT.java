@@ -5,7 +5,7 @@ import org.appmetrica.loader.config.PrivateFiles;
 import org.appmetrica.loader.logsapi.ExportDownloader;
 import org.appmetrica.loader.logsapi.ExportProgress;
 import org.appmetrica.loader.logsapi.ExportRequest;
-import org.appmetrica.loader.logsapi.JaxRsLogsApiTransport;
+import org.appmetrica.loader.logsapi.HttpLogsApiTransport;
 import org.appmetrica.loader.logsapi.PollSettings;
 import org.appmetrica.loader.schema.FieldCatalog;
 import org.appmetrica.loader.schema.FieldSpec;
@@ -130,7 +130,7 @@ class StandaloneCliIT {
         Path slice = data.resolve("spool/1/401_events_2024-05-01");
         PrivateFiles.createDirectories(data.resolve("spool"), slice);
         try (LogsApiSimulator other = new LogsApiSimulator(SimulatorConfig.defaults(TOKEN).withRowsPerDay(7).withReadyAfter(0).withSeed(11)).start();
-             JaxRsLogsApiTransport transport = new JaxRsLogsApiTransport(other.baseUrl(), TOKEN, Duration.ofSeconds(5), Duration.ofSeconds(30))) {
+             HttpLogsApiTransport transport = new HttpLogsApiTransport(other.baseUrl(), TOKEN, Duration.ofSeconds(5), Duration.ofSeconds(30))) {
             LocalDate day = LocalDate.of(2024, 5, 1);
             List<String> fields = FieldCatalog.get().source("events").orElseThrow().defaultFields().stream().map(FieldSpec::name).toList();
             new ExportDownloader(transport, new PollSettings(Duration.ZERO, Duration.ofMinutes(1), Duration.ZERO, 3, Duration.ZERO),

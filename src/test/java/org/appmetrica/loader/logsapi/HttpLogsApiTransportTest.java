@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 /** The HTTP side against the simulator: one request per call, the token only in the Authorization header. */
-class JaxRsLogsApiTransportTest {
+class HttpLogsApiTransportTest {
 
     private static LogsApiSimulator simulator;
 
@@ -35,14 +35,14 @@ class JaxRsLogsApiTransportTest {
 
     @Test
     void oneRequestPerCallAndTheTokenOnlyInTheHeader() throws Exception {
-        try (JaxRsLogsApiTransport transport = new JaxRsLogsApiTransport(simulator.baseUrl(), "wrong-token", Duration.ofSeconds(5), Duration.ofSeconds(5))) {
+        try (HttpLogsApiTransport transport = new HttpLogsApiTransport(simulator.baseUrl(), "wrong-token", Duration.ofSeconds(5), Duration.ofSeconds(5))) {
             int before = simulator.requests().size();
             try (ApiResponse r = transport.get(REQUEST, true)) {
                 assertEquals(401, r.status());
             }
             assertEquals(1, simulator.requests().size() - before);
         }
-        try (JaxRsLogsApiTransport transport = new JaxRsLogsApiTransport(simulator.baseUrl(), "right-token", Duration.ofSeconds(5), Duration.ofSeconds(5))) {
+        try (HttpLogsApiTransport transport = new HttpLogsApiTransport(simulator.baseUrl(), "right-token", Duration.ofSeconds(5), Duration.ofSeconds(5))) {
             int before = simulator.requests().size();
             try (ApiResponse r = transport.get(REQUEST, true)) {
                 assertEquals(202, r.status());
@@ -59,6 +59,26 @@ class JaxRsLogsApiTransportTest {
             assertEquals("android {x}&y", sent.get(0).query().get("os_name"));
             assertEquals("2024-01-01 00:00:00", sent.get(0).query().get("date_since"));
             assertFalse(sent.get(0).query().toString().contains("right-token"));
+        }
+    }
+
+    @Test
+    void asksForGzipUnlessCompressionIsNone() throws Exception {
+        for (boolean gzip : new boolean[]{true, false}) {
+            try (HttpLogsApiTransport transport = new HttpLogsApiTransport(simulator.baseUrl(), "right-token", Duration.ofSeconds(5),
+                    Duration.ofSeconds(5), new TransferSettings(1L << 30, gzip))) {
+                ApiResponse r = transport.get(REQUEST, false);
+                while (r.status() == 202) {
+                    r.close();
+                    r = transport.get(REQUEST, false);
+                }
+                try (ApiResponse done = r) {
+                    assertEquals(200, done.status());
+                    assertEquals(gzip ? "gzip" : null, done.contentEncoding());
+                    byte[] first = done.body().readNBytes(2);
+                    assertEquals(gzip, (first[0] & 0xFF) == 0x1F && (first[1] & 0xFF) == 0x8B);
+                }
+            }
         }
     }
 }
