@@ -96,7 +96,7 @@ public final class JsonRowSource implements RowSource {
                 cells.append(values, starts[i], ends[i]);
                 cells.endCell();
             }
-            return cells.build();
+            return cells.view();
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IOException(file + ": malformed or truncated JSON in row " + row + ": " + e.getOriginalMessage(), e);
         }
