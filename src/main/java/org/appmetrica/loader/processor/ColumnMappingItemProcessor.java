@@ -49,7 +49,10 @@ public class ColumnMappingItemProcessor implements ItemProcessor {
             context = SliceContext.of(stepContext, slice);
         }
         if (current == null || !current.continuesAt(block.firstPosition())) {
-            current = MappedRows.take(pool, block.firstPosition()); // a new chunk, or one read again after a rollback
+            if (current != null) {
+                current.discard(); // rows of a chunk rolled back before its write: read again from the checkpoint
+            }
+            current = MappedRows.take(pool, block.firstPosition());
         }
         RowBinaryBuffer out = current.buffer();
         int before = out.size();

@@ -181,7 +181,7 @@ public class ClickHouseItemWriter extends AbstractItemWriter {
     /**
      * Sends the INSERTs not confirmed again, in order, once whatever of them reached the staging table is removed (a
      * server may have applied an INSERT whose answer never arrived). Done here rather than by the chunk's retry, which
-     * Jakarta Batch runs one item per chunk: one INSERT, and one ClickHouse part, per row. If the removal fails too,
+     * Jakarta Batch runs one item per chunk: one INSERT, and one ClickHouse part, per block of rows. If the removal fails too,
      * the oldest INSERT carries that failure into the next attempt.
      */
     private void resend(int attempt, Throwable failure) throws InterruptedException {

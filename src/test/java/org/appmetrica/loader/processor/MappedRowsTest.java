@@ -19,6 +19,9 @@ class MappedRowsTest {
         assertTrue(chunk.continuesAt(612));
         assertFalse(chunk.continuesAt(100), "a chunk read again after a rollback starts afresh");
         assertFalse(chunk.continuesAt(613));
+        chunk.discard();
+        assertSame(chunk, MappedRows.take(pool, 100), "a chunk discarded before its write frees its buffer");
+        assertTrue(pool.size() == 1);
     }
 
     @Test
