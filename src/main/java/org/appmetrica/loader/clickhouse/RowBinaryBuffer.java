@@ -1,5 +1,7 @@
 package org.appmetrica.loader.clickhouse;
 
+import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -24,8 +26,17 @@ public final class RowBinaryBuffer {
         return size;
     }
 
+    public int capacity() {
+        return bytes.length;
+    }
+
     public byte[] toByteArray() {
         return Arrays.copyOf(bytes, size);
+    }
+
+    /** Sends the bytes as they are (no copy). */
+    public void writeTo(OutputStream out) throws IOException {
+        out.write(bytes, 0, size);
     }
 
     public void nullFlag(boolean isNull) {
@@ -80,7 +91,8 @@ public final class RowBinaryBuffer {
 
     private void ensure(int more) {
         if (size + more > bytes.length) {
-            bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + more));
+            // by half: a chunk's buffer grows to about its budget (chunkMegabytes), not to twice that
+            bytes = Arrays.copyOf(bytes, Math.max(bytes.length + (bytes.length >> 1), size + more));
         }
     }
 }

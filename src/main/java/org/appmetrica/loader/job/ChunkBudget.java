@@ -30,7 +30,7 @@ public class ChunkBudget implements CheckpointAlgorithm {
     private SliceContext context;
     private int maxRows;
     private long maxBytes;
-    private int rows;
+    private long rowsAtStart;
     private long bytesAtStart;
 
     @Override
@@ -47,14 +47,16 @@ public class ChunkBudget implements CheckpointAlgorithm {
             maxRows = settings.chunkSize();
             maxBytes = settings.chunkMegabytes() * 1024L * 1024L;
         }
-        rows = 0;
+        rowsAtStart = context.mappedRows();
         bytesAtStart = context.mappedBytes();
+        context.chunkRowsLeft(maxRows);
     }
 
-    /** Called after each item was read and processed. */
+    /** Called after each item (a block of rows, see RowBlock) was read and processed. */
     @Override
     public boolean isReadyToCheckpoint() {
-        rows++;
+        long rows = context.mappedRows() - rowsAtStart;
+        context.chunkRowsLeft(maxRows - rows);
         return rows >= maxRows || context.mappedBytes() - bytesAtStart >= maxBytes;
     }
 

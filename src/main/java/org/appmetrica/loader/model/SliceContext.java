@@ -16,8 +16,11 @@ public final class SliceContext {
     private long rowsStaged;
     /** Set once an export read while it downloaded broke off: the retries fetch it whole first (with their own retries). */
     private boolean liveDownloadFailed;
-    /** RowBinary bytes the processor produced so far: the chunk's byte budget counts them. */
+    /** RowBinary bytes and rows the processor produced so far: the chunk's budget counts them. */
     private long mappedBytes;
+    private long mappedRows;
+    /** Rows the current chunk may still take (set by the chunk's budget): the reader's blocks end there. */
+    private long chunkRowsLeft = Long.MAX_VALUE;
     private long firstByteAt;
     private Runnable publisher = () -> { };
     private boolean published;
@@ -83,8 +86,21 @@ public final class SliceContext {
         return mappedBytes;
     }
 
-    public void addMappedBytes(long bytes) {
+    public long mappedRows() {
+        return mappedRows;
+    }
+
+    public void addMapped(long rows, long bytes) {
+        mappedRows += rows;
         mappedBytes += bytes;
+    }
+
+    public long chunkRowsLeft() {
+        return chunkRowsLeft;
+    }
+
+    public void chunkRowsLeft(long rows) {
+        this.chunkRowsLeft = rows;
     }
 
     public long rowsStaged() {

@@ -10,19 +10,20 @@ import org.appmetrica.loader.model.LoadSettings;
 import org.appmetrica.loader.model.Slice;
 import org.appmetrica.loader.model.SliceContext;
 import org.appmetrica.loader.model.SliceProperties;
-import org.appmetrica.loader.reader.ExportRow;
+import org.appmetrica.loader.reader.RowBlock;
+import org.appmetrica.loader.clickhouse.RowBinaryBuffer;
 import org.appmetrica.loader.schema.FieldCatalog;
 
+import java.util.List;
+
 /**
- * Maps an {@link ExportRow} to the RowBinary bytes of one table row (see {@link RowMapper}). Never drops a row:
- * a value that does not parse fails the chunk with the slice, row, field and value in the message.
+ * Maps a {@link RowBlock} to RowBinary rows of the table (see {@link RowMapper}), appended to the chunk's
+ * {@link MappedRows}, which it returns for every item of the chunk. Never drops a row: a value that does not parse fails
+ * the chunk with the slice, row, field and value in the message.
  */
 @Named
 @Dependent
 public class ColumnMappingItemProcessor implements ItemProcessor {
-
-    /** Passed through for {@link ExportRow#NOTHING}; the writer ignores it. */
-    public static final byte[] NOTHING = new byte[0];
 
     @Inject
     JobContext jobContext;
@@ -31,12 +32,14 @@ public class ColumnMappingItemProcessor implements ItemProcessor {
 
     private RowMapper mapper;
     private SliceContext context;
+    private final List<MappedRows> pool = MappedRows.pool();
+    private MappedRows current;
 
     @Override
     public Object processItem(Object item) {
-        ExportRow row = (ExportRow) item;
-        if (row.isNothing()) {
-            return NOTHING;
+        RowBlock block = (RowBlock) item;
+        if (block.isNothing()) {
+            return MappedRows.NOTHING;
         }
         if (mapper == null) {
             LoadSettings settings = SliceProperties.settings(jobContext);
@@ -45,8 +48,25 @@ public class ColumnMappingItemProcessor implements ItemProcessor {
                     slice.applicationId(), slice.partitionDay(), slice.toString());
             context = SliceContext.of(stepContext, slice);
         }
-        byte[] mapped = mapper.map(row.position(), row.cells());
-        context.addMappedBytes(mapped.length);
-        return mapped;
+        if (current == null || !current.continuesAt(block.firstPosition())) {
+            if (current != null) {
+                current.discard(); // rows of a chunk rolled back before its write: read again from the checkpoint
+            }
+            current = MappedRows.take(pool, block.firstPosition());
+        }
+        RowBinaryBuffer out = current.buffer();
+        int before = out.size();
+        try {
+            for (int r = 0; r < block.rows(); r++) {
+                mapper.map(block.firstPosition() + r, block.row(r), out);
+            }
+        } catch (RuntimeException e) {
+            current.discard();
+            current = null;
+            throw e;
+        }
+        current.added(block.rows());
+        context.addMapped(block.rows(), out.size() - before);
+        return current;
     }
 }

@@ -27,7 +27,8 @@ public final class RowMapper {
     private final String[] names;
     /** For each table field, its index in the request, or -1 when it was not requested. */
     private final int[] requestIndex;
-    private final RowBinaryBuffer buffer = new RowBinaryBuffer(1024);
+    /** For {@link #map(long, Cells)}: one row on its own. */
+    private final RowBinaryBuffer single = new RowBinaryBuffer(1024);
 
     public RowMapper(SourceSpec source, List<String> requestedFields, long applicationId, LocalDate partitionDay, String sliceName) {
         this.sliceName = sliceName;
@@ -51,56 +52,61 @@ public final class RowMapper {
 
     /** Encodes the row; the returned array is owned by the caller. */
     public byte[] map(long position, Cells cells) {
-        buffer.reset();
-        buffer.int64(applicationId);
-        buffer.uint16(epochDay);
-        buffer.int64(position);
+        single.reset();
+        map(position, cells, single);
+        return single.toByteArray();
+    }
+
+    /** Appends the row's RowBinary to {@code out}; on a failure part of the row may have been appended. */
+    public void map(long position, Cells cells, RowBinaryBuffer out) {
+        out.int64(applicationId);
+        out.uint16(epochDay);
+        out.int64(position);
         byte[] bytes = cells.bytes();
         for (int i = 0; i < types.length; i++) {
             int at = requestIndex[i];
             if (at < 0) {
-                absent(types[i]);
+                absent(types[i], out);
                 continue;
             }
             int from = cells.start(at);
             int to = cells.end(at);
             try {
-                write(types[i], bytes, from, to);
+                write(types[i], bytes, from, to, out);
             } catch (RuntimeException e) {
                 throw new ValueParseException(sliceName + ", row " + (position + 1) + ", field " + names[i] + ": value '"
                         + abbreviate(cells.text(at)) + "' is not a valid " + types[i].sql()
                         + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")"));
             }
         }
-        return buffer.toByteArray();
     }
 
-    private void absent(ColumnType type) {
+    private static void absent(ColumnType type, RowBinaryBuffer out) {
         if (type == ColumnType.STRING) {
-            buffer.string(EMPTY, 0, 0);
+            out.string(EMPTY, 0, 0);
         } else {
-            buffer.nullFlag(true);
+            out.nullFlag(true);
         }
     }
 
     private static final byte[] EMPTY = new byte[0];
 
-    private void write(ColumnType type, byte[] b, int from, int to) {
+    private static void write(ColumnType type, byte[] b, int from, int to, RowBinaryBuffer out) {
         if (type == ColumnType.STRING) {
-            buffer.string(b, from, to);
+            out.string(b, from, to);
             return;
         }
         if (from == to) {
-            buffer.nullFlag(true);
+            out.nullFlag(true);
             return;
         }
-        buffer.nullFlag(false);
+        out.nullFlag(false);
         switch (type) {
-            case INT64 -> buffer.int64(Numbers.parseLong(b, from, to));
-            case UINT64 -> buffer.int64(Numbers.parseUnsignedLong(b, from, to));
-            case BOOL -> buffer.uint8(parseBool(b, from, to));
-            case DATE -> buffer.uint16(parseDate(b, from, to));
-            case DATETIME -> buffer.uint32(parseDateTime(b, from, to));
+            case INT64 -> out.int64(Numbers.parseLong(b, from, to));
+            case UINT64 -> out.int64(Numbers.parseUnsignedLong(b, from, to));
+            case BOOL -> out.uint8(parseBool(b, from, to));
+            case DATE -> out.uint16(parseDate(b, from, to));
+            case DATETIME -> out.uint32(parseDateTime(b, from, to));
             default -> throw new IllegalStateException("unhandled type " + type);
         }
     }
@@ -150,10 +156,24 @@ public final class RowMapper {
         return seconds;
     }
 
-    /** The day of yyyy-MM-dd at {@code from}; LocalDate rejects a month or day out of range. */
-    private static long epochDay(byte[] b, int from) {
-        return LocalDate.of(digits(b, from, 0, 4), digits(b, from, 5, 7), digits(b, from, 8, 10)).toEpochDay();
+    /** The day of yyyy-MM-dd at {@code from}, as LocalDate counts it but without one per value; checks month and day. */
+    static long epochDay(byte[] b, int from) {
+        int year = digits(b, from, 0, 4);
+        int month = digits(b, from, 5, 7);
+        int day = digits(b, from, 8, 10);
+        boolean leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+        if (month < 1 || month > 12 || day < 1 || day > DAYS_IN_MONTH[month] - (month == 2 && !leap ? 1 : 0)) {
+            throw new IllegalArgumentException("no such day");
+        }
+        long total = 365L * year + (year + 3) / 4 - (year + 99) / 100 + (year + 399) / 400 + (367L * month - 362) / 12 + day - 1;
+        if (month > 2) {
+            total -= leap ? 1 : 2;
+        }
+        return total - DAYS_0000_TO_1970;
     }
+
+    private static final int[] DAYS_IN_MONTH = {0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    private static final long DAYS_0000_TO_1970 = 719_528;
 
     /** The number in the digits at {@code [from, to)} of the value that starts at {@code value}. */
     private static int digits(byte[] b, int value, int from, int to) {

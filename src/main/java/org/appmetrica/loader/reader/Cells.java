@@ -6,16 +6,33 @@ import java.util.Arrays;
 /**
  * The values of one export row as the API sent them: valid UTF-8 bytes, one range per requested field, in request
  * order. Kept as bytes so that the processor copies strings and parses numbers without a {@code String} per value.
+ * <p>A view over a buffer that is reused from row to row (no copy per row): valid until the source or block that
+ * handed it out moves on.
  */
 public final class Cells {
 
-    private final byte[] bytes;
-    /** Cell i spans {@code [ends[i-1], ends[i])}, cell 0 starts at 0. */
-    private final int[] ends;
+    private byte[] bytes;
+    /** Cell i spans {@code [ends[first+i-1], ends[first+i])}; cell 0 starts at {@code origin}. */
+    private int[] ends;
+    private int first;
+    private int width;
+    private int origin;
+
+    Cells() {
+    }
 
     Cells(byte[] bytes, int[] ends) {
-        this.bytes = bytes;
-        this.ends = ends;
+        point(bytes, ends, 0, ends.length, 0);
+    }
+
+    /** Makes this view show another row. */
+    Cells point(byte[] newBytes, int[] newEnds, int newFirst, int newWidth, int newOrigin) {
+        this.bytes = newBytes;
+        this.ends = newEnds;
+        this.first = newFirst;
+        this.width = newWidth;
+        this.origin = newOrigin;
+        return this;
     }
 
     /** For tests and for sources that parse to text (JSON): the values encoded as UTF-8. */
@@ -29,7 +46,7 @@ public final class Cells {
     }
 
     public int width() {
-        return ends.length;
+        return width;
     }
 
     /** The backing bytes; read-only by contract. */
@@ -38,11 +55,11 @@ public final class Cells {
     }
 
     public int start(int i) {
-        return i == 0 ? 0 : ends[i - 1];
+        return i == 0 ? origin : ends[first + i - 1];
     }
 
     public int end(int i) {
-        return ends[i];
+        return ends[first + i];
     }
 
     public boolean isEmpty(int i) {

@@ -93,7 +93,7 @@ public final class CsvRowSource implements RowSource {
         if (!row.isValidUtf8()) {
             throw new IOException(file + ": row " + (line - 1) + " is not valid UTF-8");
         }
-        return row.build();
+        return row.view();
     }
 
     /** Reads one value into the row; true if a comma followed it (more values), false at the end of the row. */

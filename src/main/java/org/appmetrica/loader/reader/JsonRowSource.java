@@ -101,7 +101,7 @@ public final class JsonRowSource implements RowSource {
                 cells.append(values, starts[i], ends[i]);
                 cells.endCell();
             }
-            return cells.build();
+            return cells.view();
         } catch (StreamConstraintsException | RowTooLargeException e) {
             throw new RowTooLargeException(file + ": row " + row + ": a field larger than " + (MAX_STRING_CHARS >> 20)
                     + " M characters or a row larger than " + (RowBuffer.MAX_ROW_BYTES >> 20) + " MB; the export is refused");

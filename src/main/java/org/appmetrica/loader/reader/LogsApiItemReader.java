@@ -48,6 +48,10 @@ import java.util.logging.Logger;
 public class LogsApiItemReader extends AbstractItemReader {
 
     private static final Logger LOG = Logger.getLogger("org.appmetrica.loader.progress");
+    /** Rows per item: enough that the per-item work of the batch runtime is nothing per row, few enough for exact chunks. */
+    static final int BLOCK_ROWS = 512;
+    /** A block of wide rows (crashes) ends at this many bytes of values. */
+    static final int BLOCK_BYTES = 256 * 1024;
 
     @Inject
     JobContext jobContext;
@@ -64,6 +68,9 @@ public class LogsApiItemReader extends AbstractItemReader {
     private int partsCount = 1;
     private long rowsDone;
     private SpooledRows rows;
+    /** Set once the rows ended: the next read says so (after the last block went out). */
+    private boolean ended;
+    private final RowBlock block = new RowBlock();
     /** The export being read while it downloads, until the reader closes. */
     private LiveDownload live;
     private boolean stopped;
@@ -103,6 +110,7 @@ public class LogsApiItemReader extends AbstractItemReader {
         slice = SliceProperties.slice(stepContext);
         context = SliceContext.of(stepContext, slice);
         context.readerExhausted(false);
+        ended = false;
         ReaderCheckpoint saved = (ReaderCheckpoint) checkpoint;
         if (saved != null && !saved.sliceKey().equals(slice.key())) {
             throw new IllegalStateException("checkpoint of slice " + saved.sliceKey() + " offered to slice " + slice.key());
@@ -295,35 +303,54 @@ public class LogsApiItemReader extends AbstractItemReader {
         context.restartFromFirstRow(true);
     }
 
+    /**
+     * The next block of rows: up to {@link #BLOCK_ROWS} rows or {@link #BLOCK_BYTES} of values, and never past the rows
+     * the current chunk may still take (so that a chunk holds exactly {@code chunkSize} rows). Null once the export ended.
+     */
     @Override
     public Object readItem() throws Exception {
         if (stopped) {
             stopped = false; // one marker so the chunk can end; nothing was read
-            return ExportRow.NOTHING;
+            return RowBlock.NOTHING;
         }
         if (rows == null) {
             return null;
         }
-        Cells values;
-        try {
-            values = rows.next();
-        } catch (CorruptExportException e) {
-            // a body that broke off under the reader: the chunk retry downloads it whole first, with the downloader's own
-            // retries of broken bodies, instead of spending one chunk retry per break
-            if (live != null) {
-                context.liveDownloadFailed(true);
-            }
-            throw e;
-        } catch (RuntimeException | IOException e) {
-            failed = true; // the rest of the body is not wanted: close() must not wait for it
-            throw e;
-        }
-        takeFinishedDownload();
-        if (values == null) {
+        if (ended) {
+            takeFinishedDownload();
             context.readerExhausted(true);
             return null;
         }
-        return new ExportRow(rowsDone++, values);
+        block.reset(rowsDone);
+        int max = (int) Math.min(BLOCK_ROWS, Math.max(1, context.chunkRowsLeft()));
+        while (block.rows() < max && block.bytes() < BLOCK_BYTES) {
+            Cells values;
+            try {
+                values = rows.next();
+            } catch (CorruptExportException e) {
+                // a body that broke off under the reader: the chunk retry downloads it whole first, with the downloader's
+                // own retries of broken bodies, instead of spending one chunk retry per break
+                if (live != null) {
+                    context.liveDownloadFailed(true);
+                }
+                throw e;
+            } catch (RuntimeException | IOException e) {
+                failed = true; // the rest of the body is not wanted: close() must not wait for it
+                throw e;
+            }
+            if (values == null) {
+                ended = true;
+                break;
+            }
+            block.add(values);
+            rowsDone++;
+        }
+        takeFinishedDownload();
+        if (block.rows() == 0) {
+            context.readerExhausted(true);
+            return null;
+        }
+        return block;
     }
 
     /**

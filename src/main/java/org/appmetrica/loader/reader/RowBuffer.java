@@ -3,7 +3,7 @@ package org.appmetrica.loader.reader;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
-/** The bytes and cell ends of the row being parsed; reused from row to row, copied out by {@link #build()}. */
+/** The bytes and cell ends of the row being parsed; reused from row to row, shown by {@link #view()}, copied by {@link #build()}. */
 final class RowBuffer {
 
     /** A row's bytes: far above any real export's (crash stack traces are some KB), and within a 256 MB heap. */
@@ -107,6 +107,13 @@ final class RowBuffer {
     boolean isValidUtf8() {
         return Utf8.isValid(bytes, 0, size);
     }
+
+    /** The row as a view over this buffer: valid until the buffer is reset or appended to. */
+    Cells view() {
+        return view.point(bytes, ends, 0, count, 0);
+    }
+
+    private final Cells view = new Cells();
 
     Cells build() {
         return new Cells(Arrays.copyOf(bytes, size), Arrays.copyOf(ends, count));

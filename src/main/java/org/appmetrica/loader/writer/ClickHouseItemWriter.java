@@ -17,6 +17,7 @@ import org.appmetrica.loader.model.LoadSettings;
 import org.appmetrica.loader.model.Slice;
 import org.appmetrica.loader.model.SliceContext;
 import org.appmetrica.loader.model.SliceProperties;
+import org.appmetrica.loader.processor.MappedRows;
 import org.appmetrica.loader.schema.FieldCatalog;
 
 import java.io.Serializable;
@@ -63,7 +64,7 @@ public class ClickHouseItemWriter extends AbstractItemWriter {
     private int insertsInFlight;
 
     /** One chunk's INSERT, and its rows: kept to send them again. */
-    private record Insert(Future<?> future, List<byte[]> rows) {
+    private record Insert(Future<?> future, MappedRows rows) {
     }
 
     /** Transient INSERT failures retried here before the chunk fails; and the pause before each attempt. */
@@ -135,24 +136,24 @@ public class ClickHouseItemWriter extends AbstractItemWriter {
         while (inFlight.size() >= insertsInFlight) {
             awaitOldest();
         }
-        List<byte[]> rows = new ArrayList<>(items.size());
+        MappedRows rows = null;
         for (Object item : items) {
-            if (((byte[]) item).length > 0) {
-                rows.add((byte[]) item);
+            if (item instanceof MappedRows m && m != rows) {
+                if (rows != null) {
+                    throw new IllegalStateException(slice + ": the items of one chunk name two buffers of rows");
+                }
+                rows = m;
             }
         }
-        if (rows.isEmpty()) {
+        if (rows == null || rows.rows() == 0) {
             return;
         }
+        rows.send();
         inFlight.add(send(rows));
     }
 
-    private Insert send(List<byte[]> rows) {
-        return new Insert(inserter.submit(() -> tables.insert(out -> {
-            for (byte[] row : rows) {
-                out.write(row);
-            }
-        })), rows);
+    private Insert send(MappedRows rows) {
+        return new Insert(inserter.submit(() -> tables.insert(rows.rowBinary()::writeTo)), rows);
     }
 
     private void awaitOldest() throws Exception {
@@ -161,12 +162,14 @@ public class ClickHouseItemWriter extends AbstractItemWriter {
             try {
                 oldest.future().get();
                 inFlight.poll();
-                rowsStaged += oldest.rows().size();
+                oldest.rows().release();
+                rowsStaged += oldest.rows().rows();
                 context.rowsStaged(rowsStaged);
                 return;
             } catch (ExecutionException e) {
                 abandonInFlight(); // later INSERTs may land, beyond the checkpoint: trimmed by position below or on restart
                 if (closing || !(e.getCause() instanceof TransientClickHouseException) || attempt > retries.maxRetries()) {
+                    inFlight.forEach(insert -> insert.rows().release());
                     inFlight.clear();
                     throw e.getCause() instanceof Exception cause ? cause : e;
                 }
@@ -178,7 +181,7 @@ public class ClickHouseItemWriter extends AbstractItemWriter {
     /**
      * Sends the INSERTs not confirmed again, in order, once whatever of them reached the staging table is removed (a
      * server may have applied an INSERT whose answer never arrived). Done here rather than by the chunk's retry, which
-     * Jakarta Batch runs one item per chunk: one INSERT, and one ClickHouse part, per row. If the removal fails too,
+     * Jakarta Batch runs one item per chunk: one INSERT, and one ClickHouse part, per block of rows. If the removal fails too,
      * the oldest INSERT carries that failure into the next attempt.
      */
     private void resend(int attempt, Throwable failure) throws InterruptedException {

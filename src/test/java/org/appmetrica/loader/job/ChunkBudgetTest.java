@@ -42,7 +42,7 @@ class ChunkBudgetTest {
     private static int chunk(ChunkBudget budget, SliceContext context, int bytes) {
         budget.beginCheckpoint();
         for (int items = 1; ; items++) {
-            context.addMappedBytes(bytes);
+            context.addMapped(1, bytes);
             if (budget.isReadyToCheckpoint()) {
                 budget.endCheckpoint();
                 return items;

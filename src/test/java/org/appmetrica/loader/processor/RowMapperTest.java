@@ -65,4 +65,15 @@ class RowMapperTest {
         assertThrows(ValueParseException.class, () -> new RowMapper(events, List.of("event_datetime"), 1, LocalDate.EPOCH, "s")
                 .map(0, new String[] {"2024/03/01 10:00:00"}));
     }
+
+    @Test
+    void daysCountAsLocalDateCountsThemAndImpossibleDaysFail() {
+        for (LocalDate d = LocalDate.of(1969, 1, 1); d.isBefore(LocalDate.of(2201, 1, 1)); d = d.plusDays(1)) {
+            assertEquals(d.toEpochDay(), RowMapper.epochDay(d.toString().getBytes(StandardCharsets.US_ASCII), 0), d.toString());
+        }
+        for (String impossible : List.of("2023-02-29", "2100-02-29", "2024-04-31", "2024-13-01", "2024-00-10", "2024-01-00", "2024-01-32")) {
+            assertThrows(IllegalArgumentException.class, () -> RowMapper.epochDay(impossible.getBytes(StandardCharsets.US_ASCII), 0), impossible);
+        }
+        assertEquals(LocalDate.of(2000, 2, 29).toEpochDay(), RowMapper.epochDay("2000-02-29".getBytes(StandardCharsets.US_ASCII), 0));
+    }
 }

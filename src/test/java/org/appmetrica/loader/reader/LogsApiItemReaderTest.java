@@ -130,24 +130,40 @@ class LogsApiItemReaderTest {
         return reader;
     }
 
-    private static List<ExportRow> read(LogsApiItemReader reader, int max) throws Exception {
-        List<ExportRow> rows = new ArrayList<>();
-        for (int i = 0; i < max; i++) {
-            ExportRow row = (ExportRow) reader.readItem();
-            if (row == null) {
+    /** One row as a test keeps it (a block's rows are views the next read moves). */
+    private record Row(long position, String[] values) {
+    }
+
+    /**
+     * Reads up to {@code max} rows as one chunk of that many rows would (the chunk's budget tells the reader the rows
+     * left), checking that no block passes them.
+     */
+    private static List<Row> read(LogsApiItemReader reader, int max) throws Exception {
+        List<Row> rows = new ArrayList<>();
+        SliceContext context = SliceContext.of(reader.stepContext, SLICE);
+        while (rows.size() < max) {
+            context.chunkRowsLeft(max - rows.size());
+            RowBlock block = (RowBlock) reader.readItem();
+            if (block == null) {
                 break;
             }
-            rows.add(row);
+            assertTrue(block.rows() > 0 && block.rows() <= max - rows.size(), block.rows() + " rows in a block");
+            if (!rows.isEmpty()) {
+                assertEquals(rows.get(rows.size() - 1).position() + 1, block.firstPosition(), "blocks follow each other");
+            }
+            for (int r = 0; r < block.rows(); r++) {
+                rows.add(new Row(block.firstPosition() + r, block.row(r).strings()));
+            }
         }
         return rows;
     }
 
-    private static List<String> names(List<ExportRow> rows) {
+    private static List<String> names(List<Row> rows) {
         return rows.stream().map(r -> r.values()[0]).toList();
     }
 
-    private static List<Long> positions(List<ExportRow> rows) {
-        return rows.stream().map(ExportRow::position).toList();
+    private static List<Long> positions(List<Row> rows) {
+        return rows.stream().map(Row::position).toList();
     }
 
     private static List<String> names(String tag, int from) {
@@ -172,7 +188,7 @@ class LogsApiItemReaderTest {
         FakeStepContext step = partition();
         LogsApiItemReader reader = reader(job(null), step, 1);
         reader.open(null);
-        List<ExportRow> rows = read(reader, ROWS + 5);
+        List<Row> rows = read(reader, ROWS + 5);
         assertEquals(names("first", 0), names(rows));
         assertEquals(List.of(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L), positions(rows));
         assertEquals("2024-05-01 00:00:03", rows.get(3).values()[1]);
@@ -222,7 +238,7 @@ class LogsApiItemReaderTest {
         FakeStepContext restarted = step.restarted();
         LogsApiItemReader again = reader(job(null), restarted, 2);
         again.open(saved);
-        List<ExportRow> rows = read(again, ROWS);
+        List<Row> rows = read(again, ROWS);
         assertEquals(names("first", 2), names(rows));
         assertEquals(2L, rows.get(0).position());
         assertEquals(calls, api.calls().size(), "the spooled export is read again, not requested");
@@ -243,7 +259,7 @@ class LogsApiItemReaderTest {
         FakeStepContext restarted = step.restarted();
         LogsApiItemReader again = reader(job("event_name=x"), restarted, 2);
         again.open(saved);
-        List<ExportRow> rows = read(again, ROWS + 1);
+        List<Row> rows = read(again, ROWS + 1);
         assertEquals(names("filtered", 0), names(rows), "every row of the new request, none of the old file");
         assertEquals(0L, rows.get(0).position());
         assertTrue(SliceContext.of(restarted, SLICE).restartFromFirstRow());
@@ -320,7 +336,7 @@ class LogsApiItemReaderTest {
         FakeStepContext restarted = step.restarted();
         LogsApiItemReader again = reader(job(null), restarted, 2);
         again.open(saved);
-        List<ExportRow> rows = read(again, ROWS);
+        List<Row> rows = read(again, ROWS);
         assertEquals(names("first", 3), names(rows));
         assertEquals(3L, rows.get(0).position());
         assertEquals(calls, api.calls().size(), "the spool the download completed is read, nothing is requested");
@@ -337,7 +353,7 @@ class LogsApiItemReaderTest {
         FakeStepContext restarted = step.restarted();
         LogsApiItemReader again = reader(job(null), restarted, 2);
         again.open(saved);
-        List<ExportRow> rows = read(again, ROWS + 1);
+        List<Row> rows = read(again, ROWS + 1);
         assertEquals(names("first", 0), names(rows));
         assertTrue(SliceContext.of(restarted, SLICE).restartFromFirstRow(), "the writer must empty the staging partition");
         assertTrue(log.stream().anyMatch(l -> l.contains("taken while the export was still arriving")), log.toString());
@@ -354,7 +370,7 @@ class LogsApiItemReaderTest {
         reader.open(null);
         assertTrue(log.stream().anyMatch(l -> l.contains("waiting in the API queue (30%)")), log.toString());
         assertTrue(log.stream().anyMatch(l -> l.contains("stop requested while waiting for the export")), log.toString());
-        assertSame(ExportRow.NOTHING, reader.readItem());
+        assertSame(RowBlock.NOTHING, reader.readItem());
         assertNull(reader.readItem());
         ReaderCheckpoint checkpoint = (ReaderCheckpoint) reader.checkpointInfo();
         assertEquals(0, checkpoint.rowsDone());
@@ -367,6 +383,6 @@ class LogsApiItemReaderTest {
         LogsApiItemReader reader = reader(job(null), partition(), 1);
         reader.open(null);
         assertEquals(List.of("event_name", "event_datetime"), api.calls().get(0).request().fields());
-        assertEquals(Arrays.asList("first 0", "2024-05-01 00:00:00"), Arrays.asList(((ExportRow) reader.readItem()).values()));
+        assertEquals(Arrays.asList("first 0", "2024-05-01 00:00:00"), Arrays.asList(((RowBlock) reader.readItem()).row(0).strings()));
     }
 }

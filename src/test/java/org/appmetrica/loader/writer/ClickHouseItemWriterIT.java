@@ -12,7 +12,9 @@ import org.appmetrica.loader.model.Slice;
 import org.appmetrica.loader.model.SliceContext;
 import org.appmetrica.loader.model.SliceProperties;
 import org.appmetrica.loader.model.SliceReport;
+import org.appmetrica.loader.processor.MappedRows;
 import org.appmetrica.loader.processor.RowMapper;
+import org.appmetrica.loader.reader.Cells;
 import org.appmetrica.loader.schema.FieldCatalog;
 import org.appmetrica.loader.schema.SourceSpec;
 import org.appmetrica.loader.testing.FakeJobContext;
@@ -121,11 +123,16 @@ class ClickHouseItemWriterIT {
     /** Rows at positions {@code from} to {@code to - 1}, their event names tagged. */
     private static List<Object> rows(String tag, int from, int to) {
         RowMapper mapper = new RowMapper(EVENTS, FIELDS, SLICE.applicationId(), SLICE.partitionDay(), "test");
-        List<Object> rows = new ArrayList<>();
+        MappedRows mapped = MappedRows.take(MappedRows.pool(), from);
         for (int i = from; i < to; i++) {
-            rows.add(mapper.map(i, new String[] {tag + " " + i, "18446744073709551615", "2024-05-01 10:00:00"}));
+            mapper.map(i, Cells.of(tag + " " + i, "18446744073709551615", "2024-05-01 10:00:00"), mapped.buffer());
         }
-        return rows;
+        mapped.added(to - from);
+        List<Object> items = new ArrayList<>();
+        for (int i = from; i < to; i += 3) {
+            items.add(mapped); // one item per block of rows, each naming the chunk's buffer
+        }
+        return items;
     }
 
     private String namesIn(String table) {

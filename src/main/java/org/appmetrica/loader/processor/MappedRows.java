@@ -1,0 +1,98 @@
+package org.appmetrica.loader.processor;
+
+import org.appmetrica.loader.clickhouse.RowBinaryBuffer;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The RowBinary of one chunk's rows, appended block after block by the processor into one buffer that is reused from
+ * chunk to chunk: no array per row. The processor hands the same object out for every item of the chunk; the writer
+ * {@link #send sends} it once and {@link #release releases} it when its INSERT has ended, and only then may the next chunk
+ * refill it. A few exist at once: the chunk being mapped and the ones whose INSERTs are in flight.
+ */
+public final class MappedRows {
+
+    /** Passed through for {@code RowBlock.NOTHING}; the writer ignores it. */
+    public static final Object NOTHING = new Object();
+
+    private enum State { FILLING, SENT, FREE }
+
+    private final RowBinaryBuffer buffer;
+    private State state = State.FREE;
+    private long firstPosition;
+    private int rows;
+
+    private MappedRows(int capacity) {
+        buffer = new RowBinaryBuffer(capacity);
+    }
+
+    /**
+     * A free one of {@code pool}, emptied and starting at {@code position}; a new one when all are in use, as large as
+     * the largest so far (a chunk's rows need about as much as the last chunk's: one growth per slice, not per buffer).
+     */
+    public static MappedRows take(List<MappedRows> pool, long position) {
+        MappedRows free = null;
+        int largest = 1 << 20;
+        for (MappedRows m : pool) {
+            largest = Math.max(largest, m.buffer.capacity());
+            if (free == null && m.state == State.FREE) {
+                free = m;
+            }
+        }
+        if (free == null) {
+            free = new MappedRows(largest);
+            pool.add(free);
+        }
+        free.state = State.FILLING;
+        free.buffer.reset();
+        free.firstPosition = position;
+        free.rows = 0;
+        return free;
+    }
+
+    public static List<MappedRows> pool() {
+        return new ArrayList<>(3);
+    }
+
+    /** Whether the rows starting at {@code position} continue these (a chunk rolled back and read again does not). */
+    boolean continuesAt(long position) {
+        return state == State.FILLING && firstPosition + rows == position;
+    }
+
+    public RowBinaryBuffer buffer() {
+        return buffer;
+    }
+
+    public void added(int count) {
+        rows += count;
+    }
+
+    /** Makes it refillable by no one until {@link #release}: called by the writer as the INSERT starts. */
+    public void send() {
+        state = State.SENT;
+    }
+
+    public void release() {
+        state = State.FREE;
+    }
+
+    /** Drops rows mapped but not sent (a chunk that failed): the buffer is free again. */
+    void discard() {
+        if (state == State.FILLING) {
+            state = State.FREE;
+        }
+    }
+
+    public int rows() {
+        return rows;
+    }
+
+    public long firstPosition() {
+        return firstPosition;
+    }
+
+    public RowBinaryBuffer rowBinary() {
+        return buffer;
+    }
+}
