@@ -49,7 +49,8 @@ start() {
     as_owner "$bin/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -t 120 start >/dev/null
   fi
   if [ "$(psql_owner -tA -c "SELECT 1 FROM pg_roles WHERE rolname = '$PG_USER'")" != 1 ]; then
-    psql_owner -c "CREATE ROLE \"$PG_USER\" LOGIN PASSWORD '$PG_PASSWORD'"
+    # CREATEDB: the tests give each data directory a database of its own
+    psql_owner -c "CREATE ROLE \"$PG_USER\" LOGIN CREATEDB PASSWORD '$PG_PASSWORD'"
   fi
   if [ "$(psql_owner -tA -c "SELECT 1 FROM pg_database WHERE datname = '$PG_DB'")" != 1 ]; then
     psql_owner -c "CREATE DATABASE \"$PG_DB\" OWNER \"$PG_USER\""

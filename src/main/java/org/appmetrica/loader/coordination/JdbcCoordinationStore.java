@@ -29,19 +29,12 @@ public final class JdbcCoordinationStore implements CoordinationStore {
         Connection open() throws SQLException;
     }
 
-    private static final String[] DDL = {
-            "CREATE TABLE IF NOT EXISTS APPMETRICA_PROCESS (PROCESS_KEY VARCHAR(300) PRIMARY KEY, HEARTBEAT TIMESTAMP NOT NULL)",
-            "CREATE TABLE IF NOT EXISTS APPMETRICA_EXECUTION_OWNER (JOBEXECUTIONID BIGINT PRIMARY KEY, PROCESS_KEY VARCHAR(300) NOT NULL, "
-                    + "RECORDED TIMESTAMP NOT NULL)",
-            "CREATE TABLE IF NOT EXISTS APPMETRICA_SLICE_LEASE (SLICE_KEY VARCHAR(600) PRIMARY KEY, VERSION BIGINT NOT NULL, "
-                    + "HELD BOOLEAN NOT NULL, JOBEXECUTIONID BIGINT NOT NULL, JOBINSTANCEID BIGINT NOT NULL, PROCESS_KEY VARCHAR(300) NOT NULL, "
-                    + "STAGE_EPOCH VARCHAR(64) NOT NULL, SINCE TIMESTAMP NOT NULL)"};
     private static final String UNFINISHED = "('STARTING', 'STARTED', 'STOPPING')";
 
     private final RepositoryDatabase database;
 
     public JdbcCoordinationStore(ConnectionFactory connections) {
-        this.database = new RepositoryDatabase(connections, List.of(DDL));
+        this.database = new RepositoryDatabase(connections);
     }
 
     @Override
