@@ -128,17 +128,23 @@ public final class JdbcCoordinationStore implements CoordinationStore {
 
     /** The owner parameter in JBeret's stored form of job parameters (one key=value a line). */
     static Optional<ProcessIdentity> starter(String jobParameters) {
-        if (jobParameters == null) {
-            return Optional.empty();
-        }
+        Properties p = parameters(jobParameters);
+        String owner = p.getProperty(Coordination.OWNER_PARAMETER);
+        return owner == null || owner.isBlank() ? Optional.empty() : Optional.of(ProcessIdentity.decode(owner.trim()));
+    }
+
+    /** JBeret's stored form of job parameters (one key=value a line), read; empty for none. */
+    static Properties parameters(String jobParameters) {
         Properties p = new Properties();
+        if (jobParameters == null) {
+            return p;
+        }
         try {
             p.load(new StringReader(jobParameters));
         } catch (IOException e) {
             throw new UncheckedIOException(e); // a StringReader does not fail
         }
-        String owner = p.getProperty(Coordination.OWNER_PARAMETER);
-        return owner == null || owner.isBlank() ? Optional.empty() : Optional.of(ProcessIdentity.decode(owner.trim()));
+        return p;
     }
 
     // ---------------------------------------------------------------- plumbing

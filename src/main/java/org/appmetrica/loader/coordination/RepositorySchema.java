@@ -24,7 +24,7 @@ import java.util.Locale;
 public final class RepositorySchema {
 
     /** In order; a new version appends its script here and under both vendors. */
-    static final List<String> SCRIPTS = List.of("V1__appmetrica_tables.sql");
+    static final List<String> SCRIPTS = List.of("V1__appmetrica_tables.sql", "V2__restart_claims.sql");
     private static final String VERSION_TABLE = "CREATE TABLE IF NOT EXISTS APPMETRICA_SCHEMA_VERSION (VERSION INTEGER PRIMARY KEY, "
             + "SCRIPT VARCHAR(200) NOT NULL, INSTALLED TIMESTAMP NOT NULL)";
     private static final long LOCK_KEY = 0x4150504d45545249L; // "APPMETRI": this product's advisory lock on PostgreSQL

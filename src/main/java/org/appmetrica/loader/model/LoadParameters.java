@@ -66,6 +66,8 @@ public final class LoadParameters {
     public static final String LEASE_WAIT_SECONDS = "leaseWaitSeconds";
     public static final String INSERTS_IN_FLIGHT = "insertsInFlight";
     public static final String CHUNK_MEGABYTES = "chunkMegabytes";
+    /** How often a schedule or console restarts the execution by itself after its process died (coordination.AutoRestart). */
+    public static final String AUTO_RESTART = "autoRestart";
 
     /** Default values; documented in the README's parameter table. */
     public static final class Defaults {
@@ -109,7 +111,7 @@ public final class LoadParameters {
             CLICKHOUSE_CLUSTER, CLICKHOUSE_CLUSTER_HTTP_PORT_OFFSET, CHUNK_SIZE,
             PARALLELISM, POLL_INTERVAL_SECONDS, POLL_TIMEOUT_SECONDS, RATE_LIMIT_WAIT_SECONDS, MAX_RETRIES,
             RETRY_BACKOFF_SECONDS, HTTP_TIMEOUT_SECONDS, SPOOL_DIR, LEASE_WAIT_SECONDS, INSERTS_IN_FLIGHT,
-            CHUNK_MEGABYTES);
+            CHUNK_MEGABYTES, AUTO_RESTART);
 
     private static final Set<String> SECRET_LOOKING = Set.of("token", "oauthtoken", "password", "clickhousepassword",
             "appmetricatoken", "secret");
@@ -134,6 +136,7 @@ public final class LoadParameters {
                         + ", fields.<source>, filters.<source>");
             }
         }
+        integer(p, AUTO_RESTART, 0, 0, 100); // read by the process that restarts a crashed execution, checked here
         List<Long> apps = applicationIds(p);
         List<String> sources = sources(p);
         boolean anyDated = sources.stream().anyMatch(s -> FieldCatalog.get().source(s).orElseThrow().datesRequired());

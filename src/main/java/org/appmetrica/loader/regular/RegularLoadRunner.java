@@ -9,6 +9,7 @@ import org.appmetrica.loader.clickhouse.Identifiers;
 import org.appmetrica.loader.clickhouse.SchemaManager;
 import org.appmetrica.loader.clickhouse.SliceTables;
 import org.appmetrica.loader.clickhouse.TableLayout;
+import org.appmetrica.loader.coordination.AutoRestart;
 import org.appmetrica.loader.coordination.Coordination;
 import org.appmetrica.loader.model.Jobs;
 import org.appmetrica.loader.model.LoadParameters;
@@ -68,6 +69,9 @@ public final class RegularLoadRunner {
         }
         LOG.info(def.name() + ": loading " + plan.since() + ".." + plan.until() + (plan.fullReload() ? " (full reload: load-from changed)" : ""));
         Properties params = LoadParameters.builder().setAll(def.jobParameters()).dateSince(plan.since()).dateUntil(plan.until()).build();
+        if (params.getProperty(LoadParameters.AUTO_RESTART, "").isBlank()) {
+            params.setProperty(LoadParameters.AUTO_RESTART, Integer.toString(AutoRestart.CONNECTION_DEFAULT)); // on by default here
+        }
         long id = operator.start(Jobs.LOAD_JOB, Coordination.ownedParameters(params));
         started.accept(id);
         JobExecution execution = Jobs.await(operator, id);

@@ -52,7 +52,7 @@ public final class TestRepository {
 
     /** The PostgreSQL database of a data directory, made on first use in this JVM. */
     public static String url(Path dataDir) {
-        String name = "t_" + hash(dataDir.toAbsolutePath().normalize().toString());
+        String name = name(dataDir);
         if (MADE.add(name)) {
             try (Connection c = DriverManager.getConnection(SERVER + "/postgres", USER, PASSWORD); Statement s = c.createStatement()) {
                 s.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)"); // a left-over of an earlier build
@@ -63,6 +63,15 @@ public final class TestRepository {
             }
         }
         return SERVER + "/" + name;
+    }
+
+    /** The next {@link #url} of this data directory makes its database afresh. */
+    public static void forget(Path dataDir) {
+        MADE.remove(name(dataDir));
+    }
+
+    private static String name(Path dataDir) {
+        return "t_" + hash(dataDir.toAbsolutePath().normalize().toString());
     }
 
     /** A connection to the repository of a data directory, as the loader opens it. */
