@@ -50,10 +50,16 @@ public final class ConsoleProcess implements AutoCloseable {
 
     /** Starts the console on a free port and waits until it listens. */
     public static ConsoleProcess start(Path dataDir, Path users, Map<String, String> env, String... options) throws Exception {
+        return start(TestRepository.options(dataDir), dataDir, users, env, options);
+    }
+
+    /** As above, with the options before {@code console} given whole ({@code --data-dir} and the repository among them). */
+    public static ConsoleProcess start(List<String> globalOptions, Path dataDir, Path users, Map<String, String> env, String... options)
+            throws Exception {
         // SIGINT restored as a terminal has it (see CliProcess): close() stops the console with it
         List<String> command = new ArrayList<>(List.of("env", "--default-signal=INT"));
         command.addAll(LoaderCommand.java("384m"));
-        command.addAll(TestRepository.options(dataDir));
+        command.addAll(globalOptions);
         command.addAll(List.of("console", "--port", "0", "--users", users.toString()));
         command.addAll(List.of(options));
         Files.createDirectories(dataDir);

@@ -1,0 +1,268 @@
+package org.appmetrica.loader.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.appmetrica.loader.clickhouse.TestClickHouse;
+import org.appmetrica.loader.it.GroundTruth;
+import org.appmetrica.loader.simulator.RecordedRequest;
+import org.appmetrica.loader.testing.SimulatorAndClickHouse;
+import org.appmetrica.loader.testing.TestRepository;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Two loader consoles as two hosts ({@code --host-id host-a}, {@code host-b}) on one PostgreSQL job repository, as
+ * separate processes started as a user would. A load started on host A with {@code autoRestart=2}: killed with
+ * SIGKILL mid-load, host B marks it crashed once A's heartbeat is older than the timeout and restarts it by itself;
+ * stopped with SIGSTOP for less than the timeout, B leaves it alone and A finishes it. Runs in the failsafe execution
+ * {@code postgres} (-Drepository.url); skipped on H2.
+ */
+class TwoHostsIT {
+
+    private static final String TOKEN = "two-hosts-token-8d1e";
+    private static final String USER = "ops";
+    private static final String PASSWORD = "two-hosts-pw";
+    private static final int ROWS = 200;
+    private static final long SEED = 41;
+    private static final int INTERVAL = 1;
+    private static final int TIMEOUT_SECONDS = 8;
+    private static final Duration TIMEOUT = Duration.ofMinutes(2);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @RegisterExtension
+    static final SimulatorAndClickHouse env = SimulatorAndClickHouse.of(TOKEN, ROWS, SEED);
+    private static Path dir;
+    private static Path users;
+
+    @BeforeAll
+    static void createDirs() throws Exception {
+        dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "two-hosts");
+        users = ConsoleProcess.usersFile(dir, USER, PASSWORD);
+    }
+
+    /** A console of one host: its own data directory, the shared repository, short heartbeats. */
+    private static ConsoleProcess console(String host, Path repositoryKey) throws Exception {
+        Path dataDir = dir.resolve(host + "-" + UUID.randomUUID());
+        List<String> global = List.of("--data-dir", dataDir.toString(), "--repository-url", TestRepository.url(repositoryKey),
+                "--host-id", host, "--heartbeat-interval", Integer.toString(INTERVAL), "--heartbeat-timeout", Integer.toString(TIMEOUT_SECONDS));
+        Map<String, String> environment = new LinkedHashMap<>(TestRepository.env());
+        environment.put("APPMETRICA_TOKEN", TOKEN);
+        return ConsoleProcess.start(global, dataDir, users, environment, "--allow-api-url", env.apiUrl(),
+                "--allow-clickhouse", "jdbc:clickhouse://" + TestClickHouse.URL.replace("http://", ""));
+    }
+
+    private static Map<String, String> load(String database, String since, String until) {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("applicationIds", "901");
+        p.put("sources", "events");
+        p.put("dateSince", since);
+        p.put("dateUntil", until);
+        p.put("apiUrl", env.apiUrl());
+        p.put("pollIntervalSeconds", "0");
+        p.put("chunkSize", "40");
+        p.put("parallelism", "1");
+        p.put("clickhouseUrl", "jdbc:clickhouse://" + TestClickHouse.URL.replace("http://", ""));
+        p.put("clickhouseDatabase", database);
+        p.put("autoRestart", "2");
+        return p;
+    }
+
+    private static long start(ConsoleProcess console, Map<String, String> parameters) throws Exception {
+        ConsoleProcess.Answer a = console.call("POST", "api/executions", JSON.writeValueAsString(Map.of("parameters", parameters)),
+                "Authorization", ConsoleProcess.basic(USER, PASSWORD));
+        assertTrue(a.status() == 200 || a.status() == 201 || a.status() == 202, a.status() + " " + a.body());
+        return JSON.readTree(a.body()).get("id").asLong();
+    }
+
+    private static long exportRequests(LocalDate day) {
+        return env.simulator().requests().stream().filter(r -> r.path().contains("/logs/v1/export/events"))
+                .filter(r -> day.toString().equals(dayOf(r))).count();
+    }
+
+    private static String dayOf(RecordedRequest r) {
+        String since = r.query().get("date_since");
+        return since == null ? null : since.substring(0, 10);
+    }
+
+    // ---------------------------------------------------------------- the shared repository, read directly
+
+    private static <T> T query(Path key, String sql, Object... args) throws SQLException {
+        try (Connection c = TestRepository.open(key); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                @SuppressWarnings("unchecked")
+                T v = rs.next() ? (T) rs.getObject(1) : null;
+                return v;
+            }
+        }
+    }
+
+    /** The executions of the job instance of {@code id}, oldest first. */
+    private static List<Long> executionsOfInstance(Path key, long id) throws SQLException {
+        List<Long> ids = new ArrayList<>();
+        try (Connection c = TestRepository.open(key); PreparedStatement ps = c.prepareStatement("SELECT JOBEXECUTIONID FROM JOB_EXECUTION "
+                + "WHERE JOBINSTANCEID = (SELECT JOBINSTANCEID FROM JOB_EXECUTION WHERE JOBEXECUTIONID = ?) ORDER BY JOBEXECUTIONID")) {
+            ps.setLong(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getLong(1));
+                }
+            }
+        }
+        return ids;
+    }
+
+    private static Instant heartbeat(Path key, String host) throws SQLException {
+        java.sql.Timestamp t = query(key, "SELECT MAX(HEARTBEAT) FROM APPMETRICA_PROCESS WHERE PROCESS_KEY LIKE ?", host + "|%");
+        return t == null ? Instant.EPOCH : t.toInstant();
+    }
+
+    /** Polls the repository (an explicit state) until the execution has ended; its status. */
+    private static String awaitEnd(Path key, long id) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(4);
+        while (true) {
+            String status = query(key, "SELECT BATCHSTATUS FROM JOB_EXECUTION WHERE JOBEXECUTIONID = ?", id);
+            if (status != null && !status.equals("STARTING") && !status.equals("STARTED") && !status.equals("STOPPING")) {
+                return status;
+            }
+            assertTrue(System.nanoTime() < deadline, "execution " + id + " still " + status);
+            Thread.sleep(100);
+        }
+    }
+
+    private static void signal(Process p, String signal) throws Exception {
+        assertEquals(0, new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).start().waitFor());
+    }
+
+    @Test
+    void theSurvivorRestartsTheLoadOfAKilledHostByItselfAndItEndsExact() throws Exception {
+        assumeTrue(TestRepository.postgres(), "two hosts share a PostgreSQL repository: -Drepository.url");
+        Path key = dir.resolve("repository-kill");
+        String database = "it_two_hosts_kill";
+        env.freshDatabase(database);
+        Map<String, String> p = load(database, "2024-09-01", "2024-09-03");
+        LocalDate published = LocalDate.parse("2024-09-01");
+        env.simulator().hold("events", 901, LocalDate.parse("2024-09-02"));
+        try (ConsoleProcess a = console("host-a", key); ConsoleProcess b = console("host-b", key)) {
+            long id;
+            long publishedRequests;
+            Instant lastBeatOfA;
+            try {
+                id = start(a, p);
+                env.simulator().awaitHeldRequest(TIMEOUT); // gate: the first day is published, the second waits in the API queue
+                publishedRequests = exportRequests(published);
+                signal(a.process, "KILL");
+                assertTrue(a.process.waitFor(1, TimeUnit.MINUTES));
+                lastBeatOfA = heartbeat(key, "host-a");
+            } finally {
+                env.simulator().releaseHeld();
+            }
+            // host B notices: A's execution marked crashed, and restarted by B (a second execution of the same instance)
+            long deadline = System.nanoTime() + TIMEOUT.toNanos();
+            List<Long> executions = executionsOfInstance(key, id);
+            while (executions.size() < 2) {
+                assertTrue(System.nanoTime() < deadline, "host B did not restart execution " + id + ":\n" + b.text());
+                Thread.sleep(100);
+                executions = executionsOfInstance(key, id);
+            }
+            long restarted = executions.get(1);
+            String crashed = query(key, "SELECT EXITSTATUS FROM JOB_EXECUTION WHERE JOBEXECUTIONID = ?", id);
+            assertTrue(crashed.startsWith("CRASHED: the process that ran it (pid " + a.process.pid() + " on host-a)"), crashed);
+            java.sql.Timestamp noticed = query(key, "SELECT ENDTIME FROM JOB_EXECUTION WHERE JOBEXECUTIONID = ?", id);
+            Duration after = Duration.between(lastBeatOfA, noticed.toInstant());
+            // within the timeout plus one interval of A's last heartbeat (plus a margin for a loaded machine), never before
+            assertTrue(after.compareTo(Duration.ofSeconds(TIMEOUT_SECONDS)) >= 0, "marked " + after + " after A's last heartbeat");
+            assertTrue(after.compareTo(Duration.ofSeconds(TIMEOUT_SECONDS + INTERVAL + 5)) <= 0, "marked " + after + " after A's last heartbeat");
+
+            assertEquals("COMPLETED", awaitEnd(key, restarted), b.text());
+            String owner = query(key, "SELECT PROCESS_KEY FROM APPMETRICA_EXECUTION_OWNER WHERE JOBEXECUTIONID = ?", restarted);
+            assertTrue(owner.startsWith("host-b|" + b.process.pid() + "|"), owner);
+            assertTrue(b.text().contains("execution " + id + " crashed (1 of autoRestart=2): restarted by this process as execution " + restarted),
+                    b.text());
+            assertTrue(b.text().contains("app 901 events 2024-09-01: published before the restart; nothing to do"), b.text());
+            assertEquals(publishedRequests, exportRequests(published), "no export of the published day is requested again");
+            assertEquals(2, executionsOfInstance(key, id).size(), "one restart only");
+        }
+        Properties expected = new Properties();
+        expected.putAll(p);
+        GroundTruth.assertLoaded(env.clickhouse(), expected, database, SEED, ROWS);
+    }
+
+    @Test
+    void aPausedHostThatComesBackWithinTheTimeoutKeepsItsLoad() throws Exception {
+        assumeTrue(TestRepository.postgres(), "two hosts share a PostgreSQL repository: -Drepository.url");
+        Path key = dir.resolve("repository-pause");
+        String database = "it_two_hosts_pause";
+        env.freshDatabase(database);
+        Map<String, String> p = load(database, "2024-09-11", "2024-09-12");
+        env.simulator().hold("events", 901, LocalDate.parse("2024-09-12"));
+        try (ConsoleProcess a = console("host-a", key); ConsoleProcess b = console("host-b", key)) {
+            long id;
+            try {
+                id = start(a, p);
+                env.simulator().awaitHeldRequest(TIMEOUT); // gate: A is in the middle of the load
+                signal(a.process, "STOP");
+                Instant stopped = Instant.now();
+                try {
+                    // B's heartbeat opens each of its rounds (AutoRestart): two written after the STOP prove that a whole
+                    // round of B's ran while A was paused
+                    Instant seen = stopped;
+                    int rounds = 0;
+                    long deadline = System.nanoTime() + TIMEOUT.toNanos();
+                    while (rounds < 2) {
+                        assertTrue(System.nanoTime() < deadline, "host B's heartbeat stopped:\n" + b.text());
+                        Thread.sleep(50);
+                        Instant now = heartbeat(key, "host-b");
+                        if (now.isAfter(seen)) {
+                            rounds++;
+                            seen = now;
+                        }
+                    }
+                    Instant lastOfA = heartbeat(key, "host-a");
+                    assertTrue(Duration.between(lastOfA, seen).compareTo(Duration.ofSeconds(TIMEOUT_SECONDS)) < 0,
+                            "the pause stayed shorter than the timeout: A's last heartbeat " + lastOfA + ", B's round " + seen);
+                } finally {
+                    signal(a.process, "CONT");
+                }
+            } finally {
+                env.simulator().releaseHeld();
+            }
+            assertEquals("COMPLETED", awaitEnd(key, id), a.text());
+            assertEquals(List.of(id), executionsOfInstance(key, id), "B neither marked nor restarted A's live execution");
+            String owner = query(key, "SELECT PROCESS_KEY FROM APPMETRICA_EXECUTION_OWNER WHERE JOBEXECUTIONID = ?", id);
+            assertTrue(owner.startsWith("host-a|"), owner);
+            assertFalse(b.text().contains("restarted by this process"), b.text());
+            assertEquals(Optional.empty(), Optional.ofNullable((Object) query(key,
+                    "SELECT EXITSTATUS FROM JOB_EXECUTION WHERE EXITSTATUS LIKE 'CRASHED:%'")), "nothing was marked crashed");
+        }
+        Properties expected = new Properties();
+        expected.putAll(p);
+        GroundTruth.assertLoaded(env.clickhouse(), expected, database, SEED, ROWS);
+    }
+}
