@@ -1,7 +1,6 @@
 package org.appmetrica.loader.coordination;
 
 import jakarta.batch.operations.JobOperator;
-import jakarta.batch.runtime.JobExecution;
 
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -17,7 +16,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -50,15 +49,15 @@ public final class AutoRestart {
     private final RepositoryDatabase database;
     private final Supplier<JobOperator> operator;
     private final Set<Long> refused = ConcurrentHashMap.newKeySet();
-    private volatile Consumer<JobExecution> restarted = e -> { };
+    private volatile BiConsumer<Long, Long> restarted = (crashed, restart) -> { };
 
     public AutoRestart(JdbcCoordinationStore.ConnectionFactory connections, Supplier<JobOperator> operator) {
         this.database = new RepositoryDatabase(connections);
         this.operator = operator;
     }
 
-    /** Takes each execution this process restarted, once it has started. */
-    public AutoRestart onRestarted(Consumer<JobExecution> restarted) {
+    /** Takes the crashed execution's id and its restart's, for each restart by this process. */
+    public AutoRestart onRestarted(BiConsumer<Long, Long> restarted) {
         this.restarted = restarted;
         return this;
     }
@@ -142,7 +141,7 @@ public final class AutoRestart {
             long id = op.restart(c.executionId(), Coordination.ownedParameters(p));
             LOG.info("execution " + c.executionId() + " crashed (" + c.crashes() + " of autoRestart=" + allowed(c.parameters())
                     + "): restarted by this process as execution " + id);
-            restarted.accept(op.getJobExecution(id));
+            restarted.accept(c.executionId(), id);
             return Optional.of(id);
         } catch (RuntimeException e) {
             // another process restarted it first (not the most recent any more), or the job refuses: the next round reads again

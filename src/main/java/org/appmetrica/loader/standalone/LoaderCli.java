@@ -12,6 +12,7 @@ import org.appmetrica.loader.admin.SecretMask;
 import org.appmetrica.loader.admin.TokenFiles;
 import org.appmetrica.loader.admin.UserStore;
 import org.appmetrica.loader.coordination.AutoRestart;
+import org.appmetrica.loader.admin.ConnectionRestarts;
 import org.appmetrica.loader.coordination.Coordination;
 import org.appmetrica.loader.admin.ConnectionService;
 import org.appmetrica.loader.connection.ConnectionStore;
@@ -455,7 +456,9 @@ public final class LoaderCli {
 
     /** Restarts crashed executions now and every heartbeat interval, as their autoRestart parameter allows. */
     void autoRestart(JobOperator operator) {
-        new AutoRestart(StandaloneRuntime.repositoryConnections(), () -> operator).start(threads(1, "auto-restart"));
+        ConnectionRestarts connections = new ConnectionRestarts(connections(), () -> operator);
+        new AutoRestart(StandaloneRuntime.repositoryConnections(), () -> operator).onRestarted(connections::restarted)
+                .start(threads(1, "auto-restart"));
     }
 
     /** The connections in the job repository, run by this process's JobOperator. */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.appmetrica.loader.clickhouse.TestClickHouse;
 import org.appmetrica.loader.it.GroundTruth;
 import org.appmetrica.loader.simulator.RecordedRequest;
+import org.appmetrica.loader.testing.LoaderCommand;
 import org.appmetrica.loader.testing.SimulatorAndClickHouse;
 import org.appmetrica.loader.testing.TestRepository;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,6 +21,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -64,14 +66,22 @@ class TwoHostsIT {
         users = ConsoleProcess.usersFile(dir, USER, PASSWORD);
     }
 
-    /** A console of one host: its own data directory, the shared repository, short heartbeats. */
-    private static ConsoleProcess console(String host, Path repositoryKey) throws Exception {
-        Path dataDir = dir.resolve(host + "-" + UUID.randomUUID());
-        List<String> global = List.of("--data-dir", dataDir.toString(), "--repository-url", TestRepository.url(repositoryKey),
+    /** The options of one host: its own data directory, the shared repository, short heartbeats. */
+    private static List<String> global(String host, Path dataDir, Path repositoryKey) {
+        return List.of("--data-dir", dataDir.toString(), "--repository-url", TestRepository.url(repositoryKey),
                 "--host-id", host, "--heartbeat-interval", Integer.toString(INTERVAL), "--heartbeat-timeout", Integer.toString(TIMEOUT_SECONDS));
+    }
+
+    private static Map<String, String> environment() {
         Map<String, String> environment = new LinkedHashMap<>(TestRepository.env());
         environment.put("APPMETRICA_TOKEN", TOKEN);
-        return ConsoleProcess.start(global, dataDir, users, environment, "--allow-api-url", env.apiUrl(),
+        return environment;
+    }
+
+    /** A console of one host. */
+    private static ConsoleProcess console(String host, Path repositoryKey) throws Exception {
+        Path dataDir = dir.resolve(host + "-" + UUID.randomUUID());
+        return ConsoleProcess.start(global(host, dataDir, repositoryKey), dataDir, users, environment(), "--allow-api-url", env.apiUrl(),
                 "--allow-clickhouse", "jdbc:clickhouse://" + TestClickHouse.URL.replace("http://", ""));
     }
 
@@ -156,6 +166,27 @@ class TwoHostsIT {
         }
     }
 
+    /** A CLI command of one host, started (output in a file beside its data directory). */
+    private static Process cli(String host, Path dataDir, Path repositoryKey, Path output, String... args) throws Exception {
+        List<String> command = new ArrayList<>(LoaderCommand.java("256m"));
+        command.addAll(global(host, dataDir, repositoryKey));
+        command.addAll(List.of(args));
+        Files.createDirectories(dataDir);
+        // standard error apart: a --json command writes only JSON to standard output
+        ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(output.toFile())
+                .redirectError(output.resolveSibling(output.getFileName() + ".err").toFile());
+        pb.environment().putAll(environment());
+        return pb.start();
+    }
+
+    private static String ran(Process p, Path output) throws Exception {
+        Path err = output.resolveSibling(output.getFileName() + ".err");
+        assertTrue(p.waitFor(3, TimeUnit.MINUTES), "the CLI did not end: " + Files.readString(output) + Files.readString(err));
+        String text = Files.readString(output);
+        assertEquals(0, p.exitValue(), text + Files.readString(err));
+        return text;
+    }
+
     private static void signal(Process p, String signal) throws Exception {
         assertEquals(0, new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).start().waitFor());
     }
@@ -211,6 +242,65 @@ class TwoHostsIT {
         }
         Properties expected = new Properties();
         expected.putAll(p);
+        GroundTruth.assertLoaded(env.clickhouse(), expected, database, SEED, ROWS);
+    }
+
+    @Test
+    void aConnectionRunOfAKilledHostIsFinishedAndRecordedByTheSurvivor() throws Exception {
+        assumeTrue(TestRepository.postgres(), "two hosts share a PostgreSQL repository: -Drepository.url");
+        Path key = dir.resolve("repository-connection");
+        String database = "it_two_hosts_conn";
+        env.freshDatabase(database);
+        LocalDate today = LocalDate.now(ZoneOffset.UTC);
+        LocalDate published = today.minusDays(3);
+        Path dataA = dir.resolve("conn-a");
+        Path definition = dir.resolve("shop-2.json");
+        Files.writeString(definition, "{\"name\": \"shop-2\", \"applications\": [901], \"sources\": {\"events\": {}}, \"loadFrom\": \""
+                + published + "\", \"regularity\": \"one-time\", \"apiUrl\": \"" + env.apiUrl() + "\", \"tokenRef\": \"env:APPMETRICA_TOKEN\", "
+                + "\"target\": {\"url\": \"jdbc:clickhouse://" + TestClickHouse.URL.replace("http://", "") + "\", \"database\": \"" + database + "\"}}");
+        ran(cli("host-a", dataA, key, dir.resolve("add.out"), "connections", "add", "--file", definition.toString()), dir.resolve("add.out"));
+        env.simulator().hold("events", 901, today.minusDays(2));
+        try (ConsoleProcess b = console("host-b", key)) {
+            long id;
+            long publishedRequests;
+            Path runOut = dir.resolve("run.out");
+            try {
+                Process a = cli("host-a", dataA, key, runOut, "connections", "run", "shop-2");
+                env.simulator().awaitHeldRequest(TIMEOUT); // gate: the first day is published, the second waits in the API queue
+                publishedRequests = exportRequests(published);
+                signal(a, "KILL");
+                assertTrue(a.waitFor(1, TimeUnit.MINUTES));
+                String text = Files.readString(runOut);
+                id = Long.parseLong(text.lines().filter(l -> l.startsWith("execution id: ")).findFirst().orElseThrow(() -> new AssertionError(text))
+                        .substring("execution id: ".length()).trim());
+            } finally {
+                env.simulator().releaseHeld();
+            }
+            long deadline = System.nanoTime() + TIMEOUT.toNanos();
+            List<Long> executions = executionsOfInstance(key, id);
+            while (executions.size() < 2) {
+                assertTrue(System.nanoTime() < deadline, "host B did not restart execution " + id + ":\n" + b.text());
+                Thread.sleep(100);
+                executions = executionsOfInstance(key, id);
+            }
+            long restarted = executions.get(1);
+            assertEquals("COMPLETED", awaitEnd(key, restarted), b.text());
+            // the connection's days recorded as loaded by B: the state of the connection, polled
+            String state = "";
+            while (!state.contains("\"state\":\"up-to-date\"")) {
+                assertTrue(System.nanoTime() < deadline + TIMEOUT.toNanos(), "shop-2 never became up-to-date: " + state + "\n" + b.text());
+                Thread.sleep(200);
+                state = JSON.readTree(ran(cli("host-a", dataA, key, dir.resolve("list.out"), "connections", "list", "--json"),
+                        dir.resolve("list.out"))).toString();
+            }
+            assertTrue(state.contains("\"executionId\":" + restarted), state);
+            String again = ran(cli("host-a", dataA, key, dir.resolve("again.out"), "connections", "run", "shop-2"), dir.resolve("again.out"));
+            assertTrue(again.contains("nothing due"), again);
+            assertEquals(publishedRequests, exportRequests(published), "no export of the published day is requested again");
+        }
+        Properties expected = new Properties();
+        expected.putAll(Map.of("applicationIds", "901", "sources", "events", "dateSince", published.toString(),
+                "dateUntil", today.minusDays(1).toString(), "apiUrl", env.apiUrl(), "clickhouseDatabase", database));
         GroundTruth.assertLoaded(env.clickhouse(), expected, database, SEED, ROWS);
     }
 
