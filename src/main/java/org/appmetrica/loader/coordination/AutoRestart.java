@@ -159,6 +159,11 @@ public final class AutoRestart {
                     result.add(new Crashed(rs.getLong(1), ended == null ? Instant.EPOCH : ended.toInstant(),
                             JdbcCoordinationStore.parameters(rs.getString(3)), rs.getInt(4)));
                 }
+            } catch (SQLException e) {
+                if (JdbcCoordinationStore.isMissingTable(e)) {
+                    return List.of(); // JBeret has not made its tables yet: nothing ran
+                }
+                throw e;
             }
             return result;
         });

@@ -168,11 +168,21 @@ public final class Coordination {
 
     /** Alive as the operating system says (same host), or by a heartbeat younger than {@link #heartbeatTimeout()}. */
     public static boolean isAlive(ProcessIdentity process) {
+        return isAlive(process, Instant.EPOCH);
+    }
+
+    /**
+     * As {@link #isAlive(ProcessIdentity)}, for a process known to have been alive at {@code seenAt} (when it wrote its
+     * execution's row): a process of another host that has not written its first heartbeat yet counts as alive until
+     * that moment is older than the timeout.
+     */
+    public static boolean isAlive(ProcessIdentity process, Instant seenAt) {
         Optional<Boolean> local = process.aliveOnThisHost();
         if (local.isPresent()) {
             return local.get();
         }
-        return store().lastHeartbeat(process).map(t -> t.isAfter(Instant.now().minus(heartbeatTimeout))).orElse(false);
+        Instant last = store().lastHeartbeat(process).filter(t -> t.isAfter(seenAt)).orElse(seenAt);
+        return last.isAfter(Instant.now().minus(heartbeatTimeout));
     }
 
     /** True when the repository says the execution is STARTING, STARTED or STOPPING (or cannot say). */

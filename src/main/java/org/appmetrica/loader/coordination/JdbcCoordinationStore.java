@@ -201,7 +201,7 @@ public final class JdbcCoordinationStore implements CoordinationStore {
         return RepositoryDatabase.isDuplicateKey(e);
     }
 
-    private static boolean isMissingTable(SQLException e) {
+    static boolean isMissingTable(SQLException e) {
         return "42S02".equals(e.getSQLState()) || "42P01".equals(e.getSQLState()) || "42S04".equals(e.getSQLState());
     }
 

@@ -108,6 +108,13 @@ class TwoHostsIT {
         return JSON.readTree(a.body()).get("id").asLong();
     }
 
+    private static long publishedRows(String database, LocalDate day) {
+        if (env.clickhouse().queryLong("SELECT count() FROM system.tables WHERE database = '" + database + "' AND name = 'events'") == 0) {
+            return 0;
+        }
+        return env.clickhouse().queryLong("SELECT count() FROM " + database + ".events WHERE load_date = '" + day + "'");
+    }
+
     private static long exportRequests(LocalDate day) {
         return env.simulator().requests().stream().filter(r -> r.path().contains("/logs/v1/export/events"))
                 .filter(r -> day.toString().equals(dayOf(r))).count();
@@ -259,36 +266,57 @@ class TwoHostsIT {
                 + published + "\", \"regularity\": \"one-time\", \"apiUrl\": \"" + env.apiUrl() + "\", \"tokenRef\": \"env:APPMETRICA_TOKEN\", "
                 + "\"target\": {\"url\": \"jdbc:clickhouse://" + TestClickHouse.URL.replace("http://", "") + "\", \"database\": \"" + database + "\"}}");
         ran(cli("host-a", dataA, key, dir.resolve("add.out"), "connections", "add", "--file", definition.toString()), dir.resolve("add.out"));
-        env.simulator().hold("events", 901, today.minusDays(2));
-        try (ConsoleProcess b = console("host-b", key)) {
+        // host B: a schedule of a regular load of its own (a console would run the connection itself: it runs every active one)
+        Properties regular = new Properties();
+        regular.putAll(Map.of("name", "other", "loadFrom", today.minusDays(1).toString(), "schedule", "daily 03:00", "timeZone", "UTC",
+                "applicationIds", "902", "sources", "events", "apiUrl", env.apiUrl(), "pollIntervalSeconds", "0",
+                "clickhouseUrl", "jdbc:clickhouse://" + TestClickHouse.URL.replace("http://", ""), "clickhouseDatabase", database + "_b"));
+        Path config = dir.resolve("other.properties");
+        try (java.io.OutputStream out = Files.newOutputStream(config)) {
+            regular.store(out, null);
+        }
+        Path outB = dir.resolve("schedule-b.out");
+        Process b = cli("host-b", dir.resolve("conn-b"), key, outB, "schedule", "--config", config.toString());
+        try {
+            long gate = System.nanoTime() + TIMEOUT.toNanos();
+            while (!Files.readString(outB).contains("other: next run at")) { // B's own first run is over: the next execution is A's
+                assertTrue(b.isAlive() && System.nanoTime() < gate, "host B's schedule: " + Files.readString(outB));
+                Thread.sleep(50);
+            }
+            env.simulator().hold("events", 901, today.minusDays(2));
             long id;
             long publishedRequests;
             Path runOut = dir.resolve("run.out");
             try {
                 Process a = cli("host-a", dataA, key, runOut, "connections", "run", "shop-2");
-                env.simulator().awaitHeldRequest(TIMEOUT); // gate: the first day is published, the second waits in the API queue
+                env.simulator().awaitHeldRequest(TIMEOUT); // gate: the second day waits in the API queue
+                // and the first day is published: its rows are in the target table (slices load in parallel here)
+                long publishedBy = System.nanoTime() + TIMEOUT.toNanos();
+                while (publishedRows(database, published) < ROWS) {
+                    assertTrue(a.isAlive() && System.nanoTime() < publishedBy, "the first day was not published: " + Files.readString(runOut));
+                    Thread.sleep(100);
+                }
                 publishedRequests = exportRequests(published);
                 signal(a, "KILL");
                 assertTrue(a.waitFor(1, TimeUnit.MINUTES));
-                String text = Files.readString(runOut);
-                id = Long.parseLong(text.lines().filter(l -> l.startsWith("execution id: ")).findFirst().orElseThrow(() -> new AssertionError(text))
-                        .substring("execution id: ".length()).trim());
+                Long latest = query(key, "SELECT MAX(JOBEXECUTIONID) FROM JOB_EXECUTION");
+                id = latest; // the run's: B's only execution ended before it started
             } finally {
                 env.simulator().releaseHeld();
             }
             long deadline = System.nanoTime() + TIMEOUT.toNanos();
             List<Long> executions = executionsOfInstance(key, id);
             while (executions.size() < 2) {
-                assertTrue(System.nanoTime() < deadline, "host B did not restart execution " + id + ":\n" + b.text());
+                assertTrue(System.nanoTime() < deadline, "host B did not restart execution " + id + ":\n" + Files.readString(outB));
                 Thread.sleep(100);
                 executions = executionsOfInstance(key, id);
             }
             long restarted = executions.get(1);
-            assertEquals("COMPLETED", awaitEnd(key, restarted), b.text());
+            assertEquals("COMPLETED", awaitEnd(key, restarted), Files.readString(outB));
             // the connection's days recorded as loaded by B: the state of the connection, polled
             String state = "";
             while (!state.contains("\"state\":\"up-to-date\"")) {
-                assertTrue(System.nanoTime() < deadline + TIMEOUT.toNanos(), "shop-2 never became up-to-date: " + state + "\n" + b.text());
+                assertTrue(System.nanoTime() < deadline + TIMEOUT.toNanos(), "shop-2 never became up-to-date: " + state + "\n" + Files.readString(outB));
                 Thread.sleep(200);
                 state = JSON.readTree(ran(cli("host-a", dataA, key, dir.resolve("list.out"), "connections", "list", "--json"),
                         dir.resolve("list.out"))).toString();
@@ -297,6 +325,9 @@ class TwoHostsIT {
             String again = ran(cli("host-a", dataA, key, dir.resolve("again.out"), "connections", "run", "shop-2"), dir.resolve("again.out"));
             assertTrue(again.contains("nothing due"), again);
             assertEquals(publishedRequests, exportRequests(published), "no export of the published day is requested again");
+        } finally {
+            signal(b, "TERM");
+            assertTrue(b.waitFor(1, TimeUnit.MINUTES));
         }
         Properties expected = new Properties();
         expected.putAll(Map.of("applicationIds", "901", "sources", "events", "dateSince", published.toString(),
