@@ -11,6 +11,8 @@
 # jboss-cli options default to --connect (the server at 127.0.0.1:9990), e.g. --connect --controller=127.0.0.1:10090.
 # JBOSS_BASE_DIR: the server's base directory (default $JBOSS_HOME/standalone). Other inputs: see configure.cli.
 # CREDENTIAL_STORE_PASSWORD may be given masked already (MASK-...;salt;iterations): it is then used as it is.
+# REPOSITORY_URL=jdbc:postgresql://HOST:PORT/DB (with REPOSITORY_USER, REPOSITORY_PASSWORD): the job repository on
+# PostgreSQL instead of an H2 file (see repository-postgresql.cli).
 set -eu
 : "${JBOSS_HOME:?set JBOSS_HOME to the WildFly installation}"
 : "${CREDENTIAL_STORE_PASSWORD:?set CREDENTIAL_STORE_PASSWORD, the password of the credential store (kept or created)}"
@@ -43,4 +45,8 @@ MASK-*) ;;
 esac
 
 [ $# -gt 0 ] || set -- --connect
+if [ -n "${REPOSITORY_URL:-}" ]; then
+    # the job repository on PostgreSQL (repository-postgresql.cli) before configure.cli would make its H2 file
+    CREDENTIAL_STORE_PASSWORD=$masked "$JBOSS_HOME/bin/jboss-cli.sh" "$@" --file="$here/repository-postgresql.cli"
+fi
 CREDENTIAL_STORE_PASSWORD=$masked exec "$JBOSS_HOME/bin/jboss-cli.sh" "$@" --file="$here/configure.cli"

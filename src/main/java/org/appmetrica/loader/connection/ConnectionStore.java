@@ -21,16 +21,13 @@ import java.util.Optional;
  */
 public final class ConnectionStore {
 
-    private static final String DDL = "CREATE TABLE IF NOT EXISTS APPMETRICA_CONNECTIONS (NAME VARCHAR(64) PRIMARY KEY, "
-            + "DEFINITION VARCHAR(65536) NOT NULL, PAUSED BOOLEAN NOT NULL, CREATED TIMESTAMP NOT NULL, UPDATED TIMESTAMP NOT NULL, "
-            + "LAST_EXECUTION BIGINT)";
     private static final String COLUMNS = "DEFINITION, PAUSED, CREATED, UPDATED, LAST_EXECUTION";
 
     private final RepositoryDatabase database;
     private final Clock clock;
 
     public ConnectionStore(JdbcCoordinationStore.ConnectionFactory connections, Clock clock) {
-        this.database = new RepositoryDatabase(connections, List.of(DDL));
+        this.database = new RepositoryDatabase(connections);
         this.clock = clock;
     }
 

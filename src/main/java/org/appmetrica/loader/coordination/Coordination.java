@@ -35,9 +35,11 @@ public final class Coordination {
     public static final String DEFAULT_DATASOURCE = "java:jboss/datasources/AppMetricaBatchDS";
     /** Where WildFly binds its JTA TransactionManager (the first name; the second is the older alias). */
     static final String[] TRANSACTION_MANAGERS = {"java:jboss/TransactionManager", "java:/TransactionManager"};
-    /** A process of another host counts as gone once its heartbeat is this old. */
+    /** A process of another host counts as gone once its heartbeat is this old (by default; see {@link #heartbeat}). */
     public static final Duration HEARTBEAT_TIMEOUT = Duration.ofMinutes(2);
     private static final Duration HEARTBEAT_EVERY = Duration.ofSeconds(20);
+    private static volatile Duration heartbeatTimeout = HEARTBEAT_TIMEOUT;
+    private static volatile Duration heartbeatEvery = HEARTBEAT_EVERY;
     private static final Set<BatchStatus> UNFINISHED = EnumSet.of(BatchStatus.STARTING, BatchStatus.STARTED, BatchStatus.STOPPING);
     private static final Logger LOG = Logger.getLogger(Coordination.class.getName());
 
@@ -142,13 +144,45 @@ public final class Coordination {
         startHeartbeat();
     }
 
-    /** Alive as the operating system says (same host), or by a heartbeat younger than {@link #HEARTBEAT_TIMEOUT}. */
+    /**
+     * Sets how often this process records its heartbeat and how old another host's may get before that host counts as
+     * gone (standalone {@code --heartbeat-interval}, {@code --heartbeat-timeout}); the timeout must be longer than the
+     * interval, and every host sharing a repository should use the same values.
+     */
+    public static void heartbeat(Duration every, Duration timeout) {
+        if (every.isNegative() || every.isZero() || timeout.compareTo(every.multipliedBy(2)) < 0) {
+            throw new IllegalArgumentException("the heartbeat timeout (" + timeout.toSeconds() + " s) must be at least twice its interval ("
+                    + every.toSeconds() + " s)");
+        }
+        heartbeatEvery = every;
+        heartbeatTimeout = timeout;
+    }
+
+    public static Duration heartbeatEvery() {
+        return heartbeatEvery;
+    }
+
+    public static Duration heartbeatTimeout() {
+        return heartbeatTimeout;
+    }
+
+    /** Alive as the operating system says (same host), or by a heartbeat younger than {@link #heartbeatTimeout()}. */
     public static boolean isAlive(ProcessIdentity process) {
+        return isAlive(process, Instant.EPOCH);
+    }
+
+    /**
+     * As {@link #isAlive(ProcessIdentity)}, for a process known to have been alive at {@code seenAt} (when it wrote its
+     * execution's row): a process of another host that has not written its first heartbeat yet counts as alive until
+     * that moment is older than the timeout.
+     */
+    public static boolean isAlive(ProcessIdentity process, Instant seenAt) {
         Optional<Boolean> local = process.aliveOnThisHost();
         if (local.isPresent()) {
             return local.get();
         }
-        return store().lastHeartbeat(process).map(t -> t.isAfter(Instant.now().minus(HEARTBEAT_TIMEOUT))).orElse(false);
+        Instant last = store().lastHeartbeat(process).filter(t -> t.isAfter(seenAt)).orElse(seenAt);
+        return last.isAfter(Instant.now().minus(heartbeatTimeout));
     }
 
     /** True when the repository says the execution is STARTING, STARTED or STOPPING (or cannot say). */
@@ -162,6 +196,12 @@ public final class Coordination {
         } catch (NoSuchJobExecutionException e) {
             return false;
         }
+    }
+
+    /** Keeps this process's heartbeat going from now on (a process that may take over other hosts' executions). */
+    public static void keepAlive() {
+        store().heartbeat(ProcessIdentity.current(), Instant.now());
+        startHeartbeat();
     }
 
     private static synchronized void startHeartbeat() {
@@ -179,7 +219,7 @@ public final class Coordination {
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "heartbeat not recorded: " + e.getMessage(), e);
             }
-        }, HEARTBEAT_EVERY.toSeconds(), HEARTBEAT_EVERY.toSeconds(), TimeUnit.SECONDS);
+        }, heartbeatEvery.toMillis(), heartbeatEvery.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Ends this process's heartbeat (the deployment that started it is going away); a later execution starts it again. */

@@ -37,7 +37,7 @@ public final class CrashedExecutions {
             Optional<ProcessIdentity> owner = store.owner(e.executionId()).or(e::starter);
             String reason;
             if (owner.isPresent()) {
-                if (owner.get().equals(ProcessIdentity.current()) || Coordination.isAlive(owner.get())) {
+                if (owner.get().equals(ProcessIdentity.current()) || Coordination.isAlive(owner.get(), e.lastUpdated())) {
                     continue;
                 }
                 reason = "the process that ran it (" + owner.get() + ") ended without finishing it";
@@ -46,9 +46,10 @@ public final class CrashedExecutions {
             } else {
                 continue;
             }
-            String exitStatus = EXIT_STATUS_PREFIX + reason + "; noticed " + now.truncatedTo(ChronoUnit.SECONDS)
+            Instant noticed = Instant.now(); // after the liveness check: the end time is never before the owner counted as gone
+            String exitStatus = EXIT_STATUS_PREFIX + reason + "; noticed " + noticed.truncatedTo(ChronoUnit.SECONDS)
                     + ". Restart it to continue from its checkpoints";
-            if (store.markCrashed(e.executionId(), exitStatus, now)) {
+            if (store.markCrashed(e.executionId(), exitStatus, noticed)) {
                 LOG.info("execution " + e.executionId() + " was " + e.status() + " but " + reason + ": marked FAILED (crashed)");
                 marked.add(e.executionId());
             }

@@ -29,19 +29,12 @@ public final class JdbcCoordinationStore implements CoordinationStore {
         Connection open() throws SQLException;
     }
 
-    private static final String[] DDL = {
-            "CREATE TABLE IF NOT EXISTS APPMETRICA_PROCESS (PROCESS_KEY VARCHAR(300) PRIMARY KEY, HEARTBEAT TIMESTAMP NOT NULL)",
-            "CREATE TABLE IF NOT EXISTS APPMETRICA_EXECUTION_OWNER (JOBEXECUTIONID BIGINT PRIMARY KEY, PROCESS_KEY VARCHAR(300) NOT NULL, "
-                    + "RECORDED TIMESTAMP NOT NULL)",
-            "CREATE TABLE IF NOT EXISTS APPMETRICA_SLICE_LEASE (SLICE_KEY VARCHAR(600) PRIMARY KEY, VERSION BIGINT NOT NULL, "
-                    + "HELD BOOLEAN NOT NULL, JOBEXECUTIONID BIGINT NOT NULL, JOBINSTANCEID BIGINT NOT NULL, PROCESS_KEY VARCHAR(300) NOT NULL, "
-                    + "STAGE_EPOCH VARCHAR(64) NOT NULL, SINCE TIMESTAMP NOT NULL)"};
     private static final String UNFINISHED = "('STARTING', 'STARTED', 'STOPPING')";
 
     private final RepositoryDatabase database;
 
     public JdbcCoordinationStore(ConnectionFactory connections) {
-        this.database = new RepositoryDatabase(connections, List.of(DDL));
+        this.database = new RepositoryDatabase(connections);
     }
 
     @Override
@@ -135,17 +128,23 @@ public final class JdbcCoordinationStore implements CoordinationStore {
 
     /** The owner parameter in JBeret's stored form of job parameters (one key=value a line). */
     static Optional<ProcessIdentity> starter(String jobParameters) {
-        if (jobParameters == null) {
-            return Optional.empty();
-        }
+        Properties p = parameters(jobParameters);
+        String owner = p.getProperty(Coordination.OWNER_PARAMETER);
+        return owner == null || owner.isBlank() ? Optional.empty() : Optional.of(ProcessIdentity.decode(owner.trim()));
+    }
+
+    /** JBeret's stored form of job parameters (one key=value a line), read; empty for none. */
+    static Properties parameters(String jobParameters) {
         Properties p = new Properties();
+        if (jobParameters == null) {
+            return p;
+        }
         try {
             p.load(new StringReader(jobParameters));
         } catch (IOException e) {
             throw new UncheckedIOException(e); // a StringReader does not fail
         }
-        String owner = p.getProperty(Coordination.OWNER_PARAMETER);
-        return owner == null || owner.isBlank() ? Optional.empty() : Optional.of(ProcessIdentity.decode(owner.trim()));
+        return p;
     }
 
     // ---------------------------------------------------------------- plumbing
@@ -202,7 +201,7 @@ public final class JdbcCoordinationStore implements CoordinationStore {
         return RepositoryDatabase.isDuplicateKey(e);
     }
 
-    private static boolean isMissingTable(SQLException e) {
+    static boolean isMissingTable(SQLException e) {
         return "42S02".equals(e.getSQLState()) || "42P01".equals(e.getSQLState()) || "42S04".equals(e.getSQLState());
     }
 

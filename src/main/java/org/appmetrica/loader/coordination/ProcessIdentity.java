@@ -15,11 +15,23 @@ public record ProcessIdentity(String host, long pid, long startedMillis) {
 
     /** Start times read twice through /proc may differ by a clock tick; a later process with the same pid cannot be this close. */
     private static final long START_TOLERANCE_MILLIS = 1000;
-    private static final ProcessIdentity CURRENT = new ProcessIdentity(localHost(), ProcessHandle.current().pid(),
+    private static volatile ProcessIdentity CURRENT = new ProcessIdentity(localHost(), ProcessHandle.current().pid(),
             ProcessHandle.current().info().startInstant().map(Instant::toEpochMilli).orElse(0L));
 
     public static ProcessIdentity current() {
         return CURRENT;
+    }
+
+    /**
+     * Names this process's host ({@code --host-id}) instead of the machine's name, before any execution is recorded: two
+     * loaders with distinct host ids treat each other as other hosts (only heartbeats vouch for them), even on one machine.
+     */
+    public static void useHost(String hostId) {
+        if (hostId == null || hostId.isBlank() || hostId.contains("|") || hostId.length() > 200) {
+            throw new IllegalArgumentException("--host-id '" + hostId + "': expected a name of up to 200 characters without '|'");
+        }
+        ProcessIdentity c = CURRENT;
+        CURRENT = new ProcessIdentity(hostId.strip(), c.pid, c.startedMillis);
     }
 
     public String encode() {

@@ -3,14 +3,12 @@ package org.appmetrica.loader.coordination;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The product's own tables in the job repository's database (H2 standalone, the batch datasource in WildFly): a fresh
- * connection per statement, the tables created on first use, and statements run again while the standalone H2 file
+ * connection per statement, the tables made or upgraded on first use ({@link RepositorySchema}), and statements run again while the standalone H2 file
  * changes hands between processes.
  */
 public final class RepositoryDatabase {
@@ -24,23 +22,18 @@ public final class RepositoryDatabase {
     private static final Duration RETRY_FOR = Duration.ofSeconds(60);
 
     private final JdbcCoordinationStore.ConnectionFactory connections;
-    private final List<String> ddl;
     private volatile boolean tablesReady;
 
-    /** @param ddl {@code CREATE TABLE IF NOT EXISTS} statements, run once before the first statement */
-    public RepositoryDatabase(JdbcCoordinationStore.ConnectionFactory connections, List<String> ddl) {
+    public RepositoryDatabase(JdbcCoordinationStore.ConnectionFactory connections) {
         this.connections = connections;
-        this.ddl = List.copyOf(ddl);
     }
 
     private Connection open() throws SQLException {
         Connection c = connections.open();
         if (!tablesReady) {
-            try (Statement s = c.createStatement()) {
-                for (String statement : ddl) {
-                    s.execute(statement);
-                }
-            } catch (SQLException e) {
+            try {
+                RepositorySchema.upgrade(c);
+            } catch (SQLException | RuntimeException e) {
                 c.close();
                 throw e;
             }

@@ -51,7 +51,9 @@ public enum LoadParameter {
     MAX_EXPORT_BYTES("maxExportBytes", Type.TEXT, "53687091200", Access.ANY,
             "the most one export part may send, as received (bytes; checked by TransferParameters)"),
     COMPRESSION("compression", "gzip", "gzip: ask for a compressed export and keep the spool compressed; none: the plain file",
-            "gzip", "none");
+            "gzip", "none"),
+    AUTO_RESTART("autoRestart", 0, 0, 100, Access.ANY,
+            "times a schedule or console restarts the execution by itself after its process died (3 for connections)");
 
     /** How a value is written. */
     public enum Type { TEXT, NAME, LIST, DATE, CHOICE, INT, URL, SECRET_REF, JNDI, PATH }

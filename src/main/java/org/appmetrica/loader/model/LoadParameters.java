@@ -62,6 +62,7 @@ public final class LoadParameters {
     public static final String LEASE_WAIT_SECONDS = LoadParameter.LEASE_WAIT_SECONDS.key();
     public static final String INSERTS_IN_FLIGHT = LoadParameter.INSERTS_IN_FLIGHT.key();
     public static final String CHUNK_MEGABYTES = LoadParameter.CHUNK_MEGABYTES.key();
+    public static final String AUTO_RESTART = LoadParameter.AUTO_RESTART.key();
 
     /** Defaults that other classes name; each is the one in {@link LoadParameter}. */
     public static final class Defaults {
@@ -105,6 +106,7 @@ public final class LoadParameters {
                         + ", fields.<source>, filters.<source>");
             }
         }
+        LoadParameter.AUTO_RESTART.intValue(p); // read by the process that restarts a crashed execution, checked here
         List<Long> apps = applicationIds(p);
         List<String> sources = sources(p);
         boolean anyDated = sources.stream().anyMatch(s -> FieldCatalog.get().source(s).orElseThrow().datesRequired());

@@ -179,6 +179,11 @@ public final class LoadParametersBuilder {
         return set(TransferParameters.COMPRESSION, compression);
     }
 
+    /** Times a schedule or console restarts the execution by itself after its process died. */
+    public LoadParametersBuilder autoRestart(int times) {
+        return set(LoadParameters.AUTO_RESTART, Integer.toString(times));
+    }
+
     /** A copy: the builder can go on. */
     public Properties build() {
         return (Properties) p.clone();

@@ -9,6 +9,7 @@ import org.appmetrica.loader.clickhouse.Identifiers;
 import org.appmetrica.loader.clickhouse.SchemaManager;
 import org.appmetrica.loader.clickhouse.SliceTables;
 import org.appmetrica.loader.clickhouse.TableLayout;
+import org.appmetrica.loader.coordination.AutoRestart;
 import org.appmetrica.loader.coordination.Coordination;
 import org.appmetrica.loader.model.Jobs;
 import org.appmetrica.loader.model.LoadParameters;
@@ -68,11 +69,14 @@ public final class RegularLoadRunner {
         }
         LOG.info(def.name() + ": loading " + plan.since() + ".." + plan.until() + (plan.fullReload() ? " (full reload: load-from changed)" : ""));
         Properties params = LoadParameters.builder().setAll(def.jobParameters()).dateSince(plan.since()).dateUntil(plan.until()).build();
+        if (params.getProperty(LoadParameters.AUTO_RESTART, "").isBlank()) {
+            params.setProperty(LoadParameters.AUTO_RESTART, Integer.toString(AutoRestart.CONNECTION_DEFAULT)); // on by default here
+        }
         long id = operator.start(Jobs.LOAD_JOB, Coordination.ownedParameters(params));
         started.accept(id);
         JobExecution execution = Jobs.await(operator, id);
         if (execution.getBatchStatus() == BatchStatus.COMPLETED) {
-            record(def, plan, id);
+            recordLoaded(def, plan.since(), plan.until(), id);
         }
         return Optional.of(execution);
     }
@@ -98,7 +102,11 @@ public final class RegularLoadRunner {
         }
     }
 
-    private void record(RegularLoadDefinition def, LoadPlan plan, long executionId) {
+    /**
+     * Records the days {@code since..until} as loaded by a COMPLETED execution: after each run, and after the run's
+     * execution crashed and was restarted by another process (AutoRestart), which then completed it.
+     */
+    public void recordLoaded(RegularLoadDefinition def, LocalDate since, LocalDate until, long executionId) {
         Instant now = clock.instant();
         List<LoadState> states = new ArrayList<>();
         try (ClickHouseConnection connection = def.settings().clickhouse().connect()) {
@@ -109,11 +117,11 @@ public final class RegularLoadRunner {
                 Map<String, Long> counts = new HashMap<>();
                 for (String[] r : connection.query("SELECT load_application_id, toString(load_date), count() FROM "
                         + Identifiers.qualified(def.settings().clickhouseDatabase(), def.settings().clickhouse().readTable(source))
-                        + " WHERE load_date BETWEEN '" + plan.since()
-                        + "' AND '" + plan.until() + "' GROUP BY load_application_id, load_date")) {
+                        + " WHERE load_date BETWEEN '" + since
+                        + "' AND '" + until + "' GROUP BY load_application_id, load_date")) {
                     counts.put(r[0] + "/" + r[1], Long.parseLong(r[2]));
                 }
-                for (LocalDate d = plan.since(); !d.isAfter(plan.until()); d = d.plusDays(1)) {
+                for (LocalDate d = since; !d.isAfter(until); d = d.plusDays(1)) {
                     for (long app : def.settings().applicationIds()) {
                         states.add(new LoadState(def.name(), app, source, d, def.loadFrom(), counts.getOrDefault(app + "/" + d, 0L),
                                 executionId, now));

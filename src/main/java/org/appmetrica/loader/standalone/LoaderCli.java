@@ -12,10 +12,13 @@ import org.appmetrica.loader.admin.SecretMask;
 import org.appmetrica.loader.admin.StartChecks;
 import org.appmetrica.loader.admin.TokenFiles;
 import org.appmetrica.loader.admin.UserStore;
+import org.appmetrica.loader.coordination.AutoRestart;
+import org.appmetrica.loader.admin.ConnectionRestarts;
 import org.appmetrica.loader.coordination.Coordination;
 import org.appmetrica.loader.admin.ConnectionService;
 import org.appmetrica.loader.connection.ConnectionStore;
 import org.appmetrica.loader.coordination.CrashedExecutions;
+import org.appmetrica.loader.coordination.ProcessIdentity;
 import org.appmetrica.loader.model.Jobs;
 import org.appmetrica.loader.model.LoadParameter;
 import org.appmetrica.loader.model.LoadParameters;
@@ -42,6 +45,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -85,6 +89,18 @@ public final class LoaderCli {
     @Option(names = "--repository-url", description = "JDBC URL of another job repository database", scope = CommandLine.ScopeType.INHERIT)
     String repositoryUrl;
 
+    @Option(names = "--host-id", description = "this host's name in the execution owner records (default: the machine's host name); "
+            + "loaders sharing a repository with distinct host ids vouch for each other by heartbeat only", scope = CommandLine.ScopeType.INHERIT)
+    String hostId;
+
+    @Option(names = "--heartbeat-interval", description = "seconds between this process's heartbeats and its checks for crashed "
+            + "executions (default 20)", scope = CommandLine.ScopeType.INHERIT)
+    int heartbeatInterval = 20;
+
+    @Option(names = "--heartbeat-timeout", description = "seconds after which another host whose heartbeat stopped counts as gone "
+            + "(default 120; the same on every host)", scope = CommandLine.ScopeType.INHERIT)
+    int heartbeatTimeout = 120;
+
     @Option(names = "--log-format", description = "human (default) or json: one JSON object a line per progress event, for log shippers "
             + "(default from APPMETRICA_LOG_FORMAT or -Dappmetrica.logFormat)", scope = CommandLine.ScopeType.INHERIT)
     String logFormat = System.getProperty("appmetrica.logFormat", System.getenv().getOrDefault("APPMETRICA_LOG_FORMAT", "human"));
@@ -125,6 +141,10 @@ public final class LoaderCli {
 
     /** With --json, standard output carries only the JSON document: progress lines go to standard error. */
     void init(boolean json) throws IOException {
+        if (hostId != null) {
+            ProcessIdentity.useHost(hostId);
+        }
+        Coordination.heartbeat(Duration.ofSeconds(heartbeatInterval), Duration.ofSeconds(heartbeatTimeout));
         Repository.configure(dataDir, repositoryUrl);
         ConsoleLogging.install(json ? System.err : System.out, jsonLogs());
         Repository.operator(); // JBeret creates its tables before they are read below
@@ -418,6 +438,9 @@ public final class LoaderCli {
                 }
             }
             JobOperator operator = Repository.operator();
+            if (!once) {
+                cli.autoRestart(operator); // executions whose process died: this one restarts them (autoRestart=N)
+            }
             ScheduledExecutorService threads = threads(Math.min(4, definitions.size()), "regular-load");
             Scheduler scheduler = new Scheduler(() -> operator, threads, Clock.systemUTC(), System.out::println);
             ConnectionService store = connections;
@@ -455,6 +478,13 @@ public final class LoaderCli {
             return connections.store().list().stream().filter(c -> !c.paused() && c.connection().isRegular())
                     .map(c -> connections.definition(c.name())).toList();
         }
+    }
+
+    /** Restarts crashed executions now and every heartbeat interval, as their autoRestart parameter allows. */
+    void autoRestart(JobOperator operator) {
+        ConnectionRestarts connections = new ConnectionRestarts(connections(), () -> operator);
+        new AutoRestart(StandaloneRuntime.repositoryConnections(), () -> operator).onRestarted(connections::restarted)
+                .start(threads(1, "auto-restart"));
     }
 
     /** The connections in the job repository, run by this process's JobOperator. */
@@ -555,6 +585,7 @@ public final class LoaderCli {
             }
             cli.init();
             JobOperator operator = Repository.operator(); // on this thread: JBeret SE reads its configuration here
+            cli.autoRestart(operator); // executions whose process died: this one restarts them (autoRestart=N)
             Scheduler regular = new Scheduler(() -> operator, threads(4, "regular-load"), Clock.systemUTC(),
                     line -> PROGRESS.info(SecretMask.text(line)));
             TokenFiles tokens = new TokenFiles(cli.dataDir.resolve("secrets"));

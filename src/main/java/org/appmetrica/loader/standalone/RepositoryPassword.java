@@ -26,6 +26,7 @@ import java.util.Optional;
 final class RepositoryPassword {
 
     static final String ENV = "APPMETRICA_REPOSITORY_PASSWORD";
+    static final String USER_ENV = "APPMETRICA_REPOSITORY_USER";
     static final String FILE = "repository-password";
     private static final String SA = "sa";
 
@@ -44,6 +45,12 @@ final class RepositoryPassword {
         String password = readOrCreate(dataDir.resolve(FILE));
         protectOldRepository(repositoryUrl, password);
         return password;
+    }
+
+    /** The user of the repository database: {@code sa} for the H2 file, else APPMETRICA_REPOSITORY_USER (or sa). */
+    static String user(boolean defaultUrl) {
+        String given = System.getenv(USER_ENV);
+        return defaultUrl || given == null || given.isBlank() ? SA : given.strip();
     }
 
     static String readOrCreate(Path file) {

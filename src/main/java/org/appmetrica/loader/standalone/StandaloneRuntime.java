@@ -56,16 +56,17 @@ public final class StandaloneRuntime {
             System.setProperty("h2.bindAddress", "127.0.0.1");
             RepositoryDriver.register();
             String password = RepositoryPassword.of(dataDir, url, defaultUrl);
+            String user = RepositoryPassword.user(defaultUrl);
             String template = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             Path confDir = dataDir.resolve("conf");
             Files.createDirectories(confDir);
             Path conf = confDir.resolve("jberet.properties");
             try (OutputStream out = PrivateFiles.create(conf)) { // made again, readable by this user only: it holds the password
-                out.write(template.replace("@REPOSITORY_URL@", url).replace("@REPOSITORY_PASSWORD@", propertiesEscaped(password))
+                out.write(template.replace("@REPOSITORY_URL@", url).replace("@REPOSITORY_USER@", propertiesEscaped(user)).replace("@REPOSITORY_PASSWORD@", propertiesEscaped(password))
                         .getBytes(StandardCharsets.UTF_8));
             }
             // Execution owners and slice leases live beside JBeret's tables, in the same database.
-            repository = () -> DriverManager.getConnection(url, "sa", password);
+            repository = () -> DriverManager.getConnection(url, user, password);
             Coordination.use(new JdbcCoordinationStore(repository));
             ClassLoader parent = Thread.currentThread().getContextClassLoader();
             URLClassLoader loader = new URLClassLoader(new URL[] {confDir.toUri().toURL()}, parent);

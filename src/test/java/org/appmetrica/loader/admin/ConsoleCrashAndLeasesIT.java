@@ -3,6 +3,7 @@ package org.appmetrica.loader.admin;
 import java.util.List;
 import java.util.ArrayList;
 import org.appmetrica.loader.testing.LoaderCommand;
+import org.appmetrica.loader.testing.TestRepository;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.appmetrica.loader.clickhouse.TestClickHouse;
@@ -122,11 +123,12 @@ class ConsoleCrashAndLeasesIT {
         try (ConsoleProcess console = ConsoleProcess.start(dataDir, users, Map.of("APPMETRICA_TOKEN", TOKEN), allowed())) {
             Map<String, String> cli = load(database, "2024-08-01", "2024-08-02");
             List<String> command = new ArrayList<>(LoaderCommand.java("256m"));
-            command.addAll(List.of("--data-dir", dataDir.toString()));
+            command.addAll(TestRepository.options(dataDir));
             command.addAll(List.of(cliRun(cli)));
             ProcessBuilder pb = new ProcessBuilder(command);
             Path cliOut = Files.createTempFile(dataDir, "cli", ".out");
             pb.redirectErrorStream(true).redirectOutput(cliOut.toFile()).environment().put("APPMETRICA_TOKEN", TOKEN);
+            pb.environment().putAll(TestRepository.env());
             Process cliProcess = pb.start();
             env.simulator().awaitHeldRequest(TIMEOUT);
             String cliText = Files.readString(cliOut);

@@ -1,6 +1,7 @@
 package org.appmetrica.loader.admin;
 
 import org.appmetrica.loader.testing.LoaderCommand;
+import org.appmetrica.loader.testing.TestRepository;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -49,15 +50,23 @@ public final class ConsoleProcess implements AutoCloseable {
 
     /** Starts the console on a free port and waits until it listens. */
     public static ConsoleProcess start(Path dataDir, Path users, Map<String, String> env, String... options) throws Exception {
+        return start(TestRepository.options(dataDir), dataDir, users, env, options);
+    }
+
+    /** As above, with the options before {@code console} given whole ({@code --data-dir} and the repository among them). */
+    public static ConsoleProcess start(List<String> globalOptions, Path dataDir, Path users, Map<String, String> env, String... options)
+            throws Exception {
         // SIGINT restored as a terminal has it (see CliProcess): close() stops the console with it
         List<String> command = new ArrayList<>(List.of("env", "--default-signal=INT"));
         command.addAll(LoaderCommand.java("384m"));
-        command.addAll(List.of("--data-dir", dataDir.toString(), "console", "--port", "0", "--users", users.toString()));
+        command.addAll(globalOptions);
+        command.addAll(List.of("console", "--port", "0", "--users", users.toString()));
         command.addAll(List.of(options));
         Files.createDirectories(dataDir);
         Path output = Files.createTempFile(dataDir, "console", ".out");
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
         pb.environment().remove("APPMETRICA_TOKEN");
+        pb.environment().putAll(TestRepository.env());
         pb.environment().putAll(env);
         Process p = pb.start();
         long deadline = System.currentTimeMillis() + 60_000;
@@ -96,12 +105,13 @@ public final class ConsoleProcess implements AutoCloseable {
 
     public static CliResult cli(Path dataDir, Map<String, String> env, String... args) throws Exception {
         List<String> command = new ArrayList<>(LoaderCommand.java("256m"));
-        command.addAll(List.of("--data-dir", dataDir.toString()));
+        command.addAll(TestRepository.options(dataDir));
         command.addAll(List.of(args));
         Path out = Files.createTempFile(dataDir, "cli", ".out");
         Path err = Files.createTempFile(dataDir, "cli", ".err");
         ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
         pb.environment().remove("APPMETRICA_TOKEN");
+        pb.environment().putAll(TestRepository.env());
         pb.environment().putAll(env);
         Process p = pb.start();
         if (!p.waitFor(3, TimeUnit.MINUTES)) {

@@ -1,10 +1,13 @@
 package org.appmetrica.loader.connection;
 
 import org.appmetrica.loader.testing.MutableClock;
+import org.appmetrica.loader.testing.TestRepository;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Path;
 import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -23,9 +26,16 @@ class ConnectionStoreTest {
 
     @BeforeEach
     void freshDatabase() {
-        url = "jdbc:h2:mem:connections-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+        // on PostgreSQL (-Drepository.url, the failsafe execution postgres) a fresh database per test
+        url = TestRepository.postgres() ? TestRepository.url(Path.of("connections-" + UUID.randomUUID()))
+                : "jdbc:h2:mem:connections-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
         clock = new MutableClock(Instant.parse("2024-03-20T10:00:00Z"));
-        store = new ConnectionStore(() -> DriverManager.getConnection(url, "sa", ""), clock);
+        store = new ConnectionStore(this::open, clock);
+    }
+
+    private java.sql.Connection open() throws SQLException {
+        return TestRepository.postgres() ? DriverManager.getConnection(url, TestRepository.USER, TestRepository.PASSWORD)
+                : DriverManager.getConnection(url, "sa", "");
     }
 
     @Test
@@ -53,7 +63,7 @@ class ConnectionStoreTest {
         assertFalse(store.replace(Connections.oneTime("nosuch", "2024-02-01")));
 
         // another process: a new store over the same database
-        ConnectionStore again = new ConnectionStore(() -> DriverManager.getConnection(url, "sa", ""), clock);
+        ConnectionStore again = new ConnectionStore(this::open, clock);
         StoredConnection s = again.find("shop").orElseThrow();
         assertEquals("2024-02-01", s.connection().loadFrom());
         assertTrue(s.paused());

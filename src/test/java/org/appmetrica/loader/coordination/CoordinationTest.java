@@ -232,4 +232,13 @@ class CoordinationTest {
         ProcessIdentity reused = new ProcessIdentity(liveProcess.host(), liveProcess.pid(), liveProcess.startedMillis() - 60_000);
         assertFalse(reused.aliveOnThisHost().orElseThrow(), "a pid taken by a later process is not the old process");
     }
+
+    @Test
+    void aProcessOfAnotherHostThatHasNotBeatYetLivesWhileItsExecutionIsYoung() {
+        ProcessIdentity starting = new ProcessIdentity("third-host", 77, 1);
+        assertTrue(Coordination.isAlive(starting, Instant.now().minusSeconds(5)), "its execution was written 5 s ago: alive");
+        assertFalse(Coordination.isAlive(starting, Instant.now().minus(Coordination.HEARTBEAT_TIMEOUT).minusSeconds(1)));
+        Coordination.store().heartbeat(starting, Instant.now());
+        assertTrue(Coordination.isAlive(starting, Instant.EPOCH), "a fresh heartbeat vouches for it");
+    }
 }

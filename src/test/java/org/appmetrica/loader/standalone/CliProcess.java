@@ -1,6 +1,7 @@
 package org.appmetrica.loader.standalone;
 
 import org.appmetrica.loader.testing.LoaderCommand;
+import org.appmetrica.loader.testing.TestRepository;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -28,12 +29,13 @@ final class CliProcess {
         // it ignored, and a JVM that starts with SIGINT ignored installs no handler for it, so Ctrl-C would never arrive.
         List<String> command = new ArrayList<>(List.of("env", "--default-signal=INT"));
         command.addAll(LoaderCommand.java("256m"));
-        command.addAll(List.of("--data-dir", dataDir.toString()));
+        command.addAll(TestRepository.options(dataDir));
         command.addAll(List.of(args));
         Files.createDirectories(dataDir);
         Path output = Files.createTempFile(dataDir, "cli", ".out");
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
         pb.environment().remove("APPMETRICA_TOKEN");
+        pb.environment().putAll(TestRepository.env());
         pb.environment().putAll(env);
         return new CliProcess(pb.start(), output);
     }

@@ -3,6 +3,7 @@ package org.appmetrica.loader.standalone;
 import org.appmetrica.loader.coordination.JdbcCoordinationStore;
 import org.appmetrica.loader.coordination.LeaseRecord;
 import org.appmetrica.loader.coordination.ProcessIdentity;
+import org.appmetrica.loader.testing.TestRepository;
 
 import java.nio.file.Path;
 import java.sql.DriverManager;
@@ -19,10 +20,13 @@ public final class RepositoryHandoverChild {
     static final String KEY = "handover-test/counter";
 
     public static void main(String[] args) throws Exception {
-        String url = StandaloneRuntime.defaultRepositoryUrl(Path.of(args[0]));
+        // on PostgreSQL (-Drepository.url) the database of the data directory, made by the test before
+        String url = TestRepository.postgres() ? TestRepository.SERVER + "/" + args[2] : StandaloneRuntime.defaultRepositoryUrl(Path.of(args[0]));
+        String user = TestRepository.postgres() ? TestRepository.USER : "sa";
+        String password = TestRepository.postgres() ? TestRepository.PASSWORD : "";
         long until = System.currentTimeMillis() + Long.parseLong(args[1]);
         RepositoryDriver.register();
-        JdbcCoordinationStore store = new JdbcCoordinationStore(() -> DriverManager.getConnection(url, "sa", ""));
+        JdbcCoordinationStore store = new JdbcCoordinationStore(() -> DriverManager.getConnection(url, user, password));
         ProcessIdentity me = ProcessIdentity.current();
         long incremented = 0;
         while (System.currentTimeMillis() < until) {

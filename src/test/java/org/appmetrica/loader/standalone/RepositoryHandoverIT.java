@@ -1,5 +1,6 @@
 package org.appmetrica.loader.standalone;
 
+import org.appmetrica.loader.testing.TestRepository;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
@@ -27,13 +28,15 @@ class RepositoryHandoverIT {
     @Test
     void processesComingAndGoingNeverSeeTheRepositoryFail() throws Exception {
         Path dataDir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "handover");
+        String database = TestRepository.postgres() ? TestRepository.url(dataDir).substring(TestRepository.SERVER.length() + 1) : "-";
         List<Process> processes = new ArrayList<>();
         for (int i = 0; i < PROCESSES; i++) {
             // lifetimes of 1.2 to 2.7 s, a new process every 0.6 s: the serving process changes every few statements
             long lifetime = 1200 + (i * 379L) % 1500;
             processes.add(new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-cp", System.getProperty("java.class.path"), RepositoryHandoverChild.class.getName(), dataDir.toString(),
-                    Long.toString(lifetime)).redirectErrorStream(true).start());
+                    "-Drepository.url=" + TestRepository.SERVER, "-cp", System.getProperty("java.class.path"),
+                    RepositoryHandoverChild.class.getName(), dataDir.toString(), Long.toString(lifetime), database)
+                    .redirectErrorStream(true).start());
             // not a gate: the outcome asserted below holds for any overlap; the pause only makes overlaps likely
             Thread.sleep(600);
         }
@@ -48,7 +51,8 @@ class RepositoryHandoverIT {
         }
         assertTrue(total > 0);
         RepositoryDriver.register();
-        try (Connection c = DriverManager.getConnection(StandaloneRuntime.defaultRepositoryUrl(dataDir), "sa", "");
+        try (Connection c = TestRepository.postgres() ? TestRepository.open(dataDir)
+                : DriverManager.getConnection(StandaloneRuntime.defaultRepositoryUrl(dataDir), "sa", "");
              ResultSet rs = c.createStatement().executeQuery("SELECT VERSION FROM APPMETRICA_SLICE_LEASE WHERE SLICE_KEY = '"
                      + RepositoryHandoverChild.KEY + "'")) {
             assertTrue(rs.next());

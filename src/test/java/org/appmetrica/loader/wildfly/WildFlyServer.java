@@ -1,5 +1,6 @@
 package org.appmetrica.loader.wildfly;
 
+import org.appmetrica.loader.testing.TestRepository;
 import org.appmetrica.loader.clickhouse.ClickHouseSettings;
 import org.appmetrica.loader.clickhouse.TestClickHouse;
 import org.jboss.as.controller.client.ModelControllerClient;
@@ -90,6 +91,12 @@ final class WildFlyServer {
             env.remove("CLICKHOUSE_PASSWORD");
             env.remove("CLICKHOUSE_USER");
             env.put("JAVA_OPTS", "-Xmx256m");
+            if (TestRepository.postgres()) { // the failsafe execution wildfly-postgres: AppMetricaBatchDS on PostgreSQL
+                env.put("REPOSITORY_URL", TestRepository.url(jbossHome));
+                env.put("REPOSITORY_USER", TestRepository.USER);
+                env.put("REPOSITORY_PASSWORD", TestRepository.PASSWORD);
+                env.put("POSTGRESQL_JDBC_MODULE_DIR", required("postgresql.jdbc.module.dir"));
+            }
             Process process = pb.start();
             if (!process.waitFor(3, TimeUnit.MINUTES)) {
                 process.destroyForcibly();
@@ -118,6 +125,7 @@ final class WildFlyServer {
         if (Files.exists(initial)) {
             Files.copy(initial, configuration.resolve("standalone.xml"), StandardCopyOption.REPLACE_EXISTING);
         }
+        TestRepository.forget(jbossHome); // on PostgreSQL the next configure() starts from an empty database too
         for (Path dir : List.of(jbossHome.resolve("standalone/data"), jbossHome.resolve("standalone/tmp"),
                 configuration.resolve("standalone_xml_history"))) {
             deleteTree(dir);
@@ -210,6 +218,11 @@ final class WildFlyServer {
      * test class path's newer H2), while the server is down, and closes it again before the server may start.
      */
     static <T> T withStoppedServersRepository(RepositoryWork<T> work) throws Exception {
+        if (TestRepository.postgres()) {
+            try (Connection c = TestRepository.open(JBOSS_HOME)) {
+                return work.run(c);
+            }
+        }
         Path h2 = JBOSS_HOME.resolve("modules/system/layers/base/com/h2database/h2/main");
         Path jar;
         try (Stream<Path> jars = Files.list(h2)) {
