@@ -20,6 +20,7 @@ import org.appmetrica.loader.logsapi.StopRequestedException;
 import org.appmetrica.loader.model.Failures;
 import org.appmetrica.loader.model.LoadParameters;
 import org.appmetrica.loader.model.LoadSettings;
+import org.appmetrica.loader.model.RowMetrics;
 import org.appmetrica.loader.model.Slice;
 import org.appmetrica.loader.model.SliceContext;
 import org.appmetrica.loader.model.SliceProperties;
@@ -350,6 +351,7 @@ public class LogsApiItemReader extends AbstractItemReader {
             context.readerExhausted(true);
             return null;
         }
+        RowMetrics.read(stepContext, block.rows());
         return block;
     }
 

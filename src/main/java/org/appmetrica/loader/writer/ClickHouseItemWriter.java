@@ -14,6 +14,7 @@ import org.appmetrica.loader.clickhouse.ClickHouseTarget;
 import org.appmetrica.loader.logsapi.PollSettings;
 import org.appmetrica.loader.model.Failures;
 import org.appmetrica.loader.model.LoadSettings;
+import org.appmetrica.loader.model.RowMetrics;
 import org.appmetrica.loader.model.Slice;
 import org.appmetrica.loader.model.SliceContext;
 import org.appmetrica.loader.model.SliceProperties;
@@ -145,6 +146,7 @@ public class ClickHouseItemWriter extends AbstractItemWriter {
                 rows = m;
             }
         }
+        RowMetrics.written(stepContext, rows == null ? 0 : rows.rows(), items.size());
         if (rows == null || rows.rows() == 0) {
             return;
         }
