@@ -17,7 +17,7 @@ import org.appmetrica.loader.logsapi.LiveDownload;
 import org.appmetrica.loader.logsapi.PartsRequiredException;
 import org.appmetrica.loader.logsapi.Sleeper;
 import org.appmetrica.loader.logsapi.StopRequestedException;
-import org.appmetrica.loader.model.Failures;
+import org.appmetrica.loader.metrics.Failures;
 import org.appmetrica.loader.model.LoadParameters;
 import org.appmetrica.loader.model.LoadSettings;
 import org.appmetrica.loader.model.Slice;

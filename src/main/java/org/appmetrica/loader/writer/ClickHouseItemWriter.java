@@ -12,7 +12,7 @@ import org.appmetrica.loader.clickhouse.TableLayout;
 import org.appmetrica.loader.clickhouse.TransientClickHouseException;
 import org.appmetrica.loader.clickhouse.ClickHouseTarget;
 import org.appmetrica.loader.logsapi.PollSettings;
-import org.appmetrica.loader.model.Failures;
+import org.appmetrica.loader.metrics.Failures;
 import org.appmetrica.loader.model.LoadSettings;
 import org.appmetrica.loader.model.Slice;
 import org.appmetrica.loader.model.SliceContext;
