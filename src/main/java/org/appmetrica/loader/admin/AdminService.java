@@ -62,8 +62,8 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The admin console's one service over the Jakarta Batch {@link JobOperator}: what the REST API (JAX-RS in the WAR, the
- * JDK HTTP server in standalone {@code console}) and the CLI's {@code --json} serve, so that all three behave the same.
+ * The admin console's one service over the Jakarta Batch {@link JobOperator}: what the REST API (JAX-RS, in the WAR and,
+ * on RESTEasy with Undertow, in standalone {@code console}) and the CLI's {@code --json} serve, so that all three behave the same.
  * Errors are {@link AdminException}s carrying the HTTP status: 400 bad parameters, 404 unknown execution, 409 wrong
  * state. No secret is ever resolved for display: parameters are secret references, shown as such.
  */

@@ -11,7 +11,6 @@ import org.appmetrica.loader.clickhouse.SliceTables;
 import org.appmetrica.loader.clickhouse.TableLayout;
 import org.appmetrica.loader.clickhouse.TransientClickHouseException;
 import org.appmetrica.loader.clickhouse.ClickHouseTarget;
-import org.appmetrica.loader.logsapi.PollSettings;
 import org.appmetrica.loader.metrics.Failures;
 import org.appmetrica.loader.model.LoadSettings;
 import org.appmetrica.loader.model.Slice;
@@ -70,7 +69,7 @@ public class ClickHouseItemWriter extends AbstractItemWriter {
     }
 
     /** Transient INSERT failures retried here before the chunk fails; and the pause before each attempt. */
-    private PollSettings retries;
+    private InsertRetries retries;
     /** Set by close: an INSERT that fails then is beyond the checkpoint, nothing to retry. */
     private boolean closing;
 
@@ -119,7 +118,7 @@ public class ClickHouseItemWriter extends AbstractItemWriter {
         context.rowsStaged(rowsStaged);
         context.publisher(this::publish);
         insertsInFlight = settings.insertsInFlight();
-        retries = settings.poll();
+        retries = InsertRetries.of(settings);
         inserter = Executors.newFixedThreadPool(insertsInFlight, r -> {
             Thread t = new Thread(r, "clickhouse-insert " + slice.key());
             t.setDaemon(true);
