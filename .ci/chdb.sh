@@ -6,6 +6,7 @@
 #   .ci/chdb.sh stop      stop what start started
 # CHDB_DIR (default $TMPDIR/appmetrica-loader-chdb) and CHDB_HTTP (18133) choose where.
 set -euo pipefail
+. "$(dirname "$0")/lib/service.sh"
 FRONT="$(cd "$(dirname "$0")/.." && pwd)/src/test/node/chdb-http"
 CHDB_DIR="${CHDB_DIR:-${TMPDIR:-/tmp}/appmetrica-loader-chdb}"
 CHDB_HTTP="${CHDB_HTTP:-18133}"
@@ -43,13 +44,7 @@ start() {
 }
 
 stop() {
-  [ -f "$CHDB_DIR/front.pid" ] || return 0
-  pid=$(cat "$CHDB_DIR/front.pid")
-  kill -TERM "$pid" 2>/dev/null || true
-  for _ in $(seq 1 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-  kill -KILL "$pid" 2>/dev/null || true
-  for _ in $(seq 1 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-  rm -f "$CHDB_DIR/front.pid"
+  stop_pid "$CHDB_DIR/front.pid"
 }
 
 case "${1:-}" in

@@ -6,6 +6,7 @@
 #   .ci/clickhouse.sh cluster start|stop   ZooKeeper + cluster c2x2 (2 shards x 2 replicas), see .ci/cluster.sh
 # CH_DIR (default $TMPDIR/appmetrica-loader-clickhouse), CH_HTTP (18123) and CH_TCP (19000) choose where.
 set -euo pipefail
+. "$(dirname "$0")/lib/service.sh"
 CH_DIR="${CH_DIR:-${TMPDIR:-/tmp}/appmetrica-loader-clickhouse}"
 CH_HTTP="${CH_HTTP:-18123}"
 CH_TCP="${CH_TCP:-19000}"
@@ -44,19 +45,10 @@ start() {
   <max_partition_size_to_drop>0</max_partition_size_to_drop>
 </yandex>
 XML
-  cat > "$CH_DIR/users.xml" <<'XML'
-<?xml version="1.0"?>
-<yandex>
-  <profiles><default><max_memory_usage>10000000000</max_memory_usage><load_balancing>random</load_balancing></default></profiles>
-  <users><default><password></password><networks><ip>127.0.0.1</ip><ip>::1</ip></networks>
-    <profile>default</profile><quota>default</quota></default></users>
-  <quotas><default><interval><duration>3600</duration><queries>0</queries><errors>0</errors>
-    <result_rows>0</result_rows><read_rows>0</read_rows><execution_time>0</execution_time></interval></default></quotas>
-</yandex>
-XML
+  clickhouse_users "$CH_DIR/users.xml"
   clickhouse-server --daemon --pid-file="$CH_DIR/server.pid" --config-file="$CH_DIR/config.xml" >/dev/null 2>&1
-  for _ in $(seq 1 2400); do ping && break; sleep 0.05; done  # up to 2 min: a busy machine starts it slowly
-  if ! ping; then cat "$CH_DIR/log/err.log" >&2 || true; echo "ClickHouse did not start" >&2; exit 1; fi
+  # up to 2 min: a busy machine starts it slowly
+  if ! wait_for 2400 0.05 ping; then cat "$CH_DIR/log/err.log" >&2 || true; echo "ClickHouse did not start" >&2; exit 1; fi
   echo "ClickHouse $(curl -s "http://127.0.0.1:$CH_HTTP/?query=SELECT%20version()") on 127.0.0.1:$CH_HTTP"
 }
 
@@ -68,13 +60,7 @@ stop() {
     echo "clickhouse.sh: the server in $CH_DIR serves port $configured, not CH_HTTP=$CH_HTTP; not stopping it (set CH_DIR too)" >&2
     exit 1
   fi
-  pid=$(cat "$CH_DIR/server.pid")
-  kill -TERM "$pid" 2>/dev/null || true
-  for _ in $(seq 1 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-  kill -KILL "$pid" 2>/dev/null || true
-  # gone for good before anyone starts a new one: a dying server still holds the data directory's lock and the ports
-  for _ in $(seq 1 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-  rm -f "$CH_DIR/server.pid"
+  stop_pid "$CH_DIR/server.pid"
 }
 
 case "${1:-}" in

@@ -7,6 +7,7 @@
 # here, where a node once failed with "Address already in use".
 # CLUSTER_DIR (default $TMPDIR/appmetrica-loader-cluster) holds data, logs and pids.
 set -euo pipefail
+. "$(dirname "$0")/lib/service.sh"
 CLUSTER_DIR="${CLUSTER_DIR:-${TMPDIR:-/tmp}/appmetrica-loader-cluster}"
 ZK_PORT=22181
 NODES="1 2 3 4"
@@ -40,7 +41,7 @@ CFG
     -cp "$d:/usr/share/java/zookeeper.jar" org.apache.zookeeper.server.quorum.QuorumPeerMain "$d/zoo.cfg" \
     >"$d/log/stdout.log" 2>&1 &
   echo $! > "$d/zk.pid"
-  for _ in $(seq 1 600); do zk_ok && return; sleep 0.05; done
+  wait_for 600 0.05 zk_ok && return
   cat "$d/log/stdout.log" >&2; echo "ZooKeeper did not start" >&2; exit 1
 }
 
@@ -82,18 +83,7 @@ node_config() {  # $1 = node number
 XML
 }
 
-users_config() {
-  cat > "$CLUSTER_DIR/users.xml" <<'XML'
-<?xml version="1.0"?>
-<yandex>
-  <profiles><default><max_memory_usage>10000000000</max_memory_usage><load_balancing>random</load_balancing></default></profiles>
-  <users><default><password></password><networks><ip>127.0.0.1</ip><ip>::1</ip></networks>
-    <profile>default</profile><quota>default</quota></default></users>
-  <quotas><default><interval><duration>3600</duration><queries>0</queries><errors>0</errors>
-    <result_rows>0</result_rows><read_rows>0</read_rows><execution_time>0</execution_time></interval></default></quotas>
-</yandex>
-XML
-}
+users_config() { clickhouse_users "$CLUSTER_DIR/users.xml"; }
 
 start_node() {  # $1 = node number; ZooKeeper must answer first, or a server with replicated tables exits
   local d="$CLUSTER_DIR/node$1"
@@ -103,18 +93,8 @@ start_node() {  # $1 = node number; ZooKeeper must answer first, or a server wit
 }
 
 wait_node() {
-  for _ in $(seq 1 2400); do ping "$1" && return; sleep 0.05; done
+  wait_for 2400 0.05 ping "$1" && return
   cat "$CLUSTER_DIR/node$1/log/err.log" >&2 || true; echo "ClickHouse node $1 did not start" >&2; exit 1
-}
-
-stop_pid() {  # $1 = pid file
-  [ -f "$1" ] || return 0
-  local pid; pid=$(cat "$1")
-  kill -TERM "$pid" 2>/dev/null || true
-  for _ in $(seq 1 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-  kill -KILL "$pid" 2>/dev/null || true
-  for _ in $(seq 1 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-  rm -f "$1"
 }
 
 start() {

@@ -6,24 +6,18 @@ import jakarta.batch.operations.JobExecutionNotMostRecentException;
 import jakarta.batch.operations.JobExecutionNotRunningException;
 import jakarta.batch.operations.JobOperator;
 import jakarta.batch.operations.JobRestartException;
-import jakarta.batch.operations.JobSecurityException;
 import jakarta.batch.operations.JobStartException;
-import jakarta.batch.operations.NoSuchJobException;
 import jakarta.batch.operations.NoSuchJobExecutionException;
 import jakarta.batch.runtime.BatchStatus;
 import jakarta.batch.runtime.JobExecution;
 import jakarta.batch.runtime.JobInstance;
-import jakarta.batch.runtime.Metric;
-import jakarta.batch.runtime.StepExecution;
 import org.appmetrica.loader.admin.Views.Catalog;
 import org.appmetrica.loader.admin.Views.ExecutionDetail;
 import org.appmetrica.loader.admin.Views.ExecutionView;
 import org.appmetrica.loader.admin.Views.JobView;
-import org.appmetrica.loader.admin.Views.PartitionView;
 import org.appmetrica.loader.admin.Views.Progress;
 import org.appmetrica.loader.admin.Views.ScheduleView;
 import org.appmetrica.loader.admin.Views.SourceView;
-import org.appmetrica.loader.admin.Views.StepView;
 import org.appmetrica.loader.config.SecretRef;
 import org.appmetrica.loader.connection.Connection;
 import org.appmetrica.loader.admin.ConnectionService;
@@ -36,8 +30,6 @@ import org.appmetrica.loader.model.Jobs;
 import org.appmetrica.loader.model.LoadParameters;
 import org.appmetrica.loader.model.LoadParametersBuilder;
 import org.appmetrica.loader.model.LoadSettings;
-import org.appmetrica.loader.model.Slice;
-import org.appmetrica.loader.model.SliceReport;
 import org.appmetrica.loader.regular.RegularLoadDefinition;
 import org.appmetrica.loader.regular.Scheduler;
 import org.appmetrica.loader.schema.FieldCatalog;
@@ -46,8 +38,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Optional;
@@ -56,14 +46,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The admin console's one service over the Jakarta Batch {@link JobOperator}: what the REST API (JAX-RS in the WAR, the
- * JDK HTTP server in standalone {@code console}) and the CLI's {@code --json} serve, so that all three behave the same.
+ * The admin console's one service over the Jakarta Batch {@link JobOperator}: what the REST API (JAX-RS, in the WAR and,
+ * on RESTEasy with Undertow, in standalone {@code console}) and the CLI's {@code --json} serve, so that all three behave the same.
  * Errors are {@link AdminException}s carrying the HTTP status: 400 bad parameters, 404 unknown execution, 409 wrong
  * state. No secret is ever resolved for display: parameters are secret references, shown as such.
  */
@@ -72,11 +61,9 @@ public final class AdminService {
     private static final Logger LOG = Logger.getLogger(AdminService.class.getName());
     private static final Duration APPLICATIONS_TIMEOUT = Duration.ofSeconds(20);
 
-    /** A partition of a step execution: its index in the partition plan and its execution. */
-    record Part(int id, StepExecution execution) {
-    }
 
     private final Supplier<JobOperator> operator;
+    private final ExecutionViews views;
     private final Properties startDefaults;
     private final Scheduler regular;
     private volatile AccessPolicy policy = AccessPolicy.unrestricted();
@@ -92,6 +79,7 @@ public final class AdminService {
      */
     public AdminService(Supplier<JobOperator> operator, Properties startDefaults, Scheduler regular) {
         this.operator = operator;
+        this.views = new ExecutionViews(operator);
         this.startDefaults = startDefaults == null ? new Properties() : startDefaults;
         this.regular = regular;
     }
@@ -119,39 +107,10 @@ public final class AdminService {
         CrashedExecutions.reconcile();
     }
 
-    // ---------------------------------------------------------------- reads
+    // ---------------------------------------------------------------- reads (ExecutionViews)
 
     public List<JobView> jobs() {
-        List<JobView> jobs = new ArrayList<>();
-        for (String name : jobNames()) {
-            int instances;
-            List<Long> running;
-            try {
-                instances = op().getJobInstanceCount(name);
-            } catch (NoSuchJobException e) {
-                instances = 0;
-            }
-            try {
-                running = List.copyOf(op().getRunningExecutions(name));
-            } catch (NoSuchJobException e) {
-                running = List.of();
-            }
-            jobs.add(new JobView(name, instances, running));
-        }
-        return jobs;
-    }
-
-    private Set<String> jobNames() {
-        Set<String> names = new TreeSet<>();
-        names.add(Jobs.LOAD_JOB); // JBeret SE lists only jobs that ran; the load job is always there
-        try {
-            names.addAll(op().getJobNames());
-        } catch (JobSecurityException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            LOG.log(Level.FINE, "getJobNames failed", e);
-        }
-        return names;
+        return views.jobs();
     }
 
     /** The most recent executions of every job, newest first. */
@@ -160,64 +119,22 @@ public final class AdminService {
             throw AdminException.badRequest("limit=" + limit + ": expected a positive number");
         }
         refresh();
-        List<ExecutionView> all = new ArrayList<>();
-        for (String job : jobNames()) {
-            List<JobInstance> instances;
-            try {
-                instances = new ArrayList<>(op().getJobInstances(job, 0, Integer.MAX_VALUE));
-            } catch (NoSuchJobException e) {
-                continue;
-            }
-            instances.sort(Comparator.comparingLong(JobInstance::getInstanceId).reversed());
-            for (JobInstance instance : instances.subList(0, Math.min(limit, instances.size()))) {
-                List<JobExecution> executions = executionsOf(instance);
-                Properties merged = new Properties();
-                Long previous = null;
-                Set<Integer> completedBefore = new TreeSet<>();
-                for (int i = 0; i < executions.size(); i++) {
-                    JobExecution e = executions.get(i);
-                    merge(merged, e.getJobParameters());
-                    all.add(view(e, instance, (Properties) merged.clone(), previous, i == executions.size() - 1, null, completedBefore));
-                    previous = e.getExecutionId();
-                }
-            }
-        }
-        all.sort(Comparator.comparingLong(ExecutionView::id).reversed());
-        return all.size() > limit ? List.copyOf(all.subList(0, limit)) : all;
+        return views.executions(limit);
     }
 
     public ExecutionDetail execution(long id) {
         refresh();
-        JobExecution e = jobExecution(id);
-        JobInstance instance = op().getJobInstance(id);
-        List<JobExecution> executions = executionsOf(instance);
-        Properties merged = new Properties();
-        Long previous = null;
-        boolean mostRecent = true;
-        Set<Integer> completedBefore = new TreeSet<>();
-        for (int i = 0; i < executions.size(); i++) {
-            JobExecution x = executions.get(i);
-            merge(merged, x.getJobParameters());
-            if (x.getExecutionId() == id) {
-                mostRecent = i == executions.size() - 1;
-                break;
-            }
-            previous = x.getExecutionId();
-            if (Jobs.LOAD_JOB.equals(x.getJobName())) {
-                List<StepExecution> earlierSteps = safeSteps(x.getExecutionId());
-                if (earlierSteps != null) {
-                    completedBefore.addAll(tally(earlierSteps, x.getBatchStatus(), completedBefore).completedIds());
-                }
-            }
-        }
-        List<StepExecution> steps = op().getStepExecutions(id);
-        List<StepView> stepViews = new ArrayList<>();
-        List<Slice> plan = plan(e.getJobName(), merged);
-        for (StepExecution step : steps) {
-            stepViews.add(step(step, plan));
-        }
-        return new ExecutionDetail(view(e, instance, merged, previous, mostRecent, steps, completedBefore), stepViews);
+        return views.execution(id);
     }
+
+    /** The parameters an execution ran with: its own over those of the earlier executions of its job instance. */
+    Properties effectiveParameters(long id) {
+        return views.effectiveParameters(id);
+    }
+
+
+
+
 
     public Catalog catalog() {
         List<SourceView> sources = new ArrayList<>();
@@ -341,11 +258,11 @@ public final class AdminService {
     /** Asks a running execution to stop at its next checkpoint; it ends STOPPED and can be restarted. */
     public ExecutionView stop(long id) {
         refresh();
-        jobExecution(id);
+        views.jobExecution(id);
         try {
             op().stop(id);
         } catch (JobExecutionNotRunningException e) {
-            throw AdminException.conflict("execution " + id + " is " + jobExecution(id).getBatchStatus() + ", not running: nothing to stop");
+            throw AdminException.conflict("execution " + id + " is " + views.jobExecution(id).getBatchStatus() + ", not running: nothing to stop");
         } catch (NoSuchJobExecutionException e) {
             throw AdminException.notFound("no execution " + id);
         }
@@ -355,7 +272,7 @@ public final class AdminService {
     /** Marks an execution that is not running ABANDONED: it is never restarted. */
     public ExecutionView abandon(long id) {
         refresh();
-        JobExecution e = jobExecution(id);
+        JobExecution e = views.jobExecution(id);
         if (e.getBatchStatus() == BatchStatus.ABANDONED) {
             throw AdminException.conflict("execution " + id + " is ABANDONED already");
         }
@@ -615,53 +532,13 @@ public final class AdminService {
 
     // ---------------------------------------------------------------- helpers
 
-    private JobExecution jobExecution(long id) {
-        try {
-            JobExecution e = op().getJobExecution(id);
-            if (e == null) {
-                throw new NoSuchJobExecutionException();
-            }
-            return e;
-        } catch (NoSuchJobExecutionException e) {
-            throw AdminException.notFound("no execution " + id);
-        }
-    }
 
-    private List<JobExecution> executionsOf(JobInstance instance) {
-        List<JobExecution> list = new ArrayList<>(op().getJobExecutions(instance));
-        list.sort(Comparator.comparingLong(JobExecution::getExecutionId));
-        return list;
-    }
 
-    /** The parameters an execution ran with: its own over those of the earlier executions of its job instance. */
-    Properties effectiveParameters(long id) {
-        Properties merged = new Properties();
-        for (JobExecution x : executionsOf(op().getJobInstance(id))) {
-            merge(merged, x.getJobParameters());
-            if (x.getExecutionId() == id) {
-                break;
-            }
-        }
-        return merged;
-    }
 
-    private static void merge(Properties into, Properties from) {
-        if (from == null) {
-            return;
-        }
-        for (String k : from.stringPropertyNames()) {
-            String v = from.getProperty(k);
-            if (v == null || v.isEmpty()) {
-                into.remove(k); // an empty value on restart clears the parameter
-            } else {
-                into.setProperty(k, v);
-            }
-        }
-    }
 
     private void validate(Properties all) {
         checkSecretNames(all);
-        Properties p = jobParameters(all);
+        Properties p = ExecutionViews.jobParameters(all);
         try {
             LoadSettings settings = LoadParameters.parse(p); // the form only: nothing is read yet
             policy.check(p); // before any secret is resolved: a refused reference reveals nothing about files
@@ -684,16 +561,6 @@ public final class AdminService {
         }
     }
 
-    /** The load's own parameters: without those the runtime adds (WildFly's batch subsystem adds jberet.jobXmlName). */
-    private static Properties jobParameters(Properties all) {
-        Properties p = new Properties();
-        for (String k : all.stringPropertyNames()) {
-            if (!k.startsWith("jberet.") && !k.equals(Coordination.OWNER_PARAMETER)) {
-                p.setProperty(k, all.getProperty(k));
-            }
-        }
-        return p;
-    }
 
     private static void checkSecretNames(Properties p) {
         for (String name : p.stringPropertyNames()) {
@@ -705,257 +572,21 @@ public final class AdminService {
         }
     }
 
-    private static List<Slice> plan(String job, Properties parameters) {
-        if (!Jobs.LOAD_JOB.equals(job)) {
-            return null;
-        }
-        try {
-            return LoadParameters.parse(jobParameters(parameters)).slices();
-        } catch (RuntimeException e) {
-            return null;
-        }
-    }
 
-    /**
-     * @param completedBefore the plan's slices (partition ids) completed by the earlier executions of the job instance;
-     *                        this execution's completed ones are added to it
-     */
-    private ExecutionView view(JobExecution e, JobInstance instance, Properties effective, Long previous, boolean mostRecent,
-                               List<StepExecution> knownSteps, Set<Integer> completedBefore) {
-        BatchStatus status = e.getBatchStatus();
-        List<StepExecution> steps = knownSteps;
-        Progress progress = null;
-        String failure = failureOf(e.getExitStatus());
-        if (Jobs.LOAD_JOB.equals(e.getJobName()) || failure == null && (status == BatchStatus.FAILED || status == BatchStatus.STOPPED)) {
-            steps = steps == null ? safeSteps(e.getExecutionId()) : steps;
-        }
-        if (Jobs.LOAD_JOB.equals(e.getJobName()) && steps != null) {
-            List<Slice> plan = plan(e.getJobName(), effective);
-            Tally t = tally(steps, status, completedBefore);
-            int earlier = completedBefore.size();
-            completedBefore.addAll(t.completedIds());
-            progress = new Progress(plan == null ? t.slices() + earlier : plan.size(), t.slices(), t.completed(), t.failed(), t.running(),
-                    earlier, t.rows(), t.bytes());
-        }
-        if (failure == null && (status == BatchStatus.FAILED || status == BatchStatus.STOPPED) && steps != null) {
-            failure = failureOfSteps(steps);
-        }
-        List<String> actions = new ArrayList<>();
-        if (status == BatchStatus.STARTING || status == BatchStatus.STARTED) {
-            actions.add("stop");
-        }
-        if ((status == BatchStatus.FAILED || status == BatchStatus.STOPPED) && mostRecent) {
-            actions.add("restart");
-        }
-        if ((status == BatchStatus.FAILED || status == BatchStatus.STOPPED) && mostRecent) {
-            actions.add("abandon"); // only what a restart could continue: a completed load has nothing to give up
-        }
-        return new ExecutionView(e.getExecutionId(), instance == null ? 0 : instance.getInstanceId(), e.getJobName(), String.valueOf(status),
-                SecretMask.text(e.getExitStatus()), SecretMask.text(failure), time(e.getCreateTime()), time(e.getStartTime()),
-                time(e.getEndTime()), time(e.getLastUpdatedTime()), SecretMask.parameters(effective), previous, progress, actions);
-    }
 
-    /** What the partitions of an execution's load step say, and which of them (slices of the plan) it completed. */
-    private record Tally(int slices, int completed, int failed, int running, long rows, long bytes, Set<Integer> completedIds) {
-    }
 
-    /**
-     * Counts the partitions of the execution's load step, leaving out those of slices an earlier execution completed: a
-     * restart after a crash runs those partitions again (the runtime had not saved them as COMPLETED), and they end at
-     * once, finding the slice published (LogsApiItemReader); they belong to the earlier execution's count.
-     */
-    private Tally tally(List<StepExecution> steps, BatchStatus executionStatus, Set<Integer> completedBefore) {
-        int slices = 0;
-        int completed = 0;
-        int failed = 0;
-        int running = 0;
-        long rows = 0;
-        long bytes = 0;
-        Set<Integer> completedIds = new TreeSet<>();
-        for (StepExecution step : steps) {
-            if (!Jobs.LOAD_STEP.equals(step.getStepName())) {
-                continue;
-            }
-            List<Part> parts = partitions(step);
-            if (parts == null) {
-                continue;
-            }
-            for (Part p : parts) {
-                if (completedBefore.contains(p.id())) {
-                    continue;
-                }
-                slices++;
-                BatchStatus s = p.execution().getBatchStatus();
-                SliceReport r = report(p.execution());
-                if (s == BatchStatus.COMPLETED || r != null && SliceReport.PUBLISHED.equals(r.state())) {
-                    completed++;
-                    completedIds.add(p.id());
-                } else if (s == BatchStatus.FAILED) {
-                    failed++;
-                } else if (s == BatchStatus.STARTED || s == BatchStatus.STARTING || s == BatchStatus.STOPPING) {
-                    if (unfinished(executionStatus)) {
-                        running++;
-                    } else {
-                        failed++; // the execution ended (crashed) while this slice was loading
-                    }
-                }
-                if (r != null) {
-                    rows += r.rows();
-                    bytes += r.bytes();
-                }
-            }
-        }
-        return new Tally(slices, completed, failed, running, rows, bytes, completedIds);
-    }
 
-    private List<StepExecution> safeSteps(long id) {
-        try {
-            return op().getStepExecutions(id);
-        } catch (RuntimeException ex) {
-            LOG.log(Level.FINE, "step executions of " + id, ex);
-            return null;
-        }
-    }
 
-    private String failureOfSteps(List<StepExecution> steps) {
-        for (StepExecution step : steps) {
-            String f = failureOf(step.getExitStatus());
-            if (f != null) {
-                return f;
-            }
-            if (Jobs.LOAD_STEP.equals(step.getStepName())) {
-                List<Part> parts = partitions(step);
-                if (parts != null) {
-                    for (Part p : parts) {
-                        f = failureOf(p.execution().getExitStatus());
-                        if (f != null) {
-                            return f;
-                        }
-                    }
-                }
-            }
-        }
-        return null;
-    }
 
-    private static String failureOf(String exitStatus) {
-        if (exitStatus != null && exitStatus.startsWith("FAILED:")) {
-            return exitStatus.substring("FAILED:".length()).trim();
-        }
-        if (CrashedExecutions.isCrashExitStatus(exitStatus)) {
-            return "crashed: " + exitStatus.substring(CrashedExecutions.EXIT_STATUS_PREFIX.length()).trim();
-        }
-        return null;
-    }
 
-    private static boolean unfinished(BatchStatus status) {
-        return status == BatchStatus.STARTING || status == BatchStatus.STARTED || status == BatchStatus.STOPPING;
-    }
 
-    private StepView step(StepExecution step, List<Slice> plan) {
-        List<PartitionView> partitions = List.of();
-        String note = null;
-        if (Jobs.LOAD_STEP.equals(step.getStepName())) {
-            List<Part> parts = partitions(step);
-            if (parts == null) {
-                note = "partition details need the JBeret runtime (JBeret SE or WildFly's batch-jberet)";
-            } else {
-                List<PartitionView> list = new ArrayList<>();
-                parts.sort(Comparator.comparingInt(Part::id));
-                for (Part p : parts) {
-                    list.add(partition(p, plan));
-                }
-                partitions = list;
-            }
-        }
-        return new StepView(step.getStepExecutionId(), step.getStepName(), String.valueOf(step.getBatchStatus()),
-                SecretMask.text(step.getExitStatus()), time(step.getStartTime()), time(step.getEndTime()),
-                duration(step.getStartTime(), step.getEndTime()),
-                metric(step, Metric.MetricType.READ_COUNT), metric(step, Metric.MetricType.WRITE_COUNT),
-                metric(step, Metric.MetricType.FILTER_COUNT), skips(step), metric(step, Metric.MetricType.COMMIT_COUNT),
-                metric(step, Metric.MetricType.ROLLBACK_COUNT), partitions, note);
-    }
 
-    private PartitionView partition(Part p, List<Slice> plan) {
-        StepExecution x = p.execution();
-        SliceReport r = report(x);
-        String key = r != null ? r.sliceKey() : plan != null && p.id() >= 0 && p.id() < plan.size() ? plan.get(p.id()).key() : null;
-        Slice slice = null;
-        try {
-            slice = key == null ? null : Slice.parse(key);
-        } catch (RuntimeException ignored) {
-            // an unknown key format is shown as it is
-        }
-        long read = metric(x, Metric.MetricType.READ_COUNT);
-        long written = metric(x, Metric.MetricType.WRITE_COUNT);
-        boolean live = read > 0 || written > 0;
-        long staged = r == null ? 0 : r.rows();
-        long rowsWritten = Math.max(written, staged);
-        long rowsRead = Math.max(read, rowsWritten);
-        String failure = failureOf(x.getExitStatus());
-        String state = r == null ? null : r.state();
-        String lastError = failure != null ? failure
-                : r != null && ("retrying".equals(state) || "rate-limited".equals(state)) ? r.message() : null;
-        return new PartitionView(p.id(), String.valueOf(x.getBatchStatus()), SecretMask.text(x.getExitStatus()), key,
-                slice == null ? null : slice.applicationId(), slice == null ? null : slice.source(),
-                slice == null ? null : slice.day() == null ? null : slice.day().toString(),
-                state, r == null ? -1 : r.apiProgress(), rowsRead, rowsWritten, skips(x), r == null ? 0 : r.bytes(),
-                r == null ? duration(x.getStartTime(), x.getEndTime()) : r.millis(),
-                SecretMask.text(r == null ? null : r.message()), SecretMask.text(lastError), live);
-    }
 
-    /** The partitions of a step, or null when this runtime cannot show them. */
-    private List<Part> partitions(StepExecution step) {
-        try {
-            List<Part> parts = JberetPartitions.of(operator.get(), step);
-            return parts == null ? null : new ArrayList<>(parts);
-        } catch (LinkageError | RuntimeException e) {
-            LOG.log(Level.FINE, "partitions of step execution " + step.getStepExecutionId(), e);
-            return null;
-        }
-    }
 
-    /** The partition's SliceReport; stored user data is deserialised with the application's class loader. */
-    private static SliceReport report(StepExecution x) {
-        Thread t = Thread.currentThread();
-        ClassLoader previous = t.getContextClassLoader();
-        try {
-            t.setContextClassLoader(SliceReport.class.getClassLoader());
-            return x.getPersistentUserData() instanceof SliceReport r ? r : null;
-        } catch (RuntimeException e) {
-            return null;
-        } finally {
-            t.setContextClassLoader(previous);
-        }
-    }
 
-    private static long metric(StepExecution step, Metric.MetricType type) {
-        Metric[] metrics = step.getMetrics();
-        if (metrics != null) {
-            for (Metric m : metrics) {
-                if (m != null && m.getType() == type) {
-                    return m.getValue();
-                }
-            }
-        }
-        return 0;
-    }
 
-    private static long skips(StepExecution step) {
-        return metric(step, Metric.MetricType.READ_SKIP_COUNT) + metric(step, Metric.MetricType.PROCESS_SKIP_COUNT)
-                + metric(step, Metric.MetricType.WRITE_SKIP_COUNT);
-    }
 
-    private static String time(Date date) {
-        return date == null ? null : date.toInstant().toString();
-    }
 
-    private static long duration(Date start, Date end) {
-        if (start == null) {
-            return 0;
-        }
-        return Math.max(0, (end == null ? System.currentTimeMillis() : end.getTime()) - start.getTime());
-    }
 
     private static String message(Throwable e) {
         String m = e.getMessage();

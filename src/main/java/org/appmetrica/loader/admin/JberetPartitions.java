@@ -24,7 +24,7 @@ final class JberetPartitions {
     }
 
     /** Null when the runtime is not JBeret or the step was not run by it. */
-    static List<AdminService.Part> of(JobOperator operator, StepExecution step) {
+    static List<StepViews.Part> of(JobOperator operator, StepExecution step) {
         JobOperator op = operator;
         if (op instanceof DelegatingJobOperator d) {
             op = d.getDelegate();
@@ -39,10 +39,10 @@ final class JberetPartitions {
         }
         // A running step's list is the runtime's own, still growing while partitions start: copy it (a slot being
         // filled at this moment reads as null and is left out).
-        List<AdminService.Part> parts = new ArrayList<>();
+        List<StepViews.Part> parts = new ArrayList<>();
         for (PartitionExecutionImpl p : list.toArray(new PartitionExecutionImpl[0])) {
             if (p != null) {
-                parts.add(new AdminService.Part(p.getPartitionId(), p));
+                parts.add(new StepViews.Part(p.getPartitionId(), p));
             }
         }
         return parts;

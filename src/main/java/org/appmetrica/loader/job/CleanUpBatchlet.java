@@ -9,7 +9,7 @@ import org.appmetrica.loader.clickhouse.ClickHouseConnection;
 import org.appmetrica.loader.clickhouse.SliceTables;
 import org.appmetrica.loader.clickhouse.TableLayout;
 import org.appmetrica.loader.coordination.SliceLease;
-import org.appmetrica.loader.model.Failures;
+import org.appmetrica.loader.metrics.Failures;
 import org.appmetrica.loader.model.LoadSettings;
 import org.appmetrica.loader.model.Slice;
 import org.appmetrica.loader.model.SliceProperties;

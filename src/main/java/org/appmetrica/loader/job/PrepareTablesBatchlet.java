@@ -8,7 +8,7 @@ import jakarta.inject.Named;
 import org.appmetrica.loader.clickhouse.ClickHouseConnection;
 import org.appmetrica.loader.clickhouse.SchemaManager;
 import org.appmetrica.loader.clickhouse.TableLayout;
-import org.appmetrica.loader.model.Failures;
+import org.appmetrica.loader.metrics.Failures;
 import org.appmetrica.loader.model.LoadSettings;
 import org.appmetrica.loader.model.SliceProperties;
 import org.appmetrica.loader.schema.FieldCatalog;

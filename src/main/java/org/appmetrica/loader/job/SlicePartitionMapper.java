@@ -16,9 +16,8 @@ import java.util.Properties;
 
 /**
  * One partition per slice (application × source × day). The plan is a pure function of the job parameters, so a
- * restart maps the same partitions and the runtime re-runs only those that did not complete. Each partition also
- * carries the validated chunk size, which the job XML's {@code item-count} reads: the parameter's default lives only
- * in {@code LoadParameters.Defaults}.
+ * restart maps the same partitions and the runtime re-runs only those that did not complete. Each partition carries
+ * only its slice's key; the chunk's size is {@link ChunkBudget}'s, read from the job's properties.
  */
 @Named
 @Dependent

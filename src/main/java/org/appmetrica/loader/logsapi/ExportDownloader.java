@@ -21,7 +21,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Runs the asynchronous export protocol (SPEC §4) for one request and spools the ready file to disk:
+ * Runs the asynchronous export protocol (docs/logs-api.md §4) for one request and spools the ready file to disk:
  * 202 → wait and ask again; 429 → wait longer; 5xx, timeouts and broken bodies → bounded retries with
  * exponential back-off; 400 "Try to use more parts." → {@link PartsRequiredException}; any other 4xx →
  * {@link LogsApiException} at once. {@code Cache-Control: no-cache} goes only on the first request,

@@ -6,7 +6,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
- * At most three open exports per application and API (SPEC §4.6: a fourth is refused with 429), shared by all
+ * At most three open exports per application and API (docs/logs-api.md §4.6: a fourth is refused with 429), shared by all
  * partitions in this JVM.
  */
 final class ExportPermits {

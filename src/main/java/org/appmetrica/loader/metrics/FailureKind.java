@@ -5,8 +5,6 @@ import org.appmetrica.loader.logsapi.ExportTimeoutException;
 import org.appmetrica.loader.logsapi.LogsApiException;
 import org.appmetrica.loader.logsapi.StopRequestedException;
 import org.appmetrica.loader.logsapi.TransientApiException;
-import org.appmetrica.loader.processor.ValueParseException;
-import org.appmetrica.loader.reader.CorruptExportException;
 
 /** The kind label of a failure: what went wrong, from the exception and its causes. */
 final class FailureKind {
@@ -33,11 +31,8 @@ final class FailureKind {
             if (t instanceof ClickHouseException) {
                 return "clickhouse";
             }
-            if (t instanceof CorruptExportException) {
-                return "corrupt_export";
-            }
-            if (t instanceof ValueParseException) {
-                return "bad_value";
+            if (t instanceof KindOfFailure k) {
+                return k.failureKind();
             }
         }
         return "other";

@@ -8,7 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The loader's counters, for the data path to call at a few points (a slice published, an API answer, a failure
  * recorded). They are kept in {@link Meters}; gauges of state (executions, slices, last day) are read from the job
- * repository ({@link RepositoryGauges}). Without Micrometer on the class path (the WAR in a WildFly without its
+ * repository (admin.RepositoryGauges). Without Micrometer on the class path (the WAR in a WildFly without its
  * micrometer subsystem) every call does nothing, and this class names no Micrometer type, so it still loads.
  */
 public final class LoaderMetrics {

@@ -6,7 +6,7 @@ import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 
 /**
  * Where the loader's counters go: a composite that passes them to the registries added to it, the standalone console's
- * Prometheus registry ({@link PrometheusMeters}); in WildFly they go to the server's ({@link ServerMetrics}). With none added (a {@code run}),
+ * Prometheus registry ({@link PrometheusMeters}); in WildFly they go to the server's (admin.ServerMetrics). With none added (a {@code run}),
  * counting costs next to nothing. Only used when Micrometer is on the class path ({@link LoaderMetrics#enabled()}).
  */
 public final class Meters {
@@ -31,7 +31,7 @@ public final class Meters {
      * Counters go to WildFly's deployment registry from now on (null: no longer). Its builder registrations stay in the
      * deployment and are not exported, so it is fed through {@code counter(name, tags)} instead, without descriptions.
      */
-    static void server(MeterRegistry registry) {
+    public static void server(MeterRegistry registry) {
         server = registry;
     }
 

@@ -1,7 +1,6 @@
 package org.appmetrica.loader.model;
 
 import jakarta.batch.runtime.context.StepContext;
-import org.appmetrica.loader.coordination.SliceLease;
 
 /**
  * State shared by the reader, writer and chunk listener of one partition (one slice), kept in the partition's
@@ -24,8 +23,7 @@ public final class SliceContext {
     private long firstByteAt;
     private Runnable publisher = () -> { };
     private boolean published;
-    private boolean restartFromFirstRow;
-    private SliceLease lease;
+    private SliceHandOff handOff;
 
     private SliceContext(Slice slice) {
         this.slice = slice;
@@ -115,25 +113,17 @@ public final class SliceContext {
         return published;
     }
 
-    /**
-     * Set by the reader (opened before the writer) when the export it must read is not the one the checkpoints
-     * describe: the writer then empties the slice's staging partition and starts counting from zero.
-     */
-    public void restartFromFirstRow(boolean restart) {
-        this.restartFromFirstRow = restart;
+    /** Set by the reader's open, cleared when it starts again. */
+    public void handOff(SliceHandOff handOff) {
+        this.handOff = handOff;
     }
 
-    public boolean restartFromFirstRow() {
-        return restartFromFirstRow;
-    }
-
-    /** The slice's lease, taken by the reader before anything else; null if the reader stopped before it got it. */
-    public SliceLease lease() {
-        return lease;
-    }
-
-    public void lease(SliceLease lease) {
-        this.lease = lease;
+    /** What the reader's open handed on; fails when the reader did not open first. */
+    public SliceHandOff handOff() {
+        if (handOff == null) {
+            throw new IllegalStateException(slice + ": the writer opened before the reader's open succeeded");
+        }
+        return handOff;
     }
 
     /** Set by the writer: what publishing the slice means. */

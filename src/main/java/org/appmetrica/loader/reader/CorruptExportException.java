@@ -1,5 +1,7 @@
 package org.appmetrica.loader.reader;
 
+import org.appmetrica.loader.metrics.KindOfFailure;
+
 import java.io.IOException;
 
 /**
@@ -7,9 +9,14 @@ import java.io.IOException;
  * thrown, so the chunk retry (declared in the job XML) or a restart downloads the export again; if its bytes differ
  * from what was loaded so far, the slice is reloaded from its first row.
  */
-public class CorruptExportException extends IOException {
+public class CorruptExportException extends IOException implements KindOfFailure {
 
     public CorruptExportException(String message, Throwable cause) {
         super(message, cause);
+    }
+
+    @Override
+    public String failureKind() {
+        return "corrupt_export";
     }
 }

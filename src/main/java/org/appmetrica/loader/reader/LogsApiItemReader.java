@@ -17,14 +17,17 @@ import org.appmetrica.loader.logsapi.LiveDownload;
 import org.appmetrica.loader.logsapi.PartsRequiredException;
 import org.appmetrica.loader.logsapi.Sleeper;
 import org.appmetrica.loader.logsapi.StopRequestedException;
-import org.appmetrica.loader.model.Failures;
+import org.appmetrica.loader.metrics.Failures;
 import org.appmetrica.loader.model.LoadParameters;
 import org.appmetrica.loader.model.LoadSettings;
 import org.appmetrica.loader.model.RowMetrics;
 import org.appmetrica.loader.model.Slice;
 import org.appmetrica.loader.model.SliceContext;
+import org.appmetrica.loader.model.SliceHandOff;
 import org.appmetrica.loader.model.SliceProperties;
 import org.appmetrica.loader.model.SliceReport;
+import org.appmetrica.loader.reader.RestartDecision.Action;
+import org.appmetrica.loader.reader.RestartDecision.Decision;
 import org.appmetrica.loader.schema.FieldCatalog;
 import org.appmetrica.loader.schema.SourceSpec;
 
@@ -80,6 +83,10 @@ public class LogsApiItemReader extends AbstractItemReader {
     private String spoolId;
     /** The stage epoch the checkpoints carry: the lease's, or the saved one while no lease is held. */
     private String stageEpoch;
+    /** Held from open to close; null when a stop came first. */
+    private SliceLease lease;
+    /** Whether the rows the checkpoint counts were dropped: the writer then empties the staging partition. */
+    private boolean fromFirstRow;
 
     public LogsApiItemReader() {
         this(null, null, null, null);
@@ -99,6 +106,7 @@ public class LogsApiItemReader extends AbstractItemReader {
         failed = false;
         try {
             doOpen(checkpoint);
+            context.handOff(new SliceHandOff(lease, fromFirstRow));
         } catch (Exception | Error e) {
             failed = true;
             Failures.record(jobContext, stepContext, e);
@@ -106,19 +114,20 @@ public class LogsApiItemReader extends AbstractItemReader {
         }
     }
 
+    /** The slice's lease, the decisions on the checkpoint, the export, then the rows the checkpoint counts skipped. */
     private void doOpen(Serializable checkpoint) throws Exception {
         LoadSettings settings = SliceProperties.settings(jobContext);
         slice = SliceProperties.slice(stepContext);
         context = SliceContext.of(stepContext, slice);
         context.readerExhausted(false);
         ended = false;
+        context.handOff(null); // until this open succeeds, the writer's open has nothing to go by
         ReaderCheckpoint saved = (ReaderCheckpoint) checkpoint;
-        if (saved != null && !saved.sliceKey().equals(slice.key())) {
-            throw new IllegalStateException("checkpoint of slice " + saved.sliceKey() + " offered to slice " + slice.key());
-        }
+        RestartDecision.checkIdentity(saved, slice.key());
         partsCount = saved == null ? 1 : saved.partsCount();
         rowsDone = saved == null ? 0 : saved.rowsDone();
         stageEpoch = saved == null ? null : saved.stageEpoch();
+        fromFirstRow = false;
         BooleanSupplier stop = stopRequested != null ? stopRequested : stopOf(jobContext.getExecutionId());
         if (stop.getAsBoolean()) {
             // the runtime still hands out the partitions after a stop: these end at once, asking the API nothing
@@ -126,82 +135,83 @@ public class LogsApiItemReader extends AbstractItemReader {
             stopped = true;
             return;
         }
-        SliceLease lease;
-        try {
-            lease = SliceLease.acquire(SliceLease.key(settings.clickhouseDatabase(), slice.source(), slice.applicationId(),
-                            slice.day() == null ? "-" : slice.day().toString()), jobContext.getExecutionId(), jobContext.getInstanceId(),
-                    settings.leaseWait(), stop, line -> LOG.info(slice + ": " + line), Clock.systemUTC());
-        } catch (SliceLease.StoppedWaiting e) {
-            LOG.info(slice + ": stop requested while waiting for another execution to finish this slice");
+        lease = acquireLease(settings, stop);
+        if (lease == null) {
             stepContext.setPersistentUserData(stoppedWaiting());
             stopped = true;
             return;
-        } catch (SliceLease.BusyException e) {
-            throw new IllegalStateException(slice + ": " + e.getMessage(), e);
         }
-        context.lease(lease);
-        if (saved != null && stepContext.getPersistentUserData() instanceof SliceReport r && SliceReport.PUBLISHED.equals(r.state())) {
-            // JBeret saves a partition's COMPLETED status only once every partition has been handed a thread; the
-            // checkpoint committed after the swap says it all: the slice is in the target already.
-            LOG.info(slice + ": published before the restart; nothing to do");
+        Decision atLease = RestartDecision.atLease(saved, stepContext.getPersistentUserData() instanceof SliceReport r
+                && SliceReport.PUBLISHED.equals(r.state()), lease.stageEpoch());
+        apply(atLease);
+        if (atLease.action() == Action.ALREADY_PUBLISHED) {
             context.alreadyPublished();
             return;
-        }
-        if (saved != null && !lease.stageEpoch().equals(saved.stageEpoch())) {
-            if (rowsDone > 0) {
-                LOG.info(slice + ": the staging partition no longer holds what the checkpoint describes (another load used it "
-                        + "since); loading the slice again from its first row");
-            }
-            restartFromFirstRow();
         }
         stageEpoch = lease.stageEpoch();
         ExportFetcher fetcher = fetcher(settings, stop);
         spoolId = fetcher.claim(saved == null ? null : saved.spoolId());
-        if (rowsDone == 0 && !context.liveDownloadFailed() && openLive(fetcher, settings)) {
+        if (RestartDecision.readLive(rowsDone, context.liveDownloadFailed()) && openLive(fetcher, settings)) {
             return;
         }
-        ExportFetcher.Export export;
+        ExportFetcher.Export export = null;
         try {
             export = fetcher.fetch(saved == null ? List.of() : saved.partSha256(), () -> new ProgressLog(slice, stepContext));
         } catch (StopRequestedException e) {
             LOG.info(slice + ": stop requested while waiting for the export");
             stepContext.setPersistentUserData(stoppedWaiting());
             stopped = true;
+        }
+        apply(RestartDecision.atExport(saved, rowsDone, partsCount, fetcher.partsCount(), export == null ? null : export.partSha256(),
+                export != null && export.spooledBefore()));
+        partsCount = fetcher.partsCount();
+        if (export == null) {
             return;
-        } finally {
-            if (fetcher.partsCount() != partsCount) {
-                // the API asked for more parts: other files, other row order
-                if (rowsDone > 0) {
-                    restartFromFirstRow();
-                }
-                partsCount = fetcher.partsCount();
-            }
         }
         context.bytes(export.bytes());
         context.firstByteAt(export.firstByteAt());
         partSha256 = export.partSha256();
-        if (rowsDone > 0 && saved.partSha256().isEmpty()) {
-            // taken while the export was arriving: the spool, if complete, holds the very bytes those rows came from
-            if (!export.spooledBefore()) {
-                LOG.info(slice + ": the last checkpoint was taken while the export was still arriving, and that download is "
-                        + "gone; loading the slice again from its first row");
-                restartFromFirstRow();
-            }
-        } else if (rowsDone > 0 && !saved.partSha256().equals(partSha256)) {
-            LOG.warning(slice + ": the export downloaded again differs from the one loading started from; "
-                    + "loading the slice again from its first row");
-            restartFromFirstRow();
-        }
         List<String> fields = settings.fields().get(slice.source());
         rows = SpooledRows.of(export.files(), settings.format(), fields, slice.toString(), fetcher::discardParts,
                 settings.transfer().maxExportBytes());
-        if (!rows.skip(rowsDone)) {
+        if (!jumpToItem(rowsDone)) {
             LOG.warning(slice + ": the export has fewer rows than the checkpoint; loading the slice again from its first row");
-            restartFromFirstRow();
+            apply(new Decision(Action.FROM_FIRST_ROW, 0, null, false));
             rows.close();
             rows = SpooledRows.of(export.files(), settings.format(), fields, slice.toString(), fetcher::discardParts,
                 settings.transfer().maxExportBytes());
         }
+    }
+
+    /** The slice's lease; null when a stop came while another execution held it. */
+    private SliceLease acquireLease(LoadSettings settings, BooleanSupplier stop) throws Exception {
+        try {
+            return SliceLease.acquire(SliceLease.key(settings.clickhouseDatabase(), slice.source(), slice.applicationId(),
+                            slice.day() == null ? "-" : slice.day().toString()), jobContext.getExecutionId(), jobContext.getInstanceId(),
+                    settings.leaseWait(), stop, line -> LOG.info(slice + ": " + line), Clock.systemUTC());
+        } catch (SliceLease.StoppedWaiting e) {
+            LOG.info(slice + ": stop requested while waiting for another execution to finish this slice");
+            return null;
+        } catch (SliceLease.BusyException e) {
+            throw new IllegalStateException(slice + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void apply(Decision decision) {
+        if (decision.why() != null) {
+            if (decision.warning()) {
+                LOG.warning(slice + ": " + decision.why());
+            } else {
+                LOG.info(slice + ": " + decision.why());
+            }
+        }
+        rowsDone = decision.skip();
+        fromFirstRow |= decision.restartsSlice();
+    }
+
+    /** Skips the rows the checkpoint counts; false when the export has fewer. */
+    private boolean jumpToItem(long skip) throws IOException {
+        return rows.skip(skip);
     }
 
     /**
@@ -299,11 +309,6 @@ public class LogsApiItemReader extends AbstractItemReader {
                 Clock.systemUTC(), stop);
     }
 
-    private void restartFromFirstRow() {
-        rowsDone = 0;
-        context.restartFromFirstRow(true);
-    }
-
     /**
      * The next block of rows: up to {@link #BLOCK_ROWS} rows or {@link #BLOCK_BYTES} of values, and never past the rows
      * the current chunk may still take (so that a chunk holds exactly {@code chunkSize} rows). Null once the export ended.
@@ -356,13 +361,13 @@ public class LogsApiItemReader extends AbstractItemReader {
     }
 
     /**
-     * The position of the rows confirmed in ClickHouse, not of the rows read: the writer's INSERT of the last chunk may
-     * still be running (see ClickHouseItemWriter), and a restart must read that chunk again.
+     * The position of the rows confirmed in ClickHouse, not of the rows read: the writer's INSERTs of the last chunks may
+     * still be running (see ClickHouseItemWriter), and a restart must read those chunks again. That count is the
+     * writer's, and it must be here: a restart skips exactly the rows staged, no more (lost) and no fewer (twice).
      */
     @Override
     public Serializable checkpointInfo() {
         takeFinishedDownload();
-        SliceLease lease = context == null ? null : context.lease();
         return new ReaderCheckpoint(slice.key(), partsCount, partSha256, context == null ? rowsDone : context.rowsStaged(),
                 lease == null ? stageEpoch : lease.stageEpoch(), spoolId);
     }
@@ -385,10 +390,9 @@ public class LogsApiItemReader extends AbstractItemReader {
                 live.awaitEnd();
                 live = null;
             }
-            SliceLease lease = context == null ? null : context.lease();
             if (lease != null) {
-                context.lease(null);
                 lease.release();
+                lease = null;
             }
         }
     }

@@ -15,7 +15,7 @@ import java.util.TreeMap;
 
 import org.appmetrica.loader.schema.SourceSpec;
 
-/** Validates the query of {@code /logs/v1/export/{resource}.{format}} (SPEC §2, §6 item 3). */
+/** Validates the query of {@code /logs/v1/export/{resource}.{format}} (docs/logs-api.md §2, §6 item 3). */
 final class ExportRequestParser {
 
     /** A request the API rejects: status and one-line plain-text message. */

@@ -49,7 +49,7 @@ import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * A local HTTP implementation of the AppMetrica Logs API (SPEC §4–§6): exports of every catalogue source as CSV or
+ * A local HTTP implementation of the AppMetrica Logs API (docs/logs-api.md §4–§6): exports of every catalogue source as CSV or
  * JSON through the asynchronous 202/200 protocol, the per-application queue limit, parts, filters, gzip, BOM, the
  * management endpoints, fault injection, and a gate for tests ({@link #holdExports(Predicate)}: chosen exports stay
  * queued until released, with a signal when one was requested). Binds 127.0.0.1 only. Prepared exports are rendered once into files
@@ -204,7 +204,7 @@ public final class LogsApiSimulator implements AutoCloseable {
     }
 
     /**
-     * From now on, export requests matching {@code which} are answered 202 (queued, SPEC §4.3) whatever the export's
+     * From now on, export requests matching {@code which} are answered 202 (queued, docs/logs-api.md §4.3) whatever the export's
      * state, until {@link #releaseHeld()}: the export neither progresses nor becomes ready. The application's queue
      * limit and {@code Cache-Control: no-cache} work as usual. Replaces an earlier hold and forgets the requests it held.
      */

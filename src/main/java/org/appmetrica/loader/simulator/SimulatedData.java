@@ -37,7 +37,7 @@ public final class SimulatedData {
     }
 
     /**
-     * Late data (SPEC §4.9): a day is not final when it ends. On the simulated day {@code today()}, a day that ended
+     * Late data (docs/logs-api.md §4.9): a day is not final when it ends. On the simulated day {@code today()}, a day that ended
      * {@code age} days ago ({@code age} 0 = yesterday) still lacks {@code perDay × (days − age)} of its
      * {@code rowsPerDay} rows; they arrive one batch a day, appended, until the day is {@code days} days old.
      */

@@ -39,17 +39,17 @@ final class ConnectionsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         spec.commandLine().usage(System.err); // a subcommand is required
-        return LoaderCli.USAGE;
+        return ExitCodes.USAGE;
     }
 
     abstract static class Sub implements Callable<Integer> {
         @CommandLine.ParentCommand
         ConnectionsCommand parent;
-        @Option(names = "--json", description = "print the REST API's answer (JSON); progress goes to standard error")
-        boolean json;
+        @CommandLine.Mixin
+        JsonOption json;
 
         ConnectionService service() throws IOException {
-            parent.cli.init(json);
+            parent.cli.init(json.on);
             return parent.cli.connections();
         }
     }
@@ -71,7 +71,7 @@ final class ConnectionsCommand implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
             ConnectionService s = service();
-            return LoaderCli.adminCommand(json, s::list, r -> {
+            return LoaderCli.adminCommand(json.on, s::list, r -> {
                 System.out.printf("%-24s %-10s %-9s %-10s %s%n", "NAME", "STATE", "REGULAR", "LOAD-FROM", "LAST RUN");
                 for (Object o : (List<?>) r) {
                     Map<?, ?> v = (Map<?, ?>) o;
@@ -87,7 +87,7 @@ final class ConnectionsCommand implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
             ConnectionService s = service();
-            return LoaderCli.adminCommand(json, () -> s.show(name), r -> System.out.println(AdminJson.pretty(r)));
+            return LoaderCli.adminCommand(json.on, () -> s.show(name), r -> System.out.println(AdminJson.pretty(r)));
         }
     }
 
@@ -100,7 +100,7 @@ final class ConnectionsCommand implements Callable<Integer> {
         public Integer call() throws Exception {
             Connection c = read(file);
             ConnectionService s = service();
-            return LoaderCli.adminCommand(json, () -> s.add(c), r -> {
+            return LoaderCli.adminCommand(json.on, () -> s.add(c), r -> {
                 Map<?, ?> v = (Map<?, ?>) r;
                 System.out.println("connection " + v.get("name") + " added (" + v.get("regularity") + ", from " + v.get("loadFrom")
                         + "): load it with: connections run " + v.get("name"));
@@ -122,7 +122,7 @@ final class ConnectionsCommand implements Callable<Integer> {
         public Integer call() throws Exception {
             Connection c = read(file);
             ConnectionService s = service();
-            return LoaderCli.adminCommand(json, () -> s.edit(name, c, dryRun, dropRemoved), r -> {
+            return LoaderCli.adminCommand(json.on, () -> s.edit(name, c, dryRun, dropRemoved), r -> {
                 EditPlan plan = (EditPlan) ((Map<?, ?>) r).get("plan");
                 for (EditPlan.Action a : plan.actions()) {
                     System.out.println(a.kind() + ": " + a.text());
@@ -137,7 +137,7 @@ final class ConnectionsCommand implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
             ConnectionService s = service();
-            return LoaderCli.adminCommand(json, () -> s.pause(name), r -> System.out.println("connection " + name + " paused"));
+            return LoaderCli.adminCommand(json.on, () -> s.pause(name), r -> System.out.println("connection " + name + " paused"));
         }
     }
 
@@ -146,7 +146,7 @@ final class ConnectionsCommand implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
             ConnectionService s = service();
-            return LoaderCli.adminCommand(json, () -> s.resume(name), r -> System.out.println("connection " + name + " resumed"));
+            return LoaderCli.adminCommand(json.on, () -> s.resume(name), r -> System.out.println("connection " + name + " resumed"));
         }
     }
 
@@ -158,7 +158,7 @@ final class ConnectionsCommand implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
             ConnectionService s = service();
-            return LoaderCli.adminCommand(json, () -> s.delete(name, dropData),
+            return LoaderCli.adminCommand(json.on, () -> s.delete(name, dropData),
                     r -> System.out.println("connection " + name + " deleted" + (dropData ? ", its data dropped" : ", its data kept")));
         }
     }
@@ -168,16 +168,16 @@ final class ConnectionsCommand implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
             ConnectionService s = service();
-            var out = json ? System.err : System.out;
+            var out = json.on ? System.err : System.out;
             Optional<JobExecution> run;
             try {
                 run = s.run(name, id -> out.println("execution id: " + id));
             } catch (AdminException e) {
-                return LoaderCli.adminCommand(json, () -> {
+                return LoaderCli.adminCommand(json.on, () -> {
                     throw e;
                 }, r -> { });
             }
-            int code = LoaderCli.COMPLETED;
+            int code = ExitCodes.COMPLETED;
             if (run.isEmpty()) {
                 out.println("connection " + name + ": nothing due");
             } else {
@@ -185,10 +185,10 @@ final class ConnectionsCommand implements Callable<Integer> {
                 Reports.summary(out, x);
                 if (x.getBatchStatus() != BatchStatus.COMPLETED) {
                     Reports.ending(out, x);
-                    code = x.getBatchStatus() == BatchStatus.STOPPED ? LoaderCli.STOPPED : LoaderCli.FAILED;
+                    code = x.getBatchStatus() == BatchStatus.STOPPED ? ExitCodes.STOPPED : ExitCodes.FAILED;
                 }
             }
-            if (json) {
+            if (json.on) {
                 System.out.println(AdminJson.pretty(s.show(name)));
             }
             return code;

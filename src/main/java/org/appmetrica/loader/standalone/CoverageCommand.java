@@ -32,15 +32,15 @@ final class CoverageCommand implements Callable<Integer> {
     String from;
     @Option(names = "--to", description = "last day (default: the last known)")
     String to;
-    @Option(names = "--json", description = "print what GET /api/coverage answers (JSON)")
-    boolean json;
+    @CommandLine.Mixin
+    JsonOption json;
     @Option(names = "--rows", description = "show each source's row count in its cell")
     boolean rows;
 
     @Override
     public Integer call() throws Exception {
-        cli.init(json);
-        return LoaderCli.adminCommand(json, () -> new CoverageService(cli.admin().connections(cli.connections()))
+        cli.init(json.on);
+        return LoaderCli.adminCommand(json.on, () -> new CoverageService(cli.admin().connections(cli.connections()))
                 .coverage(CoverageService.Query.parse(database, application, source, from, to)), r -> print((Coverage) r, rows));
     }
 

@@ -20,7 +20,8 @@ final class GlobalConfig {
 
     static final List<String> KEYS = List.of("data-dir", "repository-url", "log-format");
     /** The global options that take a value: skipped while looking for --config before the subcommand. */
-    private static final Set<String> WITH_VALUE = Set.of("--data-dir", "--repository-url", "--log-format", "--config");
+    private static final Set<String> WITH_VALUE = Set.of("--data-dir", "--repository-url", "--log-format", "--config",
+            "--host-id", "--heartbeat-interval", "--heartbeat-timeout");
 
     private GlobalConfig() {
     }

@@ -11,12 +11,12 @@ import org.appmetrica.loader.clickhouse.SliceTables;
 import org.appmetrica.loader.clickhouse.TableLayout;
 import org.appmetrica.loader.clickhouse.TransientClickHouseException;
 import org.appmetrica.loader.clickhouse.ClickHouseTarget;
-import org.appmetrica.loader.logsapi.PollSettings;
-import org.appmetrica.loader.model.Failures;
+import org.appmetrica.loader.metrics.Failures;
 import org.appmetrica.loader.model.LoadSettings;
 import org.appmetrica.loader.model.RowMetrics;
 import org.appmetrica.loader.model.Slice;
 import org.appmetrica.loader.model.SliceContext;
+import org.appmetrica.loader.model.SliceHandOff;
 import org.appmetrica.loader.model.SliceProperties;
 import org.appmetrica.loader.processor.MappedRows;
 import org.appmetrica.loader.schema.FieldCatalog;
@@ -54,6 +54,8 @@ public class ClickHouseItemWriter extends AbstractItemWriter {
 
     private Slice slice;
     private SliceContext context;
+    /** The reader's word on the slice: its lease, and whether the staging partition must be emptied. */
+    private SliceHandOff handOff;
     private ClickHouseConnection connection;
     private SliceTables tables;
     /** Rows known to be in the staging partition: the position both checkpoints report. */
@@ -69,7 +71,7 @@ public class ClickHouseItemWriter extends AbstractItemWriter {
     }
 
     /** Transient INSERT failures retried here before the chunk fails; and the pause before each attempt. */
-    private PollSettings retries;
+    private InsertRetries retries;
     /** Set by close: an INSERT that fails then is beyond the checkpoint, nothing to retry. */
     private boolean closing;
 
@@ -87,20 +89,20 @@ public class ClickHouseItemWriter extends AbstractItemWriter {
         LoadSettings settings = SliceProperties.settings(jobContext);
         slice = SliceProperties.slice(stepContext);
         context = SliceContext.of(stepContext, slice);
+        handOff = context.handOff();
         // on a cluster a replica of the slice's shard: staging, counts, trims and the publish all happen there
         connection = settings.clickhouse().connectForApplication(slice.applicationId());
         TableLayout layout = new TableLayout(FieldCatalog.get().source(slice.source()).orElseThrow());
         tables = new SliceTables(connection, settings.clickhouseDatabase(), layout, slice.applicationId(), slice.partitionDay(),
                 settings.clickhouseCluster() != null);
         WriterCheckpoint saved = (WriterCheckpoint) checkpoint;
-        if (context.lease() == null || context.published()) {
+        if (handOff.lease() == null || context.published()) {
             // The reader stopped while another execution held the slice, or the slice was published before a crash:
             // touch nothing, keep the checkpoint as it is.
             rowsStaged = saved == null ? 0 : saved.rowsStaged();
             stageEpoch = saved == null ? null : saved.stageEpoch();
-        } else if (saved == null || context.restartFromFirstRow()) {
-            context.restartFromFirstRow(false);
-            context.lease().renewStageEpoch(); // first: a crash before the next checkpoint leaves no checkpoint trusted
+        } else if (saved == null || handOff.fromFirstRow()) {
+            handOff.lease().renewStageEpoch(); // first: a crash before the next checkpoint leaves no checkpoint trusted
             tables.resetStage();
             rowsStaged = 0;
         } else {
@@ -118,7 +120,7 @@ public class ClickHouseItemWriter extends AbstractItemWriter {
         context.rowsStaged(rowsStaged);
         context.publisher(this::publish);
         insertsInFlight = settings.insertsInFlight();
-        retries = settings.poll();
+        retries = InsertRetries.of(settings);
         inserter = Executors.newFixedThreadPool(insertsInFlight, r -> {
             Thread t = new Thread(r, "clickhouse-insert " + slice.key());
             t.setDaemon(true);
@@ -235,7 +237,7 @@ public class ClickHouseItemWriter extends AbstractItemWriter {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
-        context.lease().verifyHeld(); // no other execution can have touched the staging partition
+        handOff.lease().verifyHeld(); // no other execution can have touched the staging partition
         long staged = tables.stageRows();
         if (staged != rowsStaged) {
             throw new IllegalStateException(slice + ": " + staged + " rows are staged but " + rowsStaged
@@ -247,7 +249,7 @@ public class ClickHouseItemWriter extends AbstractItemWriter {
 
     @Override
     public Serializable checkpointInfo() {
-        return new WriterCheckpoint(slice.key(), rowsStaged, context.lease() == null ? stageEpoch : context.lease().stageEpoch());
+        return new WriterCheckpoint(slice.key(), rowsStaged, handOff.lease() == null ? stageEpoch : handOff.lease().stageEpoch());
     }
 
     @Override

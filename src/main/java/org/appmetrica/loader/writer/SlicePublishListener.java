@@ -1,5 +1,6 @@
 package org.appmetrica.loader.writer;
 
+import org.appmetrica.loader.metrics.Failures;
 import org.appmetrica.loader.metrics.LoaderMetrics;
 import jakarta.batch.api.chunk.listener.AbstractChunkListener;
 import jakarta.batch.runtime.context.StepContext;
@@ -26,7 +27,7 @@ public class SlicePublishListener extends AbstractChunkListener {
 
     @Override
     public void onError(Exception e) {
-        org.appmetrica.loader.model.Failures.record(jobContext, stepContext, e);
+        Failures.record(jobContext, stepContext, e);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package org.appmetrica.loader.admin;
 
+import org.appmetrica.loader.testing.Await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.appmetrica.loader.clickhouse.ClickHouseConnection;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
+import java.time.Duration;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -135,16 +137,13 @@ class AdminApiIT {
     }
 
     private static JsonNode awaitExecution(long id, Predicate<JsonNode> done, String what) throws Exception {
-        long deadline = System.currentTimeMillis() + 90_000;
-        JsonNode d;
-        do {
-            d = json(get("api/executions/" + id), 200);
-            if (done.test(d)) {
-                return d;
+        return Await.await(() -> json(get("api/executions/" + id), 200), done, Duration.ofSeconds(90), () -> {
+            try {
+                return "execution " + id + " never " + what + "\n" + console.text();
+            } catch (java.io.IOException e) {
+                return "execution " + id + " never " + what;
             }
-            Thread.sleep(150);
-        } while (System.currentTimeMillis() < deadline);
-        throw new AssertionError("execution " + id + " never " + what + ": " + d + "\n" + console.text());
+        });
     }
 
     private static JsonNode awaitStatus(long id, String status) throws Exception {
@@ -390,13 +389,8 @@ class AdminApiIT {
         JsonNode added = json(post("api/schedules", JSON.writeValueAsString(Map.of("definition", definition))), 201);
         assertEquals("it_regular", added.get("name").asText());
         error(post("api/schedules", JSON.writeValueAsString(Map.of("definition", definition))), 409, "wrong-state", "runs already");
-        long deadline = System.currentTimeMillis() + 90_000;
-        JsonNode s;
-        do {
-            s = json(get("api/schedules"), 200).get(0);
-            Thread.sleep(200);
-        } while (!"waiting".equals(s.get("state").asText()) && System.currentTimeMillis() < deadline);
-        assertEquals("waiting", s.get("state").asText(), s.toString());
+        JsonNode s = Await.await(() -> json(get("api/schedules"), 200).get(0), v -> "waiting".equals(v.get("state").asText()),
+                Duration.ofSeconds(90), () -> "the schedule did not come back to waiting");
         assertEquals("COMPLETED", s.get("lastStatus").asText(), s.toString());
         assertNotNull(s.get("nextRun").textValue());
         long id = s.get("lastExecution").asLong();

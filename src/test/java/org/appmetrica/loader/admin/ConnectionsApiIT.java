@@ -1,5 +1,6 @@
 package org.appmetrica.loader.admin;
 
+import org.appmetrica.loader.testing.Await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.appmetrica.loader.clickhouse.ClickHouseConnection;
@@ -10,6 +11,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.net.URLEncoder;
@@ -86,15 +88,9 @@ class ConnectionsApiIT {
 
     /** Polls the connection's view until it matches (a status the server reports, not a time). */
     private static JsonNode awaitView(Predicate<JsonNode> done) throws Exception {
-        long deadline = System.nanoTime() + 120_000_000_000L;
-        while (true) {
-            JsonNode v = json(call("GET", "/api/connections/api-shop", null), 200);
-            if (done.test(v)) {
-                return v;
-            }
-            assertTrue(System.nanoTime() < deadline, "the connection did not get there in 2 minutes: " + v);
-            Thread.sleep(100); // polling a status over HTTP: the API offers no notification
-        }
+        // polling a status over HTTP: the API offers no notification
+        return Await.await(() -> json(call("GET", "/api/connections/api-shop", null), 200), done, Duration.ofMinutes(2),
+                () -> "the connection did not get there");
     }
 
     private static long rows() {

@@ -1,5 +1,6 @@
 package org.appmetrica.loader.admin;
 
+import org.appmetrica.loader.testing.Await;
 import java.util.List;
 import java.util.ArrayList;
 import org.appmetrica.loader.testing.LoaderCommand;
@@ -91,26 +92,26 @@ class ConsoleCrashAndLeasesIT {
 
     /** Waits for an execution's terminal status through the REST API (an explicit state, polled). */
     private static String awaitEnd(ConsoleProcess console, long id) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-        while (true) {
-            String status = get(console, "api/executions/" + id).get("execution").get("status").asText();
-            if (!status.equals("STARTING") && !status.equals("STARTED") && !status.equals("STOPPING")) {
-                return status;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("execution " + id + " still " + status + ": " + console.text());
-            }
-            Thread.sleep(100);
-        }
+        return Await.await(() -> get(console, "api/executions/" + id).get("execution").get("status").asText(),
+                status -> !status.equals("STARTING") && !status.equals("STARTED") && !status.equals("STOPPING"), Duration.ofMinutes(3),
+                () -> "execution " + id + " did not end: " + text(console));
     }
 
     private static void awaitOutput(ConsoleProcess console, String text) throws Exception {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (!console.text().contains(text)) {
-            if (!console.process.isAlive() || System.nanoTime() > deadline) {
-                throw new AssertionError("the console did not print '" + text + "': " + console.text());
+        Await.await(() -> {
+            String out = console.text();
+            if (!out.contains(text) && !console.process.isAlive()) {
+                throw new AssertionError("the console ended without printing '" + text + "': " + out);
             }
-            Thread.sleep(10);
+            return out.contains(text);
+        }, TIMEOUT, () -> "the console did not print '" + text + "': " + text(console));
+    }
+
+    private static String text(ConsoleProcess console) {
+        try {
+            return console.text();
+        } catch (java.io.IOException e) {
+            return "(its output cannot be read: " + e.getMessage() + ")";
         }
     }
 

@@ -1,5 +1,6 @@
 package org.appmetrica.loader.admin;
 
+import org.appmetrica.loader.testing.Await;
 import org.appmetrica.loader.testing.LoaderCommand;
 import org.appmetrica.loader.testing.TestRepository;
 import java.io.IOException;
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -69,19 +71,22 @@ public final class ConsoleProcess implements AutoCloseable {
         pb.environment().putAll(TestRepository.env());
         pb.environment().putAll(env);
         Process p = pb.start();
-        long deadline = System.currentTimeMillis() + 60_000;
-        while (System.currentTimeMillis() < deadline) {
-            Matcher m = LISTENING.matcher(Files.readString(output, StandardCharsets.UTF_8));
-            if (m.find()) {
-                return new ConsoleProcess(p, output, m.group(1));
-            }
-            if (!p.isAlive()) {
-                throw new AssertionError("the console ended with " + p.exitValue() + ": " + Files.readString(output));
-            }
-            Thread.sleep(100);
+        try {
+            String url = Await.await(() -> {
+                Matcher listening = LISTENING.matcher(Files.readString(output, StandardCharsets.UTF_8));
+                if (listening.find()) {
+                    return listening.group(1);
+                }
+                if (!p.isAlive()) {
+                    throw new AssertionError("the console ended with " + p.exitValue());
+                }
+                return null;
+            }, Objects::nonNull, Duration.ofSeconds(60), () -> "the console did not start");
+            return new ConsoleProcess(p, output, url);
+        } catch (AssertionError e) {
+            p.destroyForcibly();
+            throw new AssertionError(e.getMessage() + ": " + Files.readString(output), e);
         }
-        p.destroyForcibly();
-        throw new AssertionError("the console did not start within 60 s: " + Files.readString(output));
     }
 
     public String text() throws IOException {

@@ -3,6 +3,7 @@ package org.appmetrica.loader.admin;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.appmetrica.loader.clickhouse.TestClickHouse;
 import org.appmetrica.loader.testing.SimulatorAndClickHouse;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -36,7 +37,11 @@ class MetricsIT {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @RegisterExtension
+    @Order(1)
     static final SimulatorAndClickHouse env = SimulatorAndClickHouse.of(TOKEN, ROWS, 41);
+    @RegisterExtension
+    @Order(2)
+    static final RunningConsole consoles = RunningConsole.of("metrics", env, TOKEN, USER, PASSWORD).perTest();
 
     private static Map<String, String> load(String database, String since, String until) {
         Map<String, String> p = new LinkedHashMap<>();
@@ -54,14 +59,12 @@ class MetricsIT {
         return p;
     }
 
+    /** A console of the test's own, whose /metrics also takes the scraper's token. */
     private static ConsoleProcess console(String name) throws Exception {
-        Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), name);
-        Path tokenFile = dir.resolve("metrics-token");
+        Path tokenFile = Files.createTempDirectory(Path.of("target").toAbsolutePath(), name + "-token").resolve("metrics-token");
         Files.writeString(tokenFile, SCRAPER_TOKEN + "\n");
         Files.setPosixFilePermissions(tokenFile, PosixFilePermissions.fromString("rw-------"));
-        return ConsoleProcess.start(dir.resolve("data"), ConsoleProcess.usersFile(dir, USER, PASSWORD), Map.of("APPMETRICA_TOKEN", TOKEN),
-                "--allow-api-url", env.apiUrl(), "--allow-clickhouse", "jdbc:clickhouse://" + TestClickHouse.URL.replace("http://", ""),
-                "--metrics-token-file", tokenFile.toString());
+        return consoles.open(name, "--metrics-token-file", tokenFile.toString());
     }
 
     private static long start(ConsoleProcess console, Map<String, String> parameters) throws Exception {

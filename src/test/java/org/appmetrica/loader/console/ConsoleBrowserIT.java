@@ -2,19 +2,22 @@ package org.appmetrica.loader.console;
 
 import org.appmetrica.loader.admin.ConsoleProcess;
 import org.appmetrica.loader.clickhouse.ClickHouseConnection;
+import org.appmetrica.loader.admin.RunningConsole;
 import org.appmetrica.loader.clickhouse.TestClickHouse;
 import org.appmetrica.loader.simulator.LogsApiSimulator;
 import org.appmetrica.loader.simulator.SimulatorConfig;
+import org.appmetrica.loader.testing.SimulatorAndClickHouse;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -38,24 +41,28 @@ class ConsoleBrowserIT {
     private static final int ROWS = 150;
     private static final Path SCREENSHOT = Path.of("target", "console-screenshot.png").toAbsolutePath();
 
+    @RegisterExtension
+    @Order(1)
+    static final SimulatorAndClickHouse env = SimulatorAndClickHouse.of(
+            SimulatorConfig.defaults(TOKEN).withRowsPerDay(ROWS).withReadyAfter(2).withSeed(9));
+    @RegisterExtension
+    @Order(2)
+    static final RunningConsole running = RunningConsole.of("console-browser", env, TOKEN, USER, PASSWORD);
+
     private static LogsApiSimulator simulator;
     private static ClickHouseConnection clickhouse;
     private static ConsoleProcess console;
     private static Browser browser;
     private static WebDriver driver;
-    private static Path work;
 
     @BeforeAll
     static void start() throws Exception {
         Browser.assumeInstalled();
-        simulator = new LogsApiSimulator(SimulatorConfig.defaults(TOKEN).withRowsPerDay(ROWS).withReadyAfter(2).withSeed(9)).start();
-        clickhouse = TestClickHouse.connect();
-        TestClickHouse.recreate(clickhouse, DATABASE);
-        work = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "console-browser");
-        console = ConsoleProcess.start(work.resolve("data"), ConsoleProcess.usersFile(work, USER, PASSWORD), Map.of("APPMETRICA_TOKEN", TOKEN),
-                "--allow-api-url", simulator.baseUrl(), "--allow-clickhouse", "jdbc:clickhouse://" + TestClickHouse.URL.replace("http://", ""));
-
-        browser = Browser.start(work, "1440,1500");
+        simulator = env.simulator();
+        clickhouse = env.clickhouse();
+        env.freshDatabase(DATABASE);
+        console = running.console();
+        browser = Browser.start(Files.createTempDirectory(Path.of("target").toAbsolutePath(), "console-browser"), "1440,1500");
         driver = browser.driver;
     }
 
@@ -63,13 +70,6 @@ class ConsoleBrowserIT {
     static void stop() throws Exception {
         if (browser != null) {
             browser.close();
-        }
-        if (console != null) {
-            console.close();
-        }
-        if (simulator != null) {
-            simulator.close();
-            clickhouse.close();
         }
     }
 

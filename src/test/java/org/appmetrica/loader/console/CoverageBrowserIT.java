@@ -1,13 +1,16 @@
 package org.appmetrica.loader.console;
 
 import org.appmetrica.loader.admin.ConsoleProcess;
+import org.appmetrica.loader.admin.RunningConsole;
 import org.appmetrica.loader.clickhouse.ClickHouseConnection;
-import org.appmetrica.loader.clickhouse.TestClickHouse;
 import org.appmetrica.loader.simulator.LogsApiSimulator;
 import org.appmetrica.loader.simulator.SimulatorConfig;
+import org.appmetrica.loader.testing.SimulatorAndClickHouse;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.support.ui.ExpectedConditions;
@@ -39,30 +42,35 @@ class CoverageBrowserIT {
     private static final long APP = 815;
     private static final Path SHOTS = Path.of("target", "screenshots").toAbsolutePath();
 
+    @RegisterExtension
+    @Order(1)
+    static final SimulatorAndClickHouse env = SimulatorAndClickHouse.of(
+            SimulatorConfig.defaults(TOKEN).withRowsPerDay(ROWS).withReadyAfter(0).withSeed(31));
+    /** Its data directory holds three loads run with the CLI first, the middle one failed. */
+    @RegisterExtension
+    @Order(2)
+    static final RunningConsole running = RunningConsole.of("coverage-browser", env, TOKEN, USER, PASSWORD).beforeStart(data -> {
+        env.freshDatabase(DATABASE);
+        run(data, "2024-07-01", "2024-07-04", 0);
+        env.simulator().failNextRequests(1_000_000, 503);
+        run(data, "2024-07-05", "2024-07-05", 1);
+        env.simulator().failNextRequests(0, 503);
+        env.simulator().setRowsPerDay(ROWS / 3); // a drop the chart shows
+        run(data, "2024-07-07", "2024-07-09", 0);
+    });
+
     private static LogsApiSimulator simulator;
     private static ClickHouseConnection clickhouse;
     private static ConsoleProcess console;
     private static Browser browser;
-    private static Path work;
 
     @BeforeAll
     static void start() throws Exception {
         Browser.assumeInstalled();
-        simulator = new LogsApiSimulator(SimulatorConfig.defaults(TOKEN).withRowsPerDay(ROWS).withReadyAfter(0).withSeed(31)).start();
-        clickhouse = TestClickHouse.connect();
-        TestClickHouse.recreate(clickhouse, DATABASE);
-        work = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "coverage-browser");
-        Path data = work.resolve("data");
-        Files.createDirectories(data);
-        run(data, "2024-07-01", "2024-07-04", 0);
-        simulator.failNextRequests(1_000_000, 503);
-        run(data, "2024-07-05", "2024-07-05", 1);
-        simulator.failNextRequests(0, 503);
-        simulator.setRowsPerDay(ROWS / 3); // a drop the chart shows
-        run(data, "2024-07-07", "2024-07-09", 0);
-        console = ConsoleProcess.start(data, ConsoleProcess.usersFile(work, USER, PASSWORD), Map.of("APPMETRICA_TOKEN", TOKEN),
-                "--allow-api-url", simulator.baseUrl(), "--allow-clickhouse", clickhouseUrl());
-        browser = Browser.start(work, "1440,1200");
+        simulator = env.simulator();
+        clickhouse = env.clickhouse();
+        console = running.console();
+        browser = Browser.start(Files.createTempDirectory(Path.of("target").toAbsolutePath(), "coverage-browser"), "1440,1200");
     }
 
     @AfterAll
@@ -70,23 +78,12 @@ class CoverageBrowserIT {
         if (browser != null) {
             browser.close();
         }
-        if (console != null) {
-            console.close();
-        }
-        if (simulator != null) {
-            simulator.close();
-            clickhouse.close();
-        }
-    }
-
-    private static String clickhouseUrl() {
-        return "jdbc:clickhouse://" + TestClickHouse.URL.replace("http://", "");
     }
 
     private static void run(Path data, String since, String until, int exitCode) throws Exception {
         List<String> args = new ArrayList<>(List.of("run", "applicationIds=" + APP, "sources=events,installations", "dateSince=" + since,
-                "dateUntil=" + until, "apiUrl=" + simulator.baseUrl(), "pollIntervalSeconds=0", "retryBackoffSeconds=0", "maxRetries=0",
-                "clickhouseUrl=" + clickhouseUrl(), "clickhouseDatabase=" + DATABASE));
+                "dateUntil=" + until, "apiUrl=" + env.apiUrl(), "pollIntervalSeconds=0", "retryBackoffSeconds=0", "maxRetries=0",
+                "clickhouseUrl=" + RunningConsole.clickhouseUrl(), "clickhouseDatabase=" + DATABASE));
         ConsoleProcess.CliResult r = ConsoleProcess.cli(data, Map.of("APPMETRICA_TOKEN", TOKEN), args.toArray(String[]::new));
         assertEquals(exitCode, r.exitCode(), r.out() + r.err());
     }

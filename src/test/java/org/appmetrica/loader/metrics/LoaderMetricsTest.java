@@ -6,6 +6,7 @@ import org.appmetrica.loader.logsapi.LogsApiException;
 import org.appmetrica.loader.logsapi.StopRequestedException;
 import org.appmetrica.loader.logsapi.TransientApiException;
 import org.appmetrica.loader.model.Slice;
+import org.appmetrica.loader.processor.ValueParseException;
 import org.appmetrica.loader.reader.CorruptExportException;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -62,6 +63,7 @@ class LoaderMetricsTest {
         assertEquals("api_timeout", FailureKind.of(new ExportTimeoutException("not prepared")));
         assertEquals("clickhouse", FailureKind.of(new RuntimeException("insert", new ClickHouseException("Code: 241", null))));
         assertEquals("corrupt_export", FailureKind.of(new CorruptExportException("bad CSV", null)));
+        assertEquals("bad_value", FailureKind.of(new RuntimeException("chunk", new ValueParseException("slice 1 row 2 field x"))));
         assertEquals("other", FailureKind.of(new IllegalStateException("x")));
         assertNull(FailureKind.of(new StopRequestedException("stop")), "a requested stop is no failure");
     }

@@ -214,7 +214,7 @@ class LogsApiItemReaderTest {
         assertEquals(1, first.partsCount());
         assertEquals(1, first.partSha256().size());
         assertNotNull(first.spoolId());
-        assertEquals(SliceContext.of(step, SLICE).lease().stageEpoch(), first.stageEpoch());
+        assertEquals(SliceContext.of(step, SLICE).handOff().lease().stageEpoch(), first.stageEpoch());
         ReaderCheckpoint second = chunk(reader, step, 4);
         assertEquals(8, second.rowsDone());
         assertEquals(first.partSha256(), second.partSha256());
@@ -242,7 +242,7 @@ class LogsApiItemReaderTest {
         assertEquals(names("first", 2), names(rows));
         assertEquals(2L, rows.get(0).position());
         assertEquals(calls, api.calls().size(), "the spooled export is read again, not requested");
-        assertFalse(SliceContext.of(restarted, SLICE).restartFromFirstRow());
+        assertFalse(SliceContext.of(restarted, SLICE).handOff().fromFirstRow());
         assertEquals(saved.partSha256(), ((ReaderCheckpoint) again.checkpointInfo()).partSha256());
     }
 
@@ -262,7 +262,7 @@ class LogsApiItemReaderTest {
         List<Row> rows = read(again, ROWS + 1);
         assertEquals(names("filtered", 0), names(rows), "every row of the new request, none of the old file");
         assertEquals(0L, rows.get(0).position());
-        assertTrue(SliceContext.of(restarted, SLICE).restartFromFirstRow());
+        assertTrue(SliceContext.of(restarted, SLICE).handOff().fromFirstRow());
         List<FakeLogsApi.Call> calls = api.calls();
         ExportRequest last = calls.get(calls.size() - 1).request();
         assertEquals("x", last.filters().get("event_name"));
@@ -287,7 +287,7 @@ class LogsApiItemReaderTest {
         LogsApiItemReader again = reader(job(null), restarted, 2);
         again.open(saved);
         assertEquals(names("second", 0), names(read(again, ROWS + 1)));
-        assertTrue(SliceContext.of(restarted, SLICE).restartFromFirstRow(), "the writer must empty the staging partition");
+        assertTrue(SliceContext.of(restarted, SLICE).handOff().fromFirstRow(), "the writer must empty the staging partition");
         assertTrue(log.stream().anyMatch(l -> l.contains("the export downloaded again differs from the one loading started from")), log.toString());
     }
 
@@ -340,7 +340,7 @@ class LogsApiItemReaderTest {
         assertEquals(names("first", 3), names(rows));
         assertEquals(3L, rows.get(0).position());
         assertEquals(calls, api.calls().size(), "the spool the download completed is read, nothing is requested");
-        assertFalse(SliceContext.of(restarted, SLICE).restartFromFirstRow());
+        assertFalse(SliceContext.of(restarted, SLICE).handOff().fromFirstRow());
         assertEquals(1, ((ReaderCheckpoint) again.checkpointInfo()).partSha256().size());
     }
 
@@ -355,7 +355,7 @@ class LogsApiItemReaderTest {
         again.open(saved);
         List<Row> rows = read(again, ROWS + 1);
         assertEquals(names("first", 0), names(rows));
-        assertTrue(SliceContext.of(restarted, SLICE).restartFromFirstRow(), "the writer must empty the staging partition");
+        assertTrue(SliceContext.of(restarted, SLICE).handOff().fromFirstRow(), "the writer must empty the staging partition");
         assertTrue(log.stream().anyMatch(l -> l.contains("taken while the export was still arriving")), log.toString());
     }
 

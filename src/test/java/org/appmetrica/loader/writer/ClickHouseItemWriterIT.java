@@ -10,6 +10,7 @@ import org.appmetrica.loader.coordination.InMemoryCoordinationStore;
 import org.appmetrica.loader.coordination.SliceLease;
 import org.appmetrica.loader.model.Slice;
 import org.appmetrica.loader.model.SliceContext;
+import org.appmetrica.loader.model.SliceHandOff;
 import org.appmetrica.loader.model.SliceProperties;
 import org.appmetrica.loader.model.SliceReport;
 import org.appmetrica.loader.processor.MappedRows;
@@ -104,7 +105,7 @@ class ClickHouseItemWriterIT {
         SliceLease lease = SliceLease.tryAcquire(SliceLease.key(DB, SLICE.source(), SLICE.applicationId(), SLICE.day().toString()),
                 executionId, 1).orElseThrow();
         leases.add(lease);
-        SliceContext.of(step, SLICE).lease(lease);
+        SliceContext.of(step, SLICE).handOff(new SliceHandOff(lease, false));
         ClickHouseItemWriter writer = new ClickHouseItemWriter();
         writer.jobContext = new FakeJobContext(job(), 1, executionId);
         writer.stepContext = step;

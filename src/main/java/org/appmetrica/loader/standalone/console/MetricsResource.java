@@ -4,7 +4,7 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import org.appmetrica.loader.metrics.PrometheusMeters;
-import org.appmetrica.loader.metrics.RepositoryGauges;
+import org.appmetrica.loader.admin.RepositoryGauges;
 
 import java.util.logging.Level;
 import java.util.logging.Logger;

@@ -3,7 +3,7 @@ package org.appmetrica.loader.standalone.console;
 import org.appmetrica.loader.admin.AdminService;
 import org.appmetrica.loader.admin.ConsoleApplication;
 import org.appmetrica.loader.metrics.PrometheusMeters;
-import org.appmetrica.loader.metrics.RepositoryGauges;
+import org.appmetrica.loader.admin.RepositoryGauges;
 
 import java.time.Clock;
 import java.util.Set;

@@ -1,6 +1,5 @@
-package org.appmetrica.loader.model;
+package org.appmetrica.loader.metrics;
 
-import org.appmetrica.loader.metrics.LoaderMetrics;
 import jakarta.batch.runtime.context.JobContext;
 import jakarta.batch.runtime.context.StepContext;
 

@@ -1,10 +1,10 @@
-package org.appmetrica.loader.metrics;
+package org.appmetrica.loader.admin;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.batch.runtime.BatchRuntime;
 import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.spi.CDI;
-import org.appmetrica.loader.admin.AdminService;
+import org.appmetrica.loader.metrics.Meters;
 
 import javax.naming.InitialContext;
 import javax.naming.NamingException;

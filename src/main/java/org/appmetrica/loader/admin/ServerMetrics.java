@@ -1,4 +1,4 @@
-package org.appmetrica.loader.metrics;
+package org.appmetrica.loader.admin;
 
 import jakarta.interceptor.Interceptor;
 import jakarta.annotation.Priority;
@@ -7,6 +7,7 @@ import jakarta.enterprise.context.BeforeDestroyed;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import org.appmetrica.loader.coordination.Coordination;
+import org.appmetrica.loader.metrics.LoaderMetrics;
 
 /**
  * In the WAR: when WildFly's micrometer subsystem gives the deployment a MeterRegistry, the loader's meters go there

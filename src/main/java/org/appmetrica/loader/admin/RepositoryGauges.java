@@ -1,10 +1,9 @@
-package org.appmetrica.loader.metrics;
+package org.appmetrica.loader.admin;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import jakarta.batch.runtime.BatchStatus;
-import org.appmetrica.loader.admin.AdminService;
 import org.appmetrica.loader.admin.Views.ExecutionView;
 import org.appmetrica.loader.admin.Views.PartitionView;
 import org.appmetrica.loader.admin.Views.StepView;
