@@ -3,6 +3,7 @@ package org.appmetrica.loader.config;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -43,7 +44,7 @@ public final class SpoolRoot {
      * this user's, not a link, and marked; an unmarked one is adopted only while it is private (700) and holds nothing but
      * job instances' spools (as an older version left it). Anything else is refused, and never chmod-ed.
      */
-    public static void claim(Path root) throws IOException {
+    public static synchronized void claim(Path root) throws IOException {
         if (!Files.exists(root, NOFOLLOW)) {
             PrivateFiles.ownDirectory(root, false, "choose another spoolDir");
             mark(root);
@@ -88,8 +89,16 @@ public final class SpoolRoot {
     }
 
     private static void mark(Path root) throws IOException {
+        if (Files.isRegularFile(root.resolve(MARK), NOFOLLOW)) {
+            return; // another load (another process) made and marked the same new root a moment ago
+        }
         try (OutputStream out = PrivateFiles.create(root.resolve(MARK))) {
             out.flush();
+        } catch (FileAlreadyExistsException e) {
+            // the same race, a moment later
+            if (!Files.isRegularFile(root.resolve(MARK), NOFOLLOW)) {
+                throw e;
+            }
         }
     }
 

@@ -9,6 +9,12 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -28,6 +34,34 @@ class SpoolRootTest {
 
     private static String mode(Path p) throws IOException {
         return PosixFilePermissions.toString(Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS));
+    }
+
+    @Test
+    void loadsStartingTogetherAllClaimANewRoot() throws Exception {
+        // two executions of one console began at once: one of them failed "cannot make the spool directory …/.appmetrica-loader-spool"
+        for (int round = 0; round < 20; round++) {
+            Path root = tmp.resolve("spool-" + round);
+            CyclicBarrier start = new CyclicBarrier(4);
+            List<Future<?>> claims = new ArrayList<>();
+            ExecutorService pool = Executors.newFixedThreadPool(4);
+            try {
+                for (int i = 0; i < 4; i++) {
+                    String instance = Integer.toString(i + 1);
+                    claims.add(pool.submit(() -> {
+                        start.await();
+                        PrivateFiles.createDirectories(root, root.resolve(instance));
+                        return null;
+                    }));
+                }
+                for (Future<?> c : claims) {
+                    c.get();
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            assertTrue(Files.isRegularFile(root.resolve(SpoolRoot.MARK), LinkOption.NOFOLLOW_LINKS));
+            assertEquals("rwx------", mode(root));
+        }
     }
 
     @Test
