@@ -405,7 +405,7 @@ public final class LoaderCli {
         }
     }
 
-    @Command(name = "schedule", description = "Run regular loads until stopped: schedule --config FILE (see README, Regular loads), "
+    @Command(name = "schedule", description = "Run regular loads until stopped: schedule --config FILE (see docs/loads.md, Regular loads), "
             + "schedule --connection NAME, or schedule (every active regular connection)")
     static final class Schedule implements Callable<Integer> {
         @CommandLine.ParentCommand
