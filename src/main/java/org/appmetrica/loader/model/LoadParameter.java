@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
 /**
  * Every fixed job parameter of {@code appmetrica-load}, defined once: its key, type, default, range or choices, who may
  * set it and a one-line doc. {@link LoadParameters#NAMES}, the builder, validation, {@code run --help}, the job XML's
- * property list and the README's parameter table are derived from it or checked against it by tests.
+ * property list and the parameter table of docs/loads.md are derived from it or checked against it by tests.
  * {@code fields.<source>} and {@code filters.<source>} come on top.
  */
 public enum LoadParameter {
@@ -204,7 +204,7 @@ public enum LoadParameter {
 
     /** The lines {@code run --help} lists: key, default, who may set it, doc. */
     public static String help() {
-        StringBuilder b = new StringBuilder("Job parameters (KEY=VALUE; see README, Job parameters):\n");
+        StringBuilder b = new StringBuilder("Job parameters (KEY=VALUE; see docs/loads.md, Job parameters):\n");
         for (LoadParameter p : values()) {
             b.append(String.format(Locale.ROOT, "  %-33s %s", p.key, p.doc));
             if (p.defaultValue != null) {

@@ -5,7 +5,7 @@ import org.appmetrica.loader.logsapi.TransferSettings;
 import java.util.Locale;
 import java.util.Properties;
 
-/** The job parameters of how an export travels: {@code maxExportBytes} and {@code compression} (README parameter table). */
+/** The job parameters of how an export travels: {@code maxExportBytes} and {@code compression} (the parameter table of docs/loads.md). */
 public final class TransferParameters {
 
     public static final String MAX_EXPORT_BYTES = LoadParameter.MAX_EXPORT_BYTES.key();

@@ -11,7 +11,7 @@ import java.util.List;
  * well-formed. Checks the header against the requested fields and every row's cell count, so a malformed or
  * truncated file fails instead of loading shifted values.
  * <p>Hand-written rather than Jackson's CSV parser because decoding every value to a {@code String} and encoding it
- * again was two thirds of the load's CPU (README "Performance"); {@code RowSourceCorpusTest} holds both to the same rows.
+ * again was two thirds of the load's CPU (docs/performance.md); {@code RowSourceCorpusTest} holds both to the same rows.
  */
 public final class CsvRowSource implements RowSource {
 

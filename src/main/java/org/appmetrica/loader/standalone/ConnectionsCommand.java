@@ -93,7 +93,7 @@ final class ConnectionsCommand implements Callable<Integer> {
 
     @Command(name = "add", description = "Add a connection from JSON (POST /api/connections): add --file F.json (- for standard input)")
     static final class Add extends Sub {
-        @Option(names = "--file", required = true, description = "the connection as JSON (see README, Connections)")
+        @Option(names = "--file", required = true, description = "the connection as JSON (see docs/connections.md)")
         Path file;
 
         @Override

@@ -19,7 +19,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ScheduledExecutorService;
 
 /** {@code schedule}: runs regular loads (a definition file, one connection or every active regular one) until stopped. */
-@Command(name = "schedule", description = "Run regular loads until stopped: schedule --config FILE (see README, Regular loads), "
+@Command(name = "schedule", description = "Run regular loads until stopped: schedule --config FILE (see docs/loads.md, Regular loads), "
         + "schedule --connection NAME, or schedule (every active regular connection)")
 final class ScheduleCommand implements Callable<Integer> {
     @CommandLine.ParentCommand

@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The copies of the parameter definition (builder, job XML, README table, --help) are held to {@link LoadParameter}. */
+/** The copies of the parameter definition (builder, job XML, the table in docs/loads.md, --help) are held to {@link LoadParameter}. */
 class LoadParameterTest {
 
     /** The fixed keys and fields./filters. of every source: what the job XML copies from jobParameters. */
@@ -70,12 +70,12 @@ class LoadParameterTest {
     }
 
     @Test
-    void theReadmeTableListsEachParameterWithWhoMaySetIt() throws IOException {
-        String readme = Files.readString(Path.of("README.md"));
-        int start = readme.indexOf("| parameter | default | console user | meaning |");
-        assertTrue(start > 0, "the README's parameter table");
+    void theDocsTableListsEachParameterWithWhoMaySetIt() throws IOException {
+        String page = Files.readString(Path.of("docs", "loads.md"));
+        int start = page.indexOf("| parameter | default | console user | meaning |");
+        assertTrue(start > 0, "the parameter table of docs/loads.md");
         Map<String, String> who = new LinkedHashMap<>();
-        for (String row : readme.substring(start, readme.indexOf("\n\n", start)).split("\n")) {
+        for (String row : page.substring(start, page.indexOf("\n\n", start)).split("\n")) {
             String[] cells = row.split(" \\| ");
             if (!cells[0].startsWith("| `")) {
                 continue;

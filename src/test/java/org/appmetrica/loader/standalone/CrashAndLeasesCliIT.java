@@ -157,7 +157,7 @@ class CrashAndLeasesCliIT {
                 today.minusDays(1).toString())), database, SEED, ROWS);
     }
 
-    /** A regular load definition (README, Regular loads) over this test's simulator and ClickHouse. */
+    /** A regular load definition (docs/loads.md, Regular loads) over this test's simulator and ClickHouse. */
     private static Path regularConfig(String database, String name, LocalDate loadFrom) throws Exception {
         Properties regular = properties(load(database, TestClickHouse.URL, "x", "x"));
         regular.remove("dateSince");

@@ -36,19 +36,19 @@ class GlobalConfigTest {
     void theFileSetsTheGlobalOptionsOfEverySubcommand() throws Exception {
         Path file = config("# state\ndata-dir=/var/lib/loader-test\nrepository-url=jdbc:h2:mem:x\nlog-format=json\n");
         LoaderCli cli = parse("--config", file.toString(), "executions");
-        assertEquals(Path.of("/var/lib/loader-test"), cli.dataDir);
-        assertEquals("jdbc:h2:mem:x", cli.repositoryUrl);
-        assertEquals("json", cli.logFormat);
-        assertEquals(Path.of("/var/lib/loader-test"), parse("--config=" + file, "run", "--config", "job.properties").dataDir);
+        assertEquals(Path.of("/var/lib/loader-test"), cli.options.dataDir);
+        assertEquals("jdbc:h2:mem:x", cli.options.repositoryUrl);
+        assertEquals(LogFormat.json, cli.options.logFormat);
+        assertEquals(Path.of("/var/lib/loader-test"), parse("--config=" + file, "run", "--config", "job.properties").options.dataDir);
     }
 
     @Test
     void theCommandLineWinsOverTheFile() throws Exception {
         Path file = config("data-dir=/var/lib/loader-test\nlog-format=json\n");
-        assertEquals(Path.of("/tmp/other"), parse("--config", file.toString(), "--data-dir", "/tmp/other", "executions").dataDir);
-        assertEquals(Path.of("/tmp/other"), parse("--data-dir", "/tmp/other", "--config", file.toString(), "executions").dataDir);
-        assertEquals(Path.of("/tmp/other"), parse("--config", file.toString(), "executions", "--data-dir", "/tmp/other").dataDir);
-        assertEquals("human", parse("--config", file.toString(), "--log-format", "human", "executions").logFormat);
+        assertEquals(Path.of("/tmp/other"), parse("--config", file.toString(), "--data-dir", "/tmp/other", "executions").options.dataDir);
+        assertEquals(Path.of("/tmp/other"), parse("--data-dir", "/tmp/other", "--config", file.toString(), "executions").options.dataDir);
+        assertEquals(Path.of("/tmp/other"), parse("--config", file.toString(), "executions", "--data-dir", "/tmp/other").options.dataDir);
+        assertEquals(LogFormat.human, parse("--config", file.toString(), "--log-format", "human", "executions").options.logFormat);
     }
 
     @Test

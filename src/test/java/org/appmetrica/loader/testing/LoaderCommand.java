@@ -9,7 +9,7 @@ import java.util.List;
 /**
  * The start of the command a user types for the standalone loader: {@code java -XmxN
  * -XX:SharedArchiveFile=target/appmetrica-loader.jsa -jar target/appmetrica-loader.jar} (the archive when the build
- * made one, as README "Running a load" shows).
+ * made one, as docs/loads.md, "Running a load", shows).
  */
 public final class LoaderCommand {
 

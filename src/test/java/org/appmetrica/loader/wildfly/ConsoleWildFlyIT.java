@@ -42,10 +42,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The admin console inside target/appmetrica-loader.war in WildFly 39: an application user in group appmetrica-admin
- * (add-user.sh -a, as the README says), the ClickHouse driver module, the WAR deployed at boot. Runs its own copy of
+ * (add-user.sh -a, as docs/console.md says), the ClickHouse driver module, the WAR deployed at boot. Runs its own copy of
  * the server the build unpacked (target/console-wildfly, ports +500, started with the loads' allow-lists and the token
  * in its environment) so that the other WildFly ITs keep their fresh one; Arquillian has stopped theirs after each of
- * their classes, so one server runs at a time. After the first boot configure.sh runs on it, as the README says (the
+ * their classes, so one server runs at a time. After the first boot configure.sh runs on it, as docs/wildfly.md says (the
  * credential store with the token, the job repository's datasource), since connections are kept in that datasource.
  * Checks the BASIC login against the server's ApplicationRealm, a load started and restarted through the JAX-RS API
  * (live partitions from the server's JBeret), the error statuses, that the token is never served, and connections:
@@ -81,7 +81,7 @@ class ConsoleWildFlyIT {
         // a server the WildFly ITs already configured is taken back to its first configuration, without their log
         WildFlyServer.resetToFirstConfiguration(home);
         WildFlyServer.deleteTree(home.resolve("standalone/log"));
-        // the README's way to add a console user: an application user in group appmetrica-admin
+        // docs/console.md's way to add a console user: an application user in group appmetrica-admin
         WildFlyServer.addConsoleUser(home, USER, PASSWORD);
         // The ClickHouse driver module the WAR depends on, installed offline with configure.cli's own command, so that
         // the WAR deploys at the first boot (the loads use clickhouseUrl; configure.sh adds the rest once it runs).
@@ -106,7 +106,7 @@ class ConsoleWildFlyIT {
         }
         assertFalse(json("GET", "api/catalog", null, 200).get("connections").asBoolean(),
                 "no connections before the job repository has a datasource: they would be lost with a restart");
-        // configure.sh as the README runs it: the credential store (the token as cs:appmetrica/appmetrica-token) and the
+        // configure.sh as docs/wildfly.md runs it: the credential store (the token as cs:appmetrica/appmetrica-token) and the
         // job repository's datasource, which keeps the connections too; it reloads the server, the WAR deploys again
         WildFlyServer.CliRun configured = WildFlyServer.configure(home, 9990 + OFFSET, TOKEN, WildFlyServer.clickhouseJdbcUrl());
         assertEquals(0, configured.exitCode(), configured.output() + "\n" + serverLog());

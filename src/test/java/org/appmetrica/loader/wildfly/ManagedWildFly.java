@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /**
  * What the Arquillian WildFly ITs share: the managed server the build unpacked (container "wildfly", manual mode:
  * the test starts it, Arquillian stops it after the test class), target/appmetrica-loader.war as a deployment the test
- * deploys itself, and the README's first steps on a fresh server. The simulator and ClickHouse come from
+ * deploys itself, and docs/wildfly.md's first steps on a fresh server. The simulator and ClickHouse come from
  * {@link org.appmetrica.loader.testing.SimulatorAndClickHouse}; the management operations from {@link WildFlyServer}.
  */
 @ExtendWith(ArquillianExtension.class)
@@ -51,7 +51,7 @@ abstract class ManagedWildFly {
         controller.start(CONTAINER);
     }
 
-    /** The README's steps on the running server: configure.sh with the token and ClickHouse, then the WAR deployed. */
+    /** docs/wildfly.md's steps on the running server: configure.sh with the token and ClickHouse, then the WAR deployed. */
     void configureAndDeploy(String token) throws Exception {
         WildFlyServer.CliRun configured = WildFlyServer.configure(token, WildFlyServer.clickhouseJdbcUrl());
         assertEquals(0, configured.exitCode(), configured.output());

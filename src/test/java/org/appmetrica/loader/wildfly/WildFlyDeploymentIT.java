@@ -25,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * The loader as a WAR in WildFly 39, set up the way the README's "Deploy to WildFly" section does it: the server is
+ * The loader as a WAR in WildFly 39, set up the way docs/wildfly.md does it: the server is
  * configured by server-config/wildfly/configure.cli (run twice: idempotent), target/appmetrica-loader.war is deployed,
  * and loads are started and restarted with the batch-jberet management operations. The target is the real ClickHouse
  * through the datasource java:jboss/datasources/ClickHouseDS, the token comes from the credential store
@@ -53,7 +53,7 @@ class WildFlyDeploymentIT extends ManagedWildFly {
 
         WildFlyServer.CliRun first = WildFlyServer.configure(TOKEN, jdbcUrl);
         assertEquals(0, first.exitCode(), "first run of configure.cli:\n" + first.output());
-        // a new credential store gets its aliases added, not a set-secret that fails first (the README's run shows no ERROR)
+        // a new credential store gets its aliases added, not a set-secret that fails first (docs/wildfly.md's run shows no ERROR)
         assertFalse(WildFlyServer.logSince(logStart).contains("WFLYCTL0013"), WildFlyServer.logTail());
         assertTrue(first.output().contains("reloading the server"), "the first run changes what needs a reload:\n" + first.output());
         WildFlyServer.CliRun second = WildFlyServer.configure(TOKEN, jdbcUrl);
@@ -147,13 +147,13 @@ class WildFlyDeploymentIT extends ManagedWildFly {
         assertEquals("COMPLETED", WildFlyServer.awaitEnd(id, 180), WildFlyServer.describe(id));
         GroundTruth.assertLoaded(env.clickhouse(), p, database, SEED, ROWS_PER_DAY);
 
-        // What the README's management command shows, once the model lists the execution (see WildFlyServer.awaitListed:
+        // What docs/wildfly.md's management command shows, once the model lists the execution (see WildFlyServer.awaitListed:
         // a listing refreshed less than 3 s before the execution started does not have it yet).
         WildFlyServer.awaitListed(id);
         ModelNode execution = WildFlyServer.batchRuntime().get("job", WildFlyServer.JOB, "execution", Long.toString(id));
         assertEquals("COMPLETED", execution.get("batch-status").asString(), execution.toString());
         assertEquals("COMPLETED", WildFlyServer.executionResource(id).get("batch-status").asString());
-        // the end line the README greps for (ExecutionEndListener): status, duration, rows written
+        // the end line docs/wildfly.md greps for (ExecutionEndListener): status, duration, rows written
         long rows = 0;
         for (String table : List.of("events", "installations", "push_tokens")) {
             rows += env.clickhouse().queryLong("SELECT count() FROM " + Identifiers.qualified(database, table));

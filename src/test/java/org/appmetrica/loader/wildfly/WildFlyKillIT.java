@@ -54,7 +54,7 @@ class WildFlyKillIT extends ManagedWildFly {
 
     @Test
     void serverKilledMidLoadContinuesWithTheSlicesNotPublished() throws Exception {
-        // A fresh server, configured as the README says, the WAR deployed, a console user.
+        // A fresh server, configured as docs/wildfly.md says, the WAR deployed, a console user.
         WildFlyServer.addConsoleUser();
         startFreshServer(spoolDir());
         configureAndDeploy(TOKEN);

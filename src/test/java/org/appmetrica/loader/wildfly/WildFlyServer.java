@@ -38,7 +38,7 @@ import java.util.stream.Stream;
 /**
  * The test's handle on the WildFly the build unpacked: the management operations an operator uses (start-job,
  * restart-job, read-resource of the deployment's batch-jberet subsystem) over the native management API, and
- * server-config/wildfly/configure.cli run through the server's own jboss-cli.sh, as the README does.
+ * server-config/wildfly/configure.cli run through the server's own jboss-cli.sh, as docs/wildfly.md does.
  */
 final class WildFlyServer {
 
@@ -67,7 +67,7 @@ final class WildFlyServer {
     record CliRun(int exitCode, String output) {
     }
 
-    /** Runs server-config/wildfly/configure.sh (which runs configure.cli) against the running server, as the README does. */
+    /** Runs server-config/wildfly/configure.sh (which runs configure.cli) against the running server, as docs/wildfly.md does. */
     static CliRun configure(String token, String clickhouseJdbcUrl) throws IOException, InterruptedException {
         return configure(JBOSS_HOME, MANAGEMENT_PORT, token, clickhouseJdbcUrl);
     }
@@ -142,7 +142,7 @@ final class WildFlyServer {
         }
     }
 
-    /** The README's console user: add-user.sh -a -u USER -g appmetrica-admin (once; the users file survives a reset). */
+    /** docs/console.md's console user: add-user.sh -a -u USER -g appmetrica-admin (once; the users file survives a reset). */
     static void addConsoleUser() throws IOException, InterruptedException {
         Path users = JBOSS_HOME.resolve("standalone/configuration/application-users.properties");
         if (Files.readAllLines(users).stream().anyMatch(l -> l.startsWith(CONSOLE_USER + "="))) {
@@ -316,7 +316,7 @@ final class WildFlyServer {
         return execute(op);
     }
 
-    /** read-resource(include-runtime=true, recursive=true) of the deployment's batch-jberet subsystem: what the README shows. */
+    /** read-resource(include-runtime=true, recursive=true) of the deployment's batch-jberet subsystem: what docs/wildfly.md shows. */
     static ModelNode batchRuntime() throws IOException {
         ModelNode op = Operations.createReadResourceOperation(subsystem(), true);
         op.get("include-runtime").set(true);
