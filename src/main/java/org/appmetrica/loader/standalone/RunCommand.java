@@ -32,7 +32,9 @@ final class RunCommand implements Callable<Integer> {
         Properties p = cli.parameters(config, parameters);
         LoadParameters.parse(p).checkToken(); // a bad parameter or token: "error: ..." and exit code 2
         cli.init(json.on);
-        StartChecks.require(LoadParameters.parse(p)); // ClickHouse, token and applications, before an execution exists
+        if (!"off".equals(System.getProperty("appmetrica.startChecks"))) { // off: only the class-data-sharing training run
+            StartChecks.require(LoadParameters.parse(p)); // ClickHouse, token and applications, before an execution exists
+        }
         long id = Repository.operator().start(Jobs.LOAD_JOB, Coordination.ownedParameters(p));
         return cli.followToTheEnd(id, json.on);
     }
