@@ -124,10 +124,10 @@ class ConsoleWildFlyIT {
                 "-Djboss.socket.binding.port-offset=" + OFFSET)
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile()));
         pb.environment().put("JBOSS_HOME", home.toString());
-        // the operator's allow-lists for loads started from the console: the simulator and the test's ClickHouse
+        // the operator's allow-lists for loads started from the console: the simulator, the test's ClickHouse and spool
         pb.environment().put("JAVA_OPTS", "-Xms64m -Xmx512m -Djava.net.preferIPv4Stack=true -Dappmetrica.allow.apiUrls=" + env.apiUrl()
                 + " -Dappmetrica.allow.clickhouse=" + WildFlyServer.clickhouseJdbcUrl()
-                + " -Dappmetrica.allow.tokenRefs=env:APPMETRICA_TOKEN");
+                + " -Dappmetrica.allow.tokenRefs=env:APPMETRICA_TOKEN -Dappmetrica.allow.spoolDirs=" + home.resolve("spool"));
         pb.environment().put("APPMETRICA_TOKEN", TOKEN); // tokenRef=env:APPMETRICA_TOKEN, read by the server
         server = pb.start();
         return out;
