@@ -9,7 +9,7 @@ import org.appmetrica.loader.admin.AdminJson;
 import org.appmetrica.loader.admin.AdminService;
 import org.appmetrica.loader.admin.PasswordHash;
 import org.appmetrica.loader.admin.SecretMask;
-import org.appmetrica.loader.admin.StartChecks;
+import org.appmetrica.loader.admin.LoadLauncher;
 import org.appmetrica.loader.admin.TokenFiles;
 import org.appmetrica.loader.admin.UserStore;
 import org.appmetrica.loader.coordination.AutoRestart;
@@ -118,7 +118,7 @@ public final class LoaderCli {
         commandLine
                 .setExecutionExceptionHandler((e, cmd, parsed) -> {
                     cmd.getErr().println("error: " + (e.getMessage() == null ? e : e.getMessage()));
-                    return e instanceof IllegalArgumentException ? USAGE : FAILED;
+                    return e instanceof IllegalArgumentException || e instanceof AdminException a && a.status() == 400 ? USAGE : FAILED;
                 });
         try {
             GlobalConfig.apply(commandLine, args);
@@ -286,10 +286,10 @@ public final class LoaderCli {
         @Override
         public Integer call() throws Exception {
             Properties p = cli.parameters(config, parameters);
-            LoadParameters.parse(p).checkToken(); // a bad parameter or token: "error: ..." and exit code 2
+            LoadLauncher launcher = new LoadLauncher(Repository::operator, AccessPolicy.unrestricted(), true);
+            launcher.validate(p); // a bad parameter or token: "error: ..." and exit code 2, before the repository is opened
             cli.init(json);
-            StartChecks.require(LoadParameters.parse(p)); // ClickHouse, token and applications, before an execution exists
-            long id = Repository.operator().start(Jobs.LOAD_JOB, Coordination.ownedParameters(p));
+            long id = launcher.start(p); // ClickHouse, token and applications checked before an execution exists
             JsonLogFormatter.execution(id);
             PrintStream out = cli.humanOut(json);
             announce(id, out);
