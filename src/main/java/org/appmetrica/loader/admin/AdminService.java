@@ -97,6 +97,11 @@ public final class AdminService {
         return operator.get();
     }
 
+    /** Starts and restarts as the CLI does, held to this service's access policy, checked before a start. */
+    private LoadLauncher launcher() {
+        return new LoadLauncher(operator, policy, true);
+    }
+
     private void refresh() {
         try {
             beforeRead.run();
@@ -214,15 +219,7 @@ public final class AdminService {
 
     /** Starts {@code appmetrica-load} with validated parameters (400 with the loader's own message otherwise). */
     public ExecutionView start(Map<String, String> parameters) {
-        Properties p = withDefaults(parameters);
-        validate(p);
-        long id;
-        try {
-            id = op().start(Jobs.LOAD_JOB, Coordination.ownedParameters(p));
-        } catch (JobStartException e) {
-            throw new AdminException(500, "start-failed", "the job could not be started: " + message(e), e);
-        }
-        return execution(id).execution();
+        return execution(launcher().start(withDefaults(parameters))).execution();
     }
 
     /**
@@ -239,19 +236,7 @@ public final class AdminService {
         }
         Properties p = effectiveParameters(id);
         overrides.forEach((k, v) -> p.setProperty(k.trim(), v));
-        if (Jobs.LOAD_JOB.equals(e.job())) {
-            validate(p);
-        }
-        long newId;
-        try {
-            newId = op().restart(id, Coordination.ownedParameters(p));
-        } catch (JobExecutionAlreadyCompleteException | JobExecutionNotMostRecentException e1) {
-            throw AdminException.conflict("execution " + id + " cannot be restarted: " + message(e1));
-        } catch (JobRestartException e1) {
-            throw AdminException.conflict("execution " + id + " cannot be restarted: " + message(e1));
-        } catch (NoSuchJobExecutionException e1) {
-            throw AdminException.notFound("no execution " + id);
-        }
+        long newId = launcher().restart(id, p);
         return execution(newId).execution();
     }
 
@@ -535,31 +520,6 @@ public final class AdminService {
 
 
 
-
-    private void validate(Properties all) {
-        checkSecretNames(all);
-        Properties p = ExecutionViews.jobParameters(all);
-        try {
-            LoadSettings settings = LoadParameters.parse(p); // the form only: nothing is read yet
-            policy.check(p); // before any secret is resolved: a refused reference reveals nothing about files
-            // Checks that the token can be found, as `run` does, without keeping or showing it. A credential store
-            // (cs:) is read by the job itself, in the server.
-            if (!settings.tokenRef().startsWith("cs:")) {
-                settings.checkToken();
-            }
-        } catch (IllegalArgumentException e) {
-            String message = e.getMessage();
-            // A secret typed where a reference belongs is not echoed back.
-            for (String name : List.of(LoadParameters.TOKEN_REF, LoadParameters.CLICKHOUSE_PASSWORD_REF)) {
-                String value = p.getProperty(name);
-                if (value != null && value.length() >= 4 && message != null && message.contains(value)
-                        && !value.matches("(env|file|prop|cs):.*")) {
-                    message = message.replace(value, SecretMask.HIDDEN);
-                }
-            }
-            throw AdminException.badRequest(SecretMask.text(message));
-        }
-    }
 
 
     private static void checkSecretNames(Properties p) {

@@ -130,7 +130,10 @@ public final class ConnectionService {
         if (s.paused()) {
             throw new AdminException(409, "conflict", "connection " + name + " is paused: resume it first");
         }
-        return new RegularLoadRunner(operator.get(), clock).runOnce(s.connection().definition(defaults), id -> {
+        RegularLoadDefinition definition = s.connection().definition(defaults);
+        LoadLauncher launcher = new LoadLauncher(operator, AccessPolicy.unrestricted(), false);
+        launcher.check(definition.settings()); // before the run plans in ClickHouse: a failure creates no execution
+        return new RegularLoadRunner(operator.get(), clock, launcher::start).runOnce(definition, id -> {
             store.recordRun(name, id);
             started.accept(id);
         });

@@ -138,6 +138,17 @@ public final class Coordination {
         return p;
     }
 
+    /** A load's own parameters: without those the runtime (jberet.jobXmlName) or {@link #ownedParameters} adds. */
+    public static Properties loadParameters(Properties all) {
+        Properties p = new Properties();
+        for (String k : all.stringPropertyNames()) {
+            if (!k.startsWith("jberet.") && !k.equals(OWNER_PARAMETER)) {
+                p.setProperty(k, all.getProperty(k));
+            }
+        }
+        return p;
+    }
+
     /** Records that this process runs the execution, and keeps this process's heartbeat going. */
     public static void ownedByThisProcess(long executionId) {
         store().recordOwner(executionId, ProcessIdentity.current());

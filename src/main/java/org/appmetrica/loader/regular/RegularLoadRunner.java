@@ -36,12 +36,25 @@ public final class RegularLoadRunner {
 
     private static final Logger LOG = Logger.getLogger("org.appmetrica.loader.progress");
 
+    /** Starts the load job with the parameters and returns the execution's id (admin.LoadLauncher's start). */
+    @FunctionalInterface
+    public interface Starter {
+        long start(Properties parameters);
+    }
+
     private final JobOperator operator;
     private final Clock clock;
+    private final Starter starter;
 
+    /** Starts as the launcher does without its checks: the definition's parameters were validated when it was read. */
     public RegularLoadRunner(JobOperator operator, Clock clock) {
+        this(operator, clock, p -> operator.start(Jobs.LOAD_JOB, Coordination.ownedParameters(p)));
+    }
+
+    public RegularLoadRunner(JobOperator operator, Clock clock, Starter starter) {
         this.operator = operator;
         this.clock = clock;
+        this.starter = starter;
     }
 
     /** Runs what is due now; empty when nothing was. */
@@ -72,7 +85,7 @@ public final class RegularLoadRunner {
         if (params.getProperty(LoadParameters.AUTO_RESTART, "").isBlank()) {
             params.setProperty(LoadParameters.AUTO_RESTART, Integer.toString(AutoRestart.CONNECTION_DEFAULT)); // on by default here
         }
-        long id = operator.start(Jobs.LOAD_JOB, Coordination.ownedParameters(params));
+        long id = starter.start(params);
         started.accept(id);
         JobExecution execution = Jobs.await(operator, id);
         if (execution.getBatchStatus() == BatchStatus.COMPLETED) {

@@ -64,7 +64,8 @@ public final class LoaderCli {
                 .footer(LoadParameter.help().replace("%", "%%").replace("\n", "%n"));
         commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
             cmd.getErr().println("error: " + (e.getMessage() == null ? e : e.getMessage()));
-            return e instanceof IllegalArgumentException ? ExitCodes.USAGE : ExitCodes.FAILED;
+            return e instanceof IllegalArgumentException || e instanceof AdminException a && a.status() == 400 ? ExitCodes.USAGE
+                    : ExitCodes.FAILED;
         });
         try {
             GlobalConfig.apply(commandLine, args);

@@ -1,9 +1,7 @@
 package org.appmetrica.loader.standalone;
 
-import org.appmetrica.loader.admin.StartChecks;
-import org.appmetrica.loader.coordination.Coordination;
-import org.appmetrica.loader.model.Jobs;
-import org.appmetrica.loader.model.LoadParameters;
+import org.appmetrica.loader.admin.AccessPolicy;
+import org.appmetrica.loader.admin.LoadLauncher;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -30,12 +28,12 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Properties p = cli.parameters(config, parameters);
-        LoadParameters.parse(p).checkToken(); // a bad parameter or token: "error: ..." and exit code 2
+        // checks before a start are off only for the class-data-sharing training run (-Dappmetrica.startChecks=off)
+        LoadLauncher launcher = new LoadLauncher(Repository::operator, AccessPolicy.unrestricted(),
+                !"off".equals(System.getProperty("appmetrica.startChecks")));
+        launcher.validate(p); // a bad parameter or token: "error: ..." and exit code 2, before the repository is opened
         cli.init(json.on);
-        if (!"off".equals(System.getProperty("appmetrica.startChecks"))) { // off: only the class-data-sharing training run
-            StartChecks.require(LoadParameters.parse(p)); // ClickHouse, token and applications, before an execution exists
-        }
-        long id = Repository.operator().start(Jobs.LOAD_JOB, Coordination.ownedParameters(p));
+        long id = launcher.start(p); // ClickHouse, token and applications checked before an execution exists
         return cli.followToTheEnd(id, json.on);
     }
 }

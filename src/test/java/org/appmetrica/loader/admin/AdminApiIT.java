@@ -59,6 +59,8 @@ class AdminApiIT {
     private static ConsoleProcess console;
     private static final List<Long> executions = new ArrayList<>();
     private static String auth;
+    /** A port nothing listens on: a ClickHouse that does not answer, allowed by the operator. */
+    private static int closedPort;
 
     @BeforeAll
     static void start() throws Exception {
@@ -72,10 +74,14 @@ class AdminApiIT {
         Files.writeString(tokenFile, FILE_TOKEN);
         Files.setPosixFilePermissions(tokenFile, PosixFilePermissions.fromString("rw-------"));
         Path users = ConsoleProcess.usersFile(dataDir, USER, PASSWORD);
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            closedPort = s.getLocalPort();
+        }
         // the operator allows the test's endpoints and references (the defaults are the official API and env:APPMETRICA_TOKEN)
         console = ConsoleProcess.start(dataDir.resolve("data"), users, Map.of("APPMETRICA_TOKEN", TOKEN),
                 "--allow-api-url", simulator.baseUrl(), "--allow-api-url", slowSimulator.baseUrl(),
                 "--allow-clickhouse", "jdbc:clickhouse://" + TestClickHouse.URL.replace("http://", ""),
+                "--allow-clickhouse", "jdbc:clickhouse://127.0.0.1:" + closedPort,
                 "--allow-token-ref", "file:" + tokenFile, "--allow-secret", "env:ADMIN_API_UNSET_VARIABLE");
         auth = ConsoleProcess.basic(USER, PASSWORD);
     }
@@ -237,6 +243,10 @@ class AdminApiIT {
         ConsoleProcess.Answer raw = post("api/executions", load(simulator.baseUrl(), "1", "tokenRef", TOKEN));
         error(raw, 400, "bad-request", "is not a secret reference");
         assertFalse(raw.body().contains(TOKEN), "a token typed where its reference belongs is not echoed: " + raw.body());
+        // checked before an execution is created, as the CLI's run: a ClickHouse that does not answer, with the cause
+        ConsoleProcess.Answer down = post("api/executions", load(simulator.baseUrl(), "1", "clickhouseUrl", "jdbc:clickhouse://127.0.0.1:" + closedPort));
+        error(down, 400, "bad-request", "ClickHouse at jdbc:clickhouse://127.0.0.1:" + closedPort + " does not answer");
+        assertTrue(down.body().contains("Connection refused"), down.body());
         assertEquals(before, json(get("api/executions"), 200).size(), "nothing was started");
     }
 

@@ -135,6 +135,26 @@ class ConnectionsCliIT {
         assertNoTokenOnDisk(dataDir);
     }
 
+    @Test
+    void aRunThatCannotStartSaysWhyAndCreatesNoExecution() throws Exception {
+        Path dataDir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "conn-data");
+        int closed;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            closed = s.getLocalPort();
+        }
+        String down = connection("it_conn_down", LocalDate.now(ZoneOffset.UTC).minusDays(1))
+                .replace(TestClickHouse.URL.replace("http://", ""), "127.0.0.1:" + closed);
+        assertEquals(0, cli(dataDir, "connections", "add", "--file", file(dataDir, "down.json", down).toString()).exitCode());
+
+        CliProcess.Result refused = cli(dataDir, "connections", "run", "shop-1");
+        assertEquals(2, refused.exitCode(), refused.output());
+        assertTrue(refused.output().contains("error: ClickHouse at jdbc:clickhouse://127.0.0.1:" + closed + " does not answer"), refused.output());
+        assertTrue(refused.output().contains("Connection refused"), refused.output());
+        assertFalse(refused.output().contains("execution id:"), refused.output());
+        assertEquals(0, json(dataDir, "executions", "--json").json().size(), "no execution was created");
+        assertTrue(json(dataDir, "connections", "show", "shop-1", "--json").json().get("lastRun").isNull(), "no run recorded");
+    }
+
     private static void assertNoTokenOnDisk(Path dataDir) throws Exception {
         try (Stream<Path> files = Files.walk(dataDir)) {
             for (Path f : files.filter(Files::isRegularFile).toList()) {
