@@ -115,13 +115,19 @@ class ConnectionsBrowserIT {
     }
 
     /** Waits until the connection shows the state, and returns the days it covers then. */
+    private static final Pattern COVERS = Pattern.compile("(\\d{4}-\\d{2}-\\d{2}) … (\\d{4}-\\d{2}-\\d{2})");
+
+    /** Waits for the state and for the days it covers: the page may show the state a refresh before the recorded days. */
     private static LocalDate[] awaitState(String state, int seconds) {
         try {
-            browser.waitUpTo(seconds).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(row() + "[data-state='" + state + "']")));
+            boolean covering = state.equals("up-to-date"); // an up-to-date connection covers days
+            browser.waitUpTo(seconds).until(d -> !d.findElements(By.cssSelector(row() + "[data-state='" + state + "']")).isEmpty()
+                    && (!covering || COVERS.matcher(d.findElement(By.cssSelector(row() + " td.covers")).getText()).find()));
         } catch (RuntimeException e) {
-            throw new AssertionError("connection " + NAME + " did not reach " + state + " on the page: " + browser.$("#connections").getText(), e);
+            throw new AssertionError("connection " + NAME + " did not reach " + state + " with the days it covers on the page: "
+                    + browser.$("#connections").getText(), e);
         }
-        Matcher m = Pattern.compile("(\\d{4}-\\d{2}-\\d{2}) … (\\d{4}-\\d{2}-\\d{2})").matcher(browser.$(row() + " td.covers").getText());
+        Matcher m = COVERS.matcher(browser.$(row() + " td.covers").getText());
         return m.find() ? new LocalDate[] {LocalDate.parse(m.group(1)), LocalDate.parse(m.group(2))} : null;
     }
 
