@@ -10,6 +10,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 
@@ -147,9 +148,12 @@ class ProgressBrowserIT {
         third.release();
         browser.waitUpTo(120).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#executions tbody tr[data-id='" + id + "'][data-status='STOPPED']")));
         browser.waitUpTo(30).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(row + "[data-state='stopped']")));
-        String connection = browser.$(row).getText();
+        // the page redraws its rows live: read the row's text again if it was replaced under the read
+        String connection = browser.waitUpTo(30).ignoring(StaleElementReferenceException.class)
+                .until(d -> d.findElement(By.cssSelector(row)).getText());
         assertTrue(connection.contains("stopped") && !connection.contains("failed") && !connection.contains("STOPPED: STOPPED"), connection);
-        browser.waitUpTo(30).until(d -> browser.$("#execution-progress").getText().contains("stopped"));
+        browser.waitUpTo(30).ignoring(StaleElementReferenceException.class)
+                .until(d -> browser.$("#execution-progress").getText().contains("stopped"));
         assertTrue(browser.$("#executions tbody tr[data-id='" + id + "']").getText().contains("restart"), "a stopped load can be continued");
         screenshot("stopped");
         assertFalse(driver.getPageSource().contains(TOKEN), "no secret on the page");
