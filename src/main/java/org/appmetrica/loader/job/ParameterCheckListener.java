@@ -7,6 +7,7 @@ import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import org.appmetrica.loader.coordination.Coordination;
+import org.appmetrica.loader.metrics.Failures;
 import org.appmetrica.loader.model.ParameterCheck;
 
 import java.util.Properties;
@@ -23,8 +24,6 @@ import java.util.logging.Logger;
 public class ParameterCheckListener extends AbstractJobListener {
 
     private static final Logger LOG = Logger.getLogger("org.appmetrica.loader.end");
-    /** JBeret's job_execution.exitstatus is VARCHAR(512): a longer one fails the update and the execution never ends. */
-    private static final int MAX = 500;
 
     @Inject
     JobContext jobContext;
@@ -36,15 +35,10 @@ public class ParameterCheckListener extends AbstractJobListener {
         try {
             ParameterCheck.parse(Coordination.loadParameters(given == null ? new Properties() : given));
         } catch (IllegalArgumentException e) {
-            jobContext.setExitStatus(exitStatus(e.getMessage()));
+            jobContext.setExitStatus(Failures.exitStatus(e.getMessage()));
             LOG.warning("execution " + id + " refused: " + e.getMessage());
             throw e; // the runtime fails the execution, keeping the exit status set above
         }
     }
 
-    /** As other failures show theirs ("FAILED: reason"), cut to fit the repository's column. */
-    public static String exitStatus(String message) {
-        String s = "FAILED: " + message;
-        return s.length() > MAX ? s.substring(0, MAX - 1) + "…" : s;
-    }
 }

@@ -6,7 +6,11 @@ import jakarta.batch.runtime.context.StepContext;
 /** Records why a step or partition failed in its exit status (and the job's), where the admin tools show it. */
 public final class Failures {
 
-    private static final int MAX = 1900; // exit status columns hold about 2 KB
+    /**
+     * JBeret's EXITSTATUS columns are VARCHAR(512) (its jberet.ddl, job, step and partition executions): a longer status
+     * fails the repository's update and leaves the execution STARTED for ever. Characters, and a margin for the ellipsis.
+     */
+    public static final int MAX = 500;
 
     private Failures() {
     }
@@ -23,8 +27,12 @@ public final class Failures {
     }
 
     public static String reason(Throwable e) {
-        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return exitStatus(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+    }
+
+    /** "FAILED: message" on one line, cut to fit the repository's column. */
+    public static String exitStatus(String message) {
         String reason = "FAILED: " + message.replaceAll("\\s+", " ").trim();
-        return reason.length() > MAX ? reason.substring(0, MAX) + "…" : reason;
+        return reason.length() > MAX ? reason.substring(0, MAX - 1) + "…" : reason;
     }
 }

@@ -5,7 +5,7 @@ import jakarta.batch.runtime.JobExecution;
 import org.appmetrica.loader.admin.AccessPolicy;
 import org.appmetrica.loader.admin.AdminException;
 import org.appmetrica.loader.admin.LoadLauncher;
-import org.appmetrica.loader.job.ParameterCheckListener;
+import org.appmetrica.loader.metrics.Failures;
 import org.appmetrica.loader.model.LoadParameters;
 import org.junit.jupiter.api.Test;
 
@@ -46,7 +46,7 @@ class ParameterCheckIT extends BatchIT {
                 () -> new LoadLauncher(BatchIT::operator, AccessPolicy.unrestricted(), false).validate(p)).getMessage();
         JobExecution e = run(p);
         assertEquals(BatchStatus.FAILED, e.getBatchStatus(), describe(e));
-        assertEquals(ParameterCheckListener.exitStatus(launcher), e.getExitStatus(), "the launcher's message, as a failure's");
+        assertEquals(Failures.exitStatus(launcher), e.getExitStatus(), "the launcher's message, as a failure's");
         assertTrue(e.getExitStatus().contains(expected), e.getExitStatus());
         assertTrue(operator().getStepExecutions(e.getExecutionId()).isEmpty(), "no step ran");
     }
