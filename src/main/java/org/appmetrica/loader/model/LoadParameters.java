@@ -1,17 +1,14 @@
 package org.appmetrica.loader.model;
 
 import org.appmetrica.loader.schema.FieldCatalog;
-import org.appmetrica.loader.schema.FieldSpec;
 import org.appmetrica.loader.schema.SourceSpec;
 
 import java.time.LocalDate;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
 
 /**
  * Names, defaults and validation of the {@code appmetrica-load} job parameters: each value by its rule in
@@ -28,12 +25,6 @@ public final class LoadParameters {
     public static final String FORMAT = LoadParameter.FORMAT.key();
     public static final String FIELDS_PREFIX = "fields.";
     public static final String FILTERS_PREFIX = "filters.";
-    /**
-     * Query parameters of a Logs API export that the load itself sets. A filter is a query parameter too, and a
-     * filter {@code application_id=999} would load another application's rows into this one's partitions.
-     */
-    static final Set<String> REQUEST_PARAMETERS = Set.of("application_id", "date_since", "date_until", "date_dimension", "fields",
-            "parts_count", "part_number", "use_utf8_bom", "oauth_token", "skip_unavailable_shards", "format");
     public static final String API_URL = LoadParameter.API_URL.key();
     public static final String TOKEN_REF = LoadParameter.TOKEN_REF.key();
     public static final String CLICKHOUSE_URL = LoadParameter.CLICKHOUSE_URL.key();
@@ -115,8 +106,8 @@ public final class LoadParameters {
         Map<String, Map<String, String>> filters = new LinkedHashMap<>();
         for (String source : sources) {
             SourceSpec spec = FieldCatalog.get().source(source).orElseThrow();
-            fields.put(source, fields(p, spec));
-            filters.put(source, filters(p, spec));
+            fields.put(source, ParameterRules.fields(p, spec));
+            filters.put(source, ParameterRules.filters(p, spec));
         }
         for (String name : p.stringPropertyNames()) {
             String suffix = name.startsWith(FIELDS_PREFIX) ? name.substring(FIELDS_PREFIX.length())
@@ -176,51 +167,6 @@ public final class LoadParameters {
         }
     }
 
-    private static List<String> fields(Properties p, SourceSpec spec) {
-        String name = FIELDS_PREFIX + spec.name();
-        String raw = p.getProperty(name);
-        if (isEmpty(raw)) {
-            return spec.defaultFields().stream().map(FieldSpec::name).toList();
-        }
-        Set<String> fields = new LinkedHashSet<>(); // the API echoes a field requested twice: ask once
-        for (String part : raw.split(",")) {
-            String f = part.trim();
-            if (spec.field(f).isEmpty()) {
-                throw new IllegalArgumentException("job parameter " + name + "='" + raw + "': '" + f + "' is not a field of "
-                        + spec.name() + "; expected some of: " + String.join(", ", spec.fields().stream().map(FieldSpec::name).toList()));
-            }
-            fields.add(f);
-        }
-        return List.copyOf(fields);
-    }
-
-    private static Map<String, String> filters(Properties p, SourceSpec spec) {
-        String name = FILTERS_PREFIX + spec.name();
-        String raw = p.getProperty(name);
-        Map<String, String> filters = new LinkedHashMap<>();
-        if (isEmpty(raw)) {
-            return filters;
-        }
-        for (String part : raw.split(";")) {
-            if (part.isBlank()) {
-                continue;
-            }
-            int eq = part.indexOf('=');
-            String field = eq < 0 ? "" : part.substring(0, eq).trim();
-            if (REQUEST_PARAMETERS.contains(field)) {
-                throw new IllegalArgumentException("job parameter " + name + "='" + raw + "': " + field
-                        + " is a parameter of the export request, which the load sets itself; it cannot be a filter");
-            }
-            if (eq <= 0 || spec.field(field).isEmpty()) {
-                throw new IllegalArgumentException("job parameter " + name + "='" + raw + "': '" + part
-                        + "' is not a filter; expected field=value pairs separated by ';' with fields of " + spec.name()
-                        + ", like os_name=android;country_iso_code=RU");
-            }
-            filters.put(field, part.substring(eq + 1));
-        }
-        return filters;
-    }
-
     /** The parameter, trimmed, or the default when it is missing or blank. */
     public static String value(Properties p, String name, String dflt) {
         String v = p.getProperty(name);
@@ -228,6 +174,6 @@ public final class LoadParameters {
     }
 
     private static boolean isEmpty(String v) {
-        return v == null || v.isBlank();
+        return ParameterRules.isEmpty(v);
     }
 }

@@ -4,23 +4,35 @@ import org.appmetrica.loader.clickhouse.ClickHouseSettings;
 import org.appmetrica.loader.clickhouse.Identifiers;
 import org.appmetrica.loader.config.SecretRef;
 import org.appmetrica.loader.schema.FieldCatalog;
+import org.appmetrica.loader.schema.FieldSpec;
+import org.appmetrica.loader.schema.SourceSpec;
 
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * The rule of each {@link LoadParameter.Type}, and the few of one parameter: a raw value as given (null or blank: the
- * default) in, the typed value out, or an IllegalArgumentException naming the parameter and the expected form.
+ * The rule of each {@link LoadParameter.Type}, the few of one parameter, and those of a source's {@code fields.} and
+ * {@code filters.}: a raw value as given (null or blank: the default) in, the typed value out, or an
+ * IllegalArgumentException naming the parameter and the expected form.
  * Rules that look at other parameters are {@link LoadParameters#parse}'s.
  */
 final class ParameterRules {
 
+    /**
+     * Query parameters of a Logs API export that the load itself sets. A filter is a query parameter too, and a
+     * filter {@code application_id=999} would load another application's rows into this one's partitions.
+     */
+    private static final Set<String> REQUEST_PARAMETERS = Set.of("application_id", "date_since", "date_until", "date_dimension", "fields",
+            "parts_count", "part_number", "use_utf8_bom", "oauth_token", "skip_unavailable_shards", "format");
     private static final Pattern JNDI_NAME = Pattern.compile("java:[A-Za-z0-9_][A-Za-z0-9_./:-]*");
 
     private ParameterRules() {
@@ -194,6 +206,53 @@ final class ParameterRules {
                     + "': expected gzip (the default) or none");
         }
         return v;
+    }
+
+    /** The field list of a source of the load: {@code fields.<source>}, or its default fields. */
+    static List<String> fields(Properties p, SourceSpec spec) {
+        String name = LoadParameters.FIELDS_PREFIX + spec.name();
+        String raw = p.getProperty(name);
+        if (isEmpty(raw)) {
+            return spec.defaultFields().stream().map(FieldSpec::name).toList();
+        }
+        Set<String> fields = new LinkedHashSet<>(); // the API echoes a field requested twice: ask once
+        for (String part : raw.split(",")) {
+            String f = part.trim();
+            if (spec.field(f).isEmpty()) {
+                throw new IllegalArgumentException("job parameter " + name + "='" + raw + "': '" + f + "' is not a field of "
+                        + spec.name() + "; expected some of: " + String.join(", ", spec.fields().stream().map(FieldSpec::name).toList()));
+            }
+            fields.add(f);
+        }
+        return List.copyOf(fields);
+    }
+
+    /** The equality filters of a source of the load: {@code filters.<source>}, maybe none. */
+    static Map<String, String> filters(Properties p, SourceSpec spec) {
+        String name = LoadParameters.FILTERS_PREFIX + spec.name();
+        String raw = p.getProperty(name);
+        Map<String, String> filters = new LinkedHashMap<>();
+        if (isEmpty(raw)) {
+            return filters;
+        }
+        for (String part : raw.split(";")) {
+            if (part.isBlank()) {
+                continue;
+            }
+            int eq = part.indexOf('=');
+            String field = eq < 0 ? "" : part.substring(0, eq).trim();
+            if (REQUEST_PARAMETERS.contains(field)) {
+                throw new IllegalArgumentException("job parameter " + name + "='" + raw + "': " + field
+                        + " is a parameter of the export request, which the load sets itself; it cannot be a filter");
+            }
+            if (eq <= 0 || spec.field(field).isEmpty()) {
+                throw new IllegalArgumentException("job parameter " + name + "='" + raw + "': '" + part
+                        + "' is not a filter; expected field=value pairs separated by ';' with fields of " + spec.name()
+                        + ", like os_name=android;country_iso_code=RU");
+            }
+            filters.put(field, part.substring(eq + 1));
+        }
+        return filters;
     }
 
     private static String required(LoadParameter p, String raw, String expected) {
