@@ -1,19 +1,20 @@
 package org.appmetrica.loader.job;
 
+import jakarta.batch.api.BatchProperty;
 import jakarta.batch.api.chunk.CheckpointAlgorithm;
-import jakarta.batch.runtime.context.JobContext;
 import jakarta.batch.runtime.context.StepContext;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
-import org.appmetrica.loader.model.LoadSettings;
+import org.appmetrica.loader.model.LoadParameter;
 import org.appmetrica.loader.model.SliceContext;
 import org.appmetrica.loader.model.SliceProperties;
 
 /**
  * Ends a chunk at {@code chunkSize} rows or once its rows mapped to {@code chunkMegabytes} of RowBinary, whichever
  * comes first: rows of events are a few hundred bytes, rows of crashes with their stack traces can be a hundred times
- * that, and a chunk is held in memory until its INSERT ends.
+ * that, and a chunk is held in memory until its INSERT ends. Both are this artifact's properties in the job XML, copied
+ * from the job parameters of the same name (checked by the launcher and the job's listener before any chunk).
  */
 @Named
 @Dependent
@@ -23,9 +24,13 @@ public class ChunkBudget implements CheckpointAlgorithm {
     static final String TRANSACTION_TIMEOUT = "jakarta.transaction.global.timeout";
 
     @Inject
-    JobContext jobContext;
-    @Inject
     StepContext stepContext;
+    @Inject
+    @BatchProperty
+    String chunkSize;
+    @Inject
+    @BatchProperty
+    String chunkMegabytes;
 
     private SliceContext context;
     private int maxRows;
@@ -42,10 +47,9 @@ public class ChunkBudget implements CheckpointAlgorithm {
     @Override
     public void beginCheckpoint() {
         if (context == null) {
-            LoadSettings settings = SliceProperties.settings(jobContext);
             context = SliceContext.of(stepContext, SliceProperties.slice(stepContext));
-            maxRows = settings.chunkSize();
-            maxBytes = settings.chunkMegabytes() * 1024L * 1024L;
+            maxRows = LoadParameter.CHUNK_SIZE.intValue(chunkSize);
+            maxBytes = LoadParameter.CHUNK_MEGABYTES.intValue(chunkMegabytes) * 1024L * 1024L;
         }
         rowsAtStart = context.mappedRows();
         bytesAtStart = context.mappedBytes();

@@ -6,7 +6,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /** An HTTP/1.1 body's framing over the connection's stream: chunked, Content-Length, or until the server closes. */
-final class HttpBody extends InputStream {
+final class HttpBody extends CountingInputStream {
 
     private static final int MAX_CHUNK_LINE = 4096;
 
@@ -18,6 +18,7 @@ final class HttpBody extends InputStream {
     private boolean ended;
 
     HttpBody(InputStream in, HttpGet connection) {
+        super(UNLIMITED);
         this.in = in;
         this.connection = connection;
     }
@@ -59,16 +60,7 @@ final class HttpBody extends InputStream {
     }
 
     @Override
-    public int read() throws IOException {
-        byte[] one = new byte[1];
-        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-        if (len == 0) {
-            return 0;
-        }
+    protected int readSome(byte[] b, int off, int len) throws IOException {
         try {
             if (ended || chunked && left == 0 && !nextChunk()) {
                 return -1;

@@ -111,33 +111,25 @@ public final class HttpLogsApiTransport implements LogsApiTransport {
     }
 
     /** The export's body, failing once more than maxExportBytes arrived. */
-    private final class Bounded extends InputStream {
+    private final class Bounded extends CountingInputStream {
         private final InputStream in;
         private final ExportRequest request;
-        private long count;
 
         Bounded(InputStream in, ExportRequest request) {
+            super(transfer.maxExportBytes());
             this.in = in;
             this.request = request;
         }
 
         @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
+        protected int readSome(byte[] b, int off, int len) throws IOException {
+            return in.read(b, off, len);
         }
 
         @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = in.read(b, off, (int) Math.min(len, transfer.maxExportBytes() - count + 1));
-            if (n > 0) {
-                count += n;
-                if (count > transfer.maxExportBytes()) {
-                    in.close();
-                    throw tooLarge(request, "more arrived");
-                }
-            }
-            return n;
+        protected RuntimeException overLimit(long limit) throws IOException {
+            in.close();
+            return tooLarge(request, "more arrived");
         }
 
         @Override

@@ -120,20 +120,10 @@ public final class LiveDownload {
         }
         opened = true;
         FileChannel in = channel;
-        return new InputStream() {
-            private long position;
-
+        return new CountingInputStream(CountingInputStream.UNLIMITED) {
             @Override
-            public int read() throws IOException {
-                byte[] one = new byte[1];
-                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
-            }
-
-            @Override
-            public int read(byte[] b, int off, int len) throws IOException {
-                if (len == 0) {
-                    return 0;
-                }
+            protected int readSome(byte[] b, int off, int len) throws IOException {
+                long position = count();
                 while (true) {
                     long available = awaitBytes(position);
                     if (available <= position) {
@@ -141,7 +131,6 @@ public final class LiveDownload {
                     }
                     int n = in.read(ByteBuffer.wrap(b, off, (int) Math.min(len, available - position)), position);
                     if (n > 0) {
-                        position += n;
                         return n;
                     }
                 }

@@ -17,15 +17,30 @@ import java.util.regex.Pattern;
  */
 public enum LoadParameter {
 
-    APPLICATION_IDS("applicationIds", Type.LIST, null, Access.ANY, "comma-separated numeric application ids (required)"),
-    SOURCES("sources", Type.LIST, null, Access.ANY, "comma-separated sources, or all (required)"),
+    APPLICATION_IDS("applicationIds", Type.LIST, null, Access.ANY, "comma-separated numeric application ids (required)") {
+        @Override
+        public Object parse(String raw) {
+            return ParameterRules.applicationIds(this, raw);
+        }
+    },
+    SOURCES("sources", Type.LIST, null, Access.ANY, "comma-separated sources, or all (required)") {
+        @Override
+        public Object parse(String raw) {
+            return ParameterRules.sources(this, raw);
+        }
+    },
     DATE_SINCE("dateSince", Type.DATE, null, Access.ANY, "first day, yyyy-MM-dd (required for dated sources)"),
     DATE_UNTIL("dateUntil", Type.DATE, null, Access.ANY, "last day, inclusive"),
     DATE_DIMENSION("dateDimension", "default", "time on the device (default) or time the server received it (receive)", "default", "receive"),
     FORMAT("format", "csv", "the export format requested from the API", "csv", "json"),
     API_URL("apiUrl", Type.URL, "https://api.appmetrica.yandex.ru", Access.HELD, "Logs API base URL"),
     TOKEN_REF("tokenRef", Type.SECRET_REF, "env:APPMETRICA_TOKEN", Access.HELD, "where the OAuth token is: env:, file:, prop: or cs:"),
-    CLICKHOUSE_URL(ClickHouseTarget.URL, Type.URL, "jdbc:clickhouse://127.0.0.1:8123", Access.HELD, "ClickHouse URL"),
+    CLICKHOUSE_URL(ClickHouseTarget.URL, Type.URL, "jdbc:clickhouse://127.0.0.1:8123", Access.HELD, "ClickHouse URL") {
+        @Override
+        public Object parse(String raw) {
+            return ParameterRules.clickhouseUrl(this, raw);
+        }
+    },
     CLICKHOUSE_DATABASE(ClickHouseTarget.DATABASE, Type.NAME, "appmetrica", Access.ANY, "target database, created if missing"),
     CLICKHOUSE_USER(ClickHouseTarget.USER, Type.TEXT, "default", Access.ANY, "ClickHouse user"),
     CLICKHOUSE_PASSWORD_REF(ClickHouseTarget.PASSWORD_REF, Type.SECRET_REF, "env:CLICKHOUSE_PASSWORD", Access.HELD,
@@ -49,9 +64,19 @@ public enum LoadParameter {
     INSERTS_IN_FLIGHT("insertsInFlight", 1, 1, 8, Access.ANY, "INSERTs of one slice that may run at once"),
     CHUNK_MEGABYTES("chunkMegabytes", 32, 1, 1024, Access.ANY, "a chunk also ends once its rows take this much as RowBinary"),
     MAX_EXPORT_BYTES("maxExportBytes", Type.TEXT, "53687091200", Access.ANY,
-            "the most one export part may send, as received (bytes; checked by TransferParameters)"),
+            "the most one export part may send, as received (bytes)") {
+        @Override
+        public Object parse(String raw) {
+            return ParameterRules.bytes(this, raw);
+        }
+    },
     COMPRESSION("compression", "gzip", "gzip: ask for a compressed export and keep the spool compressed; none: the plain file",
-            "gzip", "none"),
+            "gzip", "none") {
+        @Override
+        public Object parse(String raw) {
+            return ParameterRules.compression(this, raw);
+        }
+    },
     AUTO_RESTART("autoRestart", 0, 0, 100, Access.ANY,
             "times a schedule or console restarts the execution by itself after its process died (3 for connections)");
 
@@ -160,39 +185,29 @@ public enum LoadParameter {
 
     /** The value given (trimmed), or the default when it is missing or blank. */
     public String value(Properties p) {
-        String v = p.getProperty(key);
-        return v == null || v.isBlank() ? defaultValue : v.trim();
+        return ParameterRules.text(this, p.getProperty(key));
     }
 
-    /** An INT parameter within its range, or {@code dflt} when it is not given. */
-    int intValue(Properties p, int dflt) {
-        String raw = p.getProperty(key);
-        if (raw == null || raw.isBlank()) {
-            return dflt;
-        }
-        try {
-            int v = Integer.parseInt(raw.trim());
-            if (v < min || v > max) {
-                throw new NumberFormatException();
-            }
-            return v;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("job parameter " + key + "='" + raw + "': expected a whole number from " + min + " to " + max);
-        }
+    /**
+     * The value as its rule reads it: {@code raw} as given (null or blank: the default), typed (Integer, Long, String,
+     * LocalDate, Path, a list) and checked, or null when not given and without a default. Throws
+     * IllegalArgumentException naming the parameter and the expected form.
+     */
+    public Object parse(String raw) {
+        return ParameterRules.byType(this, raw);
     }
 
-    /** An INT parameter with its own default. */
-    int intValue(Properties p) {
-        return intValue(p, Integer.parseInt(defaultValue));
+    /** {@link #parse(String)} of this parameter in {@code p}. */
+    public Object parse(Properties p) {
+        return parse(p.getProperty(key));
     }
 
-    /** A CHOICE parameter: one of its choices. */
-    String choice(Properties p) {
-        String v = value(p);
-        if (!choices.contains(v)) {
-            throw new IllegalArgumentException("job parameter " + key + "='" + v + "': expected one of " + String.join(", ", choices));
+    /** An INT parameter: {@link #parse(String)}, never null (a derived default is not this class's). */
+    public int intValue(String raw) {
+        if (type != Type.INT || defaultValue == null) {
+            throw new IllegalStateException(key + " is not a whole number with a default");
         }
-        return v;
+        return (Integer) parse(raw);
     }
 
     /** In WildFly under the server's data directory; elsewhere a directory of this user in the temporary one. */

@@ -1,29 +1,19 @@
 package org.appmetrica.loader.model;
 
-import org.appmetrica.loader.clickhouse.ClickHouseSettings;
-import org.appmetrica.loader.clickhouse.ClickHouseTarget;
-import org.appmetrica.loader.clickhouse.Identifiers;
-import org.appmetrica.loader.config.SecretRef;
-import org.appmetrica.loader.logsapi.PollSettings;
 import org.appmetrica.loader.schema.FieldCatalog;
-import org.appmetrica.loader.schema.FieldSpec;
 import org.appmetrica.loader.schema.SourceSpec;
 
-import java.nio.file.Path;
-import java.time.Duration;
 import java.time.LocalDate;
-import java.time.format.DateTimeParseException;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
- * Names, defaults and validation of the {@code appmetrica-load} job parameters. Used by the CLI before a job
- * is started and by the job itself before any HTTP call, so both report the same clear messages.
+ * Names, defaults and validation of the {@code appmetrica-load} job parameters: each value by its rule in
+ * {@link LoadParameter}, the rules between parameters and the field lists and filters of the sources here. Used before
+ * a job is started and by the job itself before any HTTP call, so both report the same clear messages.
  */
 public final class LoadParameters {
 
@@ -35,12 +25,6 @@ public final class LoadParameters {
     public static final String FORMAT = LoadParameter.FORMAT.key();
     public static final String FIELDS_PREFIX = "fields.";
     public static final String FILTERS_PREFIX = "filters.";
-    /**
-     * Query parameters of a Logs API export that the load itself sets. A filter is a query parameter too, and a
-     * filter {@code application_id=999} would load another application's rows into this one's partitions.
-     */
-    static final Set<String> REQUEST_PARAMETERS = Set.of("application_id", "date_since", "date_until", "date_dimension", "fields",
-            "parts_count", "part_number", "use_utf8_bom", "oauth_token", "skip_unavailable_shards", "format");
     public static final String API_URL = LoadParameter.API_URL.key();
     public static final String TOKEN_REF = LoadParameter.TOKEN_REF.key();
     public static final String CLICKHOUSE_URL = LoadParameter.CLICKHOUSE_URL.key();
@@ -62,6 +46,8 @@ public final class LoadParameters {
     public static final String LEASE_WAIT_SECONDS = LoadParameter.LEASE_WAIT_SECONDS.key();
     public static final String INSERTS_IN_FLIGHT = LoadParameter.INSERTS_IN_FLIGHT.key();
     public static final String CHUNK_MEGABYTES = LoadParameter.CHUNK_MEGABYTES.key();
+    public static final String MAX_EXPORT_BYTES = LoadParameter.MAX_EXPORT_BYTES.key();
+    public static final String COMPRESSION = LoadParameter.COMPRESSION.key();
     public static final String AUTO_RESTART = LoadParameter.AUTO_RESTART.key();
 
     /** Defaults that other classes name; each is the one in {@link LoadParameter}. */
@@ -94,7 +80,10 @@ public final class LoadParameters {
         return new LoadParametersBuilder();
     }
 
-    /** Validates every parameter; the first problem is reported with the parameter, its value and the expected form. */
+    /**
+     * Validates every parameter: first the names, then each value by its own rule (in definition order), then the rules
+     * between parameters. The first problem is reported with the parameter, its value and the expected form.
+     */
     public static LoadSettings parse(Properties p) {
         for (String name : p.stringPropertyNames()) {
             if (LoadParameter.secretLikeName(name)) {
@@ -106,29 +95,19 @@ public final class LoadParameters {
                         + ", fields.<source>, filters.<source>");
             }
         }
-        LoadParameter.AUTO_RESTART.intValue(p); // read by the process that restarts a crashed execution, checked here
-        List<Long> apps = applicationIds(p);
-        List<String> sources = sources(p);
-        boolean anyDated = sources.stream().anyMatch(s -> FieldCatalog.get().source(s).orElseThrow().datesRequired());
-        LocalDate since = date(p, DATE_SINCE, anyDated);
-        LocalDate until = date(p, DATE_UNTIL, anyDated);
-        if (since == null && until == null) {
-            since = until = LocalDate.now(); // only dateless sources: no day range needed
-        } else if (since == null || until == null) {
-            throw new IllegalArgumentException("job parameters " + DATE_SINCE + " and " + DATE_UNTIL + " go together: expected both, like 2024-03-01 and 2024-03-07");
+        EnumMap<LoadParameter, Object> v = new EnumMap<>(LoadParameter.class);
+        for (LoadParameter parameter : LoadParameter.values()) {
+            v.put(parameter, parameter.parse(p));
         }
-        if (until.isBefore(since)) {
-            throw new IllegalArgumentException("job parameter " + DATE_UNTIL + "=" + until + " is before " + DATE_SINCE + "=" + since
-                    + ": expected a range whose last day is not before its first");
-        }
-        String dimension = LoadParameter.DATE_DIMENSION.choice(p);
-        String format = LoadParameter.FORMAT.choice(p);
+        @SuppressWarnings("unchecked")
+        List<String> sources = (List<String>) v.get(LoadParameter.SOURCES);
+        dates(p, v, sources.stream().anyMatch(s -> FieldCatalog.get().source(s).orElseThrow().datesRequired()));
         Map<String, List<String>> fields = new LinkedHashMap<>();
         Map<String, Map<String, String>> filters = new LinkedHashMap<>();
         for (String source : sources) {
             SourceSpec spec = FieldCatalog.get().source(source).orElseThrow();
-            fields.put(source, fields(p, spec));
-            filters.put(source, filters(p, spec));
+            fields.put(source, ParameterRules.fields(p, spec));
+            filters.put(source, ParameterRules.filters(p, spec));
         }
         for (String name : p.stringPropertyNames()) {
             String suffix = name.startsWith(FIELDS_PREFIX) ? name.substring(FIELDS_PREFIX.length())
@@ -138,203 +117,54 @@ public final class LoadParameters {
                         + SOURCES + "=" + String.join(",", sources));
             }
         }
-        String apiUrl = url(p, LoadParameter.API_URL);
-        String tokenRef = LoadParameter.TOKEN_REF.value(p);
-        SecretRef.validate(TOKEN_REF, tokenRef);
-        String clickhouseUrl = LoadParameter.CLICKHOUSE_URL.value(p);
-        try {
-            ClickHouseSettings.endpointFromUrl(clickhouseUrl);
-        } catch (IllegalArgumentException e) {
-            // the value is not repeated: it may hold a password
-            throw new IllegalArgumentException("job parameter " + CLICKHOUSE_URL + " " + e.getMessage());
+        clickhouseTarget(p, v);
+        if (v.get(LoadParameter.PARALLELISM) == null) {
+            int apps = ((List<?>) v.get(LoadParameter.APPLICATION_IDS)).size();
+            v.put(LoadParameter.PARALLELISM, Math.min(Defaults.MAX_DEFAULT_PARALLELISM, Defaults.PARALLELISM_PER_APPLICATION * apps));
         }
-        String database = LoadParameter.CLICKHOUSE_DATABASE.value(p);
-        try {
-            Identifiers.requirePlainName("job parameter " + CLICKHOUSE_DATABASE, database);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(e.getMessage());
-        }
-        String user = LoadParameter.CLICKHOUSE_USER.value(p);
-        String passwordRef = LoadParameter.CLICKHOUSE_PASSWORD_REF.value(p);
-        SecretRef.validate(CLICKHOUSE_PASSWORD_REF, passwordRef);
-        String dataSource = dataSource(p);
-        String cluster = cluster(p, dataSource);
-        Integer httpPortOffset = isEmpty(p.getProperty(CLICKHOUSE_CLUSTER_HTTP_PORT_OFFSET)) ? null
-                : LoadParameter.CLICKHOUSE_CLUSTER_HTTP_PORT_OFFSET.intValue(p, 0);
-        if (httpPortOffset != null && cluster == null) {
-            throw new IllegalArgumentException("job parameter " + CLICKHOUSE_CLUSTER_HTTP_PORT_OFFSET + " needs " + CLICKHOUSE_CLUSTER);
-        }
-        PollSettings poll = new PollSettings(
-                Duration.ofSeconds(LoadParameter.POLL_INTERVAL_SECONDS.intValue(p)),
-                Duration.ofSeconds(LoadParameter.POLL_TIMEOUT_SECONDS.intValue(p)),
-                Duration.ofSeconds(LoadParameter.RATE_LIMIT_WAIT_SECONDS.intValue(p)),
-                LoadParameter.MAX_RETRIES.intValue(p),
-                Duration.ofSeconds(LoadParameter.RETRY_BACKOFF_SECONDS.intValue(p)));
-        int parallelism = LoadParameter.PARALLELISM.intValue(p,
-                Math.min(Defaults.MAX_DEFAULT_PARALLELISM, Defaults.PARALLELISM_PER_APPLICATION * apps.size()));
-        return new LoadSettings(apps, sources, since, until, dimension, format, fields, filters, apiUrl, tokenRef,
-                clickhouseUrl, database, user, passwordRef, dataSource, cluster, httpPortOffset,
-                LoadParameter.CHUNK_SIZE.intValue(p), parallelism, poll,
-                LoadParameter.HTTP_TIMEOUT_SECONDS.intValue(p),
-                Path.of(LoadParameter.SPOOL_DIR.value(p)),
-                Duration.ofSeconds(LoadParameter.LEASE_WAIT_SECONDS.intValue(p)),
-                LoadParameter.INSERTS_IN_FLIGHT.intValue(p),
-                LoadParameter.CHUNK_MEGABYTES.intValue(p), TransferParameters.parse(p));
+        return new LoadSettings(v, fields, filters);
     }
 
-    private static List<Long> applicationIds(Properties p) {
-        String raw = required(p, APPLICATION_IDS, "a comma-separated list of numeric application ids, like 1111,2222");
-        Set<Long> ids = new LinkedHashSet<>();
-        for (String part : raw.split(",")) {
-            String s = part.trim();
-            try {
-                long id = Long.parseLong(s);
-                if (id <= 0) {
-                    throw new NumberFormatException();
-                }
-                ids.add(id);
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("job parameter " + APPLICATION_IDS + "='" + raw + "': '" + s
-                        + "' is not an application id; expected positive numbers separated by commas, like 1111,2222");
+    /** Both days or neither (then only dateless sources, loaded as of today), in order. */
+    private static void dates(Properties p, Map<LoadParameter, Object> v, boolean anyDated) {
+        for (LoadParameter day : List.of(LoadParameter.DATE_SINCE, LoadParameter.DATE_UNTIL)) {
+            if (anyDated && v.get(day) == null) {
+                throw new IllegalArgumentException("job parameter " + day.key() + " is required: expected a day like 2024-03-01");
             }
         }
-        return List.copyOf(ids);
+        LocalDate since = (LocalDate) v.get(LoadParameter.DATE_SINCE);
+        LocalDate until = (LocalDate) v.get(LoadParameter.DATE_UNTIL);
+        if (since == null && until == null) {
+            since = until = LocalDate.now(); // only dateless sources: no day range needed
+        } else if (since == null || until == null) {
+            throw new IllegalArgumentException("job parameters " + DATE_SINCE + " and " + DATE_UNTIL + " go together: expected both, like 2024-03-01 and 2024-03-07");
+        }
+        if (until.isBefore(since)) {
+            throw new IllegalArgumentException("job parameter " + DATE_UNTIL + "=" + until + " is before " + DATE_SINCE + "=" + since
+                    + ": expected a range whose last day is not before its first");
+        }
+        v.put(LoadParameter.DATE_SINCE, since);
+        v.put(LoadParameter.DATE_UNTIL, until);
     }
 
-    private static List<String> sources(Properties p) {
-        String raw = required(p, SOURCES, "a comma-separated list of sources, like events,installations (or all)");
-        Set<String> known = FieldCatalog.get().sourceNames();
-        if (raw.trim().equals("all")) {
-            return List.copyOf(known);
-        }
-        Set<String> sources = new LinkedHashSet<>();
-        for (String part : raw.split(",")) {
-            String s = part.trim();
-            if (!known.contains(s)) {
-                throw new IllegalArgumentException("job parameter " + SOURCES + "='" + raw + "': unknown source '" + s
-                        + "'; expected some of: " + String.join(", ", known) + " (or all)");
-            }
-            sources.add(s);
-        }
-        return List.copyOf(sources);
-    }
-
-    private static List<String> fields(Properties p, SourceSpec spec) {
-        String name = FIELDS_PREFIX + spec.name();
-        String raw = p.getProperty(name);
-        if (isEmpty(raw)) {
-            return spec.defaultFields().stream().map(FieldSpec::name).toList();
-        }
-        Set<String> fields = new LinkedHashSet<>(); // the API echoes a field requested twice: ask once
-        for (String part : raw.split(",")) {
-            String f = part.trim();
-            if (spec.field(f).isEmpty()) {
-                throw new IllegalArgumentException("job parameter " + name + "='" + raw + "': '" + f + "' is not a field of "
-                        + spec.name() + "; expected some of: " + String.join(", ", spec.fields().stream().map(FieldSpec::name).toList()));
-            }
-            fields.add(f);
-        }
-        return List.copyOf(fields);
-    }
-
-    private static Map<String, String> filters(Properties p, SourceSpec spec) {
-        String name = FILTERS_PREFIX + spec.name();
-        String raw = p.getProperty(name);
-        Map<String, String> filters = new LinkedHashMap<>();
-        if (isEmpty(raw)) {
-            return filters;
-        }
-        for (String part : raw.split(";")) {
-            if (part.isBlank()) {
-                continue;
-            }
-            int eq = part.indexOf('=');
-            String field = eq < 0 ? "" : part.substring(0, eq).trim();
-            if (REQUEST_PARAMETERS.contains(field)) {
-                throw new IllegalArgumentException("job parameter " + name + "='" + raw + "': " + field
-                        + " is a parameter of the export request, which the load sets itself; it cannot be a filter");
-            }
-            if (eq <= 0 || spec.field(field).isEmpty()) {
-                throw new IllegalArgumentException("job parameter " + name + "='" + raw + "': '" + part
-                        + "' is not a filter; expected field=value pairs separated by ';' with fields of " + spec.name()
-                        + ", like os_name=android;country_iso_code=RU");
-            }
-            filters.put(field, part.substring(eq + 1));
-        }
-        return filters;
-    }
-
-    /** A cluster name of the server's remote_servers, or null (one server). */
-    private static String cluster(Properties p, String dataSource) {
-        String name = p.getProperty(CLICKHOUSE_CLUSTER);
-        if (isEmpty(name)) {
-            return null;
-        }
-        name = name.strip();
-        try {
-            Identifiers.requirePlainName("job parameter " + CLICKHOUSE_CLUSTER, name);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(e.getMessage());
-        }
+    /** A datasource replaces URL, user and password; a cluster needs a URL; a cluster's port offset needs the cluster. */
+    private static void clickhouseTarget(Properties p, Map<LoadParameter, Object> v) {
+        Object dataSource = v.get(LoadParameter.CLICKHOUSE_DATA_SOURCE);
         if (dataSource != null) {
+            for (String other : List.of(CLICKHOUSE_URL, CLICKHOUSE_USER, CLICKHOUSE_PASSWORD_REF)) {
+                if (!isEmpty(p.getProperty(other))) {
+                    throw new IllegalArgumentException("job parameters " + CLICKHOUSE_DATA_SOURCE + " and " + other + " exclude each other: "
+                            + "the datasource " + dataSource + " defines the ClickHouse URL, user and password");
+                }
+            }
+        }
+        if (v.get(LoadParameter.CLICKHOUSE_CLUSTER) != null && dataSource != null) {
             throw new IllegalArgumentException("job parameter " + CLICKHOUSE_CLUSTER + " needs " + CLICKHOUSE_URL + ", not "
                     + CLICKHOUSE_DATA_SOURCE + ": the loader connects to the replicas of each shard itself");
         }
-        return name;
-    }
-
-    /** A JNDI name such as java:jboss/datasources/ClickHouseDS, or null; the datasource then holds URL, user and password. */
-    private static String dataSource(Properties p) {
-        String name = p.getProperty(CLICKHOUSE_DATA_SOURCE);
-        if (isEmpty(name)) {
-            return null;
+        if (v.get(LoadParameter.CLICKHOUSE_CLUSTER_HTTP_PORT_OFFSET) != null && v.get(LoadParameter.CLICKHOUSE_CLUSTER) == null) {
+            throw new IllegalArgumentException("job parameter " + CLICKHOUSE_CLUSTER_HTTP_PORT_OFFSET + " needs " + CLICKHOUSE_CLUSTER);
         }
-        name = name.trim();
-        if (!JNDI_NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException("job parameter " + CLICKHOUSE_DATA_SOURCE + "='" + name
-                    + "' is not a JNDI name: expected something like java:jboss/datasources/ClickHouseDS");
-        }
-        for (String other : List.of(CLICKHOUSE_URL, CLICKHOUSE_USER, CLICKHOUSE_PASSWORD_REF)) {
-            if (!isEmpty(p.getProperty(other))) {
-                throw new IllegalArgumentException("job parameters " + CLICKHOUSE_DATA_SOURCE + " and " + other + " exclude each other: "
-                        + "the datasource " + name + " defines the ClickHouse URL, user and password");
-            }
-        }
-        return name;
-    }
-
-    private static final Pattern JNDI_NAME = Pattern.compile("java:[A-Za-z0-9_][A-Za-z0-9_./:-]*");
-
-    private static LocalDate date(Properties p, String name, boolean required) {
-        String raw = p.getProperty(name);
-        if (isEmpty(raw)) {
-            if (required) {
-                throw new IllegalArgumentException("job parameter " + name + " is required: expected a day like 2024-03-01");
-            }
-            return null;
-        }
-        try {
-            return LocalDate.parse(raw.trim());
-        } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException("job parameter " + name + "='" + raw + "' is not a date: expected a day like 2024-03-01");
-        }
-    }
-
-    private static String url(Properties p, LoadParameter parameter) {
-        String v = parameter.value(p);
-        if (!(v.startsWith("http://") || v.startsWith("https://"))) {
-            throw new IllegalArgumentException("job parameter " + parameter.key() + "='" + v + "': expected an http(s) URL like "
-                    + parameter.defaultValue());
-        }
-        return v;
-    }
-
-    private static String required(Properties p, String name, String expected) {
-        String v = p.getProperty(name);
-        if (isEmpty(v)) {
-            throw new IllegalArgumentException("job parameter " + name + " is required: expected " + expected);
-        }
-        return v.trim();
     }
 
     /** The parameter, trimmed, or the default when it is missing or blank. */
@@ -344,6 +174,6 @@ public final class LoadParameters {
     }
 
     private static boolean isEmpty(String v) {
-        return v == null || v.isBlank();
+        return ParameterRules.isEmpty(v);
     }
 }

@@ -171,12 +171,12 @@ public final class LoadParametersBuilder {
     }
 
     public LoadParametersBuilder maxExportBytes(long bytes) {
-        return set(TransferParameters.MAX_EXPORT_BYTES, Long.toString(bytes));
+        return set(LoadParameters.MAX_EXPORT_BYTES, Long.toString(bytes));
     }
 
     /** {@code gzip} or {@code none}. */
     public LoadParametersBuilder compression(String compression) {
-        return set(TransferParameters.COMPRESSION, compression);
+        return set(LoadParameters.COMPRESSION, compression);
     }
 
     /** Times a schedule or console restarts the execution by itself after its process died. */

@@ -1,5 +1,6 @@
 package org.appmetrica.loader.reader;
 
+import org.appmetrica.loader.logsapi.CountingInputStream;
 import org.appmetrica.loader.logsapi.ExportTooLargeException;
 
 import java.io.BufferedInputStream;
@@ -38,31 +39,35 @@ final class Decompressed {
     }
 
     /** Fails once more than {@code max} bytes came out. */
-    private static final class Limited extends FilterInputStream {
-        private final long max;
+    private static final class Limited extends CountingInputStream {
+        private final InputStream in;
         private final String name;
-        private long count;
 
         Limited(InputStream in, long max, String name) {
-            super(in);
-            this.max = max;
+            super(max);
+            this.in = in;
             this.name = name;
         }
 
         @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
+        protected int readSome(byte[] b, int off, int len) throws IOException {
+            return in.read(b, off, len);
         }
 
         @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = in.read(b, off, len);
-            if (n > 0 && (count += n) > max) {
-                throw new ExportTooLargeException(name + " decompresses to more than maxExportBytes=" + max
-                        + " bytes; raise maxExportBytes if the export is genuine");
-            }
-            return n;
+        protected RuntimeException overLimit(long max) {
+            return new ExportTooLargeException(name + " decompresses to more than maxExportBytes=" + max
+                    + " bytes; raise maxExportBytes if the export is genuine");
+        }
+
+        @Override
+        public int available() throws IOException {
+            return in.available();
+        }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
         }
     }
 

@@ -181,4 +181,29 @@ class LoadParametersTest {
         assertEquals("json", first.getProperty("format"), "build() is a copy");
         assertEquals(null, b.build().getProperty("format"));
     }
+
+    /** Every value given reaches its own getter: the getters read LoadSettings' values by parameter. */
+    @Test
+    void eachValueReachesItsGetter() {
+        LoadSettings s = valid().dateDimension("receive").format("json").apiUrl("http://127.0.0.1:1").tokenRef("env:T")
+                .clickhouseUrl("http://127.0.0.1:2").clickhouseDatabase("db").clickhouseUser("u").clickhousePasswordRef("env:P")
+                .chunkSize(11).parallelism(12).pollIntervalSeconds(13).pollTimeoutSeconds(14).rateLimitWaitSeconds(15).maxRetries(16)
+                .retryBackoffSeconds(17).httpTimeoutSeconds(18).spoolDir(Path.of("/tmp/s19")).leaseWaitSeconds(20).insertsInFlight(7)
+                .chunkMegabytes(22).maxExportBytes(23).compression("NONE").autoRestart(24).parse();
+        assertEquals(List.of("receive", "json", "http://127.0.0.1:1", "env:T", "http://127.0.0.1:2", "db", "u", "env:P"),
+                List.of(s.dateDimension(), s.format(), s.apiUrl(), s.tokenRef(), s.clickhouseUrl(), s.clickhouseDatabase(),
+                        s.clickhouseUser(), s.clickhousePasswordRef()));
+        assertEquals(List.of(11, 12, 18, 7, 22), List.of(s.chunkSize(), s.parallelism(), s.httpTimeoutSeconds(), s.insertsInFlight(),
+                s.chunkMegabytes()));
+        assertEquals(new org.appmetrica.loader.logsapi.PollSettings(java.time.Duration.ofSeconds(13), java.time.Duration.ofSeconds(14),
+                java.time.Duration.ofSeconds(15), 16, java.time.Duration.ofSeconds(17)), s.poll());
+        assertEquals(Path.of("/tmp/s19"), s.spoolDir());
+        assertEquals(20, s.leaseWait().toSeconds());
+        assertEquals(new org.appmetrica.loader.logsapi.TransferSettings(23, false), s.transfer());
+        assertEquals(LocalDate.of(2024, 3, 1), s.dateSince());
+        assertEquals(LocalDate.of(2024, 3, 7), s.dateUntil());
+        assertEquals("java:jboss/datasources/X", LoadParameters.builder().set("applicationIds", "1").sources("events").day(LocalDate.of(2024, 3, 1))
+                .clickhouseDataSource("java:jboss/datasources/X").parse().clickhouseDataSource());
+        assertEquals(valid().parse(), valid().parse(), "equal values, equal settings");
+    }
 }
