@@ -150,7 +150,7 @@ public record Connection(String name, List<Long> applications, Map<String, Sourc
         if (window != null) {
             ReloadDays.check(window);
         }
-        Map<String, String> extra = parameters == null || parameters.isEmpty() ? null : new TreeMap<>(parameters);
+        Map<String, String> extra = given(parameters);
         if (extra != null) {
             for (String key : extra.keySet()) {
                 String field = HELD_BY_FIELDS.get(key);
@@ -175,13 +175,26 @@ public record Connection(String name, List<Long> applications, Map<String, Sourc
         return c;
     }
 
+    /** The parameters with a value, sorted; null when there is none (the JSON leaves them out). */
+    private static Map<String, String> given(Map<String, String> parameters) {
+        Map<String, String> result = new TreeMap<>();
+        if (parameters != null) {
+            parameters.forEach((k, v) -> {
+                if (k != null && v != null && !v.isBlank()) {
+                    result.put(k, v.trim());
+                }
+            });
+        }
+        return result.isEmpty() ? null : result;
+    }
+
     private static String or(String value, String fallback) {
         return value == null || value.isBlank() ? fallback : value.trim();
     }
 
     /** The parameters of {@code appmetrica-load} for this connection, without the days (the planner chooses them). */
     public Properties jobParameters(Properties defaults) {
-        LoadParametersBuilder b = LoadParameters.builder().setAll(defaults).setAll(parameters == null ? Map.of() : parameters)
+        LoadParametersBuilder b = LoadParameters.builder().setAll(defaults).setAll(Objects.requireNonNullElse(given(parameters), Map.of()))
                 .applicationIds(applications.stream().mapToLong(Long::longValue).toArray())
                 .sources(sources.keySet().toArray(String[]::new))
                 .dateDimension(dateDimension).format(format).apiUrl(apiUrl).tokenRef(tokenRef)

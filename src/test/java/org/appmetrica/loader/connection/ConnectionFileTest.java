@@ -205,6 +205,10 @@ class ConnectionFileTest {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Connection.fromJson(json.formatted(key)).validated());
             assertTrue(e.getMessage().startsWith("parameters: " + key + " is a field of the connection"), e.getMessage());
         }
+        Connection blank = Connection.fromJson("{\"name\": \"p\", \"applications\": [1], \"sources\": {\"events\": {}}, "
+                + "\"loadFrom\": \"2024-03-01\", \"regularity\": \"regular\", \"parameters\": {\"chunkSize\": null, \"parallelism\": \" \"}}");
+        assertNull(blank.validated().parameters(), "parameters without a value are left out");
+        assertEquals(100_000, blank.validated().definition(DEFAULTS).settings().chunkSize());
     }
 
     @Test
