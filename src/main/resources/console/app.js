@@ -447,8 +447,10 @@ function connectionFromForm() {
   if (c.regularity === 'regular') {
     c.schedule = $('#c-schedule').value.trim();
     c.timeZone = $('#c-zone').value.trim();
-    c.reloadDays = Number($('#c-reload-days').value || 0);
+    if ($('#c-reload-days').value !== '') c.reloadDays = Number($('#c-reload-days').value); // empty: the default (7, 1 by receive time)
   }
+  // what the form does not show (a connection read from a file or sent to the API) is kept through an edit
+  if (state.editingExtra) Object.assign(c, state.editingExtra);
   const dataSource = $('#c-ch-datasource').value.trim();
   c.target = dataSource ? { dataSource, database: $('#c-ch-database').value.trim() }
     : { url: $('#c-ch-url').value.trim(), database: $('#c-ch-database').value.trim() };
@@ -543,7 +545,8 @@ function fillConnectionForm(c) {
   $(c.regularity === 'regular' ? '#c-regular' : '#c-one-time').checked = true;
   $('#c-schedule').value = c.schedule || '03:00';
   $('#c-zone').value = c.timeZone || 'UTC';
-  $('#c-reload-days').value = c.reloadDays ?? 3;
+  $('#c-reload-days').value = c.reloadDays ?? '';
+  state.editingExtra = state.editing ? Object.fromEntries(['includeToday', 'parameters'].filter((k) => k in c).map((k) => [k, c[k]])) : null;
   $('#c-ch-url').value = t.url || '';
   $('#c-ch-database').value = t.database || '';
   $('#c-ch-user').value = t.user || '';

@@ -56,7 +56,7 @@ public final class ConnectionRestarts {
                 return;
             }
             Properties p = op.getParameters(id);
-            new RegularLoadRunner(op, Clock.systemUTC()).recordLoaded(connections.definition(name),
+            new RegularLoadRunner(op, Clock.systemUTC(), LoadLauncher.unattended(operator)::start).recordLoaded(connections.definition(name),
                     LocalDate.parse(p.getProperty(LoadParameters.DATE_SINCE).trim()), LocalDate.parse(p.getProperty(LoadParameters.DATE_UNTIL).trim()), id);
             LOG.info(name + ": the restarted execution " + id + " completed; its days are recorded as loaded");
         } catch (InterruptedException e) {

@@ -131,7 +131,7 @@ public final class ConnectionService {
             throw new AdminException(409, "conflict", "connection " + name + " is paused: resume it first");
         }
         RegularLoadDefinition definition = s.connection().definition(defaults);
-        LoadLauncher launcher = new LoadLauncher(operator, AccessPolicy.unrestricted(), false);
+        LoadLauncher launcher = LoadLauncher.unattended(operator);
         launcher.check(definition.settings()); // before the run plans in ClickHouse: a failure creates no execution
         return new RegularLoadRunner(operator.get(), clock, launcher::start).runOnce(definition, id -> {
             store.recordRun(name, id);

@@ -99,7 +99,7 @@ public class ConsoleApplication extends Application {
         try {
             Object executor = new InitialContext().lookup("java:comp/DefaultManagedScheduledExecutorService");
             if (executor instanceof ScheduledExecutorService e) {
-                return new Scheduler(BatchRuntime::getJobOperator, e, Clock.systemUTC(), line -> PROGRESS.info(SecretMask.text(line)));
+                return new Scheduler(BatchRuntime::getJobOperator, LoadLauncher.unattended(BatchRuntime::getJobOperator)::start, e, Clock.systemUTC(), line -> PROGRESS.info(SecretMask.text(line)));
             }
         } catch (NamingException | RuntimeException e) {
             LOG.log(Level.FINE, "no managed executor: regular loads are not offered", e);

@@ -38,6 +38,14 @@ public final class LoadLauncher {
         this.startChecks = startChecks;
     }
 
+    /**
+     * For the runs nobody asks for at that moment (scheduled runs, restarts after a crash): no access policy, as what
+     * they run was defined by the operator (a file) or checked against the policy when it was saved (a connection).
+     */
+    public static LoadLauncher unattended(Supplier<JobOperator> operator) {
+        return new LoadLauncher(operator, AccessPolicy.unrestricted(), false);
+    }
+
     /** The parameters' form, the access policy (before any secret is read), then that the token can be found. */
     public LoadSettings validate(Properties all) {
         Properties p = Coordination.loadParameters(all);

@@ -99,7 +99,8 @@ public record EditPlan(List<Action> actions) {
 
     private static boolean scheduleChanged(Connection old, Connection edited) {
         return !Objects.equals(old.regularity(), edited.regularity()) || !Objects.equals(old.schedule(), edited.schedule())
-                || !Objects.equals(old.timeZone(), edited.timeZone()) || !Objects.equals(old.reloadDays(), edited.reloadDays());
+                || !Objects.equals(old.timeZone(), edited.timeZone()) || !Objects.equals(old.reloadDays(), edited.reloadDays())
+                || Boolean.TRUE.equals(old.includeToday()) != Boolean.TRUE.equals(edited.includeToday());
     }
 
     private static <T> Set<T> minus(Iterable<T> a, Iterable<T> b) {

@@ -1,7 +1,5 @@
 package org.appmetrica.loader.coordination;
 
-import jakarta.batch.operations.JobOperator;
-
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -17,7 +15,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
-import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -27,7 +24,8 @@ import java.util.logging.Logger;
  * process of another host is gone once its heartbeat is older than the timeout) and restarts each crashed execution
  * whose job parameter {@value #PARAMETER} allows it, at most N times per job instance, waiting interval × 2^(k-1) after
  * the k-th crash. One process restarts a given execution: the one whose claim row it inserted (or took over from a
- * claimer that is gone itself). An execution of a live process is never touched.
+ * claimer that is gone itself). An execution of a live process is never touched. The restart itself is admin.LoadLauncher's
+ * (passed in as a {@link Restarter}): the same checks and owner stamp as a restart by hand.
  */
 public final class AutoRestart {
 
@@ -46,14 +44,22 @@ public final class AutoRestart {
     record Crashed(long executionId, Instant noticed, Properties parameters, int crashes) {
     }
 
+    /** Restarts an execution with these parameters (without the owner stamp) and returns the new execution's id. */
+    @FunctionalInterface
+    public interface Restarter {
+        long restart(long executionId, Properties parameters);
+    }
+
     private final RepositoryDatabase database;
-    private final Supplier<JobOperator> operator;
+    private final Restarter restarter;
     private final Set<Long> refused = ConcurrentHashMap.newKeySet();
+    /** "id: message" of the restarts refused so far: each reason is logged once, not every round. */
+    private final Set<String> notRestarted = ConcurrentHashMap.newKeySet();
     private volatile BiConsumer<Long, Long> restarted = (crashed, restart) -> { };
 
-    public AutoRestart(JdbcCoordinationStore.ConnectionFactory connections, Supplier<JobOperator> operator) {
+    public AutoRestart(JdbcCoordinationStore.ConnectionFactory connections, Restarter restarter) {
         this.database = new RepositoryDatabase(connections);
-        this.operator = operator;
+        this.restarter = restarter;
     }
 
     /** Takes the crashed execution's id and its restart's, for each restart by this process. */
@@ -129,23 +135,19 @@ public final class AutoRestart {
         }
     }
 
-    private Optional<Long> restart(Crashed c) {
-        Properties p = new Properties();
-        for (String k : c.parameters().stringPropertyNames()) {
-            if (!k.startsWith("jberet.") && !k.equals(Coordination.OWNER_PARAMETER)) {
-                p.setProperty(k, c.parameters().getProperty(k));
-            }
-        }
+    Optional<Long> restart(Crashed c) {
         try {
-            JobOperator op = operator.get();
-            long id = op.restart(c.executionId(), Coordination.ownedParameters(p));
+            long id = restarter.restart(c.executionId(), Coordination.loadParameters(c.parameters()));
             LOG.info("execution " + c.executionId() + " crashed (" + c.crashes() + " of autoRestart=" + allowed(c.parameters())
                     + "): restarted by this process as execution " + id);
             restarted.accept(c.executionId(), id);
             return Optional.of(id);
         } catch (RuntimeException e) {
             // another process restarted it first (not the most recent any more), or the job refuses: the next round reads again
-            LOG.log(Level.INFO, "autoRestart: execution " + c.executionId() + " not restarted: " + e.getMessage(), e);
+            // (or the launcher's checks refuse its parameters: logged once per reason, tried again each round)
+            if (notRestarted.add(c.executionId() + ": " + e.getMessage())) {
+                LOG.log(Level.INFO, "autoRestart: execution " + c.executionId() + " not restarted: " + e.getMessage(), e);
+            }
             return Optional.empty();
         }
     }

@@ -38,7 +38,7 @@ public final class LoadPlanner {
         LocalDate since = null;
         for (LocalDate d = def.loadFrom(); !d.isAfter(last) && since == null; d = d.plusDays(1)) {
             // A day is final once its end plus the window has passed; a load before that must be repeated.
-            ZonedDateTime finalAt = d.plusDays(1L + def.reloadWindowDays()).atStartOfDay(zone);
+            ZonedDateTime finalAt = d.plusDays(1L + def.reloadDays()).atStartOfDay(zone);
             for (long app : def.settings().applicationIds()) {
                 for (String source : sources) {
                     LoadState s = byKey.get(key(app, source, d));

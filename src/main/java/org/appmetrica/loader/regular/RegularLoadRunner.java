@@ -10,7 +10,6 @@ import org.appmetrica.loader.clickhouse.SchemaManager;
 import org.appmetrica.loader.clickhouse.SliceTables;
 import org.appmetrica.loader.clickhouse.TableLayout;
 import org.appmetrica.loader.coordination.AutoRestart;
-import org.appmetrica.loader.coordination.Coordination;
 import org.appmetrica.loader.model.Jobs;
 import org.appmetrica.loader.model.LoadParameters;
 import org.appmetrica.loader.schema.FieldCatalog;
@@ -46,11 +45,7 @@ public final class RegularLoadRunner {
     private final Clock clock;
     private final Starter starter;
 
-    /** Starts as the launcher does without its checks: the definition's parameters were validated when it was read. */
-    public RegularLoadRunner(JobOperator operator, Clock clock) {
-        this(operator, clock, p -> operator.start(Jobs.LOAD_JOB, Coordination.ownedParameters(p)));
-    }
-
+    /** @param starter admin.LoadLauncher's start: the one way a load starts (regular sits below admin, so it is passed in) */
     public RegularLoadRunner(JobOperator operator, Clock clock, Starter starter) {
         this.operator = operator;
         this.clock = clock;

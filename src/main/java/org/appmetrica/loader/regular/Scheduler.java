@@ -31,16 +31,20 @@ public final class Scheduler {
     private final Supplier<JobOperator> operator;
     private final ScheduledExecutorService executor;
     private final Clock clock;
+    private final RegularLoadRunner.Starter starter;
     private final Consumer<String> report;
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
     private volatile ObjLongConsumer<String> started = (name, id) -> { };
 
     /**
      * @param operator per run (in WildFly it is the calling deployment's)
+     * @param starter  starts each run's execution: admin.LoadLauncher's start
      * @param report   takes a line per run outcome and next run time
      */
-    public Scheduler(Supplier<JobOperator> operator, ScheduledExecutorService executor, Clock clock, Consumer<String> report) {
+    public Scheduler(Supplier<JobOperator> operator, RegularLoadRunner.Starter starter, ScheduledExecutorService executor, Clock clock,
+                     Consumer<String> report) {
         this.operator = operator;
+        this.starter = starter;
         this.executor = executor;
         this.clock = clock;
         this.report = report;
@@ -164,7 +168,7 @@ public final class Scheduler {
         String name = e.definition.name();
         e.state = "running";
         try {
-            Optional<JobExecution> run = new RegularLoadRunner(operator.get(), clock).runOnce(e.definition, id -> started.accept(name, id));
+            Optional<JobExecution> run = new RegularLoadRunner(operator.get(), clock, starter).runOnce(e.definition, id -> started.accept(name, id));
             if (run.isPresent()) {
                 JobExecution x = run.get();
                 e.lastExecution = x.getExecutionId();

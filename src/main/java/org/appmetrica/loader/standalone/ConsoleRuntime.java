@@ -4,6 +4,7 @@ import jakarta.batch.operations.JobOperator;
 import org.appmetrica.loader.admin.AccessPolicy;
 import org.appmetrica.loader.admin.AdminService;
 import org.appmetrica.loader.admin.ConnectionService;
+import org.appmetrica.loader.admin.LoadLauncher;
 import org.appmetrica.loader.admin.SecretMask;
 import org.appmetrica.loader.admin.TokenFiles;
 import org.appmetrica.loader.admin.UserStore;
@@ -45,7 +46,8 @@ final class ConsoleRuntime implements AutoCloseable {
     static ConsoleRuntime start(LoaderCli cli, Options options, UserStore users) {
         JobOperator operator = Repository.operator(); // on this thread: JBeret SE reads its configuration here
         cli.autoRestart(operator); // executions whose process died: this one restarts them (autoRestart=N)
-        Scheduler regular = new Scheduler(() -> operator, LoaderCli.threads(4, "regular-load"), Clock.systemUTC(),
+        Scheduler regular = new Scheduler(() -> operator, LoadLauncher.unattended(() -> operator)::start, LoaderCli.threads(4, "regular-load"),
+                Clock.systemUTC(),
                 line -> PROGRESS.info(SecretMask.text(line)));
         TokenFiles tokens = new TokenFiles(cli.options.dataDir.resolve("secrets"));
         AccessPolicy policy;

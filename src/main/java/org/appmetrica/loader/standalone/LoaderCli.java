@@ -8,6 +8,7 @@ import org.appmetrica.loader.admin.AdminJson;
 import org.appmetrica.loader.admin.AdminService;
 import org.appmetrica.loader.admin.ConnectionRestarts;
 import org.appmetrica.loader.admin.ConnectionService;
+import org.appmetrica.loader.admin.LoadLauncher;
 import org.appmetrica.loader.connection.ConnectionStore;
 import org.appmetrica.loader.coordination.AutoRestart;
 import org.appmetrica.loader.coordination.Coordination;
@@ -226,7 +227,7 @@ public final class LoaderCli {
     /** Restarts crashed executions now and every heartbeat interval, as their autoRestart parameter allows. */
     void autoRestart(JobOperator operator) {
         ConnectionRestarts connections = new ConnectionRestarts(connections(() -> operator), () -> operator);
-        new AutoRestart(StandaloneRuntime.repositoryConnections(), () -> operator).onRestarted(connections::restarted)
+        new AutoRestart(StandaloneRuntime.repositoryConnections(), LoadLauncher.unattended(() -> operator)::restart).onRestarted(connections::restarted)
                 .start(threads(1, "auto-restart"));
     }
 

@@ -2,6 +2,8 @@ package org.appmetrica.loader.standalone;
 
 import jakarta.batch.operations.JobOperator;
 import org.appmetrica.loader.admin.ConnectionService;
+import org.appmetrica.loader.admin.LoadLauncher;
+import org.appmetrica.loader.connection.ConnectionFile;
 import org.appmetrica.loader.regular.RegularLoadDefinition;
 import org.appmetrica.loader.regular.Scheduler;
 import picocli.CommandLine;
@@ -24,7 +26,8 @@ import java.util.concurrent.ScheduledExecutorService;
 final class ScheduleCommand implements Callable<Integer> {
     @CommandLine.ParentCommand
     LoaderCli cli;
-    @Option(names = "--config", description = "properties file: name, loadFrom, schedule, timeZone, reloadWindowDays, includeToday and job parameters")
+    @Option(names = "--config", description = "properties file read as a regular connection: name, loadFrom, schedule, timeZone, reloadDays, "
+            + "includeToday and job parameters")
     Path config;
     @Option(names = "--connection", description = "a connection (see connections list); without it and --config: every active regular connection")
     String connection;
@@ -39,7 +42,7 @@ final class ScheduleCommand implements Callable<Integer> {
         List<RegularLoadDefinition> definitions = new ArrayList<>();
         ConnectionService connections = null;
         if (config != null) {
-            RegularLoadDefinition definition = RegularLoadDefinition.parse(cli.parameters(config, List.of()));
+            RegularLoadDefinition definition = ConnectionFile.read(config).validated().definition(cli.startDefaults());
             definition.settings().checkToken(); // a bad definition or token: "error: ..." and exit code 2
             cli.init();
             definitions.add(definition);
@@ -56,7 +59,8 @@ final class ScheduleCommand implements Callable<Integer> {
             cli.autoRestart(operator); // executions whose process died: this one restarts them (autoRestart=N)
         }
         ScheduledExecutorService threads = LoaderCli.threads(Math.min(4, definitions.size()), "regular-load");
-        Scheduler scheduler = new Scheduler(() -> operator, threads, Clock.systemUTC(), System.out::println);
+        Scheduler scheduler = new Scheduler(() -> operator, LoadLauncher.unattended(() -> operator)::start, threads, Clock.systemUTC(),
+                System.out::println);
         ConnectionService store = connections;
         if (store != null) {
             scheduler.onStarted((name, id) -> store.store().recordRun(name, id));

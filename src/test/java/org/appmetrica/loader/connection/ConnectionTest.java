@@ -39,7 +39,7 @@ class ConnectionTest {
         RegularLoadDefinition d = c.definition(new Properties());
         assertEquals("shop-1", d.name());
         assertEquals(LocalDate.of(2024, 3, 1), d.loadFrom());
-        assertEquals(0, d.reloadWindowDays(), "one-time: a loaded day is not loaded again");
+        assertEquals(0, d.reloadDays(), "one-time: a loaded day is not loaded again");
     }
 
     @Test
@@ -47,11 +47,11 @@ class ConnectionTest {
         Connection c = Connection.fromJson("{\"name\": \"r\", \"applications\": [1], \"sources\": {\"events\": {\"filters\": {\"event_name\": \"buy\"}}}, "
                 + "\"loadFrom\": \"2024-03-01\", \"regularity\": \"regular\", \"timeZone\": \"Europe/Moscow\"}").validated();
         assertEquals("03:00", c.schedule());
-        assertEquals(3, c.reloadDays());
+        assertEquals(7, c.reloadDays(), "the default of files and connections alike");
         RegularLoadDefinition d = c.definition(new Properties());
         assertEquals(3, d.schedule().dailyAt().getHour());
         assertEquals("Europe/Moscow", d.schedule().zone().getId());
-        assertEquals(3, d.reloadWindowDays());
+        assertEquals(7, d.reloadDays());
         assertEquals("event_name=buy", d.jobParameters().getProperty(LoadParameters.FILTERS_PREFIX + "events"));
     }
 

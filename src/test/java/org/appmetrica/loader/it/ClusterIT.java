@@ -7,7 +7,8 @@ import org.appmetrica.loader.clickhouse.ClickHouseSettings;
 import org.appmetrica.loader.clickhouse.ClusterShards;
 import org.appmetrica.loader.clickhouse.Identifiers;
 import org.appmetrica.loader.clickhouse.TableLayout;
-import org.appmetrica.loader.regular.RegularLoadDefinition;
+import org.appmetrica.loader.admin.LoadLauncher;
+import org.appmetrica.loader.connection.ConnectionFile;
 import org.appmetrica.loader.regular.RegularLoadRunner;
 import org.appmetrica.loader.schema.FieldCatalog;
 import org.appmetrica.loader.simulator.LogsApiSimulator;
@@ -204,9 +205,9 @@ class ClusterIT extends BatchIT {
             p.setProperty("sources", "events");
             p.setProperty("loadFrom", "2024-09-06");
             p.setProperty("schedule", "daily 05:00");
-            p.setProperty("reloadWindowDays", "2");
+            p.setProperty("reloadDays", "2");
             MutableClock clock = new MutableClock(Instant.parse("2024-09-09T06:00:00Z"));
-            RegularLoadRunner runner = new RegularLoadRunner(operator(), clock);
+            RegularLoadRunner runner = new RegularLoadRunner(operator(), clock, LoadLauncher.unattended(BatchIT::operator)::start);
             runAndCheck(runner, p, entry, db, "2024-09-06", "2024-09-08");
             clock.advance(Duration.ofDays(1));
             runAndCheck(runner, p, entry, db, "2024-09-06", "2024-09-09");
@@ -218,7 +219,7 @@ class ClusterIT extends BatchIT {
 
     private static void runAndCheck(RegularLoadRunner runner, Properties p, ClickHouseConnection entry, String db, String since,
                                      String until) throws Exception {
-        Optional<JobExecution> e = runner.runOnce(RegularLoadDefinition.parse(p));
+        Optional<JobExecution> e = runner.runOnce(ConnectionFile.read(p).validated().definition(new Properties()));
         assertEquals(BatchStatus.COMPLETED, e.orElseThrow().getBatchStatus(), describe(e.get()));
         Properties days = (Properties) p.clone();
         days.setProperty("dateSince", since);
@@ -257,10 +258,10 @@ class ClusterIT extends BatchIT {
         }
     }
 
-    /** The load parameters of a regular definition's parameters (without name, loadFrom, schedule, reloadWindowDays). */
+    /** The load parameters of a regular definition's parameters (without name, loadFrom, schedule, reloadDays). */
     private static Properties loadParameters(Properties p) {
         Properties load = (Properties) p.clone();
-        for (String k : List.of("name", "loadFrom", "schedule", "reloadWindowDays")) {
+        for (String k : List.of("name", "loadFrom", "schedule", "reloadDays")) {
             load.remove(k);
         }
         return load;

@@ -5,7 +5,8 @@ import jakarta.batch.runtime.JobExecution;
 import org.appmetrica.loader.clickhouse.ClickHouseConnection;
 import org.appmetrica.loader.clickhouse.TestClickHouse;
 import org.appmetrica.loader.model.Slice;
-import org.appmetrica.loader.regular.RegularLoadDefinition;
+import org.appmetrica.loader.admin.LoadLauncher;
+import org.appmetrica.loader.connection.ConnectionFile;
 import org.appmetrica.loader.regular.RegularLoadRunner;
 import org.appmetrica.loader.schema.FieldCatalog;
 import org.appmetrica.loader.schema.SourceSpec;
@@ -109,14 +110,14 @@ class RegularLoadIT extends BatchIT {
             p.setProperty("sources", "events");
             p.setProperty("loadFrom", "2024-09-05");
             p.setProperty("schedule", "daily 05:00");
-            p.setProperty("reloadWindowDays", "3");
-            RegularLoadRunner runner = new RegularLoadRunner(operator(), clock);
-            Callable<Optional<JobExecution>> run = () -> runner.runOnce(RegularLoadDefinition.parse(p));
+            p.setProperty("reloadDays", "3");
+            RegularLoadRunner runner = new RegularLoadRunner(operator(), clock, LoadLauncher.unattended(BatchIT::operator)::start);
+            Callable<Optional<JobExecution>> run = () -> runner.runOnce(ConnectionFile.read(p).validated().definition(new Properties()));
 
             // the first run creates the tables; the reader starts once they exist
             LocalDate loadFrom = LocalDate.parse("2024-09-05");
             LocalDate yesterday = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).minusDays(1);
-            Optional<JobExecution> first = runner.runOnce(RegularLoadDefinition.parse(p));
+            Optional<JobExecution> first = runner.runOnce(ConnectionFile.read(p).validated().definition(new Properties()));
             assertEquals(BatchStatus.COMPLETED, first.orElseThrow().getBatchStatus(), describe(first.get()));
             assertMatches(clickhouse, simulator.data(), loadFrom, yesterday);
             Map<String, Set<Long>> current = exactly(simulator.data(), loadFrom, yesterday);

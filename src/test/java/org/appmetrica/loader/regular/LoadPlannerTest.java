@@ -1,5 +1,6 @@
 package org.appmetrica.loader.regular;
 
+import org.appmetrica.loader.connection.ConnectionFile;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -27,7 +28,7 @@ class LoadPlannerTest {
         for (int i = 0; i < extra.length; i += 2) {
             p.setProperty(extra[i], extra[i + 1]);
         }
-        return RegularLoadDefinition.parse(p);
+        return ConnectionFile.read(p).validated().definition(new Properties());
     }
 
     private static List<LoadState> loaded(String from, String to, String loadFrom, Instant at) {
@@ -45,8 +46,8 @@ class LoadPlannerTest {
         LoadPlan plan = LoadPlanner.plan(definition("2024-03-01"), NOW, List.of());
         assertEquals(LocalDate.parse("2024-03-01"), plan.since());
         assertEquals(LocalDate.parse("2024-03-19"), plan.until());
-        assertTrue(definition("2024-03-01").reloadWindowDays() == 7);
-        assertTrue(definition("2024-03-01", "dateDimension", "receive").reloadWindowDays() == 1);
+        assertTrue(definition("2024-03-01").reloadDays() == 7);
+        assertTrue(definition("2024-03-01", "dateDimension", "receive").reloadDays() == 1);
     }
 
     @Test
@@ -62,7 +63,7 @@ class LoadPlannerTest {
     @Test
     void aMissedDayIsCaughtUpAndTodayIsOptional() {
         List<LoadState> state = loaded("2024-03-01", "2024-03-10", "2024-03-01", NOW.toInstant());
-        LoadPlan plan = LoadPlanner.plan(definition("2024-03-01", "reloadWindowDays", "0", "includeToday", "true"), NOW, state);
+        LoadPlan plan = LoadPlanner.plan(definition("2024-03-01", "reloadDays", "0", "includeToday", "true"), NOW, state);
         assertEquals(LocalDate.parse("2024-03-11"), plan.since());
         assertEquals(LocalDate.parse("2024-03-20"), plan.until());
     }

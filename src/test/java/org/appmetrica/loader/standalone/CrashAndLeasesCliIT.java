@@ -157,8 +157,8 @@ class CrashAndLeasesCliIT {
                 today.minusDays(1).toString())), database, SEED, ROWS);
     }
 
-    /** A regular load definition (docs/loads.md, Regular loads) over this test's simulator and ClickHouse. */
-    private static Path regularConfig(String database, String name, LocalDate loadFrom) throws Exception {
+    /** A regular load definition (docs/loads.md, Regular loads) over this test's simulator and ClickHouse, plus {@code extra} keys. */
+    private static Path regularConfig(String database, String name, LocalDate loadFrom, String... extra) throws Exception {
         Properties regular = properties(load(database, TestClickHouse.URL, "x", "x"));
         regular.remove("dateSince");
         regular.remove("dateUntil");
@@ -166,6 +166,9 @@ class CrashAndLeasesCliIT {
         regular.setProperty("loadFrom", loadFrom.toString());
         regular.setProperty("schedule", "daily 03:00");
         regular.setProperty("timeZone", "UTC");
+        for (int i = 0; i < extra.length; i += 2) {
+            regular.setProperty(extra[i], extra[i + 1]);
+        }
         Path config = dataDir.resolve("regular-" + name + ".properties");
         try (OutputStream out = Files.newOutputStream(config)) {
             regular.store(out, null);
@@ -229,7 +232,7 @@ class CrashAndLeasesCliIT {
             CliProcess a = runHolding(shared, oneTime);
             long aId = a.executionId();
 
-            Path config = regularConfig(database, "overlap", from);
+            Path config = regularConfig(database, "overlap", from, "reloadWindowDays", "2"); // the old name: read, with a warning
             CliProcess b = CliProcess.start(dataDir, Map.of("APPMETRICA_TOKEN", TOKEN), "schedule", "--config", config.toString(), "--once");
             b.awaitOutput(shared + ": waiting for execution " + aId, TIMEOUT);
             env.simulator().releaseHeld();
@@ -238,6 +241,7 @@ class CrashAndLeasesCliIT {
             assertEquals(0, ra.exitCode(), ra.output());
             assertEquals(0, rb.exitCode(), rb.output());
             assertTrue(rb.output().contains("COMPLETED"), rb.output());
+            assertTrue(rb.output().contains("reloadWindowDays is an old name, read as reloadDays; write reloadDays=2 instead"), rb.output());
             GroundTruth.assertLoaded(env.clickhouse(), properties(oneTime), database, SEED, ROWS);
         } finally {
             env.simulator().releaseHeld();

@@ -1,15 +1,17 @@
-package org.appmetrica.loader.regular;
+package org.appmetrica.loader.admin;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.batch.runtime.BatchRuntime;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
+import org.appmetrica.loader.connection.ConnectionFile;
+import org.appmetrica.loader.regular.RegularLoadDefinition;
+import org.appmetrica.loader.regular.Scheduler;
 
 import javax.naming.InitialContext;
 import javax.naming.NamingException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +23,7 @@ import java.util.logging.Logger;
 
 /**
  * Regular loads inside an application server: when the system property {@code appmetrica.regular.dir} names a
- * directory, every {@code *.properties} definition in it runs on the server's managed scheduled executor — once at
+ * directory, every {@code *.properties} definition in it (read as a regular connection, {@link ConnectionFile}) runs on the server's managed scheduled executor — once at
  * deployment (catching up what a stopped server missed), then at each scheduled time, one run at a time per
  * definition. Does nothing without that property (the standalone runner uses the {@code schedule} command instead).
  */
@@ -45,7 +47,8 @@ public class ServerRegularLoads {
             LOG.warning("regular loads in " + dir + " not scheduled: no managed scheduled executor (" + e.getMessage() + ")");
             return;
         }
-        Scheduler s = new Scheduler(BatchRuntime::getJobOperator, executor, Clock.systemUTC(), LOG::info);
+        Scheduler s = new Scheduler(BatchRuntime::getJobOperator, LoadLauncher.unattended(BatchRuntime::getJobOperator)::start, executor,
+                Clock.systemUTC(), LOG::info);
         scheduler = s;
         try (DirectoryStream<Path> files = Files.newDirectoryStream(Path.of(dir), "*.properties")) {
             for (Path file : files) {
@@ -62,11 +65,7 @@ public class ServerRegularLoads {
     }
 
     private static RegularLoadDefinition load(Path file) throws IOException {
-        Properties p = new Properties();
-        try (InputStream in = Files.newInputStream(file)) {
-            p.load(in);
-        }
-        return RegularLoadDefinition.parse(p);
+        return ConnectionFile.read(file).validated().definition(new Properties());
     }
 
     @PreDestroy
