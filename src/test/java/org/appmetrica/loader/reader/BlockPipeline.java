@@ -54,7 +54,7 @@ public final class BlockPipeline {
     }
 
     /** RowBinary bytes of the chunk being filled. */
-    public int pending() {
+    public long pending() {
         return out.size();
     }
 }
