@@ -17,8 +17,11 @@ import java.util.List;
  */
 public final class RowBinaryBuffer {
 
-    /** Pages after the first: large enough that the per-page work is nothing per row. */
-    static final int PAGE = 1 << 20;
+    /**
+     * Pages after the first: large enough that the per-page work is nothing per row, and under half of G1's smallest
+     * region (1 MB), which would hold a 1 MB array as a "humongous" object in two regions, half of them empty.
+     */
+    static final int PAGE = 256 * 1024;
 
     private final List<byte[]> pages = new ArrayList<>();
     /** Bytes used of each full page before the current one. */

@@ -38,9 +38,10 @@ class RowBinaryBufferTest {
         ByteArrayOutputStream sent = new ByteArrayOutputStream();
         buffer.writeTo(sent);
         assertArrayEquals(expected.toByteArray(), sent.toByteArray());
-        assertTrue(buffer.capacity() > 2L * RowBinaryBuffer.PAGE, "the huge value got a page of its own");
+        long held = buffer.capacity();
+        assertTrue(held > huge.length, "the huge value got a page of its own");
         buffer.reset();
-        assertTrue(buffer.capacity() < 2L * RowBinaryBuffer.PAGE, "a page of one huge value is not kept: " + buffer.capacity());
+        assertTrue(buffer.capacity() <= held - huge.length, "a page of one huge value is not kept: " + buffer.capacity());
         assertEquals(0, buffer.size());
     }
 
