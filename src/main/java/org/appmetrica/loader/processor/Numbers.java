@@ -1,8 +1,5 @@
 package org.appmetrica.loader.processor;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -14,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 final class Numbers {
 
     private static final int SAFE_DIGITS = 18;
-    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final long UNSIGNED_LIMIT = Long.divideUnsigned(-1L, 10); // (2^64 - 1) / 10
 
     private Numbers() {
@@ -66,18 +62,10 @@ final class Numbers {
         return i;
     }
 
-    /** Digits only, at most 18 of them: no overflow. Eight at a time while eight are left (SWAR, one long load). */
+    /** Digits only, at most 18 of them: no overflow. */
     private static long digits(byte[] b, int from, int to, int valueStart) {
         long n = 0;
-        int i = from;
-        for (; to - i >= 8; i += 8) {
-            long v = (long) LONGS.get(b, i);
-            if ((v & 0xF0F0F0F0F0F0F0F0L | ((v + 0x0606060606060606L) & 0xF0F0F0F0F0F0F0F0L) >>> 4) != 0x3333333333333333L) {
-                throw invalid(b, valueStart, to); // a byte outside '0'..'9'
-            }
-            n = n * 100_000_000L + eightDigits(v);
-        }
-        for (; i < to; i++) {
+        for (int i = from; i < to; i++) {
             int d = b[i] - '0';
             if ((d | (9 - d)) < 0) {
                 throw invalid(b, valueStart, to);
@@ -85,13 +73,6 @@ final class Numbers {
             n = n * 10 + d;
         }
         return n;
-    }
-
-    /** The number that eight ASCII digits make, the first in the lowest byte (Lemire's method). */
-    private static long eightDigits(long v) {
-        v = (v & 0x0F0F0F0F0F0F0F0FL) * 2561 >>> 8;
-        v = (v & 0x00FF00FF00FF00FFL) * 6553601 >>> 16;
-        return (v & 0x0000FFFF0000FFFFL) * 42949672960001L >>> 32;
     }
 
     private static int digit(byte[] b, int at, int from, int to) {
