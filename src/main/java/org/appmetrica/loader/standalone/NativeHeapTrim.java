@@ -1,5 +1,6 @@
 package org.appmetrica.loader.standalone;
 
+import javax.management.JMException;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
 import java.lang.management.ManagementFactory;
@@ -11,9 +12,9 @@ import java.util.logging.Logger;
 /**
  * Every second, gives the C heap's free memory back to the system (the JVM's {@code System.trim_native_heap}, glibc's
  * {@code malloc_trim}). The JIT compilers' arenas reach about 40 MB at the start of a load and are freed at once, but
- * glibc keeps the pages: about 30 MB of a 1 M-row load's peak RSS of 245 MB (docs/performance.md). The same as
+ * glibc keeps the pages: about 30 MB of a 1 M-row load's peak RSS (docs/performance.md). The same as
  * {@code -XX:TrimNativeHeapInterval=1000}, which JDK 17 has only as an experimental option; where the command is
- * missing (another JDK or C library) nothing is done.
+ * missing (another JDK) the thread ends.
  */
 final class NativeHeapTrim {
 
@@ -23,32 +24,31 @@ final class NativeHeapTrim {
     private NativeHeapTrim() {
     }
 
-    /**
-     * Starts the trims on a daemon thread, for the life of the process. The JMX lookup is done there too, off the
-     * command's own start; where the JVM has no such command the thread ends.
-     */
+    /** Starts the trims on a daemon thread for the life of the process; the JMX look-up is done there too, off the start. */
     static void start() {
         ScheduledExecutorService thread = LoaderCli.threads(1, "native-heap-trim");
-        ObjectName[] command = new ObjectName[1];
         thread.scheduleWithFixedDelay(() -> {
             try {
-                MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-                if (command[0] == null) {
-                    command[0] = new ObjectName("com.sun.management:type=DiagnosticCommand");
-                    boolean known = false;
-                    for (var op : server.getMBeanInfo(command[0]).getOperations()) {
-                        known |= op.getName().equals(OPERATION);
-                    }
-                    if (!known) {
-                        thread.shutdown();
-                        return;
-                    }
+                if (trim() == null) {
+                    thread.shutdown();
                 }
-                server.invoke(command[0], OPERATION, new Object[] {new String[0]}, new String[] {String[].class.getName()});
-            } catch (Exception e) {
+            } catch (JMException | RuntimeException e) {
                 LOG.log(Level.FINE, "trimming the native heap", e);
                 thread.shutdown();
             }
         }, 1, 1, TimeUnit.SECONDS);
+    }
+
+    /** Trims once; the command's report, or null where the JVM has no such command. */
+    static String trim() throws JMException {
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        ObjectName name = new ObjectName("com.sun.management:type=DiagnosticCommand");
+        for (var op : server.getMBeanInfo(name).getOperations()) {
+            if (op.getName().equals(OPERATION)) {
+                return String.valueOf(server.invoke(name, OPERATION, new Object[] {new String[0]},
+                        new String[] {String[].class.getName()}));
+            }
+        }
+        return null;
     }
 }
