@@ -3,39 +3,83 @@ package org.appmetrica.loader.clickhouse;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * A growable byte buffer that encodes values in ClickHouse's RowBinary format (little-endian numbers,
  * varint-prefixed UTF-8 strings, a null flag byte before Nullable values). Reused across rows.
+ * <p>Held as pages rather than one array: growing adds a page and copies nothing, and a chunk's buffer, reused from
+ * chunk to chunk, keeps its pages, so that a load allocates its chunk buffers once and no garbage per row or chunk
+ * (growing one array by half to a 32 MB chunk allocated about three times that, all garbage). A value never spans two
+ * pages: a string longer than a page gets a page of its own, dropped again at {@link #reset}.
  */
 public final class RowBinaryBuffer {
 
+    /**
+     * Pages after the first: large enough that the per-page work is nothing per row, and under half of G1's smallest
+     * region (1 MB), which would hold a 1 MB array as a "humongous" object in two regions, half of them empty.
+     */
+    static final int PAGE = 256 * 1024;
+
+    private final List<byte[]> pages = new ArrayList<>();
+    /** Bytes used of each full page before the current one. */
+    private int[] used = new int[8];
+    /** The current page, its index, and the bytes used of it. */
     private byte[] bytes;
+    private int page;
     private int size;
+    /** Bytes in the pages before the current one. */
+    private long before;
 
     public RowBinaryBuffer(int initialCapacity) {
-        bytes = new byte[Math.max(64, initialCapacity)];
+        bytes = new byte[Math.max(64, Math.min(initialCapacity, PAGE))];
+        pages.add(bytes);
     }
 
     public void reset() {
+        pages.removeIf(p -> p.length > PAGE); // a page of one huge value (a row of crashes) is not kept; never the first
+        page = 0;
+        bytes = pages.get(0);
         size = 0;
+        before = 0;
     }
 
-    public int size() {
-        return size;
+    /** Bytes held. */
+    public long size() {
+        return before + size;
     }
 
-    public int capacity() {
-        return bytes.length;
+    /** Bytes of the pages held, used or not. */
+    public long capacity() {
+        long total = 0;
+        for (byte[] p : pages) {
+            total += p.length;
+        }
+        return total;
     }
 
     public byte[] toByteArray() {
-        return Arrays.copyOf(bytes, size);
+        long total = size();
+        if (total > Integer.MAX_VALUE - 8) {
+            throw new IllegalStateException("more than 2 GB of RowBinary in one buffer");
+        }
+        byte[] all = new byte[(int) total];
+        int at = 0;
+        for (int i = 0; i < page; i++) {
+            System.arraycopy(pages.get(i), 0, all, at, used[i]);
+            at += used[i];
+        }
+        System.arraycopy(bytes, 0, all, at, size);
+        return all;
     }
 
     /** Sends the bytes as they are (no copy). */
     public void writeTo(OutputStream out) throws IOException {
+        for (int i = 0; i < page; i++) {
+            out.write(pages.get(i), 0, used[i]);
+        }
         out.write(bytes, 0, size);
     }
 
@@ -91,8 +135,24 @@ public final class RowBinaryBuffer {
 
     private void ensure(int more) {
         if (size + more > bytes.length) {
-            // by half: a chunk's buffer grows to about its budget (chunkMegabytes), not to twice that
-            bytes = Arrays.copyOf(bytes, Math.max(bytes.length + (bytes.length >> 1), size + more));
+            nextPage(more);
         }
+    }
+
+    /** Moves on to a page with room for {@code more} bytes: the next one kept, else a new one. */
+    private void nextPage(int more) {
+        if (page + 1 == used.length) {
+            used = Arrays.copyOf(used, used.length * 2);
+        }
+        used[page] = size;
+        before += size;
+        page++;
+        if (page < pages.size() && pages.get(page).length < more) {
+            pages.add(page, new byte[more]); // after the kept pages: it is dropped at reset
+        } else if (page == pages.size()) {
+            pages.add(new byte[Math.max(more, Math.min(PAGE, bytes.length * 2))]);
+        }
+        bytes = pages.get(page);
+        size = 0;
     }
 }

@@ -55,7 +55,7 @@ public class ColumnMappingItemProcessor implements ItemProcessor {
             current = MappedRows.take(pool, block.firstPosition());
         }
         RowBinaryBuffer out = current.buffer();
-        int before = out.size();
+        long before = out.size();
         try {
             for (int r = 0; r < block.rows(); r++) {
                 mapper.map(block.firstPosition() + r, block.row(r), out);

@@ -28,20 +28,19 @@ public final class MappedRows {
     }
 
     /**
-     * A free one of {@code pool}, emptied and starting at {@code position}; a new one when all are in use, as large as
-     * the largest so far (a chunk's rows need about as much as the last chunk's: one growth per slice, not per buffer).
+     * A free one of {@code pool}, emptied and starting at {@code position}; a new one when all are in use (its buffer
+     * grows page by page, see RowBinaryBuffer, and keeps its pages for the next chunks).
      */
     public static MappedRows take(List<MappedRows> pool, long position) {
         MappedRows free = null;
-        int largest = 1 << 20;
         for (MappedRows m : pool) {
-            largest = Math.max(largest, m.buffer.capacity());
-            if (free == null && m.state == State.FREE) {
+            if (m.state == State.FREE) {
                 free = m;
+                break;
             }
         }
         if (free == null) {
-            free = new MappedRows(largest);
+            free = new MappedRows(1 << 20);
             pool.add(free);
         }
         free.state = State.FILLING;

@@ -74,6 +74,7 @@ public final class LoaderCli {
             System.err.println("error: " + e.getMessage());
             System.exit(ExitCodes.USAGE);
         }
+        NativeHeapTrim.start();
         int code = commandLine.execute(args);
         if (cli.options.logFormat == LogFormat.json) {
             // Weld's shutdown hook prints a line to System.out: standard output carries JSON lines only

@@ -31,7 +31,7 @@ class LoadParametersTest {
         assertEquals("csv", s.format());
         assertEquals("appmetrica", s.clickhouseDatabase());
         assertEquals(100_000, s.chunkSize());
-        assertEquals(32, s.chunkMegabytes());
+        assertEquals(16, s.chunkMegabytes());
         assertEquals(1, s.insertsInFlight());
         assertEquals(32, s.fields().get("events").size());
         assertEquals(7 * 2 * 2, s.slices().size());

@@ -22,7 +22,8 @@ class NumbersTest {
         for (int i = 0; i < 100_000; i++) {
             StringBuilder s = new StringBuilder(random.nextInt(5) == 0 ? "-" : "");
             for (int k = 1 + random.nextInt(21); k > 0; k--) {
-                s.append(random.nextInt(40) == 0 ? 'x' : (char) ('0' + random.nextInt(10)));
+                // the bytes next to the digits ('/' 0x2F, ':' 0x3A) and a 2-byte character test the eight-at-a-time check
+                s.append(random.nextInt(40) == 0 ? "x/:é ".charAt(random.nextInt(5)) : (char) ('0' + random.nextInt(10)));
             }
             cases.add(s.toString());
         }

@@ -1,11 +1,10 @@
 package org.appmetrica.loader.simulator;
 
 import org.appmetrica.loader.processor.RowMapper;
-import org.appmetrica.loader.reader.Cells;
+import org.appmetrica.loader.reader.BlockPipeline;
 import org.appmetrica.loader.reader.CsvRowSource;
 import org.appmetrica.loader.reader.JacksonCsvReference;
 import org.appmetrica.loader.reader.JsonRowSource;
-import org.appmetrica.loader.reader.RowSource;
 import org.appmetrica.loader.schema.FieldCatalog;
 import org.appmetrica.loader.schema.FieldSpec;
 import org.appmetrica.loader.schema.SourceSpec;
@@ -14,17 +13,18 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.time.LocalDate;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The reader and processor alone, on one thread: an events export with every field (rendered by the simulator, held in
  * memory) parsed and mapped to RowBinary by the byte-level path (CSV and JSON) and by the Jackson CSV reference the
- * loader used before. Figures are CPU time of the measuring thread (so a busy machine changes them less than wall
- * time), median of 5 runs after warm-up. Run by {@code .ci/bench}; not a test.
+ * loader used before. The loader's paths run as a load does: rows gathered in blocks, mapped into one RowBinary buffer
+ * reused per chunk of 100 000 rows (the writer's buffer, without the network). Figures are CPU time of the measuring
+ * thread (so a busy machine changes them less than wall time) and bytes it allocated, per row, median of 5 runs after
+ * warm-up. Run by {@code .ci/bench}; not a test.
  * {@code java -cp target/test-classes:target/appmetrica-loader.jar:target/lib/* org.appmetrica.loader.simulator.TranscodeSpeedBenchmark [ROWS]}
  */
 public final class TranscodeSpeedBenchmark {
@@ -42,8 +42,9 @@ public final class TranscodeSpeedBenchmark {
         byte[] csv = render(data, new ExportQuery(events, false, 4242, List.of(day), fields, Map.of(), 0, false, 1, 0, "speed"));
         byte[] json = render(data, new ExportQuery(events, true, 4242, List.of(day), fields, Map.of(), 0, false, 1, 0, "speed"));
         RowMapper mapper = new RowMapper(events, fields, 4242, day, "bench");
-        Path bytes = body -> drain(new CsvRowSource(new ByteArrayInputStream(body), fields, "bench.csv"), mapper);
-        Path jsonPath = body -> drain(new JsonRowSource(new ByteArrayInputStream(body), fields, "bench.json"), mapper);
+        BlockPipeline pipeline = new BlockPipeline(100_000, 1 << 20);
+        Path bytes = body -> pipeline.drain(new CsvRowSource(new ByteArrayInputStream(body), fields, "bench.csv"), mapper);
+        Path jsonPath = body -> pipeline.drain(new JsonRowSource(new ByteArrayInputStream(body), fields, "bench.json"), mapper);
         Path jackson = body -> {
             long n = 0;
             try (JacksonCsvReference source = new JacksonCsvReference(new ByteArrayInputStream(body), fields, "bench.csv")) {
@@ -60,34 +61,30 @@ public final class TranscodeSpeedBenchmark {
         report("JSON via Jackson -> RowBinary", jsonPath, json, rows);
     }
 
-    private static long drain(RowSource source, RowMapper mapper) throws IOException {
-        long n = 0;
-        try (source) {
-            for (Cells cells = source.next(); cells != null; cells = source.next()) {
-                n += mapper.map(n, cells).length > 0 ? 1 : 0;
-            }
-        }
-        return n;
-    }
-
     private static void report(String name, Path path, byte[] body, int rows) throws IOException {
-        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long self = Thread.currentThread().getId();
         for (int i = 0; i < 3; i++) {
             path.run(body);
         }
-        List<Double> seconds = new ArrayList<>();
+        double[] seconds = new double[5];
+        double[] allocated = new double[5];
         for (int i = 0; i < 5; i++) {
+            long a0 = threads.getThreadAllocatedBytes(self);
             long t0 = threads.getCurrentThreadCpuTime();
             long n = path.run(body);
-            seconds.add((threads.getCurrentThreadCpuTime() - t0) / 1e9);
+            seconds[i] = (threads.getCurrentThreadCpuTime() - t0) / 1e9;
+            allocated[i] = threads.getThreadAllocatedBytes(self) - a0;
             if (n != rows) {
                 throw new IllegalStateException(name + ": " + n + " rows, not " + rows);
             }
         }
-        double[] sorted = seconds.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        double median = sorted[2];
-        System.out.printf("  %-34s %9.0f rows/s  %6.0f MB/s  (spread %.0f..%.0f rows/s)%n", name, rows / median,
-                body.length / median / 1e6, rows / sorted[4], rows / sorted[0]);
+        Arrays.sort(seconds);
+        Arrays.sort(allocated);
+        double median = seconds[2];
+        System.out.printf("  %-34s %9.0f rows/s  %6.0f MB/s  %6.0f CPU ns/row  %8.1f bytes/row allocated  (spread %.0f..%.0f rows/s)%n",
+                name, rows / median, body.length / median / 1e6, median * 1e9 / rows, allocated[2] / rows,
+                rows / seconds[4], rows / seconds[0]);
     }
 
     private static byte[] render(SimulatedData data, ExportQuery q) throws IOException, ExportRenderer.TooLargeException {

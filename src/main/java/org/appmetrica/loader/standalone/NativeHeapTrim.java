@@ -1,0 +1,54 @@
+package org.appmetrica.loader.standalone;
+
+import javax.management.JMException;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import java.lang.management.ManagementFactory;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Every second, gives the C heap's free memory back to the system (the JVM's {@code System.trim_native_heap}, glibc's
+ * {@code malloc_trim}). The JIT compilers' arenas reach about 40 MB at the start of a load and are freed at once, but
+ * glibc keeps the pages: about 30 MB of a 1 M-row load's peak RSS (docs/performance.md). The same as
+ * {@code -XX:TrimNativeHeapInterval=1000}, which JDK 17 has only as an experimental option; where the command is
+ * missing (another JDK) the thread ends.
+ */
+final class NativeHeapTrim {
+
+    private static final Logger LOG = Logger.getLogger(NativeHeapTrim.class.getName());
+    private static final String OPERATION = "systemTrimNativeHeap";
+
+    private NativeHeapTrim() {
+    }
+
+    /** Starts the trims on a daemon thread for the life of the process; the JMX look-up is done there too, off the start. */
+    static void start() {
+        ScheduledExecutorService thread = LoaderCli.threads(1, "native-heap-trim");
+        thread.scheduleWithFixedDelay(() -> {
+            try {
+                if (trim() == null) {
+                    thread.shutdown();
+                }
+            } catch (JMException | RuntimeException e) {
+                LOG.log(Level.FINE, "trimming the native heap", e);
+                thread.shutdown();
+            }
+        }, 1, 1, TimeUnit.SECONDS);
+    }
+
+    /** Trims once; the command's report, or null where the JVM has no such command. */
+    static String trim() throws JMException {
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        ObjectName name = new ObjectName("com.sun.management:type=DiagnosticCommand");
+        for (var op : server.getMBeanInfo(name).getOperations()) {
+            if (op.getName().equals(OPERATION)) {
+                return String.valueOf(server.invoke(name, OPERATION, new Object[] {new String[0]},
+                        new String[] {String[].class.getName()}));
+            }
+        }
+        return null;
+    }
+}
