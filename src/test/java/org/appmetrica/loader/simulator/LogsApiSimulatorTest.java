@@ -473,11 +473,15 @@ class LogsApiSimulatorTest {
         assertFalse(expected.isEmpty());
         assertRows(expected, rows.subList(1, rows.size()), "filtered");
 
+        // a non-ASCII city of the ground truth (rows come in sessions: which cities a small day has depends on the seed)
+        String city = expected(new SimulatedData(42, 40), FieldCatalog.get().source("events").orElseThrow(), fields,
+                Map.of()).stream().map(row -> row[2]).filter(c -> c.chars().anyMatch(ch -> ch > 127))
+                .findFirst().orElseThrow();
         HttpResponse<byte[]> unicode = download(export("events", "csv", fields, RANGE + "&city="
-                + URLEncoder.encode("Москва", StandardCharsets.UTF_8)));
-        List<String[]> moscow = parseCsv(unicode.body());
-        assertTrue(moscow.size() > 1);
-        moscow.subList(1, moscow.size()).forEach(row -> assertEquals("Москва", row[2]));
+                + URLEncoder.encode(city, StandardCharsets.UTF_8)));
+        List<String[]> inCity = parseCsv(unicode.body());
+        assertTrue(inCity.size() > 1);
+        inCity.subList(1, inCity.size()).forEach(row -> assertEquals(city, row[2]));
 
         HttpResponse<byte[]> limited = download(export("events", "csv", fields, RANGE + "&limit=5"));
         List<String[]> five = parseCsv(limited.body());
