@@ -15,13 +15,15 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 /**
- * Renders prepared exports into files under a temporary directory (deleted on {@link #close()}), so that repeated downloads are byte-identical and large exports do not grow the heap.
+ * Renders prepared exports into files under a temporary directory (deleted on {@link #close()}), each with its gzip
+ * copy made in the same pass ({@link GzipCopy}), so that repeated downloads are byte-identical and large exports do not grow the heap.
  */
 final class ExportFiles implements AutoCloseable {
 
     private final long maxRowsPerFile;
     private final Path dir;
     private final ExecutorService renderExecutor;
+    private final ExecutorService gzipExecutor;
     private final AtomicLong fileSeq = new AtomicLong();
     private volatile boolean closed;
 
@@ -29,6 +31,7 @@ final class ExportFiles implements AutoCloseable {
         this.maxRowsPerFile = maxRowsPerFile;
         this.dir = Files.createTempDirectory("logs-api-simulator-");
         this.renderExecutor = Executors.newFixedThreadPool(2, SimulatorHttp.daemonThreads("logs-api-sim-render-"));
+        this.gzipExecutor = Executors.newCachedThreadPool(SimulatorHttp.daemonThreads("logs-api-sim-gzip-"));
     }
 
     /** Starts rendering the requested variant while the client polls. */
@@ -71,17 +74,22 @@ final class ExportFiles implements AutoCloseable {
     private Rendered render(Prepared prepared, int partsCount, int partNumber) throws IOException {
         ExportQuery q = prepared.query;
         Path file = dir.resolve("export-" + fileSeq.incrementAndGet() + (q.json() ? ".json" : ".csv"));
+        Path gzip = dir.resolve(file.getFileName() + ".gz");
         boolean ok = false;
-        try (OutputStream out = Files.newOutputStream(file)) {
+        GzipCopy copy = new GzipCopy(gzip, gzipExecutor);
+        try (OutputStream plain = Files.newOutputStream(file); OutputStream both = new Tee(plain, copy)) {
             long rows = ExportRenderer.render(prepared.data, q, partsCount, partNumber, maxRowsPerFile,
-                    out, () -> prepared.cancelled || closed);
+                    both, () -> prepared.cancelled || closed);
+            both.close();
             ok = true;
-            return new Rendered(file, Files.size(file), rows, false);
+            return new Rendered(file, Files.size(file), gzip, Files.size(gzip), rows, false);
         } catch (ExportRenderer.TooLargeException e) {
             return Rendered.TOO_LARGE;
         } finally {
             if (!ok) {
+                copy.abandon();
                 Files.deleteIfExists(file);
+                Files.deleteIfExists(gzip);
             }
         }
     }
@@ -90,6 +98,7 @@ final class ExportFiles implements AutoCloseable {
     public void close() {
         closed = true;
         SimulatorHttp.shutdown(renderExecutor);
+        SimulatorHttp.shutdown(gzipExecutor);
         try (Stream<Path> paths = Files.walk(dir)) {
             paths.sorted(Comparator.reverseOrder()).forEach(p -> {
                 try {
@@ -100,6 +109,42 @@ final class ExportFiles implements AutoCloseable {
             });
         } catch (IOException | UncheckedIOException e) {
             // best effort
+        }
+    }
+
+    /** Writes every byte to both streams (the plain file and its gzip copy in one rendering pass). */
+    private static final class Tee extends OutputStream {
+        private final OutputStream a;
+        private final OutputStream b;
+
+        Tee(OutputStream a, OutputStream b) {
+            this.a = a;
+            this.b = b;
+        }
+
+        @Override
+        public void write(int x) throws IOException {
+            a.write(x);
+            b.write(x);
+        }
+
+        @Override
+        public void write(byte[] buf, int off, int len) throws IOException {
+            a.write(buf, off, len);
+            b.write(buf, off, len);
+        }
+
+        @Override
+        public void flush() throws IOException {
+            a.flush();
+            b.flush();
+        }
+
+        @Override
+        public void close() throws IOException {
+            try (a; b) {
+                flush();
+            }
         }
     }
 }

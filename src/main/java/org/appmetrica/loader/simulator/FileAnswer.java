@@ -8,13 +8,13 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.function.UnaryOperator;
-import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * A 200 answer with a prepared export file, gzip-compressed for a client that accepts gzip, paced to the link's
- * bandwidth, cut short when a fault is due.
+ * A 200 answer with a prepared export: the plain file, or its gzip copy for a client that accepts gzip (with
+ * {@code Content-Encoding: gzip}), paced to the link's bandwidth, cut short when a fault is due.
  */
 final class FileAnswer extends Answer {
 
@@ -36,11 +36,15 @@ final class FileAnswer extends Answer {
     @Override
     void send(HttpExchange ex, UnaryOperator<String> redact) throws IOException {
         Faults.Cut cut = faults.takeCut(file.length());
-        long dropAt = cut.dropAt();
-        long truncateAt = cut.truncateAt();
+        if (gzip && cut.truncateAt() >= 0) {
+            sendTruncatedGzip(ex, redact, cut.truncateAt());
+            return;
+        }
+        Path path = gzip ? file.gzipFile() : file.file();
+        long length = gzip ? file.gzipLength() : file.length();
         InputStream in;
         try {
-            in = Files.newInputStream(file.file());
+            in = Files.newInputStream(path);
         } catch (NoSuchFileException e) {
             // the export was re-prepared between the decision and the download
             Answer.text(503, "Service unavailable: repeat the request.").send(ex, redact);
@@ -49,57 +53,39 @@ final class FileAnswer extends Answer {
         try (in) {
             ex.getResponseHeaders().set("Content-Type", contentType);
             if (gzip) {
-                sendGzip(ex, in, link, dropAt, truncateAt);
-                return;
+                ex.getResponseHeaders().set("Content-Encoding", "gzip");
             }
-            if (dropAt >= 0) {
-                ex.sendResponseHeaders(200, file.length());
+            if (cut.dropAt() >= 0) {
+                ex.sendResponseHeaders(200, length);
                 OutputStream out = ex.getResponseBody();
-                copy(in, out, dropAt);
+                copy(in, out, gzip ? Math.min(cut.dropAt(), length - 1) : cut.dropAt());
                 out.flush();
                 ex.close(); // fewer bytes than Content-Length: the server aborts the connection
                 return;
             }
-            long length = truncateAt >= 0 ? truncateAt : file.length();
-            ex.sendResponseHeaders(200, length == 0 ? -1 : length);
+            long sent = cut.truncateAt() >= 0 ? cut.truncateAt() : length;
+            ex.sendResponseHeaders(200, sent == 0 ? -1 : sent);
             try (OutputStream out = link == null ? ex.getResponseBody() : link.limit(ex.getResponseBody())) {
-                copy(in, out, length);
+                copy(in, out, sent);
             }
         }
     }
 
-    /**
-     * Compressed while it is sent, in chunks (no Content-Length), at the fastest level so that a bandwidth limit, not
-     * the simulator's CPU, sets the pace. A truncation compresses fewer rows whole. A drop (a test fault, small files)
-     * compresses it all first, to announce its length and then break off inside it, as the plain answer does.
-     */
-    private static void sendGzip(HttpExchange ex, InputStream in, Bandwidth link, long dropAt, long truncateAt)
-            throws IOException {
-        ex.getResponseHeaders().set("Content-Encoding", "gzip");
-        if (dropAt >= 0) {
-            ByteArrayOutputStream whole = new ByteArrayOutputStream();
-            try (OutputStream z = fastGzip(whole)) {
-                in.transferTo(z);
-            }
-            ex.sendResponseHeaders(200, whole.size());
-            OutputStream out = ex.getResponseBody();
-            out.write(whole.toByteArray(), 0, (int) Math.min(dropAt, whole.size() - 1L));
-            out.flush();
-            ex.close(); // fewer bytes than Content-Length: the server aborts the connection
+    /** A truncation compresses fewer rows whole (a test fault on small files): a valid gzip of a cut-short file. */
+    private void sendTruncatedGzip(HttpExchange ex, UnaryOperator<String> redact, long truncateAt) throws IOException {
+        ByteArrayOutputStream whole = new ByteArrayOutputStream();
+        try (InputStream in = Files.newInputStream(file.file()); OutputStream z = new GZIPOutputStream(whole)) {
+            copy(in, z, truncateAt);
+        } catch (NoSuchFileException e) {
+            Answer.text(503, "Service unavailable: repeat the request.").send(ex, redact);
             return;
         }
-        ex.sendResponseHeaders(200, 0);
-        try (OutputStream out = fastGzip(link == null ? ex.getResponseBody() : link.limit(ex.getResponseBody()))) {
-            copy(in, out, truncateAt >= 0 ? truncateAt : Long.MAX_VALUE);
+        ex.getResponseHeaders().set("Content-Type", contentType);
+        ex.getResponseHeaders().set("Content-Encoding", "gzip");
+        ex.sendResponseHeaders(200, whole.size());
+        try (OutputStream out = link == null ? ex.getResponseBody() : link.limit(ex.getResponseBody())) {
+            whole.writeTo(out);
         }
-    }
-
-    private static GZIPOutputStream fastGzip(OutputStream out) throws IOException {
-        return new GZIPOutputStream(out, 1 << 16) {
-            {
-                def.setLevel(Deflater.BEST_SPEED);
-            }
-        };
     }
 
     private static void copy(InputStream in, OutputStream out, long bytes) throws IOException {

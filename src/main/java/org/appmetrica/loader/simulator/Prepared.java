@@ -27,6 +27,7 @@ final class Prepared {
                     Rendered r = task.get();
                     if (r != null && r.file() != null) {
                         Files.deleteIfExists(r.file());
+                        Files.deleteIfExists(r.gzipFile());
                     }
                 } catch (Exception e) {
                     // nothing to delete
