@@ -5,8 +5,17 @@ import java.time.LocalDate;
 /**
  * Cursor over the simulated rows of one (application, source): position it on a day, then on a row ordinal, then ask
  * for values. Every value is a pure function of (seed, application, source, day, ordinal, field name); row-level
- * facts shared by several fields (event time, device, location) are derived from the row seed alone, so that a
- * field's value never depends on which other fields were asked for. Not thread-safe; one cursor per thread.
+ * facts shared by several fields (event time, device, location) are derived from the row's or its session's seed
+ * alone, so that a field's value never depends on which other fields were asked for. Not thread-safe; one cursor per
+ * thread.
+ *
+ * <p>Rows of a dated source come in sessions, as in a real export, where consecutive rows often share a device:
+ * each block of {@value #SESSION_BLOCK} ordinals is cut at two drawn points into three runs (two rows each on
+ * average), and the rows of a run share one device, its location and network, the session-level fields
+ * ({@link FieldGen#session()}) and a start time, their own times following one another by a few seconds. With every
+ * row a device drawn at random, a 200 000-row events export (every field) compressed 2.7 × with gzip level 1; a real
+ * 23-field export compressed 4.2 × (issue 27). Blocks of 6 give 4.4 × (level 6: 5.2 ×); blocks of 8 gave 5.1 ×, of
+ * 32 9.1 ×. Runs depend on the ordinal only, so a day that grows keeps its first rows.
  */
 final class SimRow {
 
@@ -24,6 +33,10 @@ final class SimRow {
     private static final long SALT_DATELESS = Mix.hash("#dateless");
     private static final long SALT_EMPTY = Mix.hash("#empty");
     private static final long SALT_RECEIVE = Mix.hash("#receive");
+    private static final long SALT_SESSION = Mix.hash("#session");
+    private static final long SALT_STEP = Mix.hash("#step");
+    /** Ordinals per block; each block holds three sessions. */
+    static final int SESSION_BLOCK = 6;
 
     final SourceInfo source;
     final long app;
@@ -38,6 +51,10 @@ final class SimRow {
 
     long ordinal;
     long rowSeed;
+    /** Seed of the row's session (the row's own seed for dateless sources). */
+    long sessionSeed;
+    /** Position of the row within its session, from 0. */
+    private int inSession;
 
     private int t0;
     private long device;
@@ -71,6 +88,7 @@ final class SimRow {
     void row(long i) {
         ordinal = i;
         rowSeed = Mix.mix(daySeed + (i + 1) * Mix.GOLDEN);
+        session(i);
         t0 = -1;
         deviceKnown = false;
         location = -1;
@@ -82,13 +100,37 @@ final class SimRow {
         }
     }
 
+    /** Cuts the ordinal's block at two points drawn from the block's seed: three sessions per block. */
+    private void session(long i) {
+        if (source.dateless) {
+            sessionSeed = rowSeed;
+            inSession = 0;
+            return;
+        }
+        long block = i / SESSION_BLOCK;
+        int at = (int) (i % SESSION_BLOCK);
+        long blockSeed = Mix.mix(daySeed ^ Mix.mix((block + 1) * Mix.GOLDEN ^ SALT_SESSION));
+        int a = 1 + Mix.below(blockSeed, SESSION_BLOCK - 1);
+        int b = 1 + Mix.below(Mix.mix(blockSeed), SESSION_BLOCK - 1);
+        int cut1 = Math.min(a, b);
+        int cut2 = Math.max(a, b);
+        int segment = at < cut1 ? 0 : at < cut2 ? 1 : 2;
+        inSession = at - (segment == 0 ? 0 : segment == 1 ? cut1 : cut2);
+        sessionSeed = Mix.mix(blockSeed + (segment + 1) * Mix.GOLDEN);
+    }
+
     String value(FieldGen field) {
-        return field.gen().value(this, Mix.mix(rowSeed ^ field.hash()));
+        return field.gen().value(this, Mix.mix((field.session() ? sessionSeed : rowSeed) ^ field.hash()));
     }
 
     /** A row-level draw shared by every field that uses the same salt. */
     long draw(long salt) {
         return Mix.mix(rowSeed ^ salt);
+    }
+
+    /** A session-level draw: the same for every row of the session. */
+    long sessionDraw(long salt) {
+        return Mix.mix(sessionSeed ^ salt);
     }
 
     private void setDay(long d) {
@@ -104,7 +146,9 @@ final class SimRow {
     /** Second of the day of the row's own event (the source's range field); never empty. */
     int primarySecond() {
         if (t0 < 0) {
-            t0 = Mix.below(draw(SALT_T0), SECONDS_PER_DAY);
+            int start = Mix.below(sessionDraw(SALT_T0), SECONDS_PER_DAY);
+            int step = 1 + Mix.below(sessionDraw(SALT_STEP), 40);
+            t0 = Math.min(SECONDS_PER_DAY - 1, start + inSession * step);
         }
         return t0;
     }
@@ -123,7 +167,7 @@ final class SimRow {
             t -= Mix.below(r, t + 1); // an earlier moment of the same day (e.g. the click before the install)
         }
         if (receive) {
-            long r = Mix.mix(rowSeed ^ baseHash ^ SALT_RECEIVE);
+            long r = Mix.mix(sessionSeed ^ baseHash ^ SALT_RECEIVE); // a session's events arrive together
             int p = Mix.percent(r);
             int delay;
             if (p < 70) {
@@ -158,7 +202,7 @@ final class SimRow {
     /** Seed of the row's device, stable across rows, days and sources of one application. */
     long device() {
         if (!deviceKnown) {
-            long no = Mix.below(draw(SALT_DEVICE), DEVICE_POOL);
+            long no = Mix.below(sessionDraw(SALT_DEVICE), DEVICE_POOL);
             device = Mix.mix(appSeed + (no + 1) * Mix.GOLDEN) & ~0x7FFL | no; // low bits keep the pool index
             deviceKnown = true;
         }
@@ -169,10 +213,10 @@ final class SimRow {
         return (int) (device() & 0x7FF);
     }
 
-    /** Index into the location table, per row. */
+    /** Index into the location table, per session. */
     int location(int size) {
         if (location < 0) {
-            location = Mix.below(draw(SALT_LOCATION), size);
+            location = Mix.below(sessionDraw(SALT_LOCATION), size);
         }
         return location;
     }

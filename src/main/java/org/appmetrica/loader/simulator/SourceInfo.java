@@ -28,7 +28,8 @@ final class SourceInfo {
         this.primaryPrefix = primaryPrefix(spec);
         Map<String, FieldGen> gens = new LinkedHashMap<>();
         for (FieldSpec f : spec.fields()) {
-            gens.put(f.name(), new FieldGen(f.name(), Mix.hash(f.name()), ValueRules.generator(this, f)));
+            gens.put(f.name(), new FieldGen(f.name(), Mix.hash(f.name()), ValueRules.generator(this, f),
+                    ValueRules.SESSION_FIELDS.contains(f.name())));
         }
         this.fields = Map.copyOf(gens);
     }

@@ -9,6 +9,7 @@ import org.appmetrica.loader.schema.FieldSpec;
 import org.appmetrica.loader.simulator.FieldGen.Gen;
 
 import java.time.LocalDate;
+import java.util.Set;
 
 /**
  * Value rules by field meaning. The field list itself always comes from the catalogue; this class only knows how a
@@ -23,6 +24,10 @@ final class ValueRules {
     static final int EMPTY_TYPED_PCT = 5;
 
     static final String MAX_UINT64 = "18446744073709551615";
+
+    /** Fields whose draw is the session's (see {@link SimRow}): network, place and the session itself. */
+    static final Set<String> SESSION_FIELDS = Set.of("session_id", "device_ipv6", "connection_type", "mnc",
+            "operator_name", "city", "country_iso_code", "mcc", "device_type");
 
     private static final char[] HEX = "0123456789abcdef".toCharArray();
     private static final char[] HEX_UPPER = "0123456789ABCDEF".toCharArray();

@@ -63,6 +63,36 @@ class SimulatedDataTest {
     }
 
     @Test
+    void rowsComeInSessionsOfOneDeviceWithTimesInOrder() {
+        SourceSpec events = source("events");
+        List<String[]> rows = all(new SimulatedData(42, 6000), events, DAY,
+                List.of("appmetrica_device_id", "session_id", "city", "event_datetime", "event_name"), Map.of());
+        int sameSession = 0;
+        int eventNameRepeats = 0;
+        for (int i = 1; i < rows.size(); i++) {
+            String[] prev = rows.get(i - 1);
+            String[] row = rows.get(i);
+            if (row[0].equals(prev[0]) && row[1].equals(prev[1])) {
+                sameSession++;
+                assertEquals(prev[2], row[2], "one city per session, row " + i);
+                assertTrue(row[3].compareTo(prev[3]) >= 0, "times follow one another in a session, row " + i);
+            }
+            if (row[4].equals(prev[4])) {
+                eventNameRepeats++;
+            }
+        }
+        // about half the rows continue the session of the row before (sessions of two rows on average)
+        assertTrue(sameSession > 2000 && sameSession < 4000, "rows continuing a session: " + sameSession);
+        assertTrue(eventNameRepeats < 1000, "events within a session still differ: " + eventNameRepeats);
+        // dateless sources have no sessions: each row is a device of its own
+        List<String[]> profiles = all(new SimulatedData(42, 600), source("profiles"), null,
+                List.of("appmetrica_device_id"), Map.of());
+        long repeats = java.util.stream.IntStream.range(1, profiles.size())
+                .filter(i -> profiles.get(i)[0].equals(profiles.get(i - 1)[0])).count();
+        assertTrue(repeats < 10, "profiles repeating the row before: " + repeats);
+    }
+
+    @Test
     void dayMustMatchWhetherTheSourceIsDateless() {
         assertThrows(IllegalArgumentException.class, () -> data.rowCount(APP, source("events"), null));
         assertThrows(IllegalArgumentException.class, () -> data.rowCount(APP, source("push_tokens"), DAY));
