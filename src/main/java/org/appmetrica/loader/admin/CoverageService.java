@@ -5,6 +5,8 @@ import org.appmetrica.loader.admin.CoverageCells.Loaded;
 import org.appmetrica.loader.admin.Views.ExecutionView;
 import org.appmetrica.loader.admin.Views.PartitionView;
 import org.appmetrica.loader.admin.Views.StepView;
+import org.appmetrica.loader.connection.Connection;
+import org.appmetrica.loader.connection.StoredConnection;
 import org.appmetrica.loader.clickhouse.ClickHouseConnection;
 import org.appmetrica.loader.clickhouse.ClickHouseTarget;
 import org.appmetrica.loader.clickhouse.Identifiers;
@@ -47,10 +49,13 @@ public final class CoverageService {
     private static final List<String> NOT_FOR_START = List.of(LoadParameters.APPLICATION_IDS, LoadParameters.SOURCES,
             LoadParameters.DATE_SINCE, LoadParameters.DATE_UNTIL, Coordination.OWNER_PARAMETER);
 
-    private final AdminService admin;
+    private final ExecutionQueries queries;
+    private final ConnectionService connections;
 
-    public CoverageService(AdminService admin) {
-        this.admin = admin;
+    /** @param connections the connections whose re-load windows the grid uses, or null: none kept here */
+    public CoverageService(ExecutionQueries queries, ConnectionService connections) {
+        this.queries = queries;
+        this.connections = connections;
     }
 
     /** The filters of a request; null means all. */
@@ -113,7 +118,7 @@ public final class CoverageService {
     }
 
     public Coverage coverage(Query q) {
-        List<ExecutionView> executions = new ArrayList<>(admin.executions(EXECUTIONS).stream()
+        List<ExecutionView> executions = new ArrayList<>(queries.executions(EXECUTIONS).stream()
                 .filter(e -> Jobs.LOAD_JOB.equals(e.job()) && q.database().equals(database(e.parameters()))).toList());
         executions.sort((a, b) -> Long.compare(a.id(), b.id())); // oldest first: a newer execution's word wins
         if (executions.isEmpty()) {
@@ -148,7 +153,7 @@ public final class CoverageService {
 
     /** The databases loads known to the job repository have written to, for the page's list. */
     public List<String> databases() {
-        return admin.executions(EXECUTIONS).stream().filter(e -> Jobs.LOAD_JOB.equals(e.job())).map(e -> database(e.parameters()))
+        return queries.executions(EXECUTIONS).stream().filter(e -> Jobs.LOAD_JOB.equals(e.job())).map(e -> database(e.parameters()))
                 .distinct().sorted().toList();
     }
 
@@ -174,7 +179,7 @@ public final class CoverageService {
         boolean stopped = "STOPPED".equals(e.status());
         String executionError = stopped ? null : e.failure();
         Map<Key, PartitionView> partitions = new HashMap<>();
-        for (StepView step : admin.execution(e.id()).steps()) {
+        for (StepView step : queries.execution(e.id()).steps()) {
             for (PartitionView p : step.partitions()) {
                 if (p.application() != null && p.day() != null) {
                     partitions.put(new Key(p.application(), p.source(), LocalDate.parse(p.day())), p);
@@ -232,7 +237,7 @@ public final class CoverageService {
 
     /** The ClickHouse of the newest execution that wrote to the database (its stored parameters), or the defaults. */
     private ClickHouseTarget target(String database, List<ExecutionView> executions) {
-        Properties p = executions.isEmpty() ? new Properties() : admin.effectiveParameters(executions.get(executions.size() - 1).id());
+        Properties p = executions.isEmpty() ? new Properties() : queries.effectiveParameters(executions.get(executions.size() - 1).id());
         String dataSource = p.getProperty(LoadParameters.CLICKHOUSE_DATA_SOURCE);
         return new ClickHouseTarget(dataSource != null ? null : p.getProperty(LoadParameters.CLICKHOUSE_URL, LoadParameters.Defaults.CLICKHOUSE_URL),
                 p.getProperty(LoadParameters.CLICKHOUSE_USER, LoadParameters.Defaults.CLICKHOUSE_USER),
@@ -298,19 +303,16 @@ public final class CoverageService {
     private Definitions definitions() {
         Map<String, Integer> windows = new HashMap<>();
         Set<String> oneTime = new HashSet<>();
-        admin.schedules().forEach(s -> windows.put(s.name(), s.reloadWindowDays()));
-        try {
-            for (Map<String, Object> c : admin.connectionList()) {
-                String name = String.valueOf(c.get("name"));
-                if ("regular".equals(c.get("regularity"))) {
-                    windows.put(name, c.get("reloadDays") instanceof Number n ? n.intValue() : DEFAULT_WINDOW);
+        if (connections != null) {
+            for (StoredConnection s : connections.store().list()) {
+                Connection c = s.connection();
+                if (c.isRegular()) {
+                    windows.put(s.name(), c.reloadDays() == null ? DEFAULT_WINDOW : c.reloadDays());
                 } else {
-                    windows.put(name, 0);
-                    oneTime.add(name);
+                    windows.put(s.name(), 0);
+                    oneTime.add(s.name());
                 }
             }
-        } catch (AdminException e) {
-            // connections are not managed here
         }
         return new Definitions(windows, oneTime);
     }

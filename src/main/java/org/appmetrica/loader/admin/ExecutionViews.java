@@ -31,12 +31,12 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Reads and views of executions for {@link AdminService}: the executions of every job, one execution with its steps
+ * Reads and views of executions for {@link ExecutionQueries}: the executions of every job, one execution with its steps
  * and partitions, its effective parameters, its progress against the load's plan. Reads only; secrets stay references.
  */
 final class ExecutionViews {
 
-    private static final Logger LOG = Logger.getLogger(AdminService.class.getName());
+    private static final Logger LOG = Logger.getLogger(ExecutionQueries.class.getName());
 
     private final Supplier<JobOperator> operator;
     private final StepViews stepView;

@@ -20,7 +20,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Gauges read from the job repository when scraped, through the admin service (what the console shows): executions by
+ * Gauges read from the job repository when scraped, through the console's queries (what it shows): executions by
  * status, the slices of running loads by state, and per application and source the newest day a load published.
  */
 public final class RepositoryGauges {
@@ -37,7 +37,7 @@ public final class RepositoryGauges {
     private record Series(String name, Tags tags) {
     }
 
-    private final AdminService admin;
+    private final ExecutionQueries queries;
     private final Clock clock;
     private final MeterRegistry registry;
     private final boolean builders;
@@ -50,8 +50,8 @@ public final class RepositoryGauges {
      * @param builders register through Gauge.builder (with descriptions); false for WildFly's deployment registry, which
      *                 exports only what its convenience method {@code gauge(name, tags, …)} registers
      */
-    public RepositoryGauges(AdminService admin, MeterRegistry registry, Clock clock, boolean builders) {
-        this.admin = admin;
+    public RepositoryGauges(ExecutionQueries queries, MeterRegistry registry, Clock clock, boolean builders) {
+        this.queries = queries;
         this.clock = clock;
         this.registry = registry;
         this.builders = builders;
@@ -82,7 +82,7 @@ public final class RepositoryGauges {
         Map<String, Integer> byState = new TreeMap<>();
         SLICE_STATES.forEach(state -> byState.put(state, 0));
         Map<AppSource, LocalDate> last = new HashMap<>();
-        List<ExecutionView> newest = admin.executions(EXECUTIONS);
+        List<ExecutionView> newest = queries.executions(EXECUTIONS);
         ended.keySet().retainAll(newest.stream().map(ExecutionView::id).toList());
         for (ExecutionView e : newest) {
             byStatus.merge(e.status(), 1, Integer::sum);
@@ -115,7 +115,7 @@ public final class RepositoryGauges {
     private Map<AppSource, LocalDate> read(ExecutionView e, Map<String, Integer> states) {
         Map<AppSource, LocalDate> days = new HashMap<>();
         int seen = 0;
-        for (StepView step : admin.execution(e.id()).steps()) {
+        for (StepView step : queries.execution(e.id()).steps()) {
             for (PartitionView p : step.partitions()) {
                 boolean published = SliceReport.PUBLISHED.equals(p.apiState()) || "COMPLETED".equals(p.status());
                 if (states != null && Jobs.LOAD_STEP.equals(step.name())) {

@@ -20,7 +20,7 @@ import java.util.logging.Logger;
 /** Views of a step execution and its partitions (slices), for {@link ExecutionViews}. */
 final class StepViews {
 
-    private static final Logger LOG = Logger.getLogger(AdminService.class.getName());
+    private static final Logger LOG = Logger.getLogger(ExecutionQueries.class.getName());
 
     private final Supplier<JobOperator> operator;
 

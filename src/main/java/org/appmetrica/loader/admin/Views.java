@@ -1,7 +1,14 @@
 package org.appmetrica.loader.admin;
 
+import org.appmetrica.loader.model.Jobs;
+import org.appmetrica.loader.model.LoadParameters;
+import org.appmetrica.loader.schema.FieldCatalog;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 
 /**
  * What the admin API serves, as JSON (Jackson serialises these records by their component names). Times are ISO-8601
@@ -65,15 +72,32 @@ public final class Views {
                                 long bytes, long durationMillis, String message, String lastError, boolean metricsLive) {
     }
 
-    /** A regular load run by the console process: the definition (job parameters without the days) and its state. */
-    public record ScheduleView(String name, String schedule, String loadFrom, int reloadWindowDays, boolean includeToday,
-                               Map<String, String> parameters, String state, String nextRun, Long lastExecution, String lastStatus,
-                               String lastError) {
-    }
-
     /** The sources and defaults the start form offers. */
     public record Catalog(String job, List<SourceView> sources, List<String> parameters, Map<String, String> defaults,
                           boolean regularLoads, boolean connections, String oauthClientId) {
+
+        /**
+         * @param startDefaults what a start adds (shown masked)
+         * @param regularLoads  regular connections run on schedule here
+         * @param connections   connections are kept here
+         * @param oauthClientId the OAuth client id for the page's "Get token" link, or null/blank: no link
+         */
+        static Catalog of(Properties startDefaults, boolean regularLoads, boolean connections, String oauthClientId) {
+            List<SourceView> sources = new ArrayList<>();
+            for (String name : FieldCatalog.get().sourceNames()) {
+                sources.add(new SourceView(name, FieldCatalog.get().source(name).orElseThrow().datesRequired()));
+            }
+            Map<String, String> defaults = new LinkedHashMap<>();
+            defaults.put(LoadParameters.DATE_DIMENSION, LoadParameters.Defaults.DATE_DIMENSION);
+            defaults.put(LoadParameters.FORMAT, LoadParameters.Defaults.FORMAT);
+            defaults.put(LoadParameters.API_URL, LoadParameters.Defaults.API_URL);
+            defaults.put(LoadParameters.TOKEN_REF, LoadParameters.Defaults.TOKEN_REF);
+            defaults.put(LoadParameters.CLICKHOUSE_URL, LoadParameters.Defaults.CLICKHOUSE_URL);
+            defaults.put(LoadParameters.CLICKHOUSE_DATABASE, LoadParameters.Defaults.CLICKHOUSE_DATABASE);
+            startDefaults.stringPropertyNames().forEach(k -> defaults.put(k, SecretMask.text(startDefaults.getProperty(k))));
+            String clientId = oauthClientId == null || oauthClientId.isBlank() ? null : oauthClientId.trim();
+            return new Catalog(Jobs.LOAD_JOB, sources, LoadParameters.NAMES, defaults, regularLoads, connections, clientId);
+        }
     }
 
     public record SourceView(String name, boolean dated) {

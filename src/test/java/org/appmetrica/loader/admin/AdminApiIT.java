@@ -37,7 +37,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The admin REST API of the standalone console ({@code java -jar appmetrica-loader.jar console}, a separate process
  * with its H2 job repository), every endpoint and error case, against the Logs API simulator and the real ClickHouse;
  * the CLI's --json beside it; and that no secret value is ever served. The WAR serves the same API through JAX-RS over
- * the same AdminService.
+ * the same ConsoleServices.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AdminApiIT {
