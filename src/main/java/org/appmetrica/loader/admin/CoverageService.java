@@ -15,6 +15,7 @@ import org.appmetrica.loader.coordination.Coordination;
 import org.appmetrica.loader.model.Jobs;
 import org.appmetrica.loader.model.LoadParameters;
 import org.appmetrica.loader.model.Slice;
+import org.appmetrica.loader.model.SliceState;
 import org.appmetrica.loader.regular.LoadState;
 import org.appmetrica.loader.regular.LoadStateTable;
 import org.appmetrica.loader.schema.FieldCatalog;
@@ -192,7 +193,7 @@ public final class CoverageService {
             }
             Facts f = facts.computeIfAbsent(k, x -> new Facts());
             PartitionView p = partitions.get(k);
-            boolean published = p != null && ("COMPLETED".equals(p.status()) || "published".equals(p.apiState()));
+            boolean published = p != null && ("COMPLETED".equals(p.status()) || p.apiState() == SliceState.PUBLISHED);
             if (published) {
                 f.loaded = new Loaded(e.id(), ended == null ? Instant.now() : ended, 0);
                 f.repositoryRows = p.rowsWritten();

@@ -19,6 +19,7 @@ import org.appmetrica.loader.model.Jobs;
 import org.appmetrica.loader.model.LoadParameters;
 import org.appmetrica.loader.model.Slice;
 import org.appmetrica.loader.model.SliceReport;
+import org.appmetrica.loader.model.SliceState;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -280,7 +281,7 @@ final class ExecutionViews {
                 slices++;
                 BatchStatus s = p.execution().getBatchStatus();
                 SliceReport r = StepViews.report(p.execution());
-                if (s == BatchStatus.COMPLETED || r != null && SliceReport.PUBLISHED.equals(r.state())) {
+                if (s == BatchStatus.COMPLETED || r != null && r.is(SliceState.PUBLISHED)) {
                     completed++;
                     completedIds.add(p.id());
                 } else if (s == BatchStatus.FAILED) {

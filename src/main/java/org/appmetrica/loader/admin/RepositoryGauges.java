@@ -8,7 +8,7 @@ import org.appmetrica.loader.admin.Views.ExecutionView;
 import org.appmetrica.loader.admin.Views.PartitionView;
 import org.appmetrica.loader.admin.Views.StepView;
 import org.appmetrica.loader.model.Jobs;
-import org.appmetrica.loader.model.SliceReport;
+import org.appmetrica.loader.model.SliceState;
 
 import java.time.Clock;
 import java.time.LocalDate;
@@ -27,9 +27,9 @@ public final class RepositoryGauges {
 
     /** The newest executions looked at (each scrape reads them, as the console's list does); older ones are not counted. */
     static final int EXECUTIONS = 200;
-    /** Every state a slice shows (SliceReport's states and these), so that each series exists, 0 when no load runs. */
-    static final List<String> SLICE_STATES = List.of("pending", "starting", "requested", "queued", "rate-limited", "retrying", "loading",
-            SliceReport.PUBLISHED, "failed");
+    /** Every state a slice shows while its load runs, so that each series exists, 0 when no load runs. */
+    static final List<SliceState> SLICE_STATES = List.of(SliceState.PENDING, SliceState.STARTING, SliceState.REQUESTED, SliceState.QUEUED,
+            SliceState.RATE_LIMITED, SliceState.RETRYING, SliceState.LOADING, SliceState.PUBLISHED, SliceState.FAILED);
 
     private record AppSource(long application, String source) {
     }
@@ -80,7 +80,7 @@ public final class RepositoryGauges {
             byStatus.put(s.name(), 0);
         }
         Map<String, Integer> byState = new TreeMap<>();
-        SLICE_STATES.forEach(state -> byState.put(state, 0));
+        SLICE_STATES.forEach(state -> byState.put(state.toString(), 0));
         Map<AppSource, LocalDate> last = new HashMap<>();
         List<ExecutionView> newest = queries.executions(EXECUTIONS);
         ended.keySet().retainAll(newest.stream().map(ExecutionView::id).toList());
@@ -117,11 +117,11 @@ public final class RepositoryGauges {
         int seen = 0;
         for (StepView step : queries.execution(e.id()).steps()) {
             for (PartitionView p : step.partitions()) {
-                boolean published = SliceReport.PUBLISHED.equals(p.apiState()) || "COMPLETED".equals(p.status());
+                boolean published = p.apiState() == SliceState.PUBLISHED || "COMPLETED".equals(p.status());
                 if (states != null && Jobs.LOAD_STEP.equals(step.name())) {
                     seen++;
-                    states.merge(published ? SliceReport.PUBLISHED : "FAILED".equals(p.status()) ? "failed"
-                            : p.apiState() == null ? "starting" : p.apiState(), 1, Integer::sum);
+                    states.merge((published ? SliceState.PUBLISHED : "FAILED".equals(p.status()) ? SliceState.FAILED
+                            : p.apiState() == null ? SliceState.STARTING : p.apiState()).toString(), 1, Integer::sum);
                 }
                 if (published && p.day() != null && p.application() != null) {
                     days.merge(new AppSource(p.application(), p.source()), LocalDate.parse(p.day()), (a, b) -> a.isAfter(b) ? a : b);
@@ -130,7 +130,7 @@ public final class RepositoryGauges {
         }
         if (states != null && e.progress() != null) {
             int pending = e.progress().planned() - e.progress().earlier() - seen;
-            states.merge("pending", Math.max(0, pending), Integer::sum);
+            states.merge(SliceState.PENDING.toString(), Math.max(0, pending), Integer::sum);
         }
         return days;
     }

@@ -8,6 +8,7 @@ import org.appmetrica.loader.admin.Views.StepView;
 import org.appmetrica.loader.model.Jobs;
 import org.appmetrica.loader.model.Slice;
 import org.appmetrica.loader.model.SliceReport;
+import org.appmetrica.loader.model.SliceState;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -73,9 +74,9 @@ final class StepViews {
         long rowsWritten = Math.max(written, staged);
         long rowsRead = Math.max(read, rowsWritten);
         String failure = ExecutionViews.failureOf(x.getExitStatus());
-        String state = r == null ? null : r.state();
+        SliceState state = r == null ? null : r.sliceState();
         String lastError = failure != null ? failure
-                : r != null && ("retrying".equals(state) || "rate-limited".equals(state)) ? r.message() : null;
+                : r != null && (state == SliceState.RETRYING || state == SliceState.RATE_LIMITED) ? r.message() : null;
         return new PartitionView(p.id(), String.valueOf(x.getBatchStatus()), SecretMask.text(x.getExitStatus()), key,
                 slice == null ? null : slice.applicationId(), slice == null ? null : slice.source(),
                 slice == null ? null : slice.day() == null ? null : slice.day().toString(),

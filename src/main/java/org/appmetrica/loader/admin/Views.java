@@ -2,6 +2,7 @@ package org.appmetrica.loader.admin;
 
 import org.appmetrica.loader.model.Jobs;
 import org.appmetrica.loader.model.LoadParameters;
+import org.appmetrica.loader.model.SliceState;
 import org.appmetrica.loader.schema.FieldCatalog;
 
 import java.util.ArrayList;
@@ -68,7 +69,7 @@ public final class Views {
      * @param lastError    the failure reason (FAILED partitions) or the reason of the current retry
      */
     public record PartitionView(int partition, String status, String exitStatus, String slice, Long application, String source,
-                                String day, String apiState, int apiProgress, long rowsRead, long rowsWritten, long rowsSkipped,
+                                String day, SliceState apiState, int apiProgress, long rowsRead, long rowsWritten, long rowsSkipped,
                                 long bytes, long durationMillis, String message, String lastError, boolean metricsLive) {
     }
 
