@@ -1,5 +1,6 @@
 package org.appmetrica.loader.admin;
 
+import jakarta.batch.runtime.BatchStatus;
 import org.appmetrica.loader.admin.CoverageCells.Attempt;
 import org.appmetrica.loader.admin.CoverageCells.Loaded;
 import org.appmetrica.loader.admin.Views.ExecutionView;
@@ -170,14 +171,14 @@ public final class CoverageService {
 
     /** The slices of one execution: completed ones are loaded, the others failed or still loading. */
     private void readExecution(ExecutionView e, Query q, Map<Key, Facts> facts) {
-        boolean running = "STARTING".equals(e.status()) || "STARTED".equals(e.status()) || "STOPPING".equals(e.status());
-        boolean failed = "FAILED".equals(e.status()) || "STOPPED".equals(e.status());
-        if (!running && !failed && !"COMPLETED".equals(e.status())) {
+        boolean running = e.status() == BatchStatus.STARTING || e.status() == BatchStatus.STARTED || e.status() == BatchStatus.STOPPING;
+        boolean failed = e.status() == BatchStatus.FAILED || e.status() == BatchStatus.STOPPED;
+        if (!running && !failed && e.status() != BatchStatus.COMPLETED) {
             return; // ABANDONED: it will never load its days; they show as missing
         }
         Instant ended = instant(e.ended() != null ? e.ended() : e.lastUpdated());
         boolean restartable = e.actions().contains("restart");
-        boolean stopped = "STOPPED".equals(e.status());
+        boolean stopped = e.status() == BatchStatus.STOPPED;
         String executionError = stopped ? null : e.failure();
         Map<Key, PartitionView> partitions = new HashMap<>();
         for (StepView step : queries.execution(e.id()).steps()) {
@@ -193,7 +194,7 @@ public final class CoverageService {
             }
             Facts f = facts.computeIfAbsent(k, x -> new Facts());
             PartitionView p = partitions.get(k);
-            boolean published = p != null && ("COMPLETED".equals(p.status()) || p.apiState() == SliceState.PUBLISHED);
+            boolean published = p != null && (p.status() == BatchStatus.COMPLETED || p.apiState() == SliceState.PUBLISHED);
             if (published) {
                 f.loaded = new Loaded(e.id(), ended == null ? Instant.now() : ended, 0);
                 f.repositoryRows = p.rowsWritten();
@@ -205,7 +206,7 @@ public final class CoverageService {
                 f.attempt = new Attempt(e.id(), true, null, false, false);
             } else if (failed) {
                 String error = p != null && p.lastError() != null ? p.lastError() : executionError;
-                f.attempt = new Attempt(e.id(), false, error, restartable, stopped && (p == null || !"FAILED".equals(p.status())));
+                f.attempt = new Attempt(e.id(), false, error, restartable, stopped && (p == null || p.status() != BatchStatus.FAILED));
             }
             f.attemptInstance = e.instanceId();
         }

@@ -58,7 +58,7 @@ public final class ExecutionCommands {
         queries.execution(asked); // 404 for an unknown id
         long id = Restarts.target(operator.get(), asked); // an execution restarted before: its newest one goes on
         ExecutionView e = queries.execution(id).execution();
-        if (!e.status().equals("FAILED") && !e.status().equals("STOPPED")) {
+        if (e.status() != BatchStatus.FAILED && e.status() != BatchStatus.STOPPED) {
             throw AdminException.conflict("execution " + id + " is " + e.status() + ": only a FAILED or STOPPED execution can be restarted");
         }
         Properties p = queries.effectiveParameters(id);

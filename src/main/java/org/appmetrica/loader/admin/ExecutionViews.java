@@ -244,7 +244,7 @@ final class ExecutionViews {
         if ((status == BatchStatus.FAILED || status == BatchStatus.STOPPED) && mostRecent) {
             actions.add("abandon"); // only what a restart could continue: a completed load has nothing to give up
         }
-        return new ExecutionView(e.getExecutionId(), instance == null ? 0 : instance.getInstanceId(), e.getJobName(), String.valueOf(status),
+        return new ExecutionView(e.getExecutionId(), instance == null ? 0 : instance.getInstanceId(), e.getJobName(), status,
                 SecretMask.text(e.getExitStatus()), SecretMask.text(failure), StepViews.time(e.getCreateTime()), StepViews.time(e.getStartTime()),
                 StepViews.time(e.getEndTime()), StepViews.time(e.getLastUpdatedTime()), SecretMask.parameters(effective), previous, progress, actions);
     }

@@ -85,11 +85,11 @@ public final class RepositoryGauges {
         List<ExecutionView> newest = queries.executions(EXECUTIONS);
         ended.keySet().retainAll(newest.stream().map(ExecutionView::id).toList());
         for (ExecutionView e : newest) {
-            byStatus.merge(e.status(), 1, Integer::sum);
+            byStatus.merge(String.valueOf(e.status()), 1, Integer::sum);
             if (!Jobs.LOAD_JOB.equals(e.job())) {
                 continue;
             }
-            boolean running = "STARTING".equals(e.status()) || "STARTED".equals(e.status()) || "STOPPING".equals(e.status());
+            boolean running = e.status() == BatchStatus.STARTING || e.status() == BatchStatus.STARTED || e.status() == BatchStatus.STOPPING;
             Map<AppSource, LocalDate> days = running ? null : ended.get(e.id());
             if (days == null) {
                 days = read(e, running ? byState : null);
@@ -117,10 +117,10 @@ public final class RepositoryGauges {
         int seen = 0;
         for (StepView step : queries.execution(e.id()).steps()) {
             for (PartitionView p : step.partitions()) {
-                boolean published = p.apiState() == SliceState.PUBLISHED || "COMPLETED".equals(p.status());
+                boolean published = p.apiState() == SliceState.PUBLISHED || p.status() == BatchStatus.COMPLETED;
                 if (states != null && Jobs.LOAD_STEP.equals(step.name())) {
                     seen++;
-                    states.merge((published ? SliceState.PUBLISHED : "FAILED".equals(p.status()) ? SliceState.FAILED
+                    states.merge((published ? SliceState.PUBLISHED : p.status() == BatchStatus.FAILED ? SliceState.FAILED
                             : p.apiState() == null ? SliceState.STARTING : p.apiState()).toString(), 1, Integer::sum);
                 }
                 if (published && p.day() != null && p.application() != null) {

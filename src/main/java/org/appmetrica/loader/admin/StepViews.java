@@ -49,7 +49,7 @@ final class StepViews {
                 partitions = list;
             }
         }
-        return new StepView(step.getStepExecutionId(), step.getStepName(), String.valueOf(step.getBatchStatus()),
+        return new StepView(step.getStepExecutionId(), step.getStepName(), step.getBatchStatus(),
                 SecretMask.text(step.getExitStatus()), time(step.getStartTime()), time(step.getEndTime()),
                 duration(step.getStartTime(), step.getEndTime()),
                 metric(step, Metric.MetricType.READ_COUNT), metric(step, Metric.MetricType.WRITE_COUNT),
@@ -77,7 +77,7 @@ final class StepViews {
         SliceState state = r == null ? null : r.sliceState();
         String lastError = failure != null ? failure
                 : r != null && (state == SliceState.RETRYING || state == SliceState.RATE_LIMITED) ? r.message() : null;
-        return new PartitionView(p.id(), String.valueOf(x.getBatchStatus()), SecretMask.text(x.getExitStatus()), key,
+        return new PartitionView(p.id(), x.getBatchStatus(), SecretMask.text(x.getExitStatus()), key,
                 slice == null ? null : slice.applicationId(), slice == null ? null : slice.source(),
                 slice == null ? null : slice.day() == null ? null : slice.day().toString(),
                 state, r == null ? -1 : r.apiProgress(), rowsRead, rowsWritten, skips(x), r == null ? 0 : r.bytes(),

@@ -1,5 +1,6 @@
 package org.appmetrica.loader.admin;
 
+import jakarta.batch.runtime.BatchStatus;
 import org.appmetrica.loader.model.Jobs;
 import org.appmetrica.loader.model.LoadParameters;
 import org.appmetrica.loader.model.SliceState;
@@ -34,7 +35,7 @@ public final class Views {
      * @param failure    the first failure reason recorded (job, step or partition exit status), or null
      * @param actions    what can be done now: stop, restart, abandon
      */
-    public record ExecutionView(long id, long instanceId, String job, String status, String exitStatus, String failure,
+    public record ExecutionView(long id, long instanceId, String job, BatchStatus status, String exitStatus, String failure,
                                 String created, String started, String ended, String lastUpdated, Map<String, String> parameters,
                                 Long restartOf, Progress progress, List<String> actions) {
     }
@@ -52,7 +53,7 @@ public final class Views {
     public record ExecutionDetail(ExecutionView execution, List<StepView> steps) {
     }
 
-    public record StepView(long id, String name, String status, String exitStatus, String started, String ended, long durationMillis,
+    public record StepView(long id, String name, BatchStatus status, String exitStatus, String started, String ended, long durationMillis,
                            long read, long written, long filtered, long skipped, long commits, long rollbacks,
                            List<PartitionView> partitions, String partitionsNote) {
     }
@@ -68,7 +69,7 @@ public final class Views {
      *                     this process); false when they come from the job repository, which keeps no partition metrics
      * @param lastError    the failure reason (FAILED partitions) or the reason of the current retry
      */
-    public record PartitionView(int partition, String status, String exitStatus, String slice, Long application, String source,
+    public record PartitionView(int partition, BatchStatus status, String exitStatus, String slice, Long application, String source,
                                 String day, SliceState apiState, int apiProgress, long rowsRead, long rowsWritten, long rowsSkipped,
                                 long bytes, long durationMillis, String message, String lastError, boolean metricsLive) {
     }

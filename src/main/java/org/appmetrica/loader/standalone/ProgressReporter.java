@@ -1,5 +1,6 @@
 package org.appmetrica.loader.standalone;
 
+import jakarta.batch.runtime.BatchStatus;
 import org.appmetrica.loader.admin.ExecutionQueries;
 import org.appmetrica.loader.admin.Views.Progress;
 import org.appmetrica.loader.model.Human;
@@ -42,7 +43,7 @@ final class ProgressReporter implements AutoCloseable {
             try {
                 var e = queries.execution(executionId).execution();
                 if (e.progress() != null) {
-                    report(e.progress(), System.currentTimeMillis() - started, "STOPPING".equals(e.status()));
+                    report(e.progress(), System.currentTimeMillis() - started, e.status() == BatchStatus.STOPPING);
                 }
             } catch (RuntimeException e) {
                 PROGRESS.log(Level.FINE, "progress of execution " + executionId, e);
