@@ -296,22 +296,6 @@ function renderDetail(d) {
     el('tr', {}, el('td', { text: k }), el('td', { text: v }))));
 }
 
-// ------------------------------------------------------------------ regular loads
-
-function renderSchedules(list) {
-  $('#schedules tbody').replaceChildren(...list.map((s) => el('tr', { 'data-name': s.name },
-    el('td', { text: s.name }), el('td', { text: s.schedule }), el('td', { text: s.loadFrom }), el('td', { text: s.state }),
-    el('td', { text: time(s.nextRun) }), el('td', { text: s.lastExecution ? `${s.lastExecution} ${s.lastStatus || ''}` : (s.lastStatus || '') }),
-    el('td', { class: 'error', text: s.lastError || '' }),
-    el('td', {}, el('button', {
-      type: 'button', class: 'danger', text: 'cancel', onclick: async () => {
-        if (!await confirmAction(`Cancel regular load ${s.name}?`, 'No further runs start; a running execution goes on (stop it in the table).')) return;
-        try { await api(`schedules/${encodeURIComponent(s.name)}/cancel`, 'POST', {}); notice(`Regular load ${s.name} cancelled.`); } catch (e) { notice(e.message, true); }
-        refresh();
-      },
-    })))));
-}
-
 // ------------------------------------------------------------------ connections
 
 const CONNECTION_STATES = { 'new': 'new', loading: 'loading', 'up-to-date': 'up to date', failed: 'failed', stopped: 'stopped', paused: 'paused' };
@@ -832,7 +816,6 @@ async function refresh() {
         if (e.status === 404) { state.selected = null; $('#detail').hidden = true; } else throw e;
       }
     }
-    if (state.catalog && state.catalog.regularLoads) renderSchedules(await api('schedules'));
     if (state.catalog && state.catalog.connections) renderConnections(await api('connections'));
     if (state.coverageShown && ++state.coverageCycle % COVERAGE_EVERY === 0) refreshCoverage();
     $('#refreshed').textContent = 'live · updated ' + new Date().toLocaleTimeString();
@@ -861,18 +844,6 @@ function setupForm(catalog) {
   $('#f-no-sources').onclick = () => box.querySelectorAll('input').forEach((i) => { i.checked = false; });
   $('#f-since').value = isoDay(-7);
   $('#f-until').value = isoDay(-1);
-  $('#f-load-from').value = isoDay(-30);
-  const regular = $('#f-mode-regular');
-  regular.disabled = !catalog.regularLoads;
-  if (!catalog.regularLoads) regular.parentElement.title = 'regular loads are run by the standalone console';
-  const toggle = () => {
-    const isRegular = regular.checked;
-    $('#regular-fields').hidden = !isRegular;
-    $('#once-fields').hidden = isRegular;
-    $('#start-submit').textContent = isRegular ? 'Add regular load' : 'Start';
-  };
-  document.querySelectorAll('input[name=mode]').forEach((r) => r.addEventListener('change', toggle));
-  toggle();
   $('#start-form').addEventListener('submit', startLoad);
 }
 
@@ -895,21 +866,11 @@ async function startLoad(ev) {
   const button = $('#start-submit');
   button.disabled = true;
   try {
-    if ($('#f-mode-regular').checked) {
-      const definition = Object.assign(params, {
-        name: $('#f-name').value.trim(), loadFrom: $('#f-load-from').value, schedule: $('#f-schedule').value.trim(),
-        timeZone: $('#f-zone').value.trim(), includeToday: String($('#f-today').checked),
-      });
-      if ($('#f-window').value) definition.reloadWindowDays = $('#f-window').value;
-      const s = await api('schedules', 'POST', { definition });
-      result.textContent = `Regular load ${s.name} added: its first run starts now.`;
-    } else {
-      params.dateSince = $('#f-since').value;
-      params.dateUntil = $('#f-until').value;
-      const e = await api('executions', 'POST', { parameters: params });
-      result.textContent = `Execution ${e.id} started.`;
-      state.selected = e.id;
-    }
+    params.dateSince = $('#f-since').value;
+    params.dateUntil = $('#f-until').value;
+    const e = await api('executions', 'POST', { parameters: params });
+    result.textContent = `Execution ${e.id} started.`;
+    state.selected = e.id;
   } catch (e) {
     result.className = 'error';
     result.textContent = e.message;
@@ -939,7 +900,6 @@ async function showApp(session) {
   if (!state.catalog) {
     state.catalog = await api('catalog');
     setupForm(state.catalog);
-    $('#schedules-card').hidden = !state.catalog.regularLoads;
     setupConnections(state.catalog);
     setupCoverage(state.catalog);
   }

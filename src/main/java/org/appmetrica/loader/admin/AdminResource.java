@@ -18,11 +18,10 @@ import jakarta.ws.rs.core.SecurityContext;
 
 import org.appmetrica.loader.connection.Connection;
 
-import java.util.Map;
 import java.util.logging.Logger;
 
 /**
- * The admin REST API over {@link AdminService}, in the WAR and in the standalone console. Whoever serves it
+ * The admin REST API over the {@link ConsoleServices}, in the WAR and in the standalone console. Whoever serves it
  * authenticates: the container in the WAR (WEB-INF/web.xml), the standalone console's own filters otherwise. Bodies
  * are read as text and checked by {@link AdminJson}, and answers written by it, so the JSON does not depend on the
  * server's JSON provider.
@@ -38,8 +37,8 @@ public class AdminResource {
     @Context
     Application application;
 
-    private AdminService service() {
-        return application instanceof ConsoleApplication c ? c.adminService() : ConsoleApplication.service();
+    private ConsoleServices services() {
+        return application instanceof ConsoleApplication c ? c.services() : ConsoleApplication.deploymentServices();
     }
 
     private String user() {
@@ -57,25 +56,25 @@ public class AdminResource {
     @GET
     @Path("jobs")
     public Response jobs() {
-        return json(200, service().jobs());
+        return json(200, services().queries().jobs());
     }
 
     @GET
     @Path("catalog")
     public Response catalog() {
-        return json(200, service().catalog());
+        return json(200, services().catalog());
     }
 
     @GET
     @Path("executions")
     public Response executions(@QueryParam("limit") String limit) {
-        return json(200, service().executions(Requests.limit(limit)));
+        return json(200, services().queries().executions(Requests.limit(limit)));
     }
 
     @POST
     @Path("executions")
     public Response start(@HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, String body) {
-        Views.ExecutionView e = service().start(AdminJson.strings(AdminJson.body(contentType, body), "parameters"));
+        Views.ExecutionView e = services().commands().start(AdminJson.strings(AdminJson.body(contentType, body), "parameters"));
         LOG.info("console: " + user() + " started execution " + e.id());
         return json(201, e);
     }
@@ -83,14 +82,14 @@ public class AdminResource {
     @GET
     @Path("executions/{id}")
     public Response execution(@PathParam("id") String id) {
-        return json(200, service().execution(Requests.executionId(id)));
+        return json(200, services().queries().execution(Requests.executionId(id)));
     }
 
     @POST
     @Path("executions/{id}/stop")
     public Response stop(@PathParam("id") String id, @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, String body) {
         AdminJson.body(contentType, body);
-        Views.ExecutionView e = service().stop(Requests.executionId(id));
+        Views.ExecutionView e = services().commands().stop(Requests.executionId(id));
         LOG.info("console: " + user() + " asked execution " + id + " to stop");
         return json(202, e);
     }
@@ -98,7 +97,7 @@ public class AdminResource {
     @POST
     @Path("executions/{id}/restart")
     public Response restart(@PathParam("id") String id, @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, String body) {
-        Views.ExecutionView e = service().restart(Requests.executionId(id),
+        Views.ExecutionView e = services().commands().restart(Requests.executionId(id),
                 AdminJson.strings(AdminJson.body(contentType, body), "parameters"));
         LOG.info("console: " + user() + " restarted execution " + id + " as execution " + e.id());
         return json(201, e);
@@ -108,7 +107,7 @@ public class AdminResource {
     @Path("executions/{id}/abandon")
     public Response abandon(@PathParam("id") String id, @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, String body) {
         AdminJson.body(contentType, body);
-        Views.ExecutionView e = service().abandon(Requests.executionId(id));
+        Views.ExecutionView e = services().commands().abandon(Requests.executionId(id));
         LOG.info("console: " + user() + " abandoned execution " + id);
         return json(200, e);
     }
@@ -117,7 +116,7 @@ public class AdminResource {
     @GET
     @Path("coverage/databases")
     public Response coverageDatabases() {
-        return json(200, new CoverageService(service()).databases());
+        return json(200, services().coverage().databases());
     }
 
     /** Day coverage of a database: per application, days × sources (see {@link CoverageService}). */
@@ -125,56 +124,57 @@ public class AdminResource {
     @Path("coverage")
     public Response coverage(@QueryParam("database") String database, @QueryParam("application") String application,
                              @QueryParam("source") String source, @QueryParam("from") String from, @QueryParam("to") String to) {
-        return json(200, new CoverageService(service()).coverage(CoverageService.Query.parse(database, application, source, from, to)));
+        return json(200, services().coverage().coverage(CoverageService.Query.parse(database, application, source, from, to)));
     }
 
+    /** The in-memory regular loads are gone: regular loads are connections, which survive a restart. */
     @GET
     @Path("schedules")
     public Response schedules() {
-        return json(200, service().schedules());
+        throw schedulesGone();
     }
 
     @POST
     @Path("schedules")
-    public Response schedule(@HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, String body) {
-        Views.ScheduleView s = service().schedule(AdminJson.strings(AdminJson.body(contentType, body), "definition"));
-        LOG.info("console: " + user() + " added regular load " + s.name());
-        return json(201, s);
+    public Response schedule() {
+        throw schedulesGone();
     }
 
     @POST
     @Path("schedules/{name}/cancel")
-    public Response cancel(@PathParam("name") String name, @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, String body) {
-        AdminJson.body(contentType, body);
-        Views.ScheduleView s = service().cancelSchedule(name);
-        LOG.info("console: " + user() + " cancelled regular load " + name);
-        return json(200, s);
+    public Response cancel(@PathParam("name") String name) {
+        throw schedulesGone();
+    }
+
+    private static AdminException schedulesGone() {
+        return new AdminException(410, "gone", "/api/schedules is removed: regular loads are connections now, kept in the job "
+                + "repository (POST /api/connections with \"regularity\": \"regular\", see docs/connections.md)");
     }
 
     @GET
     @Path("connections")
     public Response connections() {
-        return json(200, service().connectionList());
+        return json(200, services().connections().list());
     }
 
     @GET
     @Path("connections/{name}")
     public Response connection(@PathParam("name") String name) {
-        return json(200, service().connection(name));
+        return json(200, services().connections().show(name));
     }
 
     @POST
     @Path("connections")
     public Response createConnection(@HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, String body) {
-        Map<String, Object> c = service().createConnection(connectionBody(contentType, body));
-        LOG.info("console: " + user() + " created connection " + c.get("name"));
+        ConnectionView c = services().connections().create(connectionBody(contentType, body));
+        LOG.info("console: " + user() + " created connection " + c.name());
         return json(201, c);
     }
 
     @POST
     @Path("connection-checks")
     public Response testConnection(@HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, String body) {
-        return json(200, service().testConnection(connectionBody(contentType, body)));
+        return json(200, services().connections().test(connectionBody(contentType, body)));
     }
 
     @PUT
@@ -182,7 +182,7 @@ public class AdminResource {
     public Response editConnection(@PathParam("name") String name, @QueryParam("dryRun") String dryRun,
                                    @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, String body) {
         boolean dry = "true".equalsIgnoreCase(dryRun);
-        Map<String, Object> answer = service().editConnection(name, connectionBody(contentType, body), dry);
+        ConnectionService.Edited answer = services().connections().edit(name, connectionBody(contentType, body), dry);
         if (!dry) {
             LOG.info("console: " + user() + " edited connection " + name);
         }
@@ -193,7 +193,7 @@ public class AdminResource {
     @Path("connections/{name}/pause")
     public Response pauseConnection(@PathParam("name") String name, @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, String body) {
         AdminJson.body(contentType, body);
-        Map<String, Object> c = service().pauseConnection(name);
+        ConnectionView c = services().connections().pause(name);
         LOG.info("console: " + user() + " paused connection " + name);
         return json(200, c);
     }
@@ -202,7 +202,7 @@ public class AdminResource {
     @Path("connections/{name}/resume")
     public Response resumeConnection(@PathParam("name") String name, @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, String body) {
         AdminJson.body(contentType, body);
-        Map<String, Object> c = service().resumeConnection(name);
+        ConnectionView c = services().connections().resume(name);
         LOG.info("console: " + user() + " resumed connection " + name);
         return json(200, c);
     }
@@ -211,7 +211,7 @@ public class AdminResource {
     @Path("connections/{name}/run")
     public Response runConnection(@PathParam("name") String name, @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, String body) {
         AdminJson.body(contentType, body);
-        Map<String, Object> c = service().runConnection(name);
+        ConnectionView c = services().connections().run(name);
         LOG.info("console: " + user() + " ran connection " + name);
         return json(202, c);
     }
@@ -219,7 +219,7 @@ public class AdminResource {
     @DELETE
     @Path("connections/{name}")
     public Response deleteConnection(@PathParam("name") String name, @QueryParam("dropData") String dropData) {
-        Map<String, Object> answer = service().deleteConnection(name, "true".equalsIgnoreCase(dropData));
+        ConnectionService.Deleted answer = services().connections().delete(name, "true".equalsIgnoreCase(dropData));
         LOG.info("console: " + user() + " deleted connection " + name + ("true".equalsIgnoreCase(dropData) ? " and its data" : ""));
         return json(200, answer);
     }
@@ -237,15 +237,15 @@ public class AdminResource {
             // the parser's message quotes the text around the error: here that may be the token
             throw new AdminException(400, "bad-request", "the request body must be a JSON object {\"token\": …, \"name\": …}");
         }
-        Map<String, String> answer = service().storeToken(b.path("name").asText(null), b.path("token").asText(null));
-        LOG.info("console: " + user() + " stored a token as " + answer.get("tokenRef")); // the reference only
+        Applications.TokenRef answer = services().applications().storeToken(b.path("name").asText(null), b.path("token").asText(null));
+        LOG.info("console: " + user() + " stored a token as " + answer.tokenRef()); // the reference only
         return json(201, answer);
     }
 
     @GET
     @Path("applications")
     public Response applications(@QueryParam("tokenRef") String tokenRef, @QueryParam("apiUrl") String apiUrl) {
-        return json(200, service().applications(tokenRef, apiUrl));
+        return json(200, services().applications().applications(tokenRef, apiUrl));
     }
 
     /** A connection in a request body: JSON (as every body here, only application/json), checked by the record. */

@@ -5,8 +5,7 @@ import org.appmetrica.loader.connection.ConnectionData;
 import org.appmetrica.loader.connection.ConnectionStore;
 import org.appmetrica.loader.connection.EditPlan;
 import org.appmetrica.loader.connection.StoredConnection;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import jakarta.batch.operations.JobOperator;
 import jakarta.batch.runtime.BatchStatus;
 import jakarta.batch.runtime.JobExecution;
@@ -15,14 +14,12 @@ import org.appmetrica.loader.regular.RegularLoadRunner;
 
 import java.time.Clock;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
 import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 
@@ -32,17 +29,21 @@ import java.util.function.Supplier;
  */
 public final class ConnectionService {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
-
     private final ConnectionStore store;
     private final Supplier<JobOperator> operator;
     private final Properties defaults;
     private final Clock clock;
-    private Function<String, String> nextRun = name -> null;
     /** covers by connection name, kept while its last run, status and definition stay the same (they only change then) */
-    private final Map<String, Covers> covers = new ConcurrentHashMap<>();
+    private final Map<String, CachedCovers> covers = new ConcurrentHashMap<>();
 
-    private record Covers(String key, Map<String, Object> value) {
+    private record CachedCovers(String key, ConnectionView.Covers value) {
+    }
+
+    /** An edit's answer: the plan, and unless it was a dry run the connection as saved. */
+    public record Edited(@JsonInclude(JsonInclude.Include.NON_NULL) ConnectionView connection, EditPlan plan) {
+    }
+
+    public record Deleted(String deleted, boolean dataDropped) {
     }
 
     /** @param defaults job parameters under every connection's (the spool directory) */
@@ -53,25 +54,19 @@ public final class ConnectionService {
         this.clock = clock;
     }
 
-    /** Where a scheduler runs the connections: its next run time (ISO instant) by name, or null. */
-    public ConnectionService nextRun(Function<String, String> nextRun) {
-        this.nextRun = nextRun;
-        return this;
-    }
-
     public ConnectionStore store() {
         return store;
     }
 
-    public List<Map<String, Object>> list() {
+    public List<ConnectionView> list() {
         return store.list().stream().map(this::view).toList();
     }
 
-    public Map<String, Object> show(String name) {
+    public ConnectionView show(String name) {
         return view(stored(name));
     }
 
-    public Map<String, Object> add(Connection connection) {
+    public ConnectionView add(Connection connection) {
         Connection c = valid(connection);
         if (!store.add(c)) {
             throw new AdminException(409, "conflict", "a connection named " + c.name() + " exists already");
@@ -84,7 +79,7 @@ public final class ConnectionService {
      * fresh target forgets the recorded days (a later load-from drops the earlier ones first); with {@code dropRemoved}
      * the data of removed applications and sources is dropped.
      */
-    public Map<String, Object> edit(String name, Connection edited, boolean dryRun, boolean dropRemoved) {
+    public Edited edit(String name, Connection edited, boolean dryRun, boolean dropRemoved) {
         StoredConnection old = stored(name);
         Connection body = edited.name() == null ? edited.withName(name) : edited;
         if (!name.equals(body.name())) {
@@ -92,10 +87,8 @@ public final class ConnectionService {
         }
         Connection c = valid(body);
         EditPlan plan = EditPlan.of(old.connection(), c);
-        Map<String, Object> answer = new LinkedHashMap<>();
         if (dryRun) {
-            answer.put("plan", plan);
-            return answer;
+            return new Edited(null, plan);
         }
         RegularLoadDefinition before = old.connection().definition(defaults);
         RegularLoadDefinition after = c.definition(defaults);
@@ -107,18 +100,16 @@ public final class ConnectionService {
             new ConnectionData(after).fullReload(plan.has(EditPlan.DROP_DAYS_BEFORE));
         }
         store.replace(c);
-        answer.put("connection", show(name));
-        answer.put("plan", plan);
-        return answer;
+        return new Edited(show(name), plan);
     }
 
-    public Map<String, Object> pause(String name) {
+    public ConnectionView pause(String name) {
         stored(name);
         store.setPaused(name, true);
         return show(name);
     }
 
-    public Map<String, Object> resume(String name) {
+    public ConnectionView resume(String name) {
         stored(name);
         store.setPaused(name, false);
         return show(name);
@@ -139,17 +130,14 @@ public final class ConnectionService {
         });
     }
 
-    public Map<String, Object> delete(String name, boolean dropData) {
+    public Deleted delete(String name, boolean dropData) {
         StoredConnection s = stored(name);
         if (dropData) {
             new ConnectionData(s.connection().definition(defaults)).dropAll();
         }
         store.delete(name);
         covers.remove(name);
-        Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("deleted", name);
-        answer.put("dataDropped", dropData);
-        return answer;
+        return new Deleted(name, dropData);
     }
 
     /** The definitions of the connections that are not paused, for a scheduler. */
@@ -185,71 +173,33 @@ public final class ConnectionService {
         return result;
     }
 
-    /** The connection's JSON with the read-only fields: state, reason, lastRun, nextRun, covers. */
-    private Map<String, Object> view(StoredConnection s) {
-        Map<String, Object> v = MAPPER.convertValue(s.connection(), new TypeReference<LinkedHashMap<String, Object>>() { });
+    /** The connection with the read-only fields: state, reason, lastRun, covers (nextRun and progress: see ConnectionCommands). */
+    private ConnectionView view(StoredConnection s) {
         JobExecution last = lastExecution(s.lastExecution());
-        String state;
-        String reason = null;
-        if (s.paused()) {
-            state = "paused";
-        } else if (last == null) {
-            state = "new";
-        } else if (last.getBatchStatus() == BatchStatus.COMPLETED) {
-            state = "up-to-date";
-        } else if (last.getBatchStatus() == BatchStatus.STARTING || last.getBatchStatus() == BatchStatus.STARTED) {
-            state = "loading";
-        } else if (last.getBatchStatus() == BatchStatus.STOPPED || last.getBatchStatus() == BatchStatus.STOPPING) {
-            state = "stopped"; // as a user asked: no failure, a restart continues it
-            reason = "execution " + last.getExecutionId() + " was stopped; restart it to continue";
-        } else {
-            state = "failed";
-            String exit = last.getExitStatus();
-            reason = exit == null || exit.equals(String.valueOf(last.getBatchStatus())) ? String.valueOf(last.getBatchStatus())
-                    : exit.startsWith("FAILED: ") ? exit.substring("FAILED: ".length()) : exit;
-        }
-        v.put("state", state);
-        if (reason != null) {
-            v.put("reason", reason);
-        }
-        Map<String, Object> lastRun = null;
-        if (last != null) {
-            lastRun = new LinkedHashMap<>();
-            lastRun.put("executionId", last.getExecutionId());
-            lastRun.put("status", String.valueOf(last.getBatchStatus()));
-            lastRun.put("ended", last.getEndTime() == null ? null : last.getEndTime().toInstant().toString());
-        }
-        v.put("lastRun", lastRun);
-        v.put("nextRun", s.paused() || !s.connection().isRegular() ? null : nextRun.apply(s.name())); // one-time: runs once, now
-        v.put("covers", covers(s, last));
-        return v;
+        return ConnectionView.of(s, last, covers(s, last));
     }
 
     /**
-     * The days loaded ({from, to}) from the target's {@code _load_state}, or null (nothing recorded, or the target not
-     * readable now). Read again only when the last run, its status or the connection changed, as the runner records
-     * days when a run ends and an edit may forget them.
+     * The days loaded from the target's {@code _load_state}, or null (nothing recorded, or the target not readable
+     * now). Read again only when the last run, its status or the connection changed, as the runner records days when
+     * a run ends and an edit may forget them.
      */
-    private Map<String, Object> covers(StoredConnection s, JobExecution last) {
+    private ConnectionView.Covers covers(StoredConnection s, JobExecution last) {
         String key = s.lastExecution() + ":" + (last == null ? null : last.getBatchStatus()) + ":" + s.updated() + ":" + s.connection().toJson();
-        Covers cached = covers.get(s.name());
+        CachedCovers cached = covers.get(s.name());
         if (cached != null && cached.key().equals(key)) {
             return cached.value();
         }
-        Map<String, Object> value;
+        ConnectionView.Covers value;
         try {
-            value = new ConnectionData(s.connection().definition(defaults)).covers().map(days -> {
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("from", days[0].toString());
-                m.put("to", days[1].toString());
-                return m;
-            }).orElse(null);
+            value = new ConnectionData(s.connection().definition(defaults)).covers()
+                    .map(days -> new ConnectionView.Covers(days[0].toString(), days[1].toString())).orElse(null);
         } catch (RuntimeException e) {
             return null; // not cached: the target may be back at the next look
         }
         if (value != null || last == null || last.getBatchStatus() != BatchStatus.COMPLETED) {
             // a completed run records its days just after it ends: until they are there, read again
-            covers.put(s.name(), new Covers(key, value));
+            covers.put(s.name(), new CachedCovers(key, value));
         }
         return value;
     }

@@ -29,29 +29,33 @@ public class ConsoleApplication extends Application {
 
     private static final Logger LOG = Logger.getLogger(ConsoleApplication.class.getName());
     private static final Logger PROGRESS = Logger.getLogger("org.appmetrica.loader.progress");
-    private static volatile AdminService service;
+    private static volatile ConsoleServices deployment;
 
     @Override
     public Set<Class<?>> getClasses() {
         return Set.of(AdminResource.class, ConsoleResource.class, AdminExceptionMapper.class, LoginRequired.class, BodyType.class);
     }
 
-    /** The service the resources use; the standalone console's subclass brings its own. */
-    public AdminService adminService() {
-        return service();
+    /** The services the resources use; the standalone console's subclass brings its own. */
+    public ConsoleServices services() {
+        return deploymentServices();
     }
 
-    /** The deployment's service over its JobOperator (in WildFly, BatchRuntime's operator is the calling deployment's). */
-    static AdminService service() {
-        AdminService s = service;
+    /**
+     * The deployment's services over its JobOperator (in WildFly, BatchRuntime's operator is the calling deployment's),
+     * built once; the stored connections are scheduled then.
+     */
+    static ConsoleServices deploymentServices() {
+        ConsoleServices s = deployment;
         if (s == null) {
             synchronized (ConsoleApplication.class) {
-                s = service;
+                s = deployment;
                 if (s == null) {
-                    s = new AdminService(BatchRuntime::getJobOperator, new Properties(), regularLoads()).policy(policy())
-                            .oauthClientId(System.getProperty("appmetrica.oauth.clientId"));
-                    ServerConnections.attach(s, new Properties());
-                    service = s;
+                    ConnectionService connections = ServerConnections.find(new Properties()).orElse(null);
+                    s = ConsoleServices.of(BatchRuntime::getJobOperator, new ConsoleServices.Setup(new Properties(), policy(), () -> { },
+                            null, System.getProperty("appmetrica.oauth.clientId"), connections, connections == null ? null : scheduler()));
+                    s.scheduleConnections();
+                    deployment = s;
                 }
             }
         }
@@ -86,23 +90,23 @@ public class ConsoleApplication extends Application {
         return Arrays.stream(v.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
     }
 
-    /** Cancels the regular loads started from the console (see ConsoleLifecycle). */
+    /** Cancels the scheduled runs of the connections (see ConsoleLifecycle). */
     static void shutdown() {
-        AdminService s = service;
+        ConsoleServices s = deployment;
         if (s != null) {
             s.shutdown();
         }
     }
 
-    /** Regular loads on the server's default managed scheduled executor, if it has one. */
-    private static Scheduler regularLoads() {
+    /** A scheduler for the connections on the server's default managed scheduled executor, if it has one. */
+    private static Scheduler scheduler() {
         try {
             Object executor = new InitialContext().lookup("java:comp/DefaultManagedScheduledExecutorService");
             if (executor instanceof ScheduledExecutorService e) {
                 return new Scheduler(BatchRuntime::getJobOperator, LoadLauncher.unattended(BatchRuntime::getJobOperator)::start, e, Clock.systemUTC(), line -> PROGRESS.info(SecretMask.text(line)));
             }
         } catch (NamingException | RuntimeException e) {
-            LOG.log(Level.FINE, "no managed executor: regular loads are not offered", e);
+            LOG.log(Level.FINE, "no managed executor: connections are not run by this deployment", e);
         }
         return null;
     }

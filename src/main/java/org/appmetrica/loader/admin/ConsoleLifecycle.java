@@ -7,16 +7,16 @@ import jakarta.enterprise.event.Observes;
 import org.appmetrica.loader.coordination.Coordination;
 
 /**
- * In the WAR: builds the console's service when the deployment starts, so that the stored connections run from then on
- * (after a server restart too), not from the first request; cancels the scheduled runs when the deployment goes away
- * (undeploy, server stop). Standalone (Weld SE under JBeret SE) the runners build their own service: nothing to do.
+ * In the WAR: builds the console's services and schedules the stored connections when the deployment starts, so that
+ * they run from then on (after a server restart too), not from the first request; cancels the scheduled runs when the
+ * deployment goes away (undeploy, server stop). Standalone (Weld SE under JBeret SE) the runners wire their own: nothing to do.
  */
 @ApplicationScoped
 public class ConsoleLifecycle {
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object event) {
         if (!Coordination.installedByRunner()) {
-            ConsoleApplication.service();
+            ConsoleApplication.deploymentServices();
         }
     }
 

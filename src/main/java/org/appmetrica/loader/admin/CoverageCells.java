@@ -11,7 +11,7 @@ final class CoverageCells {
     }
 
     /** A load that published the day: by a regular load ({@code _load_state}) or a completed slice. */
-    record Loaded(long executionId, Instant loadedAt, int reloadWindowDays) {
+    record Loaded(long executionId, Instant loadedAt, int reloadDays) {
     }
 
     /** The newest execution that tried the day and did not publish it: it fails, was stopped, or runs now. */
@@ -40,7 +40,7 @@ final class CoverageCells {
                     : new Coverage.Cell(Coverage.MISSING, 0, null, null, null, false);
         }
         // as LoadPlanner: a day is final once its end plus the window has passed at the load's time
-        Instant finalAt = day.plusDays(1L + loaded.reloadWindowDays()).atStartOfDay(ZoneOffset.UTC).toInstant();
+        Instant finalAt = day.plusDays(1L + loaded.reloadDays()).atStartOfDay(ZoneOffset.UTC).toInstant();
         String state = loaded.loadedAt() == null || loaded.loadedAt().isBefore(finalAt) ? Coverage.RELOADABLE : Coverage.FINAL;
         return new Coverage.Cell(state, rows, time(loaded), loaded.executionId(), null, false);
     }

@@ -1,10 +1,13 @@
 package org.appmetrica.loader.admin;
 
+import jakarta.batch.runtime.BatchStatus;
 import org.appmetrica.loader.admin.CoverageCells.Attempt;
 import org.appmetrica.loader.admin.CoverageCells.Loaded;
 import org.appmetrica.loader.admin.Views.ExecutionView;
 import org.appmetrica.loader.admin.Views.PartitionView;
 import org.appmetrica.loader.admin.Views.StepView;
+import org.appmetrica.loader.connection.Connection;
+import org.appmetrica.loader.connection.StoredConnection;
 import org.appmetrica.loader.clickhouse.ClickHouseConnection;
 import org.appmetrica.loader.clickhouse.ClickHouseTarget;
 import org.appmetrica.loader.clickhouse.Identifiers;
@@ -13,6 +16,7 @@ import org.appmetrica.loader.coordination.Coordination;
 import org.appmetrica.loader.model.Jobs;
 import org.appmetrica.loader.model.LoadParameters;
 import org.appmetrica.loader.model.Slice;
+import org.appmetrica.loader.model.SliceState;
 import org.appmetrica.loader.regular.LoadState;
 import org.appmetrica.loader.regular.LoadStateTable;
 import org.appmetrica.loader.schema.FieldCatalog;
@@ -47,10 +51,13 @@ public final class CoverageService {
     private static final List<String> NOT_FOR_START = List.of(LoadParameters.APPLICATION_IDS, LoadParameters.SOURCES,
             LoadParameters.DATE_SINCE, LoadParameters.DATE_UNTIL, Coordination.OWNER_PARAMETER);
 
-    private final AdminService admin;
+    private final ExecutionQueries queries;
+    private final ConnectionService connections;
 
-    public CoverageService(AdminService admin) {
-        this.admin = admin;
+    /** @param connections the connections whose re-load windows the grid uses, or null: none kept here */
+    public CoverageService(ExecutionQueries queries, ConnectionService connections) {
+        this.queries = queries;
+        this.connections = connections;
     }
 
     /** The filters of a request; null means all. */
@@ -113,7 +120,7 @@ public final class CoverageService {
     }
 
     public Coverage coverage(Query q) {
-        List<ExecutionView> executions = new ArrayList<>(admin.executions(EXECUTIONS).stream()
+        List<ExecutionView> executions = new ArrayList<>(queries.executions(EXECUTIONS).stream()
                 .filter(e -> Jobs.LOAD_JOB.equals(e.job()) && q.database().equals(database(e.parameters()))).toList());
         executions.sort((a, b) -> Long.compare(a.id(), b.id())); // oldest first: a newer execution's word wins
         if (executions.isEmpty()) {
@@ -148,7 +155,7 @@ public final class CoverageService {
 
     /** The databases loads known to the job repository have written to, for the page's list. */
     public List<String> databases() {
-        return admin.executions(EXECUTIONS).stream().filter(e -> Jobs.LOAD_JOB.equals(e.job())).map(e -> database(e.parameters()))
+        return queries.executions(EXECUTIONS).stream().filter(e -> Jobs.LOAD_JOB.equals(e.job())).map(e -> database(e.parameters()))
                 .distinct().sorted().toList();
     }
 
@@ -164,17 +171,17 @@ public final class CoverageService {
 
     /** The slices of one execution: completed ones are loaded, the others failed or still loading. */
     private void readExecution(ExecutionView e, Query q, Map<Key, Facts> facts) {
-        boolean running = "STARTING".equals(e.status()) || "STARTED".equals(e.status()) || "STOPPING".equals(e.status());
-        boolean failed = "FAILED".equals(e.status()) || "STOPPED".equals(e.status());
-        if (!running && !failed && !"COMPLETED".equals(e.status())) {
+        boolean running = e.status() == BatchStatus.STARTING || e.status() == BatchStatus.STARTED || e.status() == BatchStatus.STOPPING;
+        boolean failed = e.status() == BatchStatus.FAILED || e.status() == BatchStatus.STOPPED;
+        if (!running && !failed && e.status() != BatchStatus.COMPLETED) {
             return; // ABANDONED: it will never load its days; they show as missing
         }
         Instant ended = instant(e.ended() != null ? e.ended() : e.lastUpdated());
         boolean restartable = e.actions().contains("restart");
-        boolean stopped = "STOPPED".equals(e.status());
+        boolean stopped = e.status() == BatchStatus.STOPPED;
         String executionError = stopped ? null : e.failure();
         Map<Key, PartitionView> partitions = new HashMap<>();
-        for (StepView step : admin.execution(e.id()).steps()) {
+        for (StepView step : queries.execution(e.id()).steps()) {
             for (PartitionView p : step.partitions()) {
                 if (p.application() != null && p.day() != null) {
                     partitions.put(new Key(p.application(), p.source(), LocalDate.parse(p.day())), p);
@@ -187,7 +194,7 @@ public final class CoverageService {
             }
             Facts f = facts.computeIfAbsent(k, x -> new Facts());
             PartitionView p = partitions.get(k);
-            boolean published = p != null && ("COMPLETED".equals(p.status()) || "published".equals(p.apiState()));
+            boolean published = p != null && (p.status() == BatchStatus.COMPLETED || p.apiState() == SliceState.PUBLISHED);
             if (published) {
                 f.loaded = new Loaded(e.id(), ended == null ? Instant.now() : ended, 0);
                 f.repositoryRows = p.rowsWritten();
@@ -199,7 +206,7 @@ public final class CoverageService {
                 f.attempt = new Attempt(e.id(), true, null, false, false);
             } else if (failed) {
                 String error = p != null && p.lastError() != null ? p.lastError() : executionError;
-                f.attempt = new Attempt(e.id(), false, error, restartable, stopped && (p == null || !"FAILED".equals(p.status())));
+                f.attempt = new Attempt(e.id(), false, error, restartable, stopped && (p == null || p.status() != BatchStatus.FAILED));
             }
             f.attemptInstance = e.instanceId();
         }
@@ -232,7 +239,7 @@ public final class CoverageService {
 
     /** The ClickHouse of the newest execution that wrote to the database (its stored parameters), or the defaults. */
     private ClickHouseTarget target(String database, List<ExecutionView> executions) {
-        Properties p = executions.isEmpty() ? new Properties() : admin.effectiveParameters(executions.get(executions.size() - 1).id());
+        Properties p = executions.isEmpty() ? new Properties() : queries.effectiveParameters(executions.get(executions.size() - 1).id());
         String dataSource = p.getProperty(LoadParameters.CLICKHOUSE_DATA_SOURCE);
         return new ClickHouseTarget(dataSource != null ? null : p.getProperty(LoadParameters.CLICKHOUSE_URL, LoadParameters.Defaults.CLICKHOUSE_URL),
                 p.getProperty(LoadParameters.CLICKHOUSE_USER, LoadParameters.Defaults.CLICKHOUSE_USER),
@@ -298,19 +305,16 @@ public final class CoverageService {
     private Definitions definitions() {
         Map<String, Integer> windows = new HashMap<>();
         Set<String> oneTime = new HashSet<>();
-        admin.schedules().forEach(s -> windows.put(s.name(), s.reloadWindowDays()));
-        try {
-            for (Map<String, Object> c : admin.connectionList()) {
-                String name = String.valueOf(c.get("name"));
-                if ("regular".equals(c.get("regularity"))) {
-                    windows.put(name, c.get("reloadDays") instanceof Number n ? n.intValue() : DEFAULT_WINDOW);
+        if (connections != null) {
+            for (StoredConnection s : connections.store().list()) {
+                Connection c = s.connection();
+                if (c.isRegular()) {
+                    windows.put(s.name(), c.reloadDays() == null ? DEFAULT_WINDOW : c.reloadDays());
                 } else {
-                    windows.put(name, 0);
-                    oneTime.add(name);
+                    windows.put(s.name(), 0);
+                    oneTime.add(s.name());
                 }
             }
-        } catch (AdminException e) {
-            // connections are not managed here
         }
         return new Definitions(windows, oneTime);
     }

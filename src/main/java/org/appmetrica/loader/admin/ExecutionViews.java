@@ -19,6 +19,7 @@ import org.appmetrica.loader.model.Jobs;
 import org.appmetrica.loader.model.LoadParameters;
 import org.appmetrica.loader.model.Slice;
 import org.appmetrica.loader.model.SliceReport;
+import org.appmetrica.loader.model.SliceState;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -31,12 +32,12 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Reads and views of executions for {@link AdminService}: the executions of every job, one execution with its steps
+ * Reads and views of executions for {@link ExecutionQueries}: the executions of every job, one execution with its steps
  * and partitions, its effective parameters, its progress against the load's plan. Reads only; secrets stay references.
  */
 final class ExecutionViews {
 
-    private static final Logger LOG = Logger.getLogger(AdminService.class.getName());
+    private static final Logger LOG = Logger.getLogger(ExecutionQueries.class.getName());
 
     private final Supplier<JobOperator> operator;
     private final StepViews stepView;
@@ -243,7 +244,7 @@ final class ExecutionViews {
         if ((status == BatchStatus.FAILED || status == BatchStatus.STOPPED) && mostRecent) {
             actions.add("abandon"); // only what a restart could continue: a completed load has nothing to give up
         }
-        return new ExecutionView(e.getExecutionId(), instance == null ? 0 : instance.getInstanceId(), e.getJobName(), String.valueOf(status),
+        return new ExecutionView(e.getExecutionId(), instance == null ? 0 : instance.getInstanceId(), e.getJobName(), status,
                 SecretMask.text(e.getExitStatus()), SecretMask.text(failure), StepViews.time(e.getCreateTime()), StepViews.time(e.getStartTime()),
                 StepViews.time(e.getEndTime()), StepViews.time(e.getLastUpdatedTime()), SecretMask.parameters(effective), previous, progress, actions);
     }
@@ -280,7 +281,7 @@ final class ExecutionViews {
                 slices++;
                 BatchStatus s = p.execution().getBatchStatus();
                 SliceReport r = StepViews.report(p.execution());
-                if (s == BatchStatus.COMPLETED || r != null && SliceReport.PUBLISHED.equals(r.state())) {
+                if (s == BatchStatus.COMPLETED || r != null && r.is(SliceState.PUBLISHED)) {
                     completed++;
                     completedIds.add(p.id());
                 } else if (s == BatchStatus.FAILED) {

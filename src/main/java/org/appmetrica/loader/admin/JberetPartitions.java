@@ -16,7 +16,7 @@ import java.util.List;
  * For an execution running in this process these are the runtime's live objects (state, persistent user data and
  * metrics as of now); otherwise they are read from the repository (as of the last checkpoint, without metrics).
  * Works on JBeret SE and in WildFly (whose batch subsystem adds org.jberet.jberet-core to every deployment). Only
- * {@link AdminService} calls this, guarded, so that a runtime without JBeret still serves everything else.
+ * {@link StepViews} calls this, guarded, so that a runtime without JBeret still serves everything else.
  */
 final class JberetPartitions {
 

@@ -8,7 +8,7 @@ import org.appmetrica.loader.admin.Views.ExecutionView;
 import org.appmetrica.loader.admin.Views.PartitionView;
 import org.appmetrica.loader.admin.Views.StepView;
 import org.appmetrica.loader.model.Jobs;
-import org.appmetrica.loader.model.SliceReport;
+import org.appmetrica.loader.model.SliceState;
 
 import java.time.Clock;
 import java.time.LocalDate;
@@ -20,16 +20,16 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Gauges read from the job repository when scraped, through the admin service (what the console shows): executions by
+ * Gauges read from the job repository when scraped, through the console's queries (what it shows): executions by
  * status, the slices of running loads by state, and per application and source the newest day a load published.
  */
 public final class RepositoryGauges {
 
     /** The newest executions looked at (each scrape reads them, as the console's list does); older ones are not counted. */
     static final int EXECUTIONS = 200;
-    /** Every state a slice shows (SliceReport's states and these), so that each series exists, 0 when no load runs. */
-    static final List<String> SLICE_STATES = List.of("pending", "starting", "requested", "queued", "rate-limited", "retrying", "loading",
-            SliceReport.PUBLISHED, "failed");
+    /** Every state a slice shows while its load runs, so that each series exists, 0 when no load runs. */
+    static final List<SliceState> SLICE_STATES = List.of(SliceState.PENDING, SliceState.STARTING, SliceState.REQUESTED, SliceState.QUEUED,
+            SliceState.RATE_LIMITED, SliceState.RETRYING, SliceState.LOADING, SliceState.PUBLISHED, SliceState.FAILED);
 
     private record AppSource(long application, String source) {
     }
@@ -37,7 +37,7 @@ public final class RepositoryGauges {
     private record Series(String name, Tags tags) {
     }
 
-    private final AdminService admin;
+    private final ExecutionQueries queries;
     private final Clock clock;
     private final MeterRegistry registry;
     private final boolean builders;
@@ -50,8 +50,8 @@ public final class RepositoryGauges {
      * @param builders register through Gauge.builder (with descriptions); false for WildFly's deployment registry, which
      *                 exports only what its convenience method {@code gauge(name, tags, …)} registers
      */
-    public RepositoryGauges(AdminService admin, MeterRegistry registry, Clock clock, boolean builders) {
-        this.admin = admin;
+    public RepositoryGauges(ExecutionQueries queries, MeterRegistry registry, Clock clock, boolean builders) {
+        this.queries = queries;
         this.clock = clock;
         this.registry = registry;
         this.builders = builders;
@@ -80,16 +80,16 @@ public final class RepositoryGauges {
             byStatus.put(s.name(), 0);
         }
         Map<String, Integer> byState = new TreeMap<>();
-        SLICE_STATES.forEach(state -> byState.put(state, 0));
+        SLICE_STATES.forEach(state -> byState.put(state.toString(), 0));
         Map<AppSource, LocalDate> last = new HashMap<>();
-        List<ExecutionView> newest = admin.executions(EXECUTIONS);
+        List<ExecutionView> newest = queries.executions(EXECUTIONS);
         ended.keySet().retainAll(newest.stream().map(ExecutionView::id).toList());
         for (ExecutionView e : newest) {
-            byStatus.merge(e.status(), 1, Integer::sum);
+            byStatus.merge(String.valueOf(e.status()), 1, Integer::sum);
             if (!Jobs.LOAD_JOB.equals(e.job())) {
                 continue;
             }
-            boolean running = "STARTING".equals(e.status()) || "STARTED".equals(e.status()) || "STOPPING".equals(e.status());
+            boolean running = e.status() == BatchStatus.STARTING || e.status() == BatchStatus.STARTED || e.status() == BatchStatus.STOPPING;
             Map<AppSource, LocalDate> days = running ? null : ended.get(e.id());
             if (days == null) {
                 days = read(e, running ? byState : null);
@@ -115,13 +115,13 @@ public final class RepositoryGauges {
     private Map<AppSource, LocalDate> read(ExecutionView e, Map<String, Integer> states) {
         Map<AppSource, LocalDate> days = new HashMap<>();
         int seen = 0;
-        for (StepView step : admin.execution(e.id()).steps()) {
+        for (StepView step : queries.execution(e.id()).steps()) {
             for (PartitionView p : step.partitions()) {
-                boolean published = SliceReport.PUBLISHED.equals(p.apiState()) || "COMPLETED".equals(p.status());
+                boolean published = p.apiState() == SliceState.PUBLISHED || p.status() == BatchStatus.COMPLETED;
                 if (states != null && Jobs.LOAD_STEP.equals(step.name())) {
                     seen++;
-                    states.merge(published ? SliceReport.PUBLISHED : "FAILED".equals(p.status()) ? "failed"
-                            : p.apiState() == null ? "starting" : p.apiState(), 1, Integer::sum);
+                    states.merge((published ? SliceState.PUBLISHED : p.status() == BatchStatus.FAILED ? SliceState.FAILED
+                            : p.apiState() == null ? SliceState.STARTING : p.apiState()).toString(), 1, Integer::sum);
                 }
                 if (published && p.day() != null && p.application() != null) {
                     days.merge(new AppSource(p.application(), p.source()), LocalDate.parse(p.day()), (a, b) -> a.isAfter(b) ? a : b);
@@ -130,7 +130,7 @@ public final class RepositoryGauges {
         }
         if (states != null && e.progress() != null) {
             int pending = e.progress().planned() - e.progress().earlier() - seen;
-            states.merge("pending", Math.max(0, pending), Integer::sum);
+            states.merge(SliceState.PENDING.toString(), Math.max(0, pending), Integer::sum);
         }
         return days;
     }

@@ -1,7 +1,6 @@
 package org.appmetrica.loader.admin;
 
 import jakarta.batch.runtime.BatchRuntime;
-import org.appmetrica.loader.admin.ConnectionService;
 import org.appmetrica.loader.connection.ConnectionStore;
 import org.appmetrica.loader.coordination.Coordination;
 
@@ -25,22 +24,23 @@ final class ServerConnections {
     private ServerConnections() {
     }
 
-    /** Gives the service its connections (it runs the active ones at once, see AdminService#connections). */
-    static void attach(AdminService service, Properties defaults) {
+    /** The connections of the server's job repository, or empty: not offered. */
+    static Optional<ConnectionService> find(Properties defaults) {
         Optional<DataSource> dataSource = Coordination.serverDataSource();
         if (dataSource.isEmpty()) {
             LOG.info("no datasource " + Coordination.serverDataSourceName() + ": connections are not offered (configure.cli defines it)");
-            return;
+            return Optional.empty();
         }
         DataSource ds = dataSource.get();
         ConnectionStore store = new ConnectionStore(ds::getConnection, Clock.systemUTC());
         try {
             store.list(); // the table is there and readable before the console says it has connections
-            service.connections(new ConnectionService(store, BatchRuntime::getJobOperator, defaults, Clock.systemUTC()));
-            LOG.info("connections are kept in " + Coordination.serverDataSourceName() + "; the active ones are scheduled");
+            LOG.info("connections are kept in " + Coordination.serverDataSourceName() + " (the active ones run where the server has a managed scheduled executor)");
+            return Optional.of(new ConnectionService(store, BatchRuntime::getJobOperator, defaults, Clock.systemUTC()));
         } catch (RuntimeException e) {
             // never fail the console for this: executions and loads still work; a redeployment tries again
             LOG.log(Level.WARNING, "connections not offered: " + SecretMask.text(e.getMessage()), e);
+            return Optional.empty();
         }
     }
 }

@@ -9,7 +9,6 @@ import org.appmetrica.loader.metrics.Meters;
 import javax.naming.InitialContext;
 import javax.naming.NamingException;
 import java.time.Clock;
-import java.util.Properties;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -42,7 +41,7 @@ final class ServerRegistry {
             LOG.warning("metrics: no managed scheduled executor, the gauges of the job repository are not exported: " + e.getMessage());
             return () -> Meters.server(null);
         }
-        RepositoryGauges gauges = new RepositoryGauges(new AdminService(BatchRuntime::getJobOperator, new Properties(), null), registry,
+        RepositoryGauges gauges = new RepositoryGauges(new ExecutionQueries(BatchRuntime::getJobOperator), registry,
                 Clock.systemUTC(), false);
         ScheduledFuture<?> refresh = executor.scheduleWithFixedDelay(() -> {
             try {

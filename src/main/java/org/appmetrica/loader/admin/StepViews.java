@@ -8,6 +8,7 @@ import org.appmetrica.loader.admin.Views.StepView;
 import org.appmetrica.loader.model.Jobs;
 import org.appmetrica.loader.model.Slice;
 import org.appmetrica.loader.model.SliceReport;
+import org.appmetrica.loader.model.SliceState;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -20,7 +21,7 @@ import java.util.logging.Logger;
 /** Views of a step execution and its partitions (slices), for {@link ExecutionViews}. */
 final class StepViews {
 
-    private static final Logger LOG = Logger.getLogger(AdminService.class.getName());
+    private static final Logger LOG = Logger.getLogger(ExecutionQueries.class.getName());
 
     private final Supplier<JobOperator> operator;
 
@@ -48,7 +49,7 @@ final class StepViews {
                 partitions = list;
             }
         }
-        return new StepView(step.getStepExecutionId(), step.getStepName(), String.valueOf(step.getBatchStatus()),
+        return new StepView(step.getStepExecutionId(), step.getStepName(), step.getBatchStatus(),
                 SecretMask.text(step.getExitStatus()), time(step.getStartTime()), time(step.getEndTime()),
                 duration(step.getStartTime(), step.getEndTime()),
                 metric(step, Metric.MetricType.READ_COUNT), metric(step, Metric.MetricType.WRITE_COUNT),
@@ -73,10 +74,10 @@ final class StepViews {
         long rowsWritten = Math.max(written, staged);
         long rowsRead = Math.max(read, rowsWritten);
         String failure = ExecutionViews.failureOf(x.getExitStatus());
-        String state = r == null ? null : r.state();
+        SliceState state = r == null ? null : r.sliceState();
         String lastError = failure != null ? failure
-                : r != null && ("retrying".equals(state) || "rate-limited".equals(state)) ? r.message() : null;
-        return new PartitionView(p.id(), String.valueOf(x.getBatchStatus()), SecretMask.text(x.getExitStatus()), key,
+                : r != null && (state == SliceState.RETRYING || state == SliceState.RATE_LIMITED) ? r.message() : null;
+        return new PartitionView(p.id(), x.getBatchStatus(), SecretMask.text(x.getExitStatus()), key,
                 slice == null ? null : slice.applicationId(), slice == null ? null : slice.source(),
                 slice == null ? null : slice.day() == null ? null : slice.day().toString(),
                 state, r == null ? -1 : r.apiProgress(), rowsRead, rowsWritten, skips(x), r == null ? 0 : r.bytes(),

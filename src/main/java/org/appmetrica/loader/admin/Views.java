@@ -1,7 +1,16 @@
 package org.appmetrica.loader.admin;
 
+import jakarta.batch.runtime.BatchStatus;
+import org.appmetrica.loader.model.Jobs;
+import org.appmetrica.loader.model.LoadParameters;
+import org.appmetrica.loader.model.SliceState;
+import org.appmetrica.loader.schema.FieldCatalog;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 
 /**
  * What the admin API serves, as JSON (Jackson serialises these records by their component names). Times are ISO-8601
@@ -26,7 +35,7 @@ public final class Views {
      * @param failure    the first failure reason recorded (job, step or partition exit status), or null
      * @param actions    what can be done now: stop, restart, abandon
      */
-    public record ExecutionView(long id, long instanceId, String job, String status, String exitStatus, String failure,
+    public record ExecutionView(long id, long instanceId, String job, BatchStatus status, String exitStatus, String failure,
                                 String created, String started, String ended, String lastUpdated, Map<String, String> parameters,
                                 Long restartOf, Progress progress, List<String> actions) {
     }
@@ -44,7 +53,7 @@ public final class Views {
     public record ExecutionDetail(ExecutionView execution, List<StepView> steps) {
     }
 
-    public record StepView(long id, String name, String status, String exitStatus, String started, String ended, long durationMillis,
+    public record StepView(long id, String name, BatchStatus status, String exitStatus, String started, String ended, long durationMillis,
                            long read, long written, long filtered, long skipped, long commits, long rollbacks,
                            List<PartitionView> partitions, String partitionsNote) {
     }
@@ -60,20 +69,37 @@ public final class Views {
      *                     this process); false when they come from the job repository, which keeps no partition metrics
      * @param lastError    the failure reason (FAILED partitions) or the reason of the current retry
      */
-    public record PartitionView(int partition, String status, String exitStatus, String slice, Long application, String source,
-                                String day, String apiState, int apiProgress, long rowsRead, long rowsWritten, long rowsSkipped,
+    public record PartitionView(int partition, BatchStatus status, String exitStatus, String slice, Long application, String source,
+                                String day, SliceState apiState, int apiProgress, long rowsRead, long rowsWritten, long rowsSkipped,
                                 long bytes, long durationMillis, String message, String lastError, boolean metricsLive) {
-    }
-
-    /** A regular load run by the console process: the definition (job parameters without the days) and its state. */
-    public record ScheduleView(String name, String schedule, String loadFrom, int reloadWindowDays, boolean includeToday,
-                               Map<String, String> parameters, String state, String nextRun, Long lastExecution, String lastStatus,
-                               String lastError) {
     }
 
     /** The sources and defaults the start form offers. */
     public record Catalog(String job, List<SourceView> sources, List<String> parameters, Map<String, String> defaults,
                           boolean regularLoads, boolean connections, String oauthClientId) {
+
+        /**
+         * @param startDefaults what a start adds (shown masked)
+         * @param regularLoads  regular connections run on schedule here
+         * @param connections   connections are kept here
+         * @param oauthClientId the OAuth client id for the page's "Get token" link, or null/blank: no link
+         */
+        static Catalog of(Properties startDefaults, boolean regularLoads, boolean connections, String oauthClientId) {
+            List<SourceView> sources = new ArrayList<>();
+            for (String name : FieldCatalog.get().sourceNames()) {
+                sources.add(new SourceView(name, FieldCatalog.get().source(name).orElseThrow().datesRequired()));
+            }
+            Map<String, String> defaults = new LinkedHashMap<>();
+            defaults.put(LoadParameters.DATE_DIMENSION, LoadParameters.Defaults.DATE_DIMENSION);
+            defaults.put(LoadParameters.FORMAT, LoadParameters.Defaults.FORMAT);
+            defaults.put(LoadParameters.API_URL, LoadParameters.Defaults.API_URL);
+            defaults.put(LoadParameters.TOKEN_REF, LoadParameters.Defaults.TOKEN_REF);
+            defaults.put(LoadParameters.CLICKHOUSE_URL, LoadParameters.Defaults.CLICKHOUSE_URL);
+            defaults.put(LoadParameters.CLICKHOUSE_DATABASE, LoadParameters.Defaults.CLICKHOUSE_DATABASE);
+            startDefaults.stringPropertyNames().forEach(k -> defaults.put(k, SecretMask.text(startDefaults.getProperty(k))));
+            String clientId = oauthClientId == null || oauthClientId.isBlank() ? null : oauthClientId.trim();
+            return new Catalog(Jobs.LOAD_JOB, sources, LoadParameters.NAMES, defaults, regularLoads, connections, clientId);
+        }
     }
 
     public record SourceView(String name, boolean dated) {

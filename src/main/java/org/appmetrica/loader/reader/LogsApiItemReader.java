@@ -26,6 +26,7 @@ import org.appmetrica.loader.model.SliceContext;
 import org.appmetrica.loader.model.SliceHandOff;
 import org.appmetrica.loader.model.SliceProperties;
 import org.appmetrica.loader.model.SliceReport;
+import org.appmetrica.loader.model.SliceState;
 import org.appmetrica.loader.reader.RestartDecision.Action;
 import org.appmetrica.loader.reader.RestartDecision.Decision;
 import org.appmetrica.loader.schema.FieldCatalog;
@@ -131,7 +132,7 @@ public class LogsApiItemReader extends AbstractItemReader {
         BooleanSupplier stop = stopRequested != null ? stopRequested : stopOf(jobContext.getExecutionId());
         if (stop.getAsBoolean()) {
             // the runtime still hands out the partitions after a stop: these end at once, asking the API nothing
-            stepContext.setPersistentUserData(SliceReport.start(slice.key(), SliceReport.NOT_STARTED));
+            stepContext.setPersistentUserData(SliceReport.start(slice.key(), SliceState.NOT_STARTED));
             stopped = true;
             return;
         }
@@ -142,7 +143,7 @@ public class LogsApiItemReader extends AbstractItemReader {
             return;
         }
         Decision atLease = RestartDecision.atLease(saved, stepContext.getPersistentUserData() instanceof SliceReport r
-                && SliceReport.PUBLISHED.equals(r.state()), lease.stageEpoch());
+                && r.is(SliceState.PUBLISHED), lease.stageEpoch());
         apply(atLease);
         if (atLease.action() == Action.ALREADY_PUBLISHED) {
             context.alreadyPublished();
@@ -288,8 +289,8 @@ public class LogsApiItemReader extends AbstractItemReader {
 
     private SliceReport stoppedWaiting() {
         Object current = stepContext.getPersistentUserData();
-        SliceReport r = current instanceof SliceReport x ? x : SliceReport.start(slice.key(), SliceReport.STOPPED_WAITING);
-        return r.with(SliceReport.STOPPED_WAITING, r.apiProgress(), r.rows(), r.bytes(), r.millis(), null);
+        SliceReport r = current instanceof SliceReport x ? x : SliceReport.start(slice.key(), SliceState.STOPPED_WAITING);
+        return r.with(SliceState.STOPPED_WAITING, r.apiProgress(), r.rows(), r.bytes(), r.millis(), null);
     }
 
     /** A partition's JobContext is a copy that does not see a stop; the JobOperator's execution does. */

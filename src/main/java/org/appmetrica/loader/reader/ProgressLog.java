@@ -7,6 +7,7 @@ import org.appmetrica.loader.model.SliceReport;
 import org.appmetrica.loader.logsapi.ExportProgress;
 import org.appmetrica.loader.logsapi.ExportRequest;
 import org.appmetrica.loader.metrics.LoaderMetrics;
+import org.appmetrica.loader.model.SliceState;
 
 import java.util.Map;
 import java.util.logging.Level;
@@ -29,7 +30,7 @@ final class ProgressLog implements ExportProgress {
     @Override
     public void requested(ExportRequest request) {
         LOG.info(request.describe() + ": requested");
-        report("requested", -1, null);
+        report(SliceState.REQUESTED, -1, null);
         LoaderMetrics.requested(slice);
     }
 
@@ -39,21 +40,21 @@ final class ProgressLog implements ExportProgress {
             LOG.info(request.describe() + ": waiting in the API queue" + (percent >= 0 ? " (" + percent + "%)" : "") + ": " + apiText.strip());
             lastPercent = percent;
         }
-        report("queued", percent, apiText.strip());
+        report(SliceState.QUEUED, percent, apiText.strip());
         LoaderMetrics.waited(slice);
     }
 
     @Override
     public void rateLimited(ExportRequest request, String apiText) {
         LOG.info(request.describe() + ": the API queue of this application is full, waiting: " + apiText.strip());
-        report("rate-limited", -1, apiText.strip());
+        report(SliceState.RATE_LIMITED, -1, apiText.strip());
         LoaderMetrics.rateLimited(slice);
     }
 
     @Override
     public void retrying(ExportRequest request, String reason, int attempt) {
         LOG.warning(request.describe() + ": retry " + attempt + " after " + reason);
-        report("retrying", -1, reason);
+        report(SliceState.RETRYING, -1, reason);
         LoaderMetrics.retrying(reason);
     }
 
@@ -62,10 +63,10 @@ final class ProgressLog implements ExportProgress {
         // for people the size in their units; the exact figures for --log-format json (JsonLogFormatter)
         LOG.log(Level.INFO, request.describe() + ": downloaded " + Human.bytes(bytes) + " in " + millis + " ms, loading",
                 Map.of("state", "downloaded", "bytes", bytes, "durationMillis", millis));
-        report("loading", 100, null);
+        report(SliceState.LOADING, 100, null);
     }
 
-    private void report(String state, int percent, String message) {
+    private void report(SliceState state, int percent, String message) {
         Object current = stepContext.getPersistentUserData();
         SliceReport report = current instanceof SliceReport r ? r : SliceReport.start(slice.key(), state);
         stepContext.setPersistentUserData(report.with(state, percent, report.rows(), report.bytes(), report.millis(), message));

@@ -8,7 +8,7 @@ final class AbandonCommand extends OnExecution {
     @Override
     public Integer call() throws Exception {
         cli.init(json.on);
-        return LoaderCli.adminCommand(json.on, () -> cli.admin().abandon(executionId),
+        return LoaderCli.adminCommand(json.on, () -> cli.commands().abandon(executionId),
                 r -> System.out.println("execution " + executionId + " abandoned"));
     }
 }

@@ -6,6 +6,7 @@ import org.appmetrica.loader.admin.AdminException;
 import org.appmetrica.loader.admin.AdminJson;
 import org.appmetrica.loader.connection.Connection;
 import org.appmetrica.loader.admin.ConnectionService;
+import org.appmetrica.loader.admin.ConnectionView;
 import org.appmetrica.loader.connection.EditPlan;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -17,7 +18,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
@@ -74,9 +74,9 @@ final class ConnectionsCommand implements Callable<Integer> {
             return LoaderCli.adminCommand(json.on, s::list, r -> {
                 System.out.printf("%-24s %-10s %-9s %-10s %s%n", "NAME", "STATE", "REGULAR", "LOAD-FROM", "LAST RUN");
                 for (Object o : (List<?>) r) {
-                    Map<?, ?> v = (Map<?, ?>) o;
-                    Object last = v.get("lastRun") instanceof Map<?, ?> m ? m.get("executionId") + " " + m.get("status") : "-";
-                    System.out.printf("%-24s %-10s %-9s %-10s %s%n", v.get("name"), v.get("state"), v.get("regularity"), v.get("loadFrom"), last);
+                    ConnectionView v = (ConnectionView) o;
+                    String last = v.lastRun() == null ? "-" : v.lastRun().executionId() + " " + v.lastRun().status();
+                    System.out.printf("%-24s %-10s %-9s %-10s %s%n", v.name(), v.state(), v.connection().regularity(), v.connection().loadFrom(), last);
                 }
             });
         }
@@ -101,9 +101,9 @@ final class ConnectionsCommand implements Callable<Integer> {
             Connection c = read(file);
             ConnectionService s = service();
             return LoaderCli.adminCommand(json.on, () -> s.add(c), r -> {
-                Map<?, ?> v = (Map<?, ?>) r;
-                System.out.println("connection " + v.get("name") + " added (" + v.get("regularity") + ", from " + v.get("loadFrom")
-                        + "): load it with: connections run " + v.get("name"));
+                ConnectionView v = (ConnectionView) r;
+                System.out.println("connection " + v.name() + " added (" + v.connection().regularity() + ", from " + v.connection().loadFrom()
+                        + "): load it with: connections run " + v.name());
             });
         }
     }
@@ -123,7 +123,7 @@ final class ConnectionsCommand implements Callable<Integer> {
             Connection c = read(file);
             ConnectionService s = service();
             return LoaderCli.adminCommand(json.on, () -> s.edit(name, c, dryRun, dropRemoved), r -> {
-                EditPlan plan = (EditPlan) ((Map<?, ?>) r).get("plan");
+                EditPlan plan = ((ConnectionService.Edited) r).plan();
                 for (EditPlan.Action a : plan.actions()) {
                     System.out.println(a.kind() + ": " + a.text());
                 }

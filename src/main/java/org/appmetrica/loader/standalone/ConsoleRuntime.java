@@ -2,8 +2,8 @@ package org.appmetrica.loader.standalone;
 
 import jakarta.batch.operations.JobOperator;
 import org.appmetrica.loader.admin.AccessPolicy;
-import org.appmetrica.loader.admin.AdminService;
 import org.appmetrica.loader.admin.ConnectionService;
+import org.appmetrica.loader.admin.ConsoleServices;
 import org.appmetrica.loader.admin.LoadLauncher;
 import org.appmetrica.loader.admin.SecretMask;
 import org.appmetrica.loader.admin.TokenFiles;
@@ -20,7 +20,7 @@ import java.util.logging.Logger;
 
 /**
  * The standalone console's parts, wired once: this process's JobOperator, the scheduler of regular loads, the token
- * files, the access policy, the connections, the admin service and the HTTP server.
+ * files, the access policy, the connections, the console's services and the HTTP server.
  */
 final class ConsoleRuntime implements AutoCloseable {
 
@@ -63,11 +63,11 @@ final class ConsoleRuntime implements AutoCloseable {
         }
         // connections live in the job repository; this console's scheduler runs the active ones
         ConnectionService connections = cli.connections(() -> operator);
-        AdminService service = new AdminService(() -> operator, cli.startDefaults(), regular)
-                .beforeRead(Repository::forgetEndedExecutions).policy(policy).connections(connections)
-                .tokenFiles(tokens).oauthClientId(options.oauthClientId());
+        ConsoleServices services = ConsoleServices.of(() -> operator, new ConsoleServices.Setup(cli.startDefaults(), policy,
+                Repository::forgetEndedExecutions, tokens, options.oauthClientId(), connections, regular));
+        services.scheduleConnections();
         try {
-            ConsoleServer server = new ConsoleServer(service, users, options.bind(), options.port()).hostNames(options.hostNames())
+            ConsoleServer server = new ConsoleServer(services, users, options.bind(), options.port()).hostNames(options.hostNames())
                     .metricsToken(options.metricsToken()).start();
             return new ConsoleRuntime(operator, regular, server);
         } catch (IOException e) {

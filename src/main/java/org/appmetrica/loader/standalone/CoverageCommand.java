@@ -40,7 +40,7 @@ final class CoverageCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         cli.init(json.on);
-        return LoaderCli.adminCommand(json.on, () -> new CoverageService(cli.admin().connections(cli.connections()))
+        return LoaderCli.adminCommand(json.on, () -> new CoverageService(cli.queries(), cli.connections())
                 .coverage(CoverageService.Query.parse(database, application, source, from, to)), r -> print((Coverage) r, rows));
     }
 

@@ -22,7 +22,7 @@ final class ExecutionsCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         cli.init(json.on);
         if (json.on) {
-            return LoaderCli.adminCommand(true, () -> cli.admin().executions(limit), r -> { });
+            return LoaderCli.adminCommand(true, () -> cli.queries().executions(limit), r -> { });
         }
         Reports.executions(System.out);
         return ExitCodes.COMPLETED;

@@ -3,6 +3,7 @@ package org.appmetrica.loader.standalone;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.appmetrica.loader.admin.SecretMask;
+import org.appmetrica.loader.model.SliceState;
 import org.jberet.creation.ArtifactCreationContext;
 
 import java.time.Instant;
@@ -121,18 +122,18 @@ public final class JsonLogFormatter extends Formatter {
             e.put("state", "loaded");
             e.put("rows", Long.parseLong(m.group(1)));
         } else if ((m = RETRY.matcher(rest)).find()) {
-            e.put("state", "retrying");
+            e.put("state", SliceState.RETRYING.toString());
             e.put("attempt", Integer.parseInt(m.group(1)));
             e.put("error", m.group(2));
         } else if ((m = QUEUED.matcher(rest)).find()) {
-            e.put("state", "queued");
+            e.put("state", SliceState.QUEUED.toString());
             e.put("apiProgress", m.group(1) == null ? null : Integer.parseInt(m.group(1)));
         } else if (rest.startsWith(": requested")) {
-            e.put("state", "requested");
+            e.put("state", SliceState.REQUESTED.toString());
         } else if (rest.contains("queue of this application is full")) {
-            e.put("state", "rate-limited");
+            e.put("state", SliceState.RATE_LIMITED.toString());
         } else if (rest.contains("published before the restart")) {
-            e.put("state", "published");
+            e.put("state", SliceState.PUBLISHED.toString());
         }
     }
 }

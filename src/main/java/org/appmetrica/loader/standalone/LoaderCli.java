@@ -5,9 +5,13 @@ import jakarta.batch.runtime.BatchStatus;
 import jakarta.batch.runtime.JobExecution;
 import org.appmetrica.loader.admin.AdminException;
 import org.appmetrica.loader.admin.AdminJson;
-import org.appmetrica.loader.admin.AdminService;
 import org.appmetrica.loader.admin.ConnectionRestarts;
 import org.appmetrica.loader.admin.ConnectionService;
+import org.appmetrica.loader.admin.ConnectionState;
+import org.appmetrica.loader.admin.ConnectionView;
+import org.appmetrica.loader.admin.ExecutionCommands;
+import org.appmetrica.loader.admin.ExecutionQueries;
+import org.appmetrica.loader.admin.AccessPolicy;
 import org.appmetrica.loader.admin.LoadLauncher;
 import org.appmetrica.loader.connection.ConnectionStore;
 import org.appmetrica.loader.coordination.AutoRestart;
@@ -109,10 +113,16 @@ public final class LoaderCli {
         return json || jsonLogs() ? System.err : System.out;
     }
 
-    /** The admin console's service over this process's JobOperator: the CLI's --json is the REST API's JSON. */
-    AdminService admin() {
+    /** The console's reads over this process's JobOperator: the CLI's --json is the REST API's JSON. */
+    ExecutionQueries queries() {
         JobOperator operator = Repository.operator();
-        return new AdminService(() -> operator, startDefaults(), null);
+        return new ExecutionQueries(() -> operator);
+    }
+
+    /** The console's stop, abandon and restart over this process's JobOperator, every load allowed. */
+    ExecutionCommands commands() {
+        JobOperator operator = Repository.operator();
+        return new ExecutionCommands(() -> operator, new ExecutionQueries(() -> operator), AccessPolicy.unrestricted(), startDefaults());
     }
 
     Properties startDefaults() {
@@ -211,7 +221,7 @@ public final class LoaderCli {
         PrintStream out = humanOut(json);
         announce(executionId, out);
         JobExecution execution;
-        try (ProgressReporter progress = ProgressReporter.start(admin(), executionId)) {
+        try (ProgressReporter progress = ProgressReporter.start(queries(), executionId)) {
             execution = Repository.await(executionId);
         }
         Reports.summary(out, execution);
@@ -220,7 +230,7 @@ public final class LoaderCli {
             Reports.ending(out, execution);
         }
         if (json) {
-            System.out.println(AdminJson.pretty(admin().execution(executionId).execution()));
+            System.out.println(AdminJson.pretty(queries().execution(executionId).execution()));
         }
         return ExitCodes.of(status);
     }
@@ -244,16 +254,16 @@ public final class LoaderCli {
 
     /** A connection's definition; a one-time connection is refused (it runs with connections run, not on a schedule). */
     RegularLoadDefinition connectionDefinition(ConnectionService connections, String name) {
-        Map<String, Object> view;
+        ConnectionView view;
         try {
             view = connections.show(name);
         } catch (AdminException e) {
             throw new IllegalArgumentException(e.getMessage());
         }
-        if (!"regular".equals(view.get("regularity"))) {
+        if (!view.connection().isRegular()) {
             throw new IllegalArgumentException("connection " + name + " is one-time: run it with connections run " + name);
         }
-        if ("paused".equals(view.get("state"))) {
+        if (view.state() == ConnectionState.PAUSED) {
             throw new IllegalArgumentException("connection " + name + " is paused: connections resume " + name + " first");
         }
         return connections.definition(name);

@@ -1,6 +1,7 @@
 package org.appmetrica.loader.standalone;
 
-import org.appmetrica.loader.admin.AdminService;
+import jakarta.batch.runtime.BatchStatus;
+import org.appmetrica.loader.admin.ExecutionQueries;
 import org.appmetrica.loader.admin.Views.Progress;
 import org.appmetrica.loader.model.Human;
 
@@ -16,7 +17,7 @@ import java.util.logging.Logger;
 /**
  * Every few seconds one line for the whole load, beside the line-per-event log: slices done of all, rows and bytes so
  * far, the rate, and the time left once a slice has been done in this run (before, an estimate means nothing). Reads the
- * figures the console shows (the job repository through {@link AdminService}).
+ * figures the console shows (the job repository through {@link ExecutionQueries}).
  */
 final class ProgressReporter implements AutoCloseable {
 
@@ -31,7 +32,7 @@ final class ProgressReporter implements AutoCloseable {
     }
 
     /** Starts the lines for the execution; close it once the execution ended. */
-    static ProgressReporter start(AdminService admin, long executionId) {
+    static ProgressReporter start(ExecutionQueries queries, long executionId) {
         long every = seconds(System.getenv(EVERY_ENV));
         if (every <= 0) {
             return new ProgressReporter(null);
@@ -40,9 +41,9 @@ final class ProgressReporter implements AutoCloseable {
         ScheduledExecutorService thread = LoaderCli.threads(1, "progress");
         thread.scheduleWithFixedDelay(() -> {
             try {
-                var e = admin.execution(executionId).execution();
+                var e = queries.execution(executionId).execution();
                 if (e.progress() != null) {
-                    report(e.progress(), System.currentTimeMillis() - started, "STOPPING".equals(e.status()));
+                    report(e.progress(), System.currentTimeMillis() - started, e.status() == BatchStatus.STOPPING);
                 }
             } catch (RuntimeException e) {
                 PROGRESS.log(Level.FINE, "progress of execution " + executionId, e);

@@ -12,6 +12,7 @@ import org.appmetrica.loader.model.Jobs;
 import org.appmetrica.loader.model.LoadParameters;
 import org.appmetrica.loader.model.Slice;
 import org.appmetrica.loader.model.SliceReport;
+import org.appmetrica.loader.model.SliceState;
 import org.jberet.runtime.PartitionExecutionImpl;
 
 import java.io.PrintStream;
@@ -50,7 +51,7 @@ final class Reports {
                 if (step.getStepName().equals(Jobs.LOAD_STEP)) {
                     for (PartitionExecutionImpl p : Repository.partitions(step)) {
                         if (p.getBatchStatus() == BatchStatus.COMPLETED
-                                || p.getPersistentUserData() instanceof SliceReport r && SliceReport.PUBLISHED.equals(r.state())) {
+                                || p.getPersistentUserData() instanceof SliceReport r && r.is(SliceState.PUBLISHED)) {
                             ids.add(p.getPartitionId());
                         }
                     }
@@ -82,7 +83,7 @@ final class Reports {
                     continue;
                 }
                 long[] t = perSource.computeIfAbsent(Slice.parse(r.sliceKey()).source(), k -> new long[4]);
-                if (SliceReport.PUBLISHED.equals(r.state())) {
+                if (r.is(SliceState.PUBLISHED)) {
                     t[0] += r.rows();
                     t[1] += r.bytes();
                     t[2]++;
@@ -91,7 +92,7 @@ final class Reports {
                         lastPublish = Math.max(lastPublish, r.publishedAt());
                         timedRows += r.rows();
                     }
-                } else if (SliceReport.NOT_STARTED.equals(r.state())) {
+                } else if (r.is(SliceState.NOT_STARTED)) {
                     notStarted++;
                 } else {
                     unfinished++;
@@ -204,7 +205,7 @@ final class Reports {
                     written += w;
                     lines.add(String.format("    partition %-4d %-11s %-32s %-12s read %s, written %s, %s %s", p.getPartitionId(),
                             interrupted ? "INTERRUPTED" : p.getBatchStatus(), r == null ? "" : r.sliceKey(),
-                            r == null ? SliceReport.NOT_STARTED : r.state(), Human.count(rd), Human.count(w),
+                            r == null ? SliceState.NOT_STARTED : r.state(), Human.count(rd), Human.count(w),
                             Human.bytes(r == null ? 0 : r.bytes()),
                             p.getExitStatus() != null && p.getExitStatus().startsWith("FAILED") ? p.getExitStatus() : "").stripTrailing());
                 }

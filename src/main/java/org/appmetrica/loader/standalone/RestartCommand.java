@@ -29,7 +29,7 @@ final class RestartCommand implements Callable<Integer> {
         long[] id = new long[1];
         Long[] continued = new Long[1];
         int code = LoaderCli.adminCommand(json.on, () -> {
-            var restarted = cli.admin().restart(executionId, changes);
+            var restarted = cli.commands().restart(executionId, changes);
             id[0] = restarted.id();
             continued[0] = restarted.restartOf();
             return id[0];

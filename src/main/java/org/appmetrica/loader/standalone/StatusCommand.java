@@ -9,7 +9,7 @@ final class StatusCommand extends OnExecution {
     public Integer call() throws Exception {
         cli.init(json.on);
         if (json.on) {
-            return LoaderCli.adminCommand(true, () -> cli.admin().execution(executionId), r -> { });
+            return LoaderCli.adminCommand(true, () -> cli.queries().execution(executionId), r -> { });
         }
         Reports.status(System.out, executionId);
         return ExitCodes.COMPLETED;

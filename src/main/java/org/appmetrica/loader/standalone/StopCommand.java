@@ -8,7 +8,7 @@ final class StopCommand extends OnExecution {
     @Override
     public Integer call() throws Exception {
         cli.init(json.on);
-        return LoaderCli.adminCommand(json.on, () -> cli.admin().stop(executionId),
+        return LoaderCli.adminCommand(json.on, () -> cli.commands().stop(executionId),
                 r -> System.out.println("stop requested for execution " + executionId));
     }
 }

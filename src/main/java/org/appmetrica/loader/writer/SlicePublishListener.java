@@ -10,6 +10,7 @@ import jakarta.inject.Named;
 import org.appmetrica.loader.model.SliceContext;
 import org.appmetrica.loader.model.SliceProperties;
 import org.appmetrica.loader.model.SliceReport;
+import org.appmetrica.loader.model.SliceState;
 
 /**
  * After every chunk (inside its transaction, before the checkpoint commit): publishes the slice once the reader has
@@ -36,12 +37,12 @@ public class SlicePublishListener extends AbstractChunkListener {
         boolean publishedNow = context.publishIfExhausted();
         boolean published = publishedNow || context.published();
         Object current = stepContext.getPersistentUserData();
-        SliceReport report = current instanceof SliceReport r ? r : SliceReport.start(context.slice().key(), "loading");
-        if ((SliceReport.NOT_STARTED.equals(report.state()) || SliceReport.STOPPED_WAITING.equals(report.state()))
+        SliceReport report = current instanceof SliceReport r ? r : SliceReport.start(context.slice().key(), SliceState.LOADING);
+        if ((report.is(SliceState.NOT_STARTED) || report.is(SliceState.STOPPED_WAITING))
                 && !published && context.rowsStaged() == 0) {
             return; // a stop ended it before it had rows: it says so
         }
-        report = report.with(published ? SliceReport.PUBLISHED : "loading", published ? 100 : report.apiProgress(),
+        report = report.with(published ? SliceState.PUBLISHED : SliceState.LOADING, published ? 100 : report.apiProgress(),
                 context.rowsStaged(), context.bytes(), System.currentTimeMillis() - context.startedMillis(), null);
         if (publishedNow) {
             report = report.timed(context.firstByteAt(), System.currentTimeMillis());

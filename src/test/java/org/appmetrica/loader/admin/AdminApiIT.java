@@ -37,7 +37,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The admin REST API of the standalone console ({@code java -jar appmetrica-loader.jar console}, a separate process
  * with its H2 job repository), every endpoint and error case, against the Logs API simulator and the real ClickHouse;
  * the CLI's --json beside it; and that no secret value is ever served. The WAR serves the same API through JAX-RS over
- * the same AdminService.
+ * the same ConsoleServices.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AdminApiIT {
@@ -383,34 +383,29 @@ class AdminApiIT {
 
     @Test
     @Order(8)
-    void regularLoadRunsAtOnceAndIsCancelled() throws Exception {
+    void regularLoadsAreConnections() throws Exception {
+        // the in-memory regular loads are gone, with an answer that says where they went
+        error(get("api/schedules"), 410, "gone", "regular loads are connections now");
+        error(post("api/schedules", "{\"definition\":{\"name\":\"it_regular\"}}"), 410, "gone", "POST /api/connections");
+        error(post("api/schedules/it_regular/cancel", "{}"), 410, "gone", "docs/connections.md");
+
         LocalDate yesterday = LocalDate.now(ZoneOffset.UTC).minusDays(1);
-        Map<String, String> definition = new java.util.LinkedHashMap<>();
-        definition.put("name", "it_regular");
-        definition.put("loadFrom", yesterday.toString());
-        definition.put("schedule", "every 6 h");
-        definition.put("applicationIds", "702");
-        definition.put("sources", "events");
-        definition.put("apiUrl", simulator.baseUrl());
-        definition.put("pollIntervalSeconds", "0");
-        definition.put("clickhouseUrl", "jdbc:clickhouse://" + TestClickHouse.URL.replace("http://", ""));
-        definition.put("clickhouseDatabase", DATABASE);
-        error(post("api/schedules", "{\"definition\":{\"loadFrom\":\"2024-01-01\"}}"), 400, "bad-request", "name is required");
-        JsonNode added = json(post("api/schedules", JSON.writeValueAsString(Map.of("definition", definition))), 201);
-        assertEquals("it_regular", added.get("name").asText());
-        error(post("api/schedules", JSON.writeValueAsString(Map.of("definition", definition))), 409, "wrong-state", "runs already");
-        JsonNode s = Await.await(() -> json(get("api/schedules"), 200).get(0), v -> "waiting".equals(v.get("state").asText()),
-                Duration.ofSeconds(90), () -> "the schedule did not come back to waiting");
-        assertEquals("COMPLETED", s.get("lastStatus").asText(), s.toString());
-        assertNotNull(s.get("nextRun").textValue());
-        long id = s.get("lastExecution").asLong();
+        String regular = "{\"name\": \"it_regular\", \"applications\": [702], \"sources\": {\"events\": {}}, \"loadFrom\": \"" + yesterday
+                + "\", \"regularity\": \"regular\", \"schedule\": \"every 6 h\", \"timeZone\": \"UTC\", \"apiUrl\": \"" + simulator.baseUrl()
+                + "\", \"target\": {\"url\": \"jdbc:clickhouse://" + TestClickHouse.URL.replace("http://", "") + "\", \"database\": \"" + DATABASE + "\"}}";
+        assertEquals("it_regular", json(post("api/connections", regular), 201).get("name").asText());
+        // it runs at once, then waits for its next time
+        JsonNode c = Await.await(() -> json(get("api/connections/it_regular"), 200), v -> "up-to-date".equals(v.get("state").asText()),
+                Duration.ofSeconds(90), () -> "the regular connection did not load");
+        assertEquals("COMPLETED", c.at("/lastRun/status").asText(), c.toString());
+        assertNotNull(c.get("nextRun").textValue(), c.toString());
+        long id = c.at("/lastRun/executionId").asLong();
         executions.add(id);
         JsonNode e = json(get("api/executions/" + id), 200).get("execution");
         assertEquals(yesterday.toString(), e.at("/parameters/dateSince").asText(), e.toString());
-        JsonNode cancelled = json(post("api/schedules/it_regular/cancel", "{}"), 200);
-        assertEquals("cancelled", cancelled.get("state").asText());
-        assertEquals(0, json(get("api/schedules"), 200).size());
-        error(post("api/schedules/it_regular/cancel", "{}"), 404, "not-found", "no regular load it_regular");
+        JsonNode deleted = json(console.call("DELETE", "api/connections/it_regular", null, "Authorization", auth), 200);
+        assertEquals("it_regular", deleted.get("deleted").asText());
+        error(get("api/connections/it_regular"), 404, "not-found", "no connection named it_regular");
     }
 
     @Test

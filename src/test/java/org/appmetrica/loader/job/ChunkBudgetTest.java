@@ -1,10 +1,10 @@
 package org.appmetrica.loader.job;
 
+import jakarta.batch.api.BatchProperty;
+import org.appmetrica.loader.model.LoadParameter;
 import org.appmetrica.loader.model.Slice;
 import org.appmetrica.loader.model.SliceContext;
 import org.appmetrica.loader.model.SliceProperties;
-import jakarta.batch.api.BatchProperty;
-import org.appmetrica.loader.model.LoadParameter;
 import org.appmetrica.loader.testing.FakeStepContext;
 import org.junit.jupiter.api.Test;
 
@@ -87,7 +87,8 @@ class ChunkBudgetTest {
         budget.chunkMegabytes = null;
         SliceContext context = SliceContext.of(step, SLICE);
         assertEquals(100_000, chunk(budget, context, 1));
-        assertEquals(32, chunk(budget, context, 1 << 20), "32 MiB by default: 32 rows of 1 MiB fill it");
+        int megabytes = Integer.parseInt(LoadParameter.CHUNK_MEGABYTES.defaultValue());
+        assertEquals(megabytes, chunk(budget, context, 1 << 20), megabytes + " MiB by default: as many rows of 1 MiB fill it");
     }
 
     /** Each {@code @BatchProperty} of the budget is a parameter that its element in the job XML copies from jobParameters. */

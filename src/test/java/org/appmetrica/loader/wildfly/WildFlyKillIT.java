@@ -64,7 +64,7 @@ class WildFlyKillIT extends ManagedWildFly {
         env.simulator().holdExports(q -> !q.days().get(0).isBefore(FIRST_HELD));
         long id = WildFlyServer.startJob(p);
         awaitGate(id);
-        // Every console read runs the crash check first (AdminService): the live execution of this server is left alone.
+        // Every console read runs the crash check first (ExecutionQueries): the live execution of this server is left alone.
         JsonNode live = WildFlyServer.consoleGet("executions/" + id).get("execution");
         assertEquals("STARTED", live.get("status").asText(), live.toString());
         assertProgress(live, PUBLISHED + THREADS, PUBLISHED, 0, THREADS, 0);

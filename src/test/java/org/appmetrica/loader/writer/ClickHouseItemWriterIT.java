@@ -13,6 +13,7 @@ import org.appmetrica.loader.model.SliceContext;
 import org.appmetrica.loader.model.SliceHandOff;
 import org.appmetrica.loader.model.SliceProperties;
 import org.appmetrica.loader.model.SliceReport;
+import org.appmetrica.loader.model.SliceState;
 import org.appmetrica.loader.processor.MappedRows;
 import org.appmetrica.loader.processor.RowMapper;
 import org.appmetrica.loader.reader.Cells;
@@ -207,7 +208,7 @@ class ClickHouseItemWriterIT {
         listener.afterChunk(); // the last, empty chunk
         assertEquals(expected("first", 0, 30), namesIn(tables.targetTable()));
         SliceReport report = assertInstanceOf(SliceReport.class, restarted.getPersistentUserData());
-        assertEquals(SliceReport.PUBLISHED, report.state());
+        assertEquals(SliceState.PUBLISHED, report.sliceState());
         assertEquals(30, report.rows());
     }
 

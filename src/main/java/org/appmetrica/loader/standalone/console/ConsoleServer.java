@@ -2,7 +2,7 @@ package org.appmetrica.loader.standalone.console;
 
 import io.undertow.Undertow;
 import io.undertow.servlet.api.DeploymentInfo;
-import org.appmetrica.loader.admin.AdminService;
+import org.appmetrica.loader.admin.ConsoleServices;
 import org.appmetrica.loader.admin.UserStore;
 import org.jboss.resteasy.core.ResteasyDeploymentImpl;
 import org.jboss.resteasy.plugins.server.undertow.UndertowJaxrsServer;
@@ -26,7 +26,7 @@ public final class ConsoleServer implements AutoCloseable {
 
     private static final int THREADS = 8;
 
-    private final AdminService service;
+    private final ConsoleServices services;
     private final UserStore users;
     private final InetSocketAddress address;
     private Collection<String> hostNames = List.of();
@@ -40,8 +40,8 @@ public final class ConsoleServer implements AutoCloseable {
         }
     }
 
-    public ConsoleServer(AdminService service, UserStore users, String bind, int port) throws IOException {
-        this.service = service;
+    public ConsoleServer(ConsoleServices services, UserStore users, String bind, int port) throws IOException {
+        this.services = services;
         this.users = users;
         this.address = new InetSocketAddress(InetAddress.getByName(bind), port);
     }
@@ -64,7 +64,7 @@ public final class ConsoleServer implements AutoCloseable {
     public ConsoleServer start() throws IOException {
         Logins logins = new Logins(users, !address.getAddress().isLoopbackAddress());
         ResteasyDeployment deployment = new ResteasyDeploymentImpl();
-        deployment.setApplication(new StandaloneApplication(service, logins, new FrontDoor(hostNames), metricsToken));
+        deployment.setApplication(new StandaloneApplication(services, logins, new FrontDoor(hostNames), metricsToken));
         Server s = new Server();
         DeploymentInfo info = s.undertowDeployment(deployment)
                 .setDeploymentName("appmetrica-console")

@@ -1,7 +1,7 @@
 package org.appmetrica.loader.standalone.console;
 
-import org.appmetrica.loader.admin.AdminService;
 import org.appmetrica.loader.admin.ConsoleApplication;
+import org.appmetrica.loader.admin.ConsoleServices;
 import org.appmetrica.loader.metrics.PrometheusMeters;
 import org.appmetrica.loader.admin.RepositoryGauges;
 
@@ -14,18 +14,18 @@ import java.util.Set;
  */
 final class StandaloneApplication extends ConsoleApplication {
 
-    private final AdminService service;
+    private final ConsoleServices services;
     private final Set<Object> singletons;
 
-    StandaloneApplication(AdminService service, Logins logins, FrontDoor frontDoor, String metricsToken) {
-        this.service = service;
+    StandaloneApplication(ConsoleServices services, Logins logins, FrontDoor frontDoor, String metricsToken) {
+        this.services = services;
         this.singletons = Set.of(frontDoor, new Authentication(logins, metricsToken), new BodyLimit(), new LoginResource(logins),
-                new MetricsResource(new RepositoryGauges(service, PrometheusMeters.registry(), Clock.systemUTC(), true)));
+                new MetricsResource(new RepositoryGauges(services.queries(), PrometheusMeters.registry(), Clock.systemUTC(), true)));
     }
 
     @Override
-    public AdminService adminService() {
-        return service;
+    public ConsoleServices services() {
+        return services;
     }
 
     @Override

@@ -1,6 +1,6 @@
 package org.appmetrica.loader.standalone.console;
 
-import org.appmetrica.loader.admin.AdminService;
+import org.appmetrica.loader.admin.ConsoleServices;
 import org.appmetrica.loader.admin.PasswordHash;
 import org.appmetrica.loader.admin.UserStore;
 import org.appmetrica.loader.security.Routes;
@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -27,7 +26,7 @@ class AllRoutesNeedALoginTest {
 
     @Test
     void everyRouteInEverySpellingNeedsALogin() throws Exception {
-        AdminService service = new AdminService(() -> null, new Properties(), null);
+        ConsoleServices service = ConsoleServices.of(() -> null, ConsoleServices.Setup.plain());
         UserStore users = UserStore.of(Map.of("routes-admin", PasswordHash.hash("routes-pw".toCharArray())));
         StandaloneApplication app = new StandaloneApplication(service, new Logins(users, false), new FrontDoor(List.of()), "metrics-token");
         Set<Class<?>> classes = new HashSet<>(app.getClasses());

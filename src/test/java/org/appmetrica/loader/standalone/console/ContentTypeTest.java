@@ -1,6 +1,6 @@
 package org.appmetrica.loader.standalone.console;
 
-import org.appmetrica.loader.admin.AdminService;
+import org.appmetrica.loader.admin.ConsoleServices;
 import org.appmetrica.loader.admin.PasswordHash;
 import org.appmetrica.loader.admin.UserStore;
 import org.appmetrica.loader.security.Routes;
@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -19,7 +18,7 @@ class ContentTypeTest {
 
     @Test
     void aBodyThatIsNotJsonIsRefusedWith415() throws Exception {
-        AdminService service = new AdminService(() -> null, new Properties(), null);
+        ConsoleServices service = ConsoleServices.of(() -> null, ConsoleServices.Setup.plain());
         UserStore users = UserStore.of(Map.of("ct-admin", PasswordHash.hash("ct-pw".toCharArray())));
         String basic = "Basic " + Base64.getEncoder().encodeToString("ct-admin:ct-pw".getBytes(StandardCharsets.UTF_8));
         try (ConsoleServer server = new ConsoleServer(service, users, "127.0.0.1", 0).start()) {
