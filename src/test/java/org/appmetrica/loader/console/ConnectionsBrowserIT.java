@@ -19,6 +19,7 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -114,21 +115,29 @@ class ConnectionsBrowserIT {
         });
     }
 
-    /** Waits until the connection shows the state, and returns the days it covers then. */
     private static final Pattern COVERS = Pattern.compile("(\\d{4}-\\d{2}-\\d{2}) … (\\d{4}-\\d{2}-\\d{2})");
 
-    /** Waits for the state and for the days it covers: the page may show the state a refresh before the recorded days. */
-    private static LocalDate[] awaitState(String state, int seconds) {
-        try {
-            boolean covering = state.equals("up-to-date"); // an up-to-date connection covers days
-            browser.waitUpTo(seconds).until(d -> !d.findElements(By.cssSelector(row() + "[data-state='" + state + "']")).isEmpty()
-                    && (!covering || COVERS.matcher(d.findElement(By.cssSelector(row() + " td.covers")).getText()).find()));
-        } catch (RuntimeException e) {
-            throw new AssertionError("connection " + NAME + " did not reach " + state + " with the days it covers on the page: "
-                    + browser.$("#connections").getText(), e);
+    /** The connection's row as one redraw of the page showed it. */
+    private record Row(String state, String covers, String lastRun, String nextRun, String text) {
+
+        /** The first and last day it covers, or null. */
+        LocalDate[] days() {
+            Matcher m = COVERS.matcher(covers);
+            return m.find() ? new LocalDate[] {LocalDate.parse(m.group(1)), LocalDate.parse(m.group(2))} : null;
         }
-        Matcher m = COVERS.matcher(browser.$(row() + " td.covers").getText());
-        return m.find() ? new LocalDate[] {LocalDate.parse(m.group(1)), LocalDate.parse(m.group(2))} : null;
+    }
+
+    /** Reads the connection's row until it passes {@code expected}; every field comes from the same redraw. */
+    private static Row awaitRow(Predicate<Row> expected, int seconds, String what) {
+        return browser.awaitLive(row(), r -> new Row(r.getAttribute("data-state"), r.findElement(By.cssSelector("td.covers")).getText(),
+                r.findElement(By.cssSelector("td:nth-child(5)")).getText(), r.findElement(By.cssSelector("td.next-run")).getText(),
+                r.getText()), expected, seconds, "connection " + NAME + ": " + what);
+    }
+
+    /** Waits for the state, and for an up-to-date connection the days it covers: the page may show the state a refresh before the days. */
+    private static Row awaitState(String state, int seconds) {
+        boolean covering = state.equals("up-to-date");
+        return awaitRow(r -> r.state().equals(state) && (!covering || r.days() != null), seconds, state + (covering ? " with the days it covers" : ""));
     }
 
     private static long rows() {
@@ -182,14 +191,15 @@ class ConnectionsBrowserIT {
         // watch it load: every day from load-from on, for both applications
         browser.waitUpTo(30).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(row())));
         screenshot("loading");
-        LocalDate[] covers = awaitState("up-to-date", 180);
-        assertEquals(loadFrom, covers[0], browser.$(row()).getText());
+        Row loaded = awaitState("up-to-date", 180);
+        LocalDate[] covers = loaded.days();
+        assertEquals(loadFrom, covers[0], loaded.text());
         assertEquals(2 * days(covers) * ROWS, rows());
-        assertTrue(browser.$(row()).getText().contains("901,902"), browser.$(row()).getText());
+        assertTrue(loaded.text().contains("901,902"), loaded.text());
 
         // edit load-from to a later day: the page shows the plan (a full reload) before anything is saved
         LocalDate later = today.minusDays(2);
-        browser.$(row() + " button[data-action=edit]").click();
+        browser.clickLive(row() + " button[data-action=edit]");
         browser.waitUpTo(10).until(ExpectedConditions.attributeToBe(By.id("c-name"), "value", NAME));
         assertTrue(browser.$("#c-name").getAttribute("readonly") != null, "the name cannot be edited");
         assertEquals(tokenRef, browser.$("#c-token-ref").getAttribute("value"));
@@ -204,36 +214,32 @@ class ConnectionsBrowserIT {
         screenshot("plan");
         browser.$("#confirm-ok").click();
         awaitNotice("Connection " + NAME + " saved");
-        browser.waitUpTo(180).until(d -> !d.findElements(By.cssSelector(row() + "[data-state='up-to-date']")).isEmpty()
-                && browser.$(row() + " td.covers").getText().startsWith(later.toString()));
-        covers = awaitState("up-to-date", 10);
+        covers = awaitRow(r -> r.state().equals("up-to-date") && r.covers().startsWith(later.toString()) && r.days() != null, 180,
+                "up-to-date from " + later).days();
         assertEquals(2 * days(covers) * ROWS, rows(), "a full reload from the later day: the earlier days are gone");
 
         // the connection outlives the console, and is scheduled again: the new console runs it at once (the re-load
         // window is due), then waits for its next time
-        String runBeforeRestart = browser.$(row() + " td:nth-child(5)").getText();
+        String runBeforeRestart = awaitRow(r -> true, 10, "its last run").lastRun();
         console.close();
         startConsole();
         logIn();
-        browser.waitUpTo(30).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(row())));
-        browser.waitUpTo(180).until(d -> !browser.$(row() + " td:nth-child(5)").getText().equals(runBeforeRestart)
-                && !d.findElements(By.cssSelector(row() + "[data-state='up-to-date']")).isEmpty());
-        browser.waitUpTo(30).until(d -> !browser.$(row() + " td.next-run").getText().equals("—"));
-        assertTrue(browser.$(row()).getText().contains(later.toString()), browser.$(row()).getText());
+        awaitRow(r -> !r.lastRun().equals(runBeforeRestart) && r.state().equals("up-to-date"), 180, "a new run after the restart, up to date");
+        Row scheduled = awaitRow(r -> !r.nextRun().equals("—"), 30, "scheduled again");
+        assertTrue(scheduled.text().contains(later.toString()), scheduled.text());
 
         // run now: a new execution, and up to date again
-        String lastRun = browser.$(row() + " td:nth-child(5)").getText();
-        browser.$(row() + " button[data-action=run]").click();
+        String lastRun = scheduled.lastRun();
+        browser.clickLive(row() + " button[data-action=run]");
         awaitNotice("a run starts now");
-        browser.waitUpTo(180).until(d -> !browser.$(row() + " td:nth-child(5)").getText().equals(lastRun)
-                && !d.findElements(By.cssSelector(row() + "[data-state='up-to-date']")).isEmpty());
+        awaitRow(r -> !r.lastRun().equals(lastRun) && r.state().equals("up-to-date"), 180, "a new run, up to date");
 
         // pause, then delete with its data
-        browser.$(row() + " button[data-action=pause]").click();
+        browser.clickLive(row() + " button[data-action=pause]");
         awaitState("paused", 30);
         assertFalse(driver.findElements(By.cssSelector(row() + " button[data-action=resume]")).isEmpty(), "a paused connection offers resume");
         screenshot("paused");
-        browser.$(row() + " button[data-action=delete]").click();
+        browser.clickLive(row() + " button[data-action=delete]");
         browser.waitUpTo(10).until(ExpectedConditions.visibilityOfElementLocated(By.id("confirm-check")));
         browser.$("#confirm-check").click();
         browser.$("#confirm-ok").click();

@@ -108,7 +108,7 @@ class ConsoleBrowserIT {
             browser.waitUpTo(seconds).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(row(id) + "[data-status='" + status + "']")));
         } catch (RuntimeException e) {
             throw new AssertionError("execution " + id + " did not reach " + status + " on the page: "
-                    + driver.findElement(By.cssSelector("#executions")).getText(), e);
+                    + browser.liveText("#executions"), e);
         }
     }
 
@@ -132,9 +132,12 @@ class ConsoleBrowserIT {
         screenshot(SCREENSHOT.resolveSibling("console-screenshot-running.png"));
         awaitStatus(first, "COMPLETED", 120);
         browser.waitUpTo(20).until(d -> d.findElements(By.cssSelector("#partitions tbody tr[data-status='COMPLETED']")).size() == 4);
-        assertTrue(browser.$("#detail-title").getText().contains("Execution " + first), browser.$("#detail-title").getText());
-        assertTrue(browser.$("#partitions").getText().contains("published"), browser.$("#partitions").getText());
-        assertTrue(browser.$(row(first)).getText().contains("4/4 slices"), browser.$(row(first)).getText());
+        String title = browser.liveText("#detail-title");
+        assertTrue(title.contains("Execution " + first), title);
+        String partitions = browser.liveText("#partitions");
+        assertTrue(partitions.contains("published"), partitions);
+        String firstRow = browser.liveText(row(first));
+        assertTrue(firstRow.contains("4/4 slices"), firstRow);
         assertEquals(4L * ROWS, clickhouse.queryLong("SELECT count() FROM " + DATABASE + ".events")
                 + clickhouse.queryLong("SELECT count() FROM " + DATABASE + ".installations"));
 
@@ -143,15 +146,16 @@ class ConsoleBrowserIT {
         long failed = startLoad("802", "maxRetries=0");
         awaitStatus(failed, "FAILED", 120);
         browser.waitUpTo(20).until(ExpectedConditions.visibilityOfElementLocated(By.id("detail-failure")));
-        String reason = browser.$("#detail-failure").getText();
+        String reason = browser.liveText("#detail-failure");
         assertTrue(reason.contains("503"), "the failure reason: " + reason);
         screenshot(SCREENSHOT.resolveSibling("console-screenshot-failed.png"));
 
         // restart from the page, with confirmation, and watch it complete
         simulator.failNextRequests(0, 503);
-        browser.$(row(failed) + " button[data-action=restart]").click();
+        browser.clickLive(row(failed) + " button[data-action=restart]");
         browser.waitUpTo(10).until(ExpectedConditions.visibilityOfElementLocated(By.id("confirm")));
-        assertTrue(browser.$("#confirm-title").getText().contains("Restart execution " + failed), browser.$("#confirm-title").getText());
+        String confirmTitle = browser.$("#confirm-title").getText();
+        assertTrue(confirmTitle.contains("Restart execution " + failed), confirmTitle);
         browser.$("#confirm-ok").click();
         String notice = browser.waitUpTo(20).until(d -> {
             String t = browser.$("#notice").getText();
@@ -161,10 +165,11 @@ class ConsoleBrowserIT {
         assertTrue(m.find(), notice);
         long restarted = Long.parseLong(m.group(1));
         awaitStatus(restarted, "COMPLETED", 120);
-        browser.waitUpTo(20).until(d -> browser.$("#detail-title").getText().contains("Execution " + restarted)
-                && d.findElements(By.cssSelector("#partitions tbody tr[data-status='COMPLETED']")).size() == 4);
-        assertTrue(browser.$("#detail-facts").getText().contains(Long.toString(failed)), "restart of " + failed + ": " + browser.$("#detail-facts").getText());
-        assertTrue(browser.$(row(failed)).getText().contains("FAILED"));
+        browser.awaitText("#detail-title", t -> t.contains("Execution " + restarted), 20, "the restart's detail");
+        browser.waitUpTo(20).until(d -> d.findElements(By.cssSelector("#partitions tbody tr[data-status='COMPLETED']")).size() == 4);
+        String facts = browser.liveText("#detail-facts");
+        assertTrue(facts.contains(Long.toString(failed)), "restart of " + failed + ": " + facts);
+        assertTrue(browser.liveText(row(failed)).contains("FAILED"));
         assertEquals(8L * ROWS, clickhouse.queryLong("SELECT count() FROM " + DATABASE + ".events")
                 + clickhouse.queryLong("SELECT count() FROM " + DATABASE + ".installations"));
         screenshot(SCREENSHOT);

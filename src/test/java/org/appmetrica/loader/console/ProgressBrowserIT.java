@@ -10,7 +10,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 
@@ -129,32 +128,28 @@ class ProgressBrowserIT {
         browser.$("#c-save").click();
         third.awaitHeld(ClickHouseGate.TIMEOUT, () -> browser.$("#connections").getText());
         String row = "#connections tbody tr[data-name='" + NAME + "']";
-        browser.waitUpTo(30).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(row + " td.next-run")));
-        assertEquals("—", browser.$(row + " td.next-run").getText(), "a one-time connection has no next run");
+        String nextRun = browser.awaitText(row + " td.next-run", t -> true, 30, "the connection's row");
+        assertEquals("—", nextRun, "a one-time connection has no next run");
         assertFalse(browser.$("#schedules").getText().contains(NAME), "and is no regular load");
-        browser.waitUpTo(30).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(row + " button.link")));
-        browser.$(row + " button.link").click(); // its last run: the execution's detail
-        browser.waitUpTo(30).until(d -> browser.$("#execution-progress").getText().contains(" left"));
-        String figures = browser.$("#execution-progress").getText();
+        browser.awaitText(row + " button.link", t -> true, 30, "the connection's last run");
+        browser.clickLive(row + " button.link"); // its last run: the execution's detail
+        String figures = browser.awaitText("#execution-progress", t -> t.contains(" left"), 30, "the execution's bar with the time left");
         assertTrue(figures.matches("(?s).*\\d+% · \\d+/\\d+ slices.*\\d+/\\d+ slices · [\\d,]+ rows · [\\d.]+ (B|KB|MB) · [\\d,]+ rows/s · about .+ left.*"), figures);
         screenshot("execution-bar");
 
         // stop from the page: the execution and the connection end "stopped", not "failed"
-        long id = Long.parseLong(browser.$("#detail-title").getText().replaceAll("\\D*(\\d+).*", "$1"));
-        browser.$("#executions tbody tr[data-id='" + id + "'] button[data-action=stop]").click();
+        long id = Long.parseLong(browser.liveText("#detail-title").replaceAll("\\D*(\\d+).*", "$1"));
+        browser.clickLive("#executions tbody tr[data-id='" + id + "'] button[data-action=stop]");
         browser.waitUpTo(10).until(ExpectedConditions.visibilityOfElementLocated(By.id("confirm")));
         browser.$("#confirm-ok").click();
         browser.waitUpTo(30).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#executions tbody tr[data-id='" + id + "'][data-status='STOPPING']")));
         third.release();
         browser.waitUpTo(120).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#executions tbody tr[data-id='" + id + "'][data-status='STOPPED']")));
         browser.waitUpTo(30).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(row + "[data-state='stopped']")));
-        // the page redraws its rows live: read the row's text again if it was replaced under the read
-        String connection = browser.waitUpTo(30).ignoring(StaleElementReferenceException.class)
-                .until(d -> d.findElement(By.cssSelector(row)).getText());
+        String connection = browser.liveText(row);
         assertTrue(connection.contains("stopped") && !connection.contains("failed") && !connection.contains("STOPPED: STOPPED"), connection);
-        browser.waitUpTo(30).ignoring(StaleElementReferenceException.class)
-                .until(d -> browser.$("#execution-progress").getText().contains("stopped"));
-        assertTrue(browser.$("#executions tbody tr[data-id='" + id + "']").getText().contains("restart"), "a stopped load can be continued");
+        browser.awaitText("#execution-progress", t -> t.contains("stopped"), 30, "the execution's bar says stopped");
+        assertTrue(browser.liveText("#executions tbody tr[data-id='" + id + "']").contains("restart"), "a stopped load can be continued");
         screenshot("stopped");
         assertFalse(driver.getPageSource().contains(TOKEN), "no secret on the page");
     }
