@@ -12,6 +12,7 @@ import org.appmetrica.loader.regular.RegularLoadRunner;
 import org.appmetrica.loader.schema.FieldCatalog;
 import org.appmetrica.loader.simulator.LogsApiSimulator;
 import org.appmetrica.loader.simulator.SimulatorConfig;
+import org.appmetrica.loader.testing.Await;
 import org.appmetrica.loader.testing.LoaderCommand;
 import org.appmetrica.loader.testing.MutableClock;
 import org.junit.jupiter.api.Test;
@@ -68,11 +69,8 @@ class ClusterIT extends BatchIT {
             Process first = start(work, run, log);
             long id = awaitExecutionId(first, log);
             // SIGKILL once rows are staged on a replica: a chunk may be in ClickHouse without its checkpoint
-            long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-            while (first.isAlive() && stagedRows(entry, db) == 0) {
-                assertTrue(System.nanoTime() < deadline, "nothing staged within 2 minutes: " + Files.readString(log));
-                Thread.sleep(20);
-            }
+            Await.await(() -> !first.isAlive() || stagedRows(entry, db) > 0, done -> done, Duration.ofMinutes(2), Duration.ofMillis(20),
+                    () -> "nothing staged: " + Files.readString(log));
             first.destroyForcibly();
             first.waitFor();
             assertEquals(137, first.exitValue(), "the run ended before it was killed: " + Files.readString(log));
@@ -118,11 +116,9 @@ class ClusterIT extends BatchIT {
             Path log = work.resolve("run.log");
             Process first = start(work, run, log);
             long id = awaitExecutionId(first, log);
-            long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-            while (first.isAlive() && stagedRowsOn(node3, db) == 0) {
-                assertTrue(System.nanoTime() < deadline, "nothing staged on node 3 within 2 minutes: " + Files.readString(log));
-                Thread.sleep(20);
-            }
+            Path runLog = log;
+            Await.await(() -> !first.isAlive() || stagedRowsOn(node3, db) > 0, done -> done, Duration.ofMinutes(2), Duration.ofMillis(20),
+                    () -> "nothing staged on node 3: " + Files.readString(runLog));
             cluster("kill-node", "3");
             try {
                 assertTrue(first.waitFor(10, TimeUnit.MINUTES), "the run hung with node 3 down: " + Files.readString(log));
@@ -135,11 +131,8 @@ class ClusterIT extends BatchIT {
             }
             // after a kill -9 its tables stay read-only until its old ZooKeeper session expires (10 s here)
             try (ClickHouseConnection c = connect(node3)) {
-                long until = System.nanoTime() + Duration.ofMinutes(1).toNanos();
-                while (c.queryLong("SELECT count() FROM system.replicas WHERE is_readonly") > 0) {
-                    assertTrue(System.nanoTime() < until, "node 3's replicas stayed read-only for a minute");
-                    Thread.sleep(100);
-                }
+                Await.await(() -> c.queryLong("SELECT count() FROM system.replicas WHERE is_readonly") == 0, Duration.ofMinutes(1),
+                        () -> "node 3's replicas stayed read-only");
             }
             for (int round = 0; round < 3 && !Files.readString(log).contains("COMPLETED"); round++) {
                 log = work.resolve("restart-" + round + ".log");
@@ -316,14 +309,11 @@ class ClusterIT extends BatchIT {
     }
 
     private static long awaitExecutionId(Process p, Path log) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
-        while (true) {
-            Optional<String> line = Files.readString(log, StandardCharsets.UTF_8).lines().filter(l -> l.startsWith("execution id: ")).findFirst();
-            if (line.isPresent()) {
-                return Long.parseLong(line.get().substring("execution id: ".length()).trim());
-            }
-            assertTrue(p.isAlive() && System.nanoTime() < deadline, "no execution id: " + Files.readString(log));
-            Thread.sleep(10); // re-reading a file: it offers no notification
-        }
+        Optional<String> line = Await.await(() -> {
+            Optional<String> found = Files.readString(log, StandardCharsets.UTF_8).lines().filter(l -> l.startsWith("execution id: ")).findFirst();
+            assertTrue(found.isPresent() || p.isAlive(), "ended with no execution id: " + Files.readString(log));
+            return found;
+        }, Optional::isPresent, Duration.ofMinutes(1), Duration.ofMillis(10), () -> "no execution id: " + Files.readString(log));
+        return Long.parseLong(line.get().substring("execution id: ".length()).trim());
     }
 }

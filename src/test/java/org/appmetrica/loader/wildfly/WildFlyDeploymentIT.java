@@ -1,5 +1,7 @@
 package org.appmetrica.loader.wildfly;
 
+import java.time.Duration;
+import org.appmetrica.loader.testing.Await;
 import org.appmetrica.loader.clickhouse.Identifiers;
 import org.appmetrica.loader.it.GroundTruth;
 import org.appmetrica.loader.simulator.RecordedRequest;
@@ -225,23 +227,30 @@ class WildFlyDeploymentIT extends ManagedWildFly {
      * {@code threads} held exports requested. The deadline only turns a bug into a failure.
      */
     private static void awaitGate(long id, String database, LocalDate first, LocalDate firstHeld, int threads) throws Exception {
-        long deadline = System.currentTimeMillis() + 180_000;
-        while (true) {
+        long expected = 2L * ROWS_PER_DAY * first.until(firstHeld).getDays();
+        Await.await(() -> gate(id, database, first, firstHeld, threads), gate -> gate.published() == expected && gate.held() == threads,
+                Duration.ofMinutes(3), () -> "gate not reached: " + expected + " rows published and " + threads + " held exports requested "
+                        + WildFlyServer.describe(id));
+    }
+
+    /** How far the load is: rows of the days before firstHeld published, held exports requested. */
+    private record Gate(long published, long held) {
+    }
+
+    /** The gate's state now; more held exports than threads can never come back to the gate, and fail at once. */
+    private static Gate gate(long id, String database, LocalDate first, LocalDate firstHeld, int threads) throws Exception {
+        {
             long published = 0;
             for (LocalDate d = first; d.isBefore(firstHeld); d = d.plusDays(1)) {
                 published += rows(database, d);
             }
             long held = env.simulator().requests().stream().filter(r -> onOrAfter(r, firstHeld))
                     .map(r -> r.path() + "?" + r.query().get("date_since")).distinct().count();
-            long expected = 2L * ROWS_PER_DAY * first.until(firstHeld).getDays();
-            if (published == expected && held == threads) {
-                return;
-            }
-            if (System.currentTimeMillis() > deadline || held > threads) {
-                throw new AssertionError("gate not reached: " + published + " of " + expected + " rows published, " + held
+            if (held > threads) {
+                throw new AssertionError("gate passed: " + published + " rows published, " + held
                         + " held exports requested (expected " + threads + ") " + WildFlyServer.describe(id));
             }
-            Thread.sleep(100);
+            return new Gate(published, held);
         }
     }
 

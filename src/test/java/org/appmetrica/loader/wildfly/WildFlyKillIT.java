@@ -1,5 +1,7 @@
 package org.appmetrica.loader.wildfly;
 
+import java.time.Duration;
+import org.appmetrica.loader.testing.Await;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.appmetrica.loader.clickhouse.Identifiers;
 import org.appmetrica.loader.it.GroundTruth;
@@ -168,8 +170,17 @@ class WildFlyKillIT extends ManagedWildFly {
      * exports requested (one per thread). The deadline only turns a bug into a failure.
      */
     private static void awaitGate(long id) throws Exception {
-        long deadline = System.currentTimeMillis() + 180_000;
-        while (true) {
+        Await.await(() -> gate(id), gate -> gate.published() == PUBLISHED && gate.held() == THREADS, Duration.ofMinutes(3),
+                () -> "gate not reached: " + PUBLISHED + " slices published and " + THREADS + " held exports requested\n" + WildFlyServer.logTail());
+    }
+
+    /** How far the load is: slices before FIRST_HELD published, held exports requested. */
+    private record Gate(int published, long held) {
+    }
+
+    /** The gate's state now; more held exports than threads can never come back to the gate, and fail at once. */
+    private static Gate gate(long id) throws Exception {
+        {
             int published = 0;
             for (JsonNode step : WildFlyServer.consoleGet("executions/" + id).get("steps")) {
                 if (step.get("name").asText().equals("load-slices")) {
@@ -182,14 +193,11 @@ class WildFlyKillIT extends ManagedWildFly {
                 }
             }
             long heldRequested = bySlice(env.simulator().requests().stream().filter(WildFlyKillIT::held).toList()).size();
-            if (published == PUBLISHED && heldRequested == THREADS) {
-                return;
-            }
-            if (System.currentTimeMillis() > deadline || heldRequested > THREADS) {
-                throw new AssertionError("gate not reached: " + published + " of " + PUBLISHED + " slices published, " + heldRequested
+            if (heldRequested > THREADS) {
+                throw new AssertionError("gate passed: " + published + " of " + PUBLISHED + " slices published, " + heldRequested
                         + " held exports requested (expected " + THREADS + ")\n" + WildFlyServer.logTail());
             }
-            Thread.sleep(100);
+            return new Gate(published, heldRequested);
         }
     }
 
