@@ -1,11 +1,10 @@
 package org.appmetrica.loader.wildfly;
 
-import java.time.Duration;
-import org.appmetrica.loader.testing.Await;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.appmetrica.loader.clickhouse.Identifiers;
 import org.appmetrica.loader.it.GroundTruth;
 import org.appmetrica.loader.simulator.RecordedRequest;
+import org.appmetrica.loader.testing.Await;
 import org.appmetrica.loader.testing.SimulatorAndClickHouse;
 import org.jboss.dmr.ModelNode;
 import org.junit.jupiter.api.Test;
@@ -15,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
