@@ -12,6 +12,7 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.TimeoutException;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.io.IOException;
@@ -112,6 +113,16 @@ final class Browser implements AutoCloseable {
             e.click();
             return Boolean.TRUE;
         }, clicked -> true, 10, "a click on " + css);
+    }
+
+    /** Opens the console page of {@code baseUrl}, logs in, and waits until the element {@code shownId} is visible. */
+    void logIn(String baseUrl, String user, String password, String shownId) {
+        driver.get(baseUrl + "console/");
+        waitUpTo(20).until(ExpectedConditions.visibilityOfElementLocated(By.id("login-form")));
+        type("#login-user", user);
+        type("#login-password", password);
+        $("#login-submit").click();
+        waitUpTo(20).until(ExpectedConditions.visibilityOfElementLocated(By.id(shownId)));
     }
 
     WebElement $(String css) {

@@ -96,12 +96,7 @@ class ConnectionsBrowserIT {
     }
 
     private static void logIn() {
-        driver.get(console.baseUrl + "console/");
-        browser.waitUpTo(20).until(ExpectedConditions.visibilityOfElementLocated(By.id("login-form")));
-        browser.type("#login-user", USER);
-        browser.type("#login-password", PASSWORD);
-        browser.$("#login-submit").click();
-        browser.waitUpTo(20).until(ExpectedConditions.visibilityOfElementLocated(By.id("connections-card")));
+        browser.logIn(console.baseUrl, USER, PASSWORD, "connections-card");
     }
 
     private static String row() {
@@ -156,13 +151,9 @@ class ConnectionsBrowserIT {
         logIn();
 
         // create: a pasted token, applications from the picker, a regular load into our ClickHouse
-        browser.$("#conn-new").click();
-        browser.waitUpTo(10).until(ExpectedConditions.visibilityOfElementLocated(By.id("conn-form")));
+        ConnectionForm form = ConnectionForm.openNew(browser);
         assertEquals("https://oauth.yandex.ru/authorize?response_type=token&client_id=" + OAUTH_CLIENT, browser.$("#c-get-token").getAttribute("href"));
-        browser.type("#c-name", NAME);
-        browser.type("#c-api-url", simulator.baseUrl());
-        browser.type("#c-token", TOKEN);
-        browser.type("#c-apps", "903");
+        form.name(NAME).apiUrl(simulator.baseUrl()).token(TOKEN).applications("903");
         browser.$("#c-apps-load").click();
         browser.waitUpTo(30).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#c-apps-picker input[value='902']")));
         assertTrue(browser.$("#c-apps-picker").getText().contains("Simulated app 901"), browser.$("#c-apps-picker").getText());
@@ -174,17 +165,8 @@ class ConnectionsBrowserIT {
         browser.$("#c-apps-picker input[value='901']").click();
         browser.$("#c-apps-picker input[value='902']").click();
         assertEquals("901,902", browser.$("#c-apps").getAttribute("value"));
-        browser.$("#c-no-sources").click();
-        browser.$("#c-sources input[value=events]").click();
-        browser.setValue("#c-load-from", loadFrom.toString());
-        browser.$("#c-regular").click();
-        browser.type("#c-schedule", "03:00");
-        browser.type("#c-zone", "UTC");
-        browser.type("#c-reload-days", "1");
-        browser.type("#c-ch-url", CLICKHOUSE);
-        browser.type("#c-ch-database", DATABASE);
-        browser.type("#c-ch-user", "default");
-        browser.$("#c-save").click();
+        form.onlySource("events").loadFrom(loadFrom).regular("03:00", "UTC", 1).clickhouse(CLICKHOUSE, DATABASE).clickhouseUser("default")
+                .save();
         awaitNotice("Connection " + NAME + " created");
         assertTrue(!browser.$("#conn-form-card").isDisplayed(), "the form closes once saved");
 

@@ -117,12 +117,7 @@ class CoverageBrowserIT {
 
     @Test
     void gridAfterALoadWithAFailedDayThenLoadAndRestartFromIt() throws Exception {
-        browser.driver.get(console.baseUrl + "console/");
-        browser.waitUpTo(20).until(ExpectedConditions.visibilityOfElementLocated(By.id("login-form")));
-        browser.type("#login-user", USER);
-        browser.type("#login-password", PASSWORD);
-        browser.$("#login-submit").click();
-        browser.waitUpTo(20).until(ExpectedConditions.visibilityOfElementLocated(By.id("coverage-form")));
+        browser.logIn(console.baseUrl, USER, PASSWORD, "coverage-form");
 
         // the newest load's database is suggested
         browser.waitUpTo(20).until(d -> DATABASE.equals(browser.$("#cov-database").getAttribute("value")));

@@ -92,24 +92,12 @@ class ProgressBrowserIT {
 
     @Test
     void testConnectionThenWatchTheWholeLoadThenStopIt() throws Exception {
-        driver.get(console.baseUrl + "console/");
-        browser.waitUpTo(20).until(ExpectedConditions.visibilityOfElementLocated(By.id("login-form")));
-        browser.type("#login-user", USER);
-        browser.type("#login-password", PASSWORD);
-        browser.$("#login-submit").click();
-        browser.waitUpTo(20).until(ExpectedConditions.visibilityOfElementLocated(By.id("connections-card")));
+        browser.logIn(console.baseUrl, USER, PASSWORD, "connections-card");
 
-        browser.$("#conn-new").click();
-        browser.waitUpTo(10).until(ExpectedConditions.visibilityOfElementLocated(By.id("conn-form")));
+        ConnectionForm form = ConnectionForm.openNew(browser);
         assertEquals("env:APPMETRICA_TOKEN", browser.$("#c-token-ref").getAttribute("value"), "the default reference is a value");
-        browser.type("#c-name", NAME);
-        browser.type("#c-api-url", simulator.baseUrl());
-        browser.type("#c-apps", "801,999");
-        browser.$("#c-no-sources").click();
-        browser.$("#c-sources input[value=events]").click();
-        browser.setValue("#c-load-from", LocalDate.now(ZoneOffset.UTC).minusDays(6).toString());
-        browser.type("#c-ch-url", gate.url());
-        browser.type("#c-ch-database", DATABASE);
+        form.name(NAME).apiUrl(simulator.baseUrl()).applications("801,999").onlySource("events")
+                .loadFrom(LocalDate.now(ZoneOffset.UTC).minusDays(6)).clickhouse(gate.url(), DATABASE);
 
         // application 999 is not the token's: the test says so, and that the rest passed
         assertEquals("false", testConnection());
@@ -119,13 +107,13 @@ class ProgressBrowserIT {
         assertTrue(browser.$("#c-checks li[data-check=applications]").getText().contains("cannot read application(s) [999]"),
                 browser.$("#c-checks").getText());
         screenshot("test-connection-failed");
-        browser.type("#c-apps", "801");
+        form.applications("801");
         assertEquals("true", testConnection(), browser.$("#c-checks").getText());
         screenshot("test-connection-ok");
 
         // the load of the connection, held at its third INSERT: two days are in, the rest cannot finish meanwhile
         ClickHouseGate.Hold third = gate.holdInsert(DATABASE + "._stage_events", 3);
-        browser.$("#c-save").click();
+        form.save();
         third.awaitHeld(ClickHouseGate.TIMEOUT, () -> browser.$("#connections").getText());
         String row = "#connections tbody tr[data-name='" + NAME + "']";
         String nextRun = browser.awaitText(row + " td.next-run", t -> true, 30, "the connection's row");
