@@ -1,6 +1,7 @@
 package org.appmetrica.loader.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.appmetrica.loader.clickhouse.TestClickHouse;
 import org.appmetrica.loader.it.GroundTruth;
 import org.appmetrica.loader.testing.SimulatorAndClickHouse;
 import org.appmetrica.loader.testing.TestRepository;
@@ -51,7 +52,7 @@ class ConsoleCrashAndLeasesIT {
 
     @Test
     void aLoadStartedInTheConsoleWaitsForTheCliLoadOfTheSameDay() throws Exception {
-        String database = "it_console_cli_overlap";
+        String database = TestClickHouse.database("it_console_cli_overlap");
         env.freshDatabase(database);
         LocalDate shared = LocalDate.parse("2024-08-02");
         env.simulator().hold("events", 801, shared);
@@ -75,7 +76,7 @@ class ConsoleCrashAndLeasesIT {
 
     @Test
     void aConsoleKilledMidLoadLeavesAnExecutionTheNextConsoleRestarts() throws Exception {
-        String database = "it_console_crash";
+        String database = TestClickHouse.database("it_console_crash");
         env.freshDatabase(database);
         Map<String, String> p = load(database, "2024-08-11", "2024-08-13");
         env.simulator().hold("events", 801, LocalDate.parse("2024-08-12"));

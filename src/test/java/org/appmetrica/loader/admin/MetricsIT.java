@@ -112,7 +112,7 @@ class MetricsIT {
 
     @Test
     void aScrapeDuringALoadShowsWhatTheLoadDid() throws Exception {
-        String database = "it_metrics_load";
+        String database = TestClickHouse.database("it_metrics_load");
         env.freshDatabase(database);
         env.simulator().hold("events", 801, LocalDate.parse("2024-08-02"));
         env.simulator().failNextRequests(1, 503); // the first request is retried once
@@ -167,7 +167,7 @@ class MetricsIT {
 
     @Test
     void aRefusedExportCountsAsAnApiFailure() throws Exception {
-        String database = "it_metrics_refused";
+        String database = TestClickHouse.database("it_metrics_refused");
         env.freshDatabase(database);
         env.simulator().failNextRequests(1, 403);
         try (ConsoleProcess console = console("metrics-refused")) {

@@ -191,7 +191,7 @@ class TwoHostsIT {
     void theSurvivorRestartsTheLoadOfAKilledHostByItselfAndItEndsExact() throws Exception {
         assumeTrue(TestRepository.postgres(), "two hosts share a PostgreSQL repository: -Drepository.url");
         Path key = dir.resolve("repository-kill");
-        String database = "it_two_hosts_kill";
+        String database = TestClickHouse.database("it_two_hosts_kill");
         env.freshDatabase(database);
         Map<String, String> p = load(database, "2024-09-01", "2024-09-03");
         LocalDate published = LocalDate.parse("2024-09-01");
@@ -238,7 +238,7 @@ class TwoHostsIT {
     void aConnectionRunOfAKilledHostIsFinishedAndRecordedByTheSurvivor() throws Exception {
         assumeTrue(TestRepository.postgres(), "two hosts share a PostgreSQL repository: -Drepository.url");
         Path key = dir.resolve("repository-connection");
-        String database = "it_two_hosts_conn";
+        String database = TestClickHouse.database("it_two_hosts_conn");
         env.freshDatabase(database);
         LocalDate today = LocalDate.now(ZoneOffset.UTC);
         LocalDate published = today.minusDays(3);
@@ -310,7 +310,7 @@ class TwoHostsIT {
     void aPausedHostThatComesBackWithinTheTimeoutKeepsItsLoad() throws Exception {
         assumeTrue(TestRepository.postgres(), "two hosts share a PostgreSQL repository: -Drepository.url");
         Path key = dir.resolve("repository-pause");
-        String database = "it_two_hosts_pause";
+        String database = TestClickHouse.database("it_two_hosts_pause");
         env.freshDatabase(database);
         Map<String, String> p = load(database, "2024-09-11", "2024-09-12");
         env.simulator().hold("events", 901, LocalDate.parse("2024-09-12"));

@@ -41,7 +41,7 @@ class ConnectionsBrowserIT {
     private static final String OAUTH_CLIENT = "browser-test-client-4f80";
     private static final String USER = "admin";
     private static final String PASSWORD = "connections-pw-3a9d";
-    private static final String DATABASE = "it_console_connections";
+    private static final String DATABASE = TestClickHouse.database("it_console_connections");
     private static final String NAME = "shop";
     private static final int ROWS = 120;
     private static final String CLICKHOUSE = "jdbc:clickhouse://" + TestClickHouse.URL.replace("http://", "");

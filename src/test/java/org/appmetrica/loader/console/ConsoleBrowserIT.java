@@ -37,7 +37,7 @@ class ConsoleBrowserIT {
     private static final String TOKEN = "browser-secret-token-0d6f3a";
     private static final String USER = "admin";
     private static final String PASSWORD = "browser-pw-71c2";
-    private static final String DATABASE = "it_console_browser";
+    private static final String DATABASE = TestClickHouse.database("it_console_browser");
     private static final int ROWS = 150;
     private static final Path SCREENSHOT = Path.of("target", "console-screenshot.png").toAbsolutePath();
 

@@ -3,6 +3,7 @@ package org.appmetrica.loader.console;
 import org.appmetrica.loader.admin.ConsoleProcess;
 import org.appmetrica.loader.admin.RunningConsole;
 import org.appmetrica.loader.clickhouse.ClickHouseConnection;
+import org.appmetrica.loader.clickhouse.TestClickHouse;
 import org.appmetrica.loader.simulator.LogsApiSimulator;
 import org.appmetrica.loader.simulator.SimulatorConfig;
 import org.appmetrica.loader.testing.SimulatorAndClickHouse;
@@ -37,7 +38,7 @@ class CoverageBrowserIT {
     private static final String TOKEN = "coverage-browser-token-6a1f";
     private static final String USER = "admin";
     private static final String PASSWORD = "coverage-browser-pw-2b";
-    private static final String DATABASE = "it_coverage_browser";
+    private static final String DATABASE = TestClickHouse.database("it_coverage_browser");
     private static final int ROWS = 120;
     private static final long APP = 815;
     private static final Path SHOTS = Path.of("target", "screenshots").toAbsolutePath();

@@ -34,7 +34,7 @@ class ProgressBrowserIT {
     private static final String TOKEN = "progress-secret-token-8e2f";
     private static final String USER = "admin";
     private static final String PASSWORD = "progress-pw-19ce";
-    private static final String DATABASE = "it_ux_browser";
+    private static final String DATABASE = TestClickHouse.database("it_ux_browser");
     private static final String NAME = "ux-shop";
     private static final Path SCREENSHOTS = Path.of("target", "screenshots").toAbsolutePath();
 

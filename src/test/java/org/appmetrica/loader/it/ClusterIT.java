@@ -7,6 +7,7 @@ import org.appmetrica.loader.clickhouse.ClickHouseSettings;
 import org.appmetrica.loader.clickhouse.ClusterShards;
 import org.appmetrica.loader.clickhouse.Identifiers;
 import org.appmetrica.loader.clickhouse.TableLayout;
+import org.appmetrica.loader.clickhouse.TestClickHouse;
 import org.appmetrica.loader.regular.RegularLoadDefinition;
 import org.appmetrica.loader.regular.RegularLoadRunner;
 import org.appmetrica.loader.schema.FieldCatalog;
@@ -52,7 +53,7 @@ class ClusterIT extends BatchIT {
 
     @Test
     void aLoadKilledWhileStagingAndRestartedIsExactOnEveryReplica() throws Exception {
-        String db = "it_cluster_kill";
+        String db = TestClickHouse.database("it_cluster_kill");
         Path work = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "cluster-kill");
         try (LogsApiSimulator simulator = simulator(); ClickHouseConnection entry = connect(URL)) {
             recreate(entry, db);
@@ -98,7 +99,7 @@ class ClusterIT extends BatchIT {
      */
     @Test
     void aReplicaStoppedDuringALoadEndsExactOnceItIsBack() throws Exception {
-        String db = "it_cluster_down";
+        String db = TestClickHouse.database("it_cluster_down");
         Path work = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "cluster-down");
         String node3 = "http://127.0.0.1:" + (24903 + Integer.parseInt(OFFSET));
         int rows = 3000; // about 130 INSERTs per slice: node 3 stops while they run
@@ -167,7 +168,7 @@ class ClusterIT extends BatchIT {
     /** A user's own ReplicatedMergeTree table of the loader's shape, with a replica path of theirs, is loaded into. */
     @Test
     void aUsersOwnReplicatedTableIsUsed() throws Exception {
-        String db = "it_cluster_own";
+        String db = TestClickHouse.database("it_cluster_own");
         try (LogsApiSimulator simulator = simulator(); ClickHouseConnection entry = connect(URL)) {
             recreate(entry, db);
             entry.execute("CREATE DATABASE " + db + " ON CLUSTER " + CLUSTER);
@@ -188,7 +189,7 @@ class ClusterIT extends BatchIT {
 
     @Test
     void regularLoadsWorkOnTheCluster() throws Exception {
-        String db = "it_cluster_regular";
+        String db = TestClickHouse.database("it_cluster_regular");
         try (LogsApiSimulator simulator = simulator(); ClickHouseConnection entry = connect(URL)) {
             recreate(entry, db);
             Properties p = clusterParameters(simulator, db);

@@ -69,7 +69,7 @@ class CoverageIT {
 
     @Test
     void gridFromRestAndCliAfterALoadWithAFailedDayThenLoadingAndRestarted() throws Exception {
-        String database = env.freshDatabase("it_coverage");
+        String database = env.freshDatabase(TestClickHouse.database("it_coverage"));
         Path work = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "coverage");
         Path dataDir = work.resolve("data");
 
@@ -161,7 +161,7 @@ class CoverageIT {
 
     @Test
     void aRegularConnectionsRecentDaysAreInsideTheReloadWindow() throws Exception {
-        String database = env.freshDatabase("it_coverage_regular");
+        String database = env.freshDatabase(TestClickHouse.database("it_coverage_regular"));
         Path dataDir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "coverage-regular");
         LocalDate today = LocalDate.now(java.time.ZoneOffset.UTC);
         Path file = dataDir.resolve("daily.json");

@@ -67,7 +67,7 @@ class JsonLogsIT {
 
     @Test
     void aRunPrintsOneJsonObjectPerProgressEventWithItsFields() throws Exception {
-        String database = env.freshDatabase("it_json_logs");
+        String database = env.freshDatabase(TestClickHouse.database("it_json_logs"));
         Path dataDir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "json-logs");
 
         ConsoleProcess.CliResult ok = run(dataDir, database);
@@ -119,7 +119,7 @@ class JsonLogsIT {
 
     @Test
     void theConsoleNamesTheExecutionOfEachSliceEvent() throws Exception {
-        String database = env.freshDatabase("it_json_logs_console");
+        String database = env.freshDatabase(TestClickHouse.database("it_json_logs_console"));
         Path work = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "json-logs-console");
         try (ConsoleProcess console = ConsoleProcess.start(work.resolve("data"), ConsoleProcess.usersFile(work, "ops", "json-logs-pw-1"),
                 Map.of("APPMETRICA_TOKEN", TOKEN), "--log-format", "json", "--allow-api-url", env.apiUrl(),

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.appmetrica.loader.admin.ConsoleApplication;
 import org.appmetrica.loader.admin.ConsoleProcess;
 import org.appmetrica.loader.admin.LoginRequired;
+import org.appmetrica.loader.clickhouse.TestClickHouse;
 import org.appmetrica.loader.security.Routes;
 import org.appmetrica.loader.testing.Await;
 import org.appmetrica.loader.testing.SimulatorAndClickHouse;
@@ -61,8 +62,8 @@ class ConsoleWildFlyIT {
     private static final String PASSWORD = "Console-pw-4d2!";
     private static final int OFFSET = 500;
     private static final String BASE = "http://127.0.0.1:" + (8080 + OFFSET) + "/appmetrica-loader/";
-    private static final String DATABASE = "it_console_wildfly";
-    private static final String CONNECTION_DATABASE = "it_console_wildfly_conn";
+    private static final String DATABASE = TestClickHouse.database("it_console_wildfly");
+    private static final String CONNECTION_DATABASE = TestClickHouse.database("it_console_wildfly_conn");
     private static final String STORED_TOKEN = "cs:appmetrica/appmetrica-token";
     private static final int ROWS = 80;
     private static final ObjectMapper JSON = new ObjectMapper();

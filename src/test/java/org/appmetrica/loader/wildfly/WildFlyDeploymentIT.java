@@ -1,6 +1,7 @@
 package org.appmetrica.loader.wildfly;
 
 import org.appmetrica.loader.clickhouse.Identifiers;
+import org.appmetrica.loader.clickhouse.TestClickHouse;
 import org.appmetrica.loader.it.GroundTruth;
 import org.appmetrica.loader.simulator.RecordedRequest;
 import org.appmetrica.loader.testing.Await;
@@ -142,7 +143,7 @@ class WildFlyDeploymentIT extends ManagedWildFly {
     @Order(2)
     void loadLandsInClickHouseThroughTheDataSource() throws Exception {
         assumeTrue(deployed, "the server is configured and the WAR deployed");
-        String database = "it_wildfly_load";
+        String database = TestClickHouse.database("it_wildfly_load");
         Properties p = load(database, "events,installations,push_tokens");
         p.setProperty("applicationIds", "501,502");
         long id = WildFlyServer.startJob(p);
@@ -169,7 +170,7 @@ class WildFlyDeploymentIT extends ManagedWildFly {
     @Order(3)
     void failedLoadIsRestartedThroughTheServersJobOperator() throws Exception {
         assumeTrue(deployed, "the server is configured and the WAR deployed");
-        String database = "it_wildfly_restart";
+        String database = TestClickHouse.database("it_wildfly_restart");
         Properties p = load(database, "events,crashes");
         p.setProperty("format", "json"); // Jackson streaming from the server's module (the first load reads CSV)
         p.setProperty("maxRetries", "1");
@@ -189,7 +190,7 @@ class WildFlyDeploymentIT extends ManagedWildFly {
     @Order(4)
     void jobRepositorySurvivesAServerRestartMidLoad() throws Exception {
         assumeTrue(deployed, "the server is configured and the WAR deployed");
-        String database = "it_wildfly_server_restart";
+        String database = TestClickHouse.database("it_wildfly_server_restart");
         Properties p = load(database, "events,crashes");
         p.setProperty("dateUntil", "2024-05-06");
         p.setProperty("chunkSize", "5");

@@ -2,6 +2,7 @@ package org.appmetrica.loader.wildfly;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.appmetrica.loader.clickhouse.Identifiers;
+import org.appmetrica.loader.clickhouse.TestClickHouse;
 import org.appmetrica.loader.it.GroundTruth;
 import org.appmetrica.loader.simulator.RecordedRequest;
 import org.appmetrica.loader.testing.Await;
@@ -42,7 +43,7 @@ class WildFlyKillIT extends ManagedWildFly {
     private static final int ROWS_PER_DAY = 300;
     private static final long SEED = 29;
     private static final long APP = 701;
-    private static final String DATABASE = "it_wildfly_kill";
+    private static final String DATABASE = TestClickHouse.database("it_wildfly_kill");
     private static final LocalDate FIRST = LocalDate.parse("2024-06-01");
     private static final LocalDate LAST = LocalDate.parse("2024-06-14");
     /** Exports of this day and later stay queued until released: 5 days x 2 sources = 10 slices publish first. */
