@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 
 import java.nio.file.Files;
@@ -112,6 +113,12 @@ class ConsoleBrowserIT {
         }
     }
 
+    /** Waits until the detail shows 4 slice rows that match {@code rows}; fails with the rows it showed last. */
+    private static void awaitSlices(String rows, int seconds, String what) {
+        browser.awaitLive("#partitions tbody", body -> body.findElements(By.cssSelector(rows)).stream().map(WebElement::getText).toList(),
+                shown -> shown.size() == 4, seconds, what);
+    }
+
     @Test
     void logInStartWatchFailRestartFromThePage() throws Exception {
         driver.get(console.baseUrl + "console/");
@@ -128,10 +135,10 @@ class ConsoleBrowserIT {
         // a load started from the form; its slices appear with their API state and progress bars, then it completes
         long first = startLoad("801", "");
         browser.waitUpTo(30).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(row(first))));
-        browser.waitUpTo(60).until(d -> d.findElements(By.cssSelector("#partitions tbody tr[data-partition]")).size() == 4);
+        awaitSlices("tr[data-partition]", 120, "the first load's 4 slices in its detail");
         screenshot(SCREENSHOT.resolveSibling("console-screenshot-running.png"));
         awaitStatus(first, "COMPLETED", 120);
-        browser.waitUpTo(20).until(d -> d.findElements(By.cssSelector("#partitions tbody tr[data-status='COMPLETED']")).size() == 4);
+        awaitSlices("tr[data-status='COMPLETED']", 20, "the first load's 4 slices COMPLETED in its detail");
         String title = browser.liveText("#detail-title");
         assertTrue(title.contains("Execution " + first), title);
         String partitions = browser.liveText("#partitions");
@@ -166,7 +173,7 @@ class ConsoleBrowserIT {
         long restarted = Long.parseLong(m.group(1));
         awaitStatus(restarted, "COMPLETED", 120);
         browser.awaitText("#detail-title", t -> t.contains("Execution " + restarted), 20, "the restart's detail");
-        browser.waitUpTo(20).until(d -> d.findElements(By.cssSelector("#partitions tbody tr[data-status='COMPLETED']")).size() == 4);
+        awaitSlices("tr[data-status='COMPLETED']", 20, "the restart's 4 slices COMPLETED in its detail");
         String facts = browser.liveText("#detail-facts");
         assertTrue(facts.contains(Long.toString(failed)), "restart of " + failed + ": " + facts);
         assertTrue(browser.liveText(row(failed)).contains("FAILED"));
