@@ -20,7 +20,8 @@ install() {
   apt-get install -y -qq zookeeperd >/dev/null
 }
 
-zk_ok() { [ "$( (exec 3<>/dev/tcp/127.0.0.1/$ZK_PORT && printf ruok >&3 && cat <&3) 2>/dev/null)" = imok ]; }
+# a connection made while ZooKeeper is still starting can go unanswered for good: each try gets 2 s
+zk_ok() { [ "$(timeout 2 bash -c "exec 3<>/dev/tcp/127.0.0.1/$ZK_PORT && printf ruok >&3 && cat <&3" 2>/dev/null)" = imok ]; }
 ping() { curl -sf "http://127.0.0.1:2412$1/ping" >/dev/null 2>&1; }
 
 start_zk() {
