@@ -36,10 +36,8 @@ start() {
   [ -d "$FRONT/node_modules/chdb" ] || install
   mkdir -p "$CHDB_DIR"
   # TZ=UTC: like the 18.16 server's <timezone>UTC</timezone>
-  TZ=UTC nohup node "$FRONT/server.js" "$CHDB_HTTP" "$CHDB_DIR/data" >"$CHDB_DIR/front.log" 2>&1 &
-  echo $! >"$CHDB_DIR/front.pid"
-  for _ in $(seq 1 1200); do ping && break; kill -0 "$(cat "$CHDB_DIR/front.pid")" 2>/dev/null || break; sleep 0.1; done
-  if ! ping; then cat "$CHDB_DIR/front.log" >&2 || true; echo "chDB front did not start" >&2; exit 1; fi
+  start_pid "$CHDB_DIR/front.pid" "$CHDB_DIR/front.log" env TZ=UTC node "$FRONT/server.js" "$CHDB_HTTP" "$CHDB_DIR/data"
+  if ! wait_serving "$CHDB_DIR/front.pid" 1200 0.1 ping; then cat "$CHDB_DIR/front.log" >&2 || true; echo "chDB front did not start" >&2; exit 1; fi
   echo "ClickHouse $(curl -s "http://127.0.0.1:$CHDB_HTTP/?query=SELECT%20version()") (chDB) on 127.0.0.1:$CHDB_HTTP"
 }
 

@@ -20,7 +20,8 @@ install() {
   apt-get install -y -qq zookeeperd >/dev/null
 }
 
-zk_ok() { [ "$( (exec 3<>/dev/tcp/127.0.0.1/$ZK_PORT && printf ruok >&3 && cat <&3) 2>/dev/null)" = imok ]; }
+# a connection made while ZooKeeper is still starting can go unanswered for good: each try gets 2 s
+zk_ok() { [ "$(timeout 2 bash -c "exec 3<>/dev/tcp/127.0.0.1/$ZK_PORT && printf ruok >&3 && cat <&3" 2>/dev/null)" = imok ]; }
 ping() { curl -sf "http://127.0.0.1:2412$1/ping" >/dev/null 2>&1; }
 
 start_zk() {
@@ -37,11 +38,9 @@ maxSessionTimeout=20000
 4lw.commands.whitelist=*
 admin.enableServer=false
 CFG
-  nohup java -Xmx256m -Dzookeeper.log.dir="$d/log" -Dzookeeper.root.logger=WARN,ROLLINGFILE \
-    -cp "$d:/usr/share/java/zookeeper.jar" org.apache.zookeeper.server.quorum.QuorumPeerMain "$d/zoo.cfg" \
-    >"$d/log/stdout.log" 2>&1 &
-  echo $! > "$d/zk.pid"
-  wait_for 600 0.05 zk_ok && return
+  start_pid "$d/zk.pid" "$d/log/stdout.log" java -Xmx256m -Dzookeeper.log.dir="$d/log" -Dzookeeper.root.logger=WARN,ROLLINGFILE \
+    -cp "$d:/usr/share/java/zookeeper.jar" org.apache.zookeeper.server.quorum.QuorumPeerMain "$d/zoo.cfg"
+  wait_serving "$d/zk.pid" 600 0.05 zk_ok && return
   cat "$d/log/stdout.log" >&2; echo "ZooKeeper did not start" >&2; exit 1
 }
 
@@ -83,8 +82,6 @@ node_config() {  # $1 = node number
 XML
 }
 
-users_config() { clickhouse_users "$CLUSTER_DIR/users.xml"; }
-
 start_node() {  # $1 = node number; ZooKeeper must answer first, or a server with replicated tables exits
   local d="$CLUSTER_DIR/node$1"
   if ping "$1"; then return; fi
@@ -104,7 +101,7 @@ start() {
     rm -rf "$CLUSTER_DIR"
   fi
   mkdir -p "$CLUSTER_DIR"
-  users_config
+  clickhouse_users "$CLUSTER_DIR/users.xml"
   start_zk
   for n in $NODES; do start_node "$n"; done
   for n in $NODES; do wait_node "$n"; done

@@ -1,4 +1,5 @@
-# Sourced by .ci/clickhouse.sh, .ci/cluster.sh and .ci/chdb.sh: what a throw-away service started with a pid file needs.
+# Sourced by .ci/clickhouse.sh, .ci/cluster.sh and .ci/chdb.sh: what a throw-away service started with a pid file
+# needs (start, wait, stop), and the ClickHouse users file the servers of both ClickHouse scripts share.
 
 # wait_for TRIES PAUSE COMMAND...: runs COMMAND until it succeeds, at most TRIES times, PAUSE seconds apart.
 wait_for() {
@@ -20,6 +21,26 @@ stop_pid() {
 }
 
 gone() { ! kill -0 "$1" 2>/dev/null; }
+
+# start_pid FILE LOG COMMAND...: starts COMMAND in the background, detached from this shell's end, with its output in
+# LOG and its pid in FILE (for stop_pid).
+start_pid() {
+  local file=$1 log=$2; shift 2
+  nohup "$@" >"$log" 2>&1 &
+  echo $! >"$file"
+}
+
+# wait_serving FILE TRIES PAUSE COMMAND...: wait_for, but gives up at once when the process of the pid in FILE is gone
+# (a server that failed to start leaves nothing to wait for).
+wait_serving() {
+  local file=$1 tries=$2 pause=$3; shift 3
+  for _ in $(seq 1 "$tries"); do
+    "$@" && return 0
+    gone "$(cat "$file")" && { "$@"; return; }
+    sleep "$pause"
+  done
+  "$@"
+}
 
 # clickhouse_users FILE: the one user, default without a password, from 127.0.0.1 and ::1 only, no quotas.
 clickhouse_users() {

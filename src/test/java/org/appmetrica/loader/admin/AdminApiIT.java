@@ -47,7 +47,7 @@ class AdminApiIT {
     private static final String USER = "operator";
     private static final String PASSWORD = "console-pw-3e9a";
     private static final int ROWS = 120;
-    private static final String DATABASE = "it_admin_api";
+    private static final String DATABASE = TestClickHouse.database("it_admin_api");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static LogsApiSimulator simulator;

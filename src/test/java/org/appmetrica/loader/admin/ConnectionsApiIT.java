@@ -39,7 +39,7 @@ class ConnectionsApiIT {
     private static final String USER = "operator";
     private static final String PASSWORD = "console-pw-77aa";
     private static final int ROWS = 90;
-    private static final String DATABASE = "it_conn_api";
+    private static final String DATABASE = TestClickHouse.database("it_conn_api");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static LogsApiSimulator simulator;

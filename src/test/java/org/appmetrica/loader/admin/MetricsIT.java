@@ -2,6 +2,7 @@ package org.appmetrica.loader.admin;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.appmetrica.loader.clickhouse.TestClickHouse;
+import org.appmetrica.loader.testing.Await;
 import org.appmetrica.loader.testing.SimulatorAndClickHouse;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -15,7 +16,6 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.function.DoublePredicate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -89,33 +89,17 @@ class MetricsIT {
 
     /** Scrapes until the series satisfies the condition: an explicit state, polled, with a deadline. */
     private static String awaitSeries(ConsoleProcess console, String series, DoublePredicate condition) throws Exception {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (true) {
-            String metrics = scrape(console);
+        return Await.await(() -> scrape(console), metrics -> {
             Double v = value(metrics, series);
-            if (v != null && condition.test(v)) {
-                return metrics;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError(series + " = " + v + ":\n" + metrics + "\n" + console.text());
-            }
-            Thread.sleep(50);
-        }
+            return v != null && condition.test(v);
+        }, TIMEOUT, () -> series + " did not reach the expected value; the console:\n" + console.text());
     }
 
     private static String awaitEnd(ConsoleProcess console, long id) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-        while (true) {
-            ConsoleProcess.Answer a = console.call("GET", "api/executions/" + id, null, "Authorization", ConsoleProcess.basic(USER, PASSWORD));
-            String status = JSON.readTree(a.body()).get("execution").get("status").asText();
-            if (!status.equals("STARTING") && !status.equals("STARTED") && !status.equals("STOPPING")) {
-                return status;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("execution " + id + " still " + status + ": " + console.text());
-            }
-            Thread.sleep(100);
-        }
+        return Await.await(() -> JSON.readTree(console.call("GET", "api/executions/" + id, null, "Authorization",
+                        ConsoleProcess.basic(USER, PASSWORD)).body()).get("execution").get("status").asText(),
+                status -> !status.equals("STARTING") && !status.equals("STARTED") && !status.equals("STOPPING"), Duration.ofMinutes(3),
+                () -> "execution " + id + " did not end: " + console.text());
     }
 
     private static long rowsIn(String database) {
@@ -128,7 +112,7 @@ class MetricsIT {
 
     @Test
     void aScrapeDuringALoadShowsWhatTheLoadDid() throws Exception {
-        String database = "it_metrics_load";
+        String database = TestClickHouse.database("it_metrics_load");
         env.freshDatabase(database);
         env.simulator().hold("events", 801, LocalDate.parse("2024-08-02"));
         env.simulator().failNextRequests(1, 503); // the first request is retried once
@@ -183,7 +167,7 @@ class MetricsIT {
 
     @Test
     void aRefusedExportCountsAsAnApiFailure() throws Exception {
-        String database = "it_metrics_refused";
+        String database = TestClickHouse.database("it_metrics_refused");
         env.freshDatabase(database);
         env.simulator().failNextRequests(1, 403);
         try (ConsoleProcess console = console("metrics-refused")) {

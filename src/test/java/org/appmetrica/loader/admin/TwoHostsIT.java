@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.appmetrica.loader.clickhouse.TestClickHouse;
 import org.appmetrica.loader.it.GroundTruth;
 import org.appmetrica.loader.simulator.RecordedRequest;
-import org.appmetrica.loader.testing.LoaderCommand;
+import org.appmetrica.loader.testing.Await;
 import org.appmetrica.loader.testing.SimulatorAndClickHouse;
 import org.appmetrica.loader.testing.TestRepository;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,7 +23,6 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -58,12 +57,12 @@ class TwoHostsIT {
     @RegisterExtension
     static final SimulatorAndClickHouse env = SimulatorAndClickHouse.of(TOKEN, ROWS, SEED);
     private static Path dir;
-    private static Path users;
+    private static LoaderProcesses loader;
 
     @BeforeAll
     static void createDirs() throws Exception {
         dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "two-hosts");
-        users = ConsoleProcess.usersFile(dir, USER, PASSWORD);
+        loader = new LoaderProcesses(env, dir, TOKEN, USER, PASSWORD);
     }
 
     /** The options of one host: its own data directory, the shared repository, short heartbeats. */
@@ -72,40 +71,21 @@ class TwoHostsIT {
                 "--host-id", host, "--heartbeat-interval", Integer.toString(INTERVAL), "--heartbeat-timeout", Integer.toString(TIMEOUT_SECONDS));
     }
 
-    private static Map<String, String> environment() {
-        Map<String, String> environment = new LinkedHashMap<>(TestRepository.env());
-        environment.put("APPMETRICA_TOKEN", TOKEN);
-        return environment;
-    }
-
     /** A console of one host. */
     private static ConsoleProcess console(String host, Path repositoryKey) throws Exception {
         Path dataDir = dir.resolve(host + "-" + UUID.randomUUID());
-        return ConsoleProcess.start(global(host, dataDir, repositoryKey), dataDir, users, environment(), "--allow-api-url", env.apiUrl(),
-                "--allow-clickhouse", "jdbc:clickhouse://" + TestClickHouse.URL.replace("http://", ""));
+        return loader.console(global(host, dataDir, repositoryKey), dataDir);
     }
 
+    /** A load that the survivor restarts by itself. */
     private static Map<String, String> load(String database, String since, String until) {
-        Map<String, String> p = new LinkedHashMap<>();
-        p.put("applicationIds", "901");
-        p.put("sources", "events");
-        p.put("dateSince", since);
-        p.put("dateUntil", until);
-        p.put("apiUrl", env.apiUrl());
-        p.put("pollIntervalSeconds", "0");
-        p.put("chunkSize", "40");
-        p.put("parallelism", "1");
-        p.put("clickhouseUrl", "jdbc:clickhouse://" + TestClickHouse.URL.replace("http://", ""));
-        p.put("clickhouseDatabase", database);
+        Map<String, String> p = loader.load(901, database, since, until);
         p.put("autoRestart", "2");
         return p;
     }
 
     private static long start(ConsoleProcess console, Map<String, String> parameters) throws Exception {
-        ConsoleProcess.Answer a = console.call("POST", "api/executions", JSON.writeValueAsString(Map.of("parameters", parameters)),
-                "Authorization", ConsoleProcess.basic(USER, PASSWORD));
-        assertTrue(a.status() == 200 || a.status() == 201 || a.status() == 202, a.status() + " " + a.body());
-        return JSON.readTree(a.body()).get("id").asLong();
+        return loader.start(console, parameters);
     }
 
     private static long publishedRows(String database, LocalDate day) {
@@ -174,36 +154,33 @@ class TwoHostsIT {
 
     /** Polls the repository (an explicit state) until the execution has ended; its status. */
     private static String awaitEnd(Path key, long id) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(4);
-        while (true) {
-            String status = query(key, "SELECT BATCHSTATUS FROM JOB_EXECUTION WHERE JOBEXECUTIONID = ?", id);
-            if (status != null && !status.equals("STARTING") && !status.equals("STARTED") && !status.equals("STOPPING")) {
-                return status;
-            }
-            assertTrue(System.nanoTime() < deadline, "execution " + id + " still " + status);
-            Thread.sleep(100);
-        }
+        return Await.await(() -> (String) query(key, "SELECT BATCHSTATUS FROM JOB_EXECUTION WHERE JOBEXECUTIONID = ?", id),
+                status -> status != null && !status.equals("STARTING") && !status.equals("STARTED") && !status.equals("STOPPING"),
+                Duration.ofMinutes(4), () -> "execution " + id + " did not end");
+    }
+
+    /** Polls the repository until the job instance of {@code id} has a second execution (a restart); that one's id. */
+    private static long awaitRestart(Path key, long id, Await.Description output) throws Exception {
+        return Await.await(() -> executionsOfInstance(key, id), executions -> executions.size() >= 2, TIMEOUT,
+                () -> "host B did not restart execution " + id + ":\n" + output.text()).get(1);
     }
 
     /** A CLI command of one host, started (output in a file beside its data directory). */
     private static Process cli(String host, Path dataDir, Path repositoryKey, Path output, String... args) throws Exception {
-        List<String> command = new ArrayList<>(LoaderCommand.java("256m"));
-        command.addAll(global(host, dataDir, repositoryKey));
-        command.addAll(List.of(args));
         Files.createDirectories(dataDir);
-        // standard error apart: a --json command writes only JSON to standard output
-        ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(output.toFile())
-                .redirectError(output.resolveSibling(output.getFileName() + ".err").toFile());
-        pb.environment().putAll(environment());
-        return pb.start();
+        return loader.cli(global(host, dataDir, repositoryKey), output, args);
     }
 
     private static String ran(Process p, Path output) throws Exception {
-        Path err = output.resolveSibling(output.getFileName() + ".err");
-        assertTrue(p.waitFor(3, TimeUnit.MINUTES), "the CLI did not end: " + Files.readString(output) + Files.readString(err));
-        String text = Files.readString(output);
-        assertEquals(0, p.exitValue(), text + Files.readString(err));
-        return text;
+        return LoaderProcesses.ran(p, output);
+    }
+
+    /** False while the process runs; a process that ended before the state was reached fails the wait at once. */
+    private static boolean ended(Process p, String what, Path output) throws Exception {
+        if (!p.isAlive()) {
+            throw new AssertionError(what + " ended with " + p.exitValue() + ": " + Files.readString(output));
+        }
+        return false;
     }
 
     private static void signal(Process p, String signal) throws Exception {
@@ -214,7 +191,7 @@ class TwoHostsIT {
     void theSurvivorRestartsTheLoadOfAKilledHostByItselfAndItEndsExact() throws Exception {
         assumeTrue(TestRepository.postgres(), "two hosts share a PostgreSQL repository: -Drepository.url");
         Path key = dir.resolve("repository-kill");
-        String database = "it_two_hosts_kill";
+        String database = TestClickHouse.database("it_two_hosts_kill");
         env.freshDatabase(database);
         Map<String, String> p = load(database, "2024-09-01", "2024-09-03");
         LocalDate published = LocalDate.parse("2024-09-01");
@@ -234,14 +211,7 @@ class TwoHostsIT {
                 env.simulator().releaseHeld();
             }
             // host B notices: A's execution marked crashed, and restarted by B (a second execution of the same instance)
-            long deadline = System.nanoTime() + TIMEOUT.toNanos();
-            List<Long> executions = executionsOfInstance(key, id);
-            while (executions.size() < 2) {
-                assertTrue(System.nanoTime() < deadline, "host B did not restart execution " + id + ":\n" + b.text());
-                Thread.sleep(100);
-                executions = executionsOfInstance(key, id);
-            }
-            long restarted = executions.get(1);
+            long restarted = awaitRestart(key, id, b::text);
             String crashed = query(key, "SELECT EXITSTATUS FROM JOB_EXECUTION WHERE JOBEXECUTIONID = ?", id);
             assertTrue(crashed.startsWith("CRASHED: the process that ran it (pid " + a.process.pid() + " on host-a)"), crashed);
             java.sql.Timestamp noticed = query(key, "SELECT ENDTIME FROM JOB_EXECUTION WHERE JOBEXECUTIONID = ?", id);
@@ -268,7 +238,7 @@ class TwoHostsIT {
     void aConnectionRunOfAKilledHostIsFinishedAndRecordedByTheSurvivor() throws Exception {
         assumeTrue(TestRepository.postgres(), "two hosts share a PostgreSQL repository: -Drepository.url");
         Path key = dir.resolve("repository-connection");
-        String database = "it_two_hosts_conn";
+        String database = TestClickHouse.database("it_two_hosts_conn");
         env.freshDatabase(database);
         LocalDate today = LocalDate.now(ZoneOffset.UTC);
         LocalDate published = today.minusDays(3);
@@ -290,11 +260,9 @@ class TwoHostsIT {
         Path outB = dir.resolve("schedule-b.out");
         Process b = cli("host-b", dir.resolve("conn-b"), key, outB, "schedule", "--config", config.toString());
         try {
-            long gate = System.nanoTime() + TIMEOUT.toNanos();
-            while (!Files.readString(outB).contains("other: next run at")) { // B's own first run is over: the next execution is A's
-                assertTrue(b.isAlive() && System.nanoTime() < gate, "host B's schedule: " + Files.readString(outB));
-                Thread.sleep(50);
-            }
+            // B's own first run is over: the next execution is A's
+            Await.await(() -> Files.readString(outB).contains("other: next run at") || ended(b, "host B's schedule", outB), TIMEOUT,
+                    () -> "host B's schedule: " + Files.readString(outB));
             env.simulator().hold("events", 901, today.minusDays(2));
             long id;
             long publishedRequests;
@@ -303,18 +271,13 @@ class TwoHostsIT {
                 Process a = cli("host-a", dataA, key, runOut, "connections", "run", "shop-2");
                 env.simulator().awaitHeldRequest(TIMEOUT); // gate: the second day waits in the API queue
                 // and the first day is published: its rows are in the target table (slices load in parallel here)
-                long publishedBy = System.nanoTime() + TIMEOUT.toNanos();
-                while (publishedRows(database, published) < ROWS) {
-                    assertTrue(a.isAlive() && System.nanoTime() < publishedBy, "the first day was not published: " + Files.readString(runOut));
-                    Thread.sleep(100);
-                }
+                Await.await(() -> publishedRows(database, published) >= ROWS || ended(a, "the run", runOut), TIMEOUT,
+                        () -> "the first day was not published: " + Files.readString(runOut));
                 // and recorded as done in the repository: the rows reach the table a moment before the slice's commit, and
                 // a kill between the two leaves a slice that a restart must load again (asking for its export again)
                 Long running = query(key, "SELECT MAX(JOBEXECUTIONID) FROM JOB_EXECUTION");
-                while (!completed(dataA, key, running, published)) {
-                    assertTrue(a.isAlive() && System.nanoTime() < publishedBy, "the first day was not recorded: " + Files.readString(runOut));
-                    Thread.sleep(200);
-                }
+                Await.await(() -> completed(dataA, key, running, published) || ended(a, "the run", runOut), TIMEOUT,
+                        () -> "the first day was not recorded: " + Files.readString(runOut));
                 publishedRequests = exportRequests(published);
                 signal(a, "KILL");
                 assertTrue(a.waitFor(1, TimeUnit.MINUTES));
@@ -323,23 +286,12 @@ class TwoHostsIT {
             } finally {
                 env.simulator().releaseHeld();
             }
-            long deadline = System.nanoTime() + TIMEOUT.toNanos();
-            List<Long> executions = executionsOfInstance(key, id);
-            while (executions.size() < 2) {
-                assertTrue(System.nanoTime() < deadline, "host B did not restart execution " + id + ":\n" + Files.readString(outB));
-                Thread.sleep(100);
-                executions = executionsOfInstance(key, id);
-            }
-            long restarted = executions.get(1);
+            long restarted = awaitRestart(key, id, () -> Files.readString(outB));
             assertEquals("COMPLETED", awaitEnd(key, restarted), Files.readString(outB));
             // the connection's days recorded as loaded by B: the state of the connection, polled
-            String state = "";
-            while (!state.contains("\"state\":\"up-to-date\"")) {
-                assertTrue(System.nanoTime() < deadline + TIMEOUT.toNanos(), "shop-2 never became up-to-date: " + state + "\n" + Files.readString(outB));
-                Thread.sleep(200);
-                state = JSON.readTree(ran(cli("host-a", dataA, key, dir.resolve("list.out"), "connections", "list", "--json"),
-                        dir.resolve("list.out"))).toString();
-            }
+            String state = Await.await(() -> JSON.readTree(ran(cli("host-a", dataA, key, dir.resolve("list.out"), "connections", "list", "--json"),
+                            dir.resolve("list.out"))).toString(), s -> s.contains("\"state\":\"up-to-date\""), TIMEOUT,
+                    () -> "shop-2 never became up-to-date:\n" + Files.readString(outB));
             assertTrue(state.contains("\"executionId\":" + restarted), state);
             String again = ran(cli("host-a", dataA, key, dir.resolve("again.out"), "connections", "run", "shop-2"), dir.resolve("again.out"));
             assertTrue(again.contains("nothing due"), again);
@@ -358,7 +310,7 @@ class TwoHostsIT {
     void aPausedHostThatComesBackWithinTheTimeoutKeepsItsLoad() throws Exception {
         assumeTrue(TestRepository.postgres(), "two hosts share a PostgreSQL repository: -Drepository.url");
         Path key = dir.resolve("repository-pause");
-        String database = "it_two_hosts_pause";
+        String database = TestClickHouse.database("it_two_hosts_pause");
         env.freshDatabase(database);
         Map<String, String> p = load(database, "2024-09-11", "2024-09-12");
         env.simulator().hold("events", 901, LocalDate.parse("2024-09-12"));
@@ -372,18 +324,15 @@ class TwoHostsIT {
                 try {
                     // B's heartbeat opens each of its rounds (AutoRestart): two written after the STOP prove that a whole
                     // round of B's ran while A was paused
-                    Instant seen = stopped;
-                    int rounds = 0;
-                    long deadline = System.nanoTime() + TIMEOUT.toNanos();
-                    while (rounds < 2) {
-                        assertTrue(System.nanoTime() < deadline, "host B's heartbeat stopped:\n" + b.text());
-                        Thread.sleep(50);
+                    List<Instant> beats = new ArrayList<>(List.of(stopped)); // B's heartbeats seen since the STOP, after it
+                    Await.await(() -> {
                         Instant now = heartbeat(key, "host-b");
-                        if (now.isAfter(seen)) {
-                            rounds++;
-                            seen = now;
+                        if (now.isAfter(beats.get(beats.size() - 1))) {
+                            beats.add(now);
                         }
-                    }
+                        return beats.size() > 2;
+                    }, TIMEOUT, () -> "host B's heartbeat stopped:\n" + b.text());
+                    Instant seen = beats.get(beats.size() - 1);
                     Instant lastOfA = heartbeat(key, "host-a");
                     assertTrue(Duration.between(lastOfA, seen).compareTo(Duration.ofSeconds(TIMEOUT_SECONDS)) < 0,
                             "the pause stayed shorter than the timeout: A's last heartbeat " + lastOfA + ", B's round " + seen);

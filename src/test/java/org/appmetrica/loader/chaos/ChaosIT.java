@@ -44,7 +44,7 @@ class ChaosIT {
         int kills = Integer.getInteger("chaos.kills", 6);
         long seed = Long.getLong("chaos.seed", 20261128L);
         Path work = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "chaos-one");
-        String database = "it_chaos_one";
+        String database = TestClickHouse.database("it_chaos_one");
         try (LogsApiSimulator simulator = simulator(); ClickHouseConnection clickhouse = TestClickHouse.connect();
              ClickHouseGate gate = ClickHouseGate.start(TestClickHouse.URL)) {
             TestClickHouse.recreate(clickhouse, database);
@@ -61,7 +61,7 @@ class ChaosIT {
         int kills = Math.max(3, Integer.getInteger("chaos.kills", 6) * 2 / 3);
         long seed = Long.getLong("chaos.seed", 20261128L);
         Path work = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "chaos-two");
-        String database = "it_chaos_two";
+        String database = TestClickHouse.database("it_chaos_two");
         try (LogsApiSimulator simulator = simulator(); ClickHouseConnection clickhouse = TestClickHouse.connect();
              ClickHouseGate gateA = ClickHouseGate.start(TestClickHouse.URL); ClickHouseGate gateB = ClickHouseGate.start(TestClickHouse.URL)) {
             TestClickHouse.recreate(clickhouse, database);

@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Staging, trimming and atomic publishing of a slice against the real ClickHouse. */
 class SliceTablesIT {
 
-    private static final String DB = "it_slice_tables";
+    private static final String DB = TestClickHouse.database("it_slice_tables");
     private static final LocalDate DAY = LocalDate.of(2024, 3, 1);
     private static ClickHouseConnection connection;
     private final SourceSpec events = FieldCatalog.get().source("events").orElseThrow();

@@ -19,6 +19,7 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -40,7 +41,7 @@ class ConnectionsBrowserIT {
     private static final String OAUTH_CLIENT = "browser-test-client-4f80";
     private static final String USER = "admin";
     private static final String PASSWORD = "connections-pw-3a9d";
-    private static final String DATABASE = "it_console_connections";
+    private static final String DATABASE = TestClickHouse.database("it_console_connections");
     private static final String NAME = "shop";
     private static final int ROWS = 120;
     private static final String CLICKHOUSE = "jdbc:clickhouse://" + TestClickHouse.URL.replace("http://", "");
@@ -95,12 +96,7 @@ class ConnectionsBrowserIT {
     }
 
     private static void logIn() {
-        driver.get(console.baseUrl + "console/");
-        browser.waitUpTo(20).until(ExpectedConditions.visibilityOfElementLocated(By.id("login-form")));
-        browser.type("#login-user", USER);
-        browser.type("#login-password", PASSWORD);
-        browser.$("#login-submit").click();
-        browser.waitUpTo(20).until(ExpectedConditions.visibilityOfElementLocated(By.id("connections-card")));
+        browser.logIn(console.baseUrl, USER, PASSWORD, "connections-card");
     }
 
     private static String row() {
@@ -114,21 +110,29 @@ class ConnectionsBrowserIT {
         });
     }
 
-    /** Waits until the connection shows the state, and returns the days it covers then. */
     private static final Pattern COVERS = Pattern.compile("(\\d{4}-\\d{2}-\\d{2}) … (\\d{4}-\\d{2}-\\d{2})");
 
-    /** Waits for the state and for the days it covers: the page may show the state a refresh before the recorded days. */
-    private static LocalDate[] awaitState(String state, int seconds) {
-        try {
-            boolean covering = state.equals("up-to-date"); // an up-to-date connection covers days
-            browser.waitUpTo(seconds).until(d -> !d.findElements(By.cssSelector(row() + "[data-state='" + state + "']")).isEmpty()
-                    && (!covering || COVERS.matcher(d.findElement(By.cssSelector(row() + " td.covers")).getText()).find()));
-        } catch (RuntimeException e) {
-            throw new AssertionError("connection " + NAME + " did not reach " + state + " with the days it covers on the page: "
-                    + browser.$("#connections").getText(), e);
+    /** The connection's row as one redraw of the page showed it. */
+    private record Row(String state, String covers, String lastRun, String nextRun, String text) {
+
+        /** The first and last day it covers, or null. */
+        LocalDate[] days() {
+            Matcher m = COVERS.matcher(covers);
+            return m.find() ? new LocalDate[] {LocalDate.parse(m.group(1)), LocalDate.parse(m.group(2))} : null;
         }
-        Matcher m = COVERS.matcher(browser.$(row() + " td.covers").getText());
-        return m.find() ? new LocalDate[] {LocalDate.parse(m.group(1)), LocalDate.parse(m.group(2))} : null;
+    }
+
+    /** Reads the connection's row until it passes {@code expected}; every field comes from the same redraw. */
+    private static Row awaitRow(Predicate<Row> expected, int seconds, String what) {
+        return browser.awaitLive(row(), r -> new Row(r.getAttribute("data-state"), r.findElement(By.cssSelector("td.covers")).getText(),
+                r.findElement(By.cssSelector("td:nth-child(5)")).getText(), r.findElement(By.cssSelector("td.next-run")).getText(),
+                r.getText()), expected, seconds, "connection " + NAME + ": " + what);
+    }
+
+    /** Waits for the state, and for an up-to-date connection the days it covers: the page may show the state a refresh before the days. */
+    private static Row awaitState(String state, int seconds) {
+        boolean covering = state.equals("up-to-date");
+        return awaitRow(r -> r.state().equals(state) && (!covering || r.days() != null), seconds, state + (covering ? " with the days it covers" : ""));
     }
 
     private static long rows() {
@@ -147,13 +151,9 @@ class ConnectionsBrowserIT {
         logIn();
 
         // create: a pasted token, applications from the picker, a regular load into our ClickHouse
-        browser.$("#conn-new").click();
-        browser.waitUpTo(10).until(ExpectedConditions.visibilityOfElementLocated(By.id("conn-form")));
+        ConnectionForm form = ConnectionForm.openNew(browser);
         assertEquals("https://oauth.yandex.ru/authorize?response_type=token&client_id=" + OAUTH_CLIENT, browser.$("#c-get-token").getAttribute("href"));
-        browser.type("#c-name", NAME);
-        browser.type("#c-api-url", simulator.baseUrl());
-        browser.type("#c-token", TOKEN);
-        browser.type("#c-apps", "903");
+        form.name(NAME).apiUrl(simulator.baseUrl()).token(TOKEN).applications("903");
         browser.$("#c-apps-load").click();
         browser.waitUpTo(30).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#c-apps-picker input[value='902']")));
         assertTrue(browser.$("#c-apps-picker").getText().contains("Simulated app 901"), browser.$("#c-apps-picker").getText());
@@ -165,31 +165,23 @@ class ConnectionsBrowserIT {
         browser.$("#c-apps-picker input[value='901']").click();
         browser.$("#c-apps-picker input[value='902']").click();
         assertEquals("901,902", browser.$("#c-apps").getAttribute("value"));
-        browser.$("#c-no-sources").click();
-        browser.$("#c-sources input[value=events]").click();
-        browser.setValue("#c-load-from", loadFrom.toString());
-        browser.$("#c-regular").click();
-        browser.type("#c-schedule", "03:00");
-        browser.type("#c-zone", "UTC");
-        browser.type("#c-reload-days", "1");
-        browser.type("#c-ch-url", CLICKHOUSE);
-        browser.type("#c-ch-database", DATABASE);
-        browser.type("#c-ch-user", "default");
-        browser.$("#c-save").click();
+        form.onlySource("events").loadFrom(loadFrom).regular("03:00", "UTC", 1).clickhouse(CLICKHOUSE, DATABASE).clickhouseUser("default")
+                .save();
         awaitNotice("Connection " + NAME + " created");
         assertTrue(!browser.$("#conn-form-card").isDisplayed(), "the form closes once saved");
 
         // watch it load: every day from load-from on, for both applications
         browser.waitUpTo(30).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(row())));
         screenshot("loading");
-        LocalDate[] covers = awaitState("up-to-date", 180);
-        assertEquals(loadFrom, covers[0], browser.$(row()).getText());
+        Row loaded = awaitState("up-to-date", 180);
+        LocalDate[] covers = loaded.days();
+        assertEquals(loadFrom, covers[0], loaded.text());
         assertEquals(2 * days(covers) * ROWS, rows());
-        assertTrue(browser.$(row()).getText().contains("901,902"), browser.$(row()).getText());
+        assertTrue(loaded.text().contains("901,902"), loaded.text());
 
         // edit load-from to a later day: the page shows the plan (a full reload) before anything is saved
         LocalDate later = today.minusDays(2);
-        browser.$(row() + " button[data-action=edit]").click();
+        browser.clickLive(row() + " button[data-action=edit]");
         browser.waitUpTo(10).until(ExpectedConditions.attributeToBe(By.id("c-name"), "value", NAME));
         assertTrue(browser.$("#c-name").getAttribute("readonly") != null, "the name cannot be edited");
         assertEquals(tokenRef, browser.$("#c-token-ref").getAttribute("value"));
@@ -204,36 +196,32 @@ class ConnectionsBrowserIT {
         screenshot("plan");
         browser.$("#confirm-ok").click();
         awaitNotice("Connection " + NAME + " saved");
-        browser.waitUpTo(180).until(d -> !d.findElements(By.cssSelector(row() + "[data-state='up-to-date']")).isEmpty()
-                && browser.$(row() + " td.covers").getText().startsWith(later.toString()));
-        covers = awaitState("up-to-date", 10);
+        covers = awaitRow(r -> r.state().equals("up-to-date") && r.covers().startsWith(later.toString()) && r.days() != null, 180,
+                "up-to-date from " + later).days();
         assertEquals(2 * days(covers) * ROWS, rows(), "a full reload from the later day: the earlier days are gone");
 
         // the connection outlives the console, and is scheduled again: the new console runs it at once (the re-load
         // window is due), then waits for its next time
-        String runBeforeRestart = browser.$(row() + " td:nth-child(5)").getText();
+        String runBeforeRestart = awaitRow(r -> true, 10, "its last run").lastRun();
         console.close();
         startConsole();
         logIn();
-        browser.waitUpTo(30).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(row())));
-        browser.waitUpTo(180).until(d -> !browser.$(row() + " td:nth-child(5)").getText().equals(runBeforeRestart)
-                && !d.findElements(By.cssSelector(row() + "[data-state='up-to-date']")).isEmpty());
-        browser.waitUpTo(30).until(d -> !browser.$(row() + " td.next-run").getText().equals("—"));
-        assertTrue(browser.$(row()).getText().contains(later.toString()), browser.$(row()).getText());
+        awaitRow(r -> !r.lastRun().equals(runBeforeRestart) && r.state().equals("up-to-date"), 180, "a new run after the restart, up to date");
+        Row scheduled = awaitRow(r -> !r.nextRun().equals("—"), 30, "scheduled again");
+        assertTrue(scheduled.text().contains(later.toString()), scheduled.text());
 
         // run now: a new execution, and up to date again
-        String lastRun = browser.$(row() + " td:nth-child(5)").getText();
-        browser.$(row() + " button[data-action=run]").click();
+        String lastRun = scheduled.lastRun();
+        browser.clickLive(row() + " button[data-action=run]");
         awaitNotice("a run starts now");
-        browser.waitUpTo(180).until(d -> !browser.$(row() + " td:nth-child(5)").getText().equals(lastRun)
-                && !d.findElements(By.cssSelector(row() + "[data-state='up-to-date']")).isEmpty());
+        awaitRow(r -> !r.lastRun().equals(lastRun) && r.state().equals("up-to-date"), 180, "a new run, up to date");
 
         // pause, then delete with its data
-        browser.$(row() + " button[data-action=pause]").click();
+        browser.clickLive(row() + " button[data-action=pause]");
         awaitState("paused", 30);
         assertFalse(driver.findElements(By.cssSelector(row() + " button[data-action=resume]")).isEmpty(), "a paused connection offers resume");
         screenshot("paused");
-        browser.$(row() + " button[data-action=delete]").click();
+        browser.clickLive(row() + " button[data-action=delete]");
         browser.waitUpTo(10).until(ExpectedConditions.visibilityOfElementLocated(By.id("confirm-check")));
         browser.$("#confirm-check").click();
         browser.$("#confirm-ok").click();

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 
 import java.nio.file.Files;
@@ -37,7 +38,7 @@ class ConsoleBrowserIT {
     private static final String TOKEN = "browser-secret-token-0d6f3a";
     private static final String USER = "admin";
     private static final String PASSWORD = "browser-pw-71c2";
-    private static final String DATABASE = "it_console_browser";
+    private static final String DATABASE = TestClickHouse.database("it_console_browser");
     private static final int ROWS = 150;
     private static final Path SCREENSHOT = Path.of("target", "console-screenshot.png").toAbsolutePath();
 
@@ -108,8 +109,14 @@ class ConsoleBrowserIT {
             browser.waitUpTo(seconds).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(row(id) + "[data-status='" + status + "']")));
         } catch (RuntimeException e) {
             throw new AssertionError("execution " + id + " did not reach " + status + " on the page: "
-                    + driver.findElement(By.cssSelector("#executions")).getText(), e);
+                    + browser.liveText("#executions"), e);
         }
+    }
+
+    /** Waits until the detail shows 4 slice rows that match {@code rows}; fails with the rows it showed last. */
+    private static void awaitSlices(String rows, int seconds, String what) {
+        browser.awaitLive("#partitions tbody", body -> body.findElements(By.cssSelector(rows)).stream().map(WebElement::getText).toList(),
+                shown -> shown.size() == 4, seconds, what);
     }
 
     @Test
@@ -128,13 +135,16 @@ class ConsoleBrowserIT {
         // a load started from the form; its slices appear with their API state and progress bars, then it completes
         long first = startLoad("801", "");
         browser.waitUpTo(30).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(row(first))));
-        browser.waitUpTo(60).until(d -> d.findElements(By.cssSelector("#partitions tbody tr[data-partition]")).size() == 4);
+        awaitSlices("tr[data-partition]", 120, "the first load's 4 slices in its detail");
         screenshot(SCREENSHOT.resolveSibling("console-screenshot-running.png"));
         awaitStatus(first, "COMPLETED", 120);
-        browser.waitUpTo(20).until(d -> d.findElements(By.cssSelector("#partitions tbody tr[data-status='COMPLETED']")).size() == 4);
-        assertTrue(browser.$("#detail-title").getText().contains("Execution " + first), browser.$("#detail-title").getText());
-        assertTrue(browser.$("#partitions").getText().contains("published"), browser.$("#partitions").getText());
-        assertTrue(browser.$(row(first)).getText().contains("4/4 slices"), browser.$(row(first)).getText());
+        awaitSlices("tr[data-status='COMPLETED']", 20, "the first load's 4 slices COMPLETED in its detail");
+        String title = browser.liveText("#detail-title");
+        assertTrue(title.contains("Execution " + first), title);
+        String partitions = browser.liveText("#partitions");
+        assertTrue(partitions.contains("published"), partitions);
+        String firstRow = browser.liveText(row(first));
+        assertTrue(firstRow.contains("4/4 slices"), firstRow);
         assertEquals(4L * ROWS, clickhouse.queryLong("SELECT count() FROM " + DATABASE + ".events")
                 + clickhouse.queryLong("SELECT count() FROM " + DATABASE + ".installations"));
 
@@ -143,15 +153,16 @@ class ConsoleBrowserIT {
         long failed = startLoad("802", "maxRetries=0");
         awaitStatus(failed, "FAILED", 120);
         browser.waitUpTo(20).until(ExpectedConditions.visibilityOfElementLocated(By.id("detail-failure")));
-        String reason = browser.$("#detail-failure").getText();
+        String reason = browser.liveText("#detail-failure");
         assertTrue(reason.contains("503"), "the failure reason: " + reason);
         screenshot(SCREENSHOT.resolveSibling("console-screenshot-failed.png"));
 
         // restart from the page, with confirmation, and watch it complete
         simulator.failNextRequests(0, 503);
-        browser.$(row(failed) + " button[data-action=restart]").click();
+        browser.clickLive(row(failed) + " button[data-action=restart]");
         browser.waitUpTo(10).until(ExpectedConditions.visibilityOfElementLocated(By.id("confirm")));
-        assertTrue(browser.$("#confirm-title").getText().contains("Restart execution " + failed), browser.$("#confirm-title").getText());
+        String confirmTitle = browser.$("#confirm-title").getText();
+        assertTrue(confirmTitle.contains("Restart execution " + failed), confirmTitle);
         browser.$("#confirm-ok").click();
         String notice = browser.waitUpTo(20).until(d -> {
             String t = browser.$("#notice").getText();
@@ -161,10 +172,11 @@ class ConsoleBrowserIT {
         assertTrue(m.find(), notice);
         long restarted = Long.parseLong(m.group(1));
         awaitStatus(restarted, "COMPLETED", 120);
-        browser.waitUpTo(20).until(d -> browser.$("#detail-title").getText().contains("Execution " + restarted)
-                && d.findElements(By.cssSelector("#partitions tbody tr[data-status='COMPLETED']")).size() == 4);
-        assertTrue(browser.$("#detail-facts").getText().contains(Long.toString(failed)), "restart of " + failed + ": " + browser.$("#detail-facts").getText());
-        assertTrue(browser.$(row(failed)).getText().contains("FAILED"));
+        browser.awaitText("#detail-title", t -> t.contains("Execution " + restarted), 20, "the restart's detail");
+        awaitSlices("tr[data-status='COMPLETED']", 20, "the restart's 4 slices COMPLETED in its detail");
+        String facts = browser.liveText("#detail-facts");
+        assertTrue(facts.contains(Long.toString(failed)), "restart of " + failed + ": " + facts);
+        assertTrue(browser.liveText(row(failed)).contains("FAILED"));
         assertEquals(8L * ROWS, clickhouse.queryLong("SELECT count() FROM " + DATABASE + ".events")
                 + clickhouse.queryLong("SELECT count() FROM " + DATABASE + ".installations"));
         screenshot(SCREENSHOT);

@@ -3,6 +3,7 @@ package org.appmetrica.loader.console;
 import org.appmetrica.loader.admin.ConsoleProcess;
 import org.appmetrica.loader.admin.RunningConsole;
 import org.appmetrica.loader.clickhouse.ClickHouseConnection;
+import org.appmetrica.loader.clickhouse.TestClickHouse;
 import org.appmetrica.loader.simulator.LogsApiSimulator;
 import org.appmetrica.loader.simulator.SimulatorConfig;
 import org.appmetrica.loader.testing.SimulatorAndClickHouse;
@@ -37,7 +38,7 @@ class CoverageBrowserIT {
     private static final String TOKEN = "coverage-browser-token-6a1f";
     private static final String USER = "admin";
     private static final String PASSWORD = "coverage-browser-pw-2b";
-    private static final String DATABASE = "it_coverage_browser";
+    private static final String DATABASE = TestClickHouse.database("it_coverage_browser");
     private static final int ROWS = 120;
     private static final long APP = 815;
     private static final Path SHOTS = Path.of("target", "screenshots").toAbsolutePath();
@@ -88,19 +89,23 @@ class CoverageBrowserIT {
         assertEquals(exitCode, r.exitCode(), r.out() + r.err());
     }
 
+    /** One bar of the rows-per-day chart. */
+    private record Bar(String fill, int height) {
+    }
+
     private static String cell(String day, String source) {
         return "#coverage td.cov-cell[data-day='" + day + "'][data-source='" + source + "']";
     }
 
     private static String stateOf(String day, String source) {
-        return browser.$(cell(day, source)).getAttribute("data-state");
+        return browser.liveAttribute(cell(day, source), "data-state");
     }
 
     private static void awaitState(String day, String source, String state, int seconds) {
         try {
             browser.waitUpTo(seconds).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(cell(day, source) + "[data-state='" + state + "']")));
         } catch (RuntimeException e) {
-            throw new AssertionError(day + " " + source + " never became " + state + ": " + browser.$("#coverage-card").getText(), e);
+            throw new AssertionError(day + " " + source + " never became " + state + ": " + browser.liveText("#coverage-card"), e);
         }
     }
 
@@ -113,12 +118,7 @@ class CoverageBrowserIT {
 
     @Test
     void gridAfterALoadWithAFailedDayThenLoadAndRestartFromIt() throws Exception {
-        browser.driver.get(console.baseUrl + "console/");
-        browser.waitUpTo(20).until(ExpectedConditions.visibilityOfElementLocated(By.id("login-form")));
-        browser.type("#login-user", USER);
-        browser.type("#login-password", PASSWORD);
-        browser.$("#login-submit").click();
-        browser.waitUpTo(20).until(ExpectedConditions.visibilityOfElementLocated(By.id("coverage-form")));
+        browser.logIn(console.baseUrl, USER, PASSWORD, "coverage-form");
 
         // the newest load's database is suggested
         browser.waitUpTo(20).until(d -> DATABASE.equals(browser.$("#cov-database").getAttribute("value")));
@@ -126,36 +126,36 @@ class CoverageBrowserIT {
         awaitState("2024-07-05", "events", "failed", 30);
 
         // what the grid shows: final days with their rows, the failed day with its reason, the missing day, the drop
-        assertEquals("Application " + APP, browser.$("#coverage .cov-app h3").getText());
+        assertEquals("Application " + APP, browser.liveText("#coverage .cov-app h3"));
         for (String day : List.of("2024-07-01", "2024-07-04", "2024-07-07", "2024-07-09")) {
             for (String source : List.of("events", "installations")) {
                 assertEquals("final", stateOf(day, source), day + " " + source);
             }
         }
-        assertEquals(Integer.toString(ROWS), browser.$(cell("2024-07-01", "events")).getAttribute("data-rows"));
-        assertEquals(Integer.toString(ROWS / 3), browser.$(cell("2024-07-09", "events")).getAttribute("data-rows"));
+        assertEquals(Integer.toString(ROWS), browser.liveAttribute(cell("2024-07-01", "events"), "data-rows"));
+        assertEquals(Integer.toString(ROWS / 3), browser.liveAttribute(cell("2024-07-09", "events"), "data-rows"));
         assertEquals("failed", stateOf("2024-07-05", "installations"));
         assertEquals("missing", stateOf("2024-07-06", "events"));
         assertEquals("missing", stateOf("2024-07-06", "installations"));
-        String failures = browser.$("#coverage .cov-failures").getText();
+        String failures = browser.liveText("#coverage .cov-failures");
         assertTrue(failures.contains("2024-07-05 events") && failures.contains("503"), failures);
-        // the chart: one bar per day, the failed day's red, the drop visible in the heights
-        List<org.openqa.selenium.WebElement> bars = browser.driver.findElements(By.cssSelector("#coverage svg.cov-chart rect"));
-        assertEquals(9, bars.size());
-        assertEquals("#d64545", bars.get(4).getAttribute("fill"));
-        assertTrue(Integer.parseInt(bars.get(0).getAttribute("height")) > 2 * Integer.parseInt(bars.get(8).getAttribute("height")),
-                "a drop to a third of the rows");
-        assertEquals("0", bars.get(5).getAttribute("height"), "the missing day has no bar");
+        // the chart: one bar per day, the failed day's red, the drop visible in the heights (all read from one drawing)
+        List<Bar> bars = browser.awaitLive("#coverage svg.cov-chart", chart -> chart.findElements(By.cssSelector("rect")).stream()
+                .map(r -> new Bar(r.getAttribute("fill"), Integer.parseInt(r.getAttribute("height")))).toList(), b -> true, 10, "the chart");
+        assertEquals(9, bars.size(), bars.toString());
+        assertEquals("#d64545", bars.get(4).fill());
+        assertTrue(bars.get(0).height() > 2 * bars.get(8).height(), "a drop to a third of the rows: " + bars);
+        assertEquals(0, bars.get(5).height(), "the missing day has no bar");
         shoot("coverage.png");
 
         // the failure links to its execution: the detail card shows it with the reason
-        String failedId = browser.$(cell("2024-07-05", "events")).getAttribute("data-execution");
-        browser.$("#coverage .cov-failures button[data-execution='" + failedId + "']").click();
-        browser.waitUpTo(20).until(d -> browser.$("#detail-title").getText().contains("Execution " + failedId)
-                && browser.$("#detail-failure").getText().contains("503"));
+        String failedId = browser.liveAttribute(cell("2024-07-05", "events"), "data-execution");
+        browser.clickLive("#coverage .cov-failures button[data-execution='" + failedId + "']");
+        browser.awaitText("#detail-title", t -> t.contains("Execution " + failedId), 20, "the failed execution's detail");
+        browser.awaitText("#detail-failure", t -> t.contains("503"), 20, "the failed execution's reason");
 
         // a click on the missing day offers to load exactly it
-        browser.$(cell("2024-07-06", "events")).click();
+        browser.clickLive(cell("2024-07-06", "events"));
         browser.waitUpTo(10).until(ExpectedConditions.visibilityOfElementLocated(By.id("confirm")));
         assertEquals("Load application " + APP + ", events, 2024-07-06?", browser.$("#confirm-title").getText());
         browser.$("#confirm-ok").click();
@@ -164,7 +164,7 @@ class CoverageBrowserIT {
         assertEquals(ROWS / 3, clickhouse.queryLong("SELECT count() FROM " + DATABASE + ".events WHERE load_date = '2024-07-06'"));
 
         // a click on the failed day offers to restart its execution
-        browser.$(cell("2024-07-05", "installations")).click();
+        browser.clickLive(cell("2024-07-05", "installations"));
         browser.waitUpTo(10).until(ExpectedConditions.visibilityOfElementLocated(By.id("confirm")));
         assertTrue(browser.$("#confirm-title").getText().startsWith("Restart execution "), browser.$("#confirm-title").getText());
         browser.$("#confirm-ok").click();

@@ -10,7 +10,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 
@@ -35,7 +34,7 @@ class ProgressBrowserIT {
     private static final String TOKEN = "progress-secret-token-8e2f";
     private static final String USER = "admin";
     private static final String PASSWORD = "progress-pw-19ce";
-    private static final String DATABASE = "it_ux_browser";
+    private static final String DATABASE = TestClickHouse.database("it_ux_browser");
     private static final String NAME = "ux-shop";
     private static final Path SCREENSHOTS = Path.of("target", "screenshots").toAbsolutePath();
 
@@ -93,24 +92,12 @@ class ProgressBrowserIT {
 
     @Test
     void testConnectionThenWatchTheWholeLoadThenStopIt() throws Exception {
-        driver.get(console.baseUrl + "console/");
-        browser.waitUpTo(20).until(ExpectedConditions.visibilityOfElementLocated(By.id("login-form")));
-        browser.type("#login-user", USER);
-        browser.type("#login-password", PASSWORD);
-        browser.$("#login-submit").click();
-        browser.waitUpTo(20).until(ExpectedConditions.visibilityOfElementLocated(By.id("connections-card")));
+        browser.logIn(console.baseUrl, USER, PASSWORD, "connections-card");
 
-        browser.$("#conn-new").click();
-        browser.waitUpTo(10).until(ExpectedConditions.visibilityOfElementLocated(By.id("conn-form")));
+        ConnectionForm form = ConnectionForm.openNew(browser);
         assertEquals("env:APPMETRICA_TOKEN", browser.$("#c-token-ref").getAttribute("value"), "the default reference is a value");
-        browser.type("#c-name", NAME);
-        browser.type("#c-api-url", simulator.baseUrl());
-        browser.type("#c-apps", "801,999");
-        browser.$("#c-no-sources").click();
-        browser.$("#c-sources input[value=events]").click();
-        browser.setValue("#c-load-from", LocalDate.now(ZoneOffset.UTC).minusDays(6).toString());
-        browser.type("#c-ch-url", gate.url());
-        browser.type("#c-ch-database", DATABASE);
+        form.name(NAME).apiUrl(simulator.baseUrl()).applications("801,999").onlySource("events")
+                .loadFrom(LocalDate.now(ZoneOffset.UTC).minusDays(6)).clickhouse(gate.url(), DATABASE);
 
         // application 999 is not the token's: the test says so, and that the rest passed
         assertEquals("false", testConnection());
@@ -120,40 +107,36 @@ class ProgressBrowserIT {
         assertTrue(browser.$("#c-checks li[data-check=applications]").getText().contains("cannot read application(s) [999]"),
                 browser.$("#c-checks").getText());
         screenshot("test-connection-failed");
-        browser.type("#c-apps", "801");
+        form.applications("801");
         assertEquals("true", testConnection(), browser.$("#c-checks").getText());
         screenshot("test-connection-ok");
 
         // the load of the connection, held at its third INSERT: two days are in, the rest cannot finish meanwhile
         ClickHouseGate.Hold third = gate.holdInsert(DATABASE + "._stage_events", 3);
-        browser.$("#c-save").click();
+        form.save();
         third.awaitHeld(ClickHouseGate.TIMEOUT, () -> browser.$("#connections").getText());
         String row = "#connections tbody tr[data-name='" + NAME + "']";
-        browser.waitUpTo(30).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(row + " td.next-run")));
-        assertEquals("—", browser.$(row + " td.next-run").getText(), "a one-time connection has no next run");
-        browser.waitUpTo(30).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(row + " button.link")));
-        browser.$(row + " button.link").click(); // its last run: the execution's detail
-        browser.waitUpTo(30).until(d -> browser.$("#execution-progress").getText().contains(" left"));
-        String figures = browser.$("#execution-progress").getText();
+        String nextRun = browser.awaitText(row + " td.next-run", t -> true, 30, "the connection's row");
+        assertEquals("—", nextRun, "a one-time connection has no next run");
+        browser.awaitText(row + " button.link", t -> true, 30, "the connection's last run");
+        browser.clickLive(row + " button.link"); // its last run: the execution's detail
+        String figures = browser.awaitText("#execution-progress", t -> t.contains(" left"), 30, "the execution's bar with the time left");
         assertTrue(figures.matches("(?s).*\\d+% · \\d+/\\d+ slices.*\\d+/\\d+ slices · [\\d,]+ rows · [\\d.]+ (B|KB|MB) · [\\d,]+ rows/s · about .+ left.*"), figures);
         screenshot("execution-bar");
 
         // stop from the page: the execution and the connection end "stopped", not "failed"
-        long id = Long.parseLong(browser.$("#detail-title").getText().replaceAll("\\D*(\\d+).*", "$1"));
-        browser.$("#executions tbody tr[data-id='" + id + "'] button[data-action=stop]").click();
+        long id = Long.parseLong(browser.liveText("#detail-title").replaceAll("\\D*(\\d+).*", "$1"));
+        browser.clickLive("#executions tbody tr[data-id='" + id + "'] button[data-action=stop]");
         browser.waitUpTo(10).until(ExpectedConditions.visibilityOfElementLocated(By.id("confirm")));
         browser.$("#confirm-ok").click();
         browser.waitUpTo(30).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#executions tbody tr[data-id='" + id + "'][data-status='STOPPING']")));
         third.release();
         browser.waitUpTo(120).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#executions tbody tr[data-id='" + id + "'][data-status='STOPPED']")));
         browser.waitUpTo(30).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(row + "[data-state='stopped']")));
-        // the page redraws its rows live: read the row's text again if it was replaced under the read
-        String connection = browser.waitUpTo(30).ignoring(StaleElementReferenceException.class)
-                .until(d -> d.findElement(By.cssSelector(row)).getText());
+        String connection = browser.liveText(row);
         assertTrue(connection.contains("stopped") && !connection.contains("failed") && !connection.contains("STOPPED: STOPPED"), connection);
-        browser.waitUpTo(30).ignoring(StaleElementReferenceException.class)
-                .until(d -> browser.$("#execution-progress").getText().contains("stopped"));
-        assertTrue(browser.$("#executions tbody tr[data-id='" + id + "']").getText().contains("restart"), "a stopped load can be continued");
+        browser.awaitText("#execution-progress", t -> t.contains("stopped"), 30, "the execution's bar says stopped");
+        assertTrue(browser.liveText("#executions tbody tr[data-id='" + id + "']").contains("restart"), "a stopped load can be continued");
         screenshot("stopped");
         assertFalse(driver.getPageSource().contains(TOKEN), "no secret on the page");
     }

@@ -42,7 +42,7 @@ class ClickHouseOutageIT extends BatchIT {
      */
     @Test
     void anInsertWhoseAnswerIsLostIsSentAgainByTheWriter() throws Exception {
-        String database = env.freshDatabase("it_lost_answer");
+        String database = env.freshDatabase(TestClickHouse.database("it_lost_answer"));
         Properties p = parameters(env.apiUrl(), database);
         p.setProperty("applicationIds", "902");
         p.setProperty("sources", "events");
@@ -67,7 +67,7 @@ class ClickHouseOutageIT extends BatchIT {
 
     @Test
     void clickHouseGoneMidLoadThenBackAndRestarted() throws Exception {
-        String database = env.freshDatabase("it_outage");
+        String database = env.freshDatabase(TestClickHouse.database("it_outage"));
         Properties p = parameters(env.apiUrl(), database);
         p.setProperty("applicationIds", "901");
         p.setProperty("sources", "events");

@@ -2,17 +2,19 @@ package org.appmetrica.loader.it;
 
 import jakarta.batch.runtime.BatchStatus;
 import jakarta.batch.runtime.JobExecution;
+import org.appmetrica.loader.admin.LoadLauncher;
 import org.appmetrica.loader.clickhouse.ClickHouseConnection;
 import org.appmetrica.loader.clickhouse.ClickHouseSettings;
 import org.appmetrica.loader.clickhouse.ClusterShards;
 import org.appmetrica.loader.clickhouse.Identifiers;
 import org.appmetrica.loader.clickhouse.TableLayout;
-import org.appmetrica.loader.admin.LoadLauncher;
+import org.appmetrica.loader.clickhouse.TestClickHouse;
 import org.appmetrica.loader.connection.ConnectionFile;
 import org.appmetrica.loader.regular.RegularLoadRunner;
 import org.appmetrica.loader.schema.FieldCatalog;
 import org.appmetrica.loader.simulator.LogsApiSimulator;
 import org.appmetrica.loader.simulator.SimulatorConfig;
+import org.appmetrica.loader.testing.Await;
 import org.appmetrica.loader.testing.LoaderCommand;
 import org.appmetrica.loader.testing.MutableClock;
 import org.junit.jupiter.api.Test;
@@ -52,7 +54,7 @@ class ClusterIT extends BatchIT {
 
     @Test
     void aLoadKilledWhileStagingAndRestartedIsExactOnEveryReplica() throws Exception {
-        String db = "it_cluster_kill";
+        String db = TestClickHouse.database("it_cluster_kill");
         Path work = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "cluster-kill");
         try (LogsApiSimulator simulator = simulator(); ClickHouseConnection entry = connect(URL)) {
             recreate(entry, db);
@@ -69,11 +71,8 @@ class ClusterIT extends BatchIT {
             Process first = start(work, run, log);
             long id = awaitExecutionId(first, log);
             // SIGKILL once rows are staged on a replica: a chunk may be in ClickHouse without its checkpoint
-            long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-            while (first.isAlive() && stagedRows(entry, db) == 0) {
-                assertTrue(System.nanoTime() < deadline, "nothing staged within 2 minutes: " + Files.readString(log));
-                Thread.sleep(20);
-            }
+            Await.await(() -> !first.isAlive() || stagedRows(entry, db) > 0, done -> done, Duration.ofMinutes(2), Duration.ofMillis(20),
+                    () -> "nothing staged: " + Files.readString(log));
             first.destroyForcibly();
             first.waitFor();
             assertEquals(137, first.exitValue(), "the run ended before it was killed: " + Files.readString(log));
@@ -101,7 +100,7 @@ class ClusterIT extends BatchIT {
      */
     @Test
     void aReplicaStoppedDuringALoadEndsExactOnceItIsBack() throws Exception {
-        String db = "it_cluster_down";
+        String db = TestClickHouse.database("it_cluster_down");
         Path work = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "cluster-down");
         String node3 = "http://127.0.0.1:" + (24903 + Integer.parseInt(OFFSET));
         int rows = 3000; // about 130 INSERTs per slice: node 3 stops while they run
@@ -119,11 +118,9 @@ class ClusterIT extends BatchIT {
             Path log = work.resolve("run.log");
             Process first = start(work, run, log);
             long id = awaitExecutionId(first, log);
-            long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-            while (first.isAlive() && stagedRowsOn(node3, db) == 0) {
-                assertTrue(System.nanoTime() < deadline, "nothing staged on node 3 within 2 minutes: " + Files.readString(log));
-                Thread.sleep(20);
-            }
+            Path runLog = log;
+            Await.await(() -> !first.isAlive() || stagedRowsOn(node3, db) > 0, done -> done, Duration.ofMinutes(2), Duration.ofMillis(20),
+                    () -> "nothing staged on node 3: " + Files.readString(runLog));
             cluster("kill-node", "3");
             try {
                 assertTrue(first.waitFor(10, TimeUnit.MINUTES), "the run hung with node 3 down: " + Files.readString(log));
@@ -136,11 +133,8 @@ class ClusterIT extends BatchIT {
             }
             // after a kill -9 its tables stay read-only until its old ZooKeeper session expires (10 s here)
             try (ClickHouseConnection c = connect(node3)) {
-                long until = System.nanoTime() + Duration.ofMinutes(1).toNanos();
-                while (c.queryLong("SELECT count() FROM system.replicas WHERE is_readonly") > 0) {
-                    assertTrue(System.nanoTime() < until, "node 3's replicas stayed read-only for a minute");
-                    Thread.sleep(100);
-                }
+                Await.await(() -> c.queryLong("SELECT count() FROM system.replicas WHERE is_readonly") == 0, Duration.ofMinutes(1),
+                        () -> "node 3's replicas stayed read-only");
             }
             for (int round = 0; round < 3 && !Files.readString(log).contains("COMPLETED"); round++) {
                 log = work.resolve("restart-" + round + ".log");
@@ -175,7 +169,7 @@ class ClusterIT extends BatchIT {
     /** A user's own ReplicatedMergeTree table of the loader's shape, with a replica path of theirs, is loaded into. */
     @Test
     void aUsersOwnReplicatedTableIsUsed() throws Exception {
-        String db = "it_cluster_own";
+        String db = TestClickHouse.database("it_cluster_own");
         try (LogsApiSimulator simulator = simulator(); ClickHouseConnection entry = connect(URL)) {
             recreate(entry, db);
             entry.execute("CREATE DATABASE " + db + " ON CLUSTER " + CLUSTER);
@@ -196,7 +190,7 @@ class ClusterIT extends BatchIT {
 
     @Test
     void regularLoadsWorkOnTheCluster() throws Exception {
-        String db = "it_cluster_regular";
+        String db = TestClickHouse.database("it_cluster_regular");
         try (LogsApiSimulator simulator = simulator(); ClickHouseConnection entry = connect(URL)) {
             recreate(entry, db);
             Properties p = clusterParameters(simulator, db);
@@ -317,14 +311,11 @@ class ClusterIT extends BatchIT {
     }
 
     private static long awaitExecutionId(Process p, Path log) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
-        while (true) {
-            Optional<String> line = Files.readString(log, StandardCharsets.UTF_8).lines().filter(l -> l.startsWith("execution id: ")).findFirst();
-            if (line.isPresent()) {
-                return Long.parseLong(line.get().substring("execution id: ".length()).trim());
-            }
-            assertTrue(p.isAlive() && System.nanoTime() < deadline, "no execution id: " + Files.readString(log));
-            Thread.sleep(10); // re-reading a file: it offers no notification
-        }
+        Optional<String> line = Await.await(() -> {
+            Optional<String> found = Files.readString(log, StandardCharsets.UTF_8).lines().filter(l -> l.startsWith("execution id: ")).findFirst();
+            assertTrue(found.isPresent() || p.isAlive(), "ended with no execution id: " + Files.readString(log));
+            return found;
+        }, Optional::isPresent, Duration.ofMinutes(1), Duration.ofMillis(10), () -> "no execution id: " + Files.readString(log));
+        return Long.parseLong(line.get().substring("execution id: ".length()).trim());
     }
 }

@@ -4,6 +4,7 @@ import jakarta.batch.runtime.BatchStatus;
 import jakarta.batch.runtime.JobExecution;
 import org.appmetrica.loader.clickhouse.ClickHouseConnection;
 import org.appmetrica.loader.clickhouse.TableLayout;
+import org.appmetrica.loader.clickhouse.TestClickHouse;
 import org.appmetrica.loader.schema.FieldCatalog;
 import org.appmetrica.loader.testing.SimulatorAndClickHouse;
 import org.junit.jupiter.api.Test;
@@ -27,7 +28,7 @@ class ExistingTablesIT extends BatchIT {
 
     @Test
     void anotherEngineIsRefused() throws Exception {
-        String database = env.freshDatabase("it_own_engine");
+        String database = env.freshDatabase(TestClickHouse.database("it_own_engine"));
         env.clickhouse().execute(EVENTS.createTableSql(database).replace("ENGINE = MergeTree()", "ENGINE = ReplacingMergeTree()"));
         String failure = refused(database);
         assertTrue(failure.contains("exists with engine ReplacingMergeTree") && failure.contains("needs a plain MergeTree"), failure);
@@ -35,7 +36,7 @@ class ExistingTablesIT extends BatchIT {
 
     @Test
     void anotherPartitionKeyIsRefused() throws Exception {
-        String database = env.freshDatabase("it_own_partition");
+        String database = env.freshDatabase(TestClickHouse.database("it_own_partition"));
         env.clickhouse().execute(EVENTS.createTableSql(database).replace("PARTITION BY " + EVENTS.partitionKey(),
                 "PARTITION BY toYYYYMM(load_date)"));
         String failure = refused(database);
@@ -45,7 +46,7 @@ class ExistingTablesIT extends BatchIT {
 
     @Test
     void aRetypedColumnIsRefusedShowingBothTypes() throws Exception {
-        String database = env.freshDatabase("it_own_types");
+        String database = env.freshDatabase(TestClickHouse.database("it_own_types"));
         env.clickhouse().execute(EVENTS.createTableSql(database));
         env.clickhouse().execute("ALTER TABLE " + database + ".events MODIFY COLUMN event_name Nullable(String)");
         String failure = refused(database);
@@ -54,7 +55,7 @@ class ExistingTablesIT extends BatchIT {
 
     @Test
     void aTableWithExtraColumnsIsLoadedExactly() throws Exception {
-        String database = env.freshDatabase("it_own_extra");
+        String database = env.freshDatabase(TestClickHouse.database("it_own_extra"));
         env.clickhouse().execute(EVENTS.createTableSql(database).replace(") ENGINE", ", note String DEFAULT 'mine') ENGINE"));
         Properties p = load(database);
         JobExecution execution = run(p);

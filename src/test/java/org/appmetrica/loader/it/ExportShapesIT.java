@@ -2,6 +2,7 @@ package org.appmetrica.loader.it;
 
 import jakarta.batch.runtime.BatchStatus;
 import jakarta.batch.runtime.JobExecution;
+import org.appmetrica.loader.clickhouse.TestClickHouse;
 import org.appmetrica.loader.simulator.RecordedRequest;
 import org.appmetrica.loader.simulator.SimulatorConfig;
 import org.appmetrica.loader.testing.SimulatorAndClickHouse;
@@ -25,7 +26,7 @@ class ExportShapesIT extends BatchIT {
 
     @Test
     void tooLargeExportsAreSplitIntoPartsAndFieldsAndFiltersAreApplied() throws Exception {
-        String database = "it_shapes";
+        String database = TestClickHouse.database("it_shapes");
         env.freshDatabase(database);
         Properties p = parameters(env.apiUrl(), database);
         p.setProperty("applicationIds", "501");

@@ -52,7 +52,8 @@ class FaultsIT extends BatchIT {
 
     @Test
     void wrongTokenFailsAtOnceAndARestartAfterFixingItCompletes() throws Exception {
-        Properties p = load("it_fault_token");
+        String database = TestClickHouse.database("it_fault_token");
+        Properties p = load(database);
         System.setProperty("it.appmetrica.token", "not-the-token");
         int before = env.simulator().requests().size();
         JobExecution failed = run(p);
@@ -64,30 +65,31 @@ class FaultsIT extends BatchIT {
         System.setProperty("it.appmetrica.token", TOKEN);
         JobExecution restarted = await(operator().restart(failed.getExecutionId(), p));
         assertEquals(BatchStatus.COMPLETED, restarted.getBatchStatus(), describe(restarted));
-        GroundTruth.assertLoaded(env.clickhouse(), p, "it_fault_token", SEED, ROWS_PER_DAY);
+        GroundTruth.assertLoaded(env.clickhouse(), p, database, SEED, ROWS_PER_DAY);
     }
 
     @Test
     void rateLimitStormsAndRandom5xxAreWaitedOut() throws Exception {
-        Properties p = load("it_fault_storms");
+        String database = TestClickHouse.database("it_fault_storms");
+        Properties p = load(database);
         env.simulator().failNextRequests(12, 429);
         JobExecution e = run(p);
         assertEquals(BatchStatus.COMPLETED, e.getBatchStatus(), describe(e));
-        GroundTruth.assertLoaded(env.clickhouse(), p, "it_fault_storms", SEED, ROWS_PER_DAY);
+        GroundTruth.assertLoaded(env.clickhouse(), p, database, SEED, ROWS_PER_DAY);
 
         for (int status : new int[] {500, 502, 504}) {
             env.simulator().failNextRequests(3, status);
             p.setProperty("maxRetries", "4");
             JobExecution again = run(p);
             assertEquals(BatchStatus.COMPLETED, again.getBatchStatus(), status + ": " + describe(again));
-            GroundTruth.assertLoaded(env.clickhouse(), p, "it_fault_storms", SEED, ROWS_PER_DAY);
+            GroundTruth.assertLoaded(env.clickhouse(), p, database, SEED, ROWS_PER_DAY);
         }
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"csv", "json"})
     void truncatedBodiesAreDetectedAndDownloadedAgain(String format) throws Exception {
-        String database = "it_fault_truncated_" + format;
+        String database = TestClickHouse.database("it_fault_truncated_" + format);
         Properties p = load(database);
         p.setProperty("format", format);
         p.setProperty("parallelism", "1");
@@ -99,7 +101,7 @@ class FaultsIT extends BatchIT {
 
     @Test
     void aSpoolDeletedBetweenRunsIsDownloadedAgain() throws Exception {
-        String database = "it_fault_spool";
+        String database = TestClickHouse.database("it_fault_spool");
         Properties p = load(database);
         p.setProperty("chunkSize", "5");
         p.setProperty("parallelism", "1");
@@ -129,7 +131,7 @@ class FaultsIT extends BatchIT {
 
     @Test
     void anExportNotReadyBeforeTheDeadlineFailsAndARestartKeepsWaitingForTheSameExport() throws Exception {
-        String database = "it_fault_deadline";
+        String database = TestClickHouse.database("it_fault_deadline");
         try (LogsApiSimulator slow = new LogsApiSimulator(SimulatorConfig.defaults(TOKEN).withRowsPerDay(ROWS_PER_DAY).withReadyAfter(1)
                 .withSeed(SEED)).start()) {
             slow.hold("events", 702, java.time.LocalDate.parse("2024-08-01")); // queued until released, whatever the polls
@@ -159,7 +161,7 @@ class FaultsIT extends BatchIT {
 
     @Test
     void aDroppedColumnIsAddedAgainButOneWithAnotherTypeIsAClearError() throws Exception {
-        String database = "it_fault_altered";
+        String database = TestClickHouse.database("it_fault_altered");
         Properties p = load(database);
         assertEquals(BatchStatus.COMPLETED, run(p).getBatchStatus());
         env.clickhouse().execute("ALTER TABLE " + database + ".errors DROP COLUMN error_name");

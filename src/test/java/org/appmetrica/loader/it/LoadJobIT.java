@@ -2,6 +2,7 @@ package org.appmetrica.loader.it;
 
 import jakarta.batch.runtime.BatchStatus;
 import jakarta.batch.runtime.JobExecution;
+import org.appmetrica.loader.clickhouse.TestClickHouse;
 import org.appmetrica.loader.schema.FieldCatalog;
 import org.appmetrica.loader.testing.SimulatorAndClickHouse;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -26,7 +27,7 @@ class LoadJobIT extends BatchIT {
     @ParameterizedTest
     @ValueSource(strings = {"csv", "json"})
     void everySourceLandsExactly(String format) throws Exception {
-        String database = "it_load_" + format;
+        String database = TestClickHouse.database("it_load_" + format);
         env.freshDatabase(database);
         Properties p = parameters(env.apiUrl(), database);
         p.setProperty("applicationIds", "101,102");

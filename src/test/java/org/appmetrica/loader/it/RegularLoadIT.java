@@ -57,7 +57,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class RegularLoadIT extends BatchIT {
 
-    private static final String DB = "it_regular";
+    private static final String DB = TestClickHouse.database("it_regular");
     private static final String STAGE = DB + "._stage_events";
     private static final int ROWS = 60;
     private static final long SEED = 3;

@@ -40,7 +40,7 @@ class RestartIT extends BatchIT {
 
     @Test
     void stoppedMidwayThenRestartedLoadsEveryRowOnce() throws Exception {
-        String database = "it_restart_stop";
+        String database = TestClickHouse.database("it_restart_stop");
         Properties p = load(database);
         try (ClickHouseGate gate = ClickHouseGate.start(TestClickHouse.URL)) {
             p.setProperty("clickhouseUrl", gate.url());
@@ -63,7 +63,7 @@ class RestartIT extends BatchIT {
 
     @Test
     void failedByA5xxStormThenRestartedLoadsEveryRowOnce() throws Exception {
-        String database = "it_restart_5xx";
+        String database = TestClickHouse.database("it_restart_5xx");
         Properties p = load(database);
         p.setProperty("maxRetries", "2");
         env.simulator().failNextRequests(1_000_000, 503);
@@ -80,7 +80,7 @@ class RestartIT extends BatchIT {
 
     @Test
     void brokenDownloadsAreRetriedAndNeverLoadedPartially() throws Exception {
-        String database = "it_restart_drops";
+        String database = TestClickHouse.database("it_restart_drops");
         Properties p = load(database);
         p.setProperty("format", "json");
         env.simulator().dropNextDownloads(3, 1000);

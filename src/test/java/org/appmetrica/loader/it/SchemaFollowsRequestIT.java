@@ -5,6 +5,7 @@ import jakarta.batch.runtime.JobExecution;
 import org.appmetrica.loader.clickhouse.ClickHouseConnection;
 import org.appmetrica.loader.clickhouse.Identifiers;
 import org.appmetrica.loader.clickhouse.TableLayout;
+import org.appmetrica.loader.clickhouse.TestClickHouse;
 import org.appmetrica.loader.model.LoadParameters;
 import org.appmetrica.loader.model.LoadSettings;
 import org.appmetrica.loader.schema.FieldCatalog;
@@ -42,7 +43,7 @@ class SchemaFollowsRequestIT extends BatchIT {
 
     @Test
     void fieldColumnsMissingFromALoadedTableAreAddedAndOlderRowsReadEmpty() throws Exception {
-        String database = env.freshDatabase("it_schema_added");
+        String database = env.freshDatabase(TestClickHouse.database("it_schema_added"));
         Properties first = load(database, "2024-03-01", "event_name,event_datetime,mcc,os_name,city");
         assertEquals(BatchStatus.COMPLETED, run(first).getBatchStatus());
         // the tables of an older loader, or a user's drop: a String and a Nullable(Int64) column gone from both
@@ -77,7 +78,7 @@ class SchemaFollowsRequestIT extends BatchIT {
 
     @Test
     void aColumnDroppedAndAddedWithAnotherTypeFailsBeforeAnyDownload() throws Exception {
-        String database = env.freshDatabase("it_schema_retyped");
+        String database = env.freshDatabase(TestClickHouse.database("it_schema_retyped"));
         Properties p = load(database, "2024-03-01", "event_name,event_datetime,mcc");
         assertEquals(BatchStatus.COMPLETED, run(p).getBatchStatus());
         env.clickhouse().execute("ALTER TABLE " + database + ".events DROP COLUMN mcc");
@@ -94,7 +95,7 @@ class SchemaFollowsRequestIT extends BatchIT {
 
     @Test
     void aTableWithAnotherColumnOrderGetsEveryValueInItsColumn() throws Exception {
-        String database = env.freshDatabase("it_schema_order");
+        String database = env.freshDatabase(TestClickHouse.database("it_schema_order"));
         env.clickhouse().execute("CREATE DATABASE IF NOT EXISTS " + database);
         // the user's own table: the fields in reverse order, and event_name missing
         List<String> columns = new ArrayList<>();

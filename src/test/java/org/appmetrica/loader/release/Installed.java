@@ -1,10 +1,13 @@
 package org.appmetrica.loader.release;
 
+import org.appmetrica.loader.testing.Await;
+
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -74,18 +77,13 @@ final class Installed {
 
         /** Polls standard output until it satisfies the condition (a state, so a deadline) or the process ends. */
         String awaitOut(Predicate<String> condition, long seconds) throws Exception {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-            while (System.nanoTime() < deadline) {
+            return Await.await(() -> {
                 String text = out();
-                if (condition.test(text)) {
-                    return text;
-                }
-                if (!process.isAlive()) {
+                if (!condition.test(text) && !process.isAlive()) {
                     throw new AssertionError("ended before expected: " + result().both());
                 }
-                Thread.sleep(100);
-            }
-            throw new AssertionError("not within " + seconds + " s: " + out() + Files.readString(err));
+                return text;
+            }, condition, Duration.ofSeconds(seconds), () -> "the expected output: " + out() + Files.readString(err));
         }
 
         /** SIGTERM (what systemd sends), then the result. */

@@ -121,7 +121,7 @@ class ReleaseArchiveIT {
 
     @Test
     void aLoadAndExecutionsWithTheGlobalOptionsFromConfig() throws Exception {
-        String database = env.freshDatabase("it_release_run");
+        String database = env.freshDatabase(TestClickHouse.database("it_release_run"));
         Path config = privateFile(scratch.resolve("loader.properties"), "data-dir=" + scratch.resolve("data-run") + "\nlog-format=human\n");
         Installed.Result run = installed.run(with(java, "APPMETRICA_TOKEN", TOKEN), "--config", config.toString(), "run",
                 "applicationIds=701", "sources=events", "dateSince=2024-05-01", "dateUntil=2024-05-02", "apiUrl=" + env.apiUrl(),
@@ -238,7 +238,7 @@ class ReleaseArchiveIT {
     @Test
     void theScheduleUnitRunsTheRegularConnectionsWithTheTokenFromItsCredentialAndStopsOnTerm() throws Exception {
         String name = "appmetrica-loader-schedule.service";
-        String database = env.freshDatabase("it_release_schedule");
+        String database = env.freshDatabase(TestClickHouse.database("it_release_schedule"));
         Path etc = etc("etc-schedule");
         Path state = Files.createDirectories(scratch.resolve("state-schedule"));
         Path dataDir = state.resolve("appmetrica-loader");

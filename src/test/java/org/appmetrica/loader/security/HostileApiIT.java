@@ -1,6 +1,7 @@
 package org.appmetrica.loader.security;
 
 import org.appmetrica.loader.clickhouse.TestClickHouse;
+import org.appmetrica.loader.testing.Await;
 import org.appmetrica.loader.testing.LoaderCommand;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -41,7 +42,7 @@ class HostileApiIT {
         command.addAll(List.of("--data-dir", dataDir.toString(), "run", "applicationIds=11", "sources=events",
                 "dateSince=2024-05-01", "dateUntil=2024-05-01", "apiUrl=" + api.url(), "fields.events=event_name",
                 "pollIntervalSeconds=0", "retryBackoffSeconds=0", "maxRetries=0",
-                "clickhouseUrl=jdbc:clickhouse://" + TestClickHouse.URL.replace("http://", ""), "clickhouseDatabase=it_hostile"));
+                "clickhouseUrl=jdbc:clickhouse://" + TestClickHouse.URL.replace("http://", ""), "clickhouseDatabase=" + TestClickHouse.database("it_hostile")));
         command.addAll(List.of(extra));
         Files.createDirectories(dataDir);
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
@@ -134,12 +135,12 @@ class HostileApiIT {
             Path dataDir = root.resolve("term-" + mode);
             try (HostileApi api = new HostileApi(mode)) {
                 Process p = start(api, dataDir);
-                long deadline = System.nanoTime() + SAFETY.toNanos();
                 // polls a state: the export is arriving (DRIP sent its CSV header, ENDLESS_VALID some MB)
-                while (api.bytesSent() < (mode == HostileApi.Mode.DRIP ? 50 : 5_000_000) || !output(dataDir).contains("execution id:")) {
-                    assertTrue(p.isAlive() && System.nanoTime() < deadline, output(dataDir));
-                    Thread.sleep(20);
-                }
+                long arriving = mode == HostileApi.Mode.DRIP ? 50 : 5_000_000;
+                Await.await(() -> {
+                    assertTrue(p.isAlive(), output(dataDir));
+                    return api.bytesSent() >= arriving && output(dataDir).contains("execution id:");
+                }, done -> done, SAFETY, Duration.ofMillis(20), () -> mode + ": the export did not arrive: " + output(dataDir));
                 new ProcessBuilder("kill", "-TERM", Long.toString(p.pid())).start().waitFor();
                 String out = await(p, dataDir);
                 assertEquals(3, p.exitValue(), mode + ": " + out);

@@ -1,5 +1,6 @@
 package org.appmetrica.loader.standalone;
 
+import org.appmetrica.loader.testing.Await;
 import org.appmetrica.loader.testing.LoaderCommand;
 import org.appmetrica.loader.testing.TestRepository;
 import java.io.IOException;
@@ -71,17 +72,16 @@ final class CliProcess {
      * ended without printing it, and after {@code timeout} (a safety net).
      */
     void awaitOutput(String text, Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!text().contains(text)) {
-            if (!process.isAlive() && !text().contains(text)) {
+        // a short pause: the line marks a moment the test acts in (a stop mid-load)
+        Await.await(() -> {
+            boolean alive = process.isAlive();
+            boolean printed = text().contains(text);
+            if (!printed && !alive && !text().contains(text)) {
                 throw new AssertionError("the CLI ended (exit " + process.exitValue() + ") without printing '" + text + "'; " + textSoFar());
             }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("the CLI did not print '" + text + "' within " + timeout.toSeconds() + " s; " + textSoFar()
-                        + "\nits threads:\n" + threadDump());
-            }
-            Thread.sleep(10); // re-reading a file: it offers no notification
-        }
+            return printed;
+        }, printed -> printed, timeout, Duration.ofMillis(10),
+                () -> "the CLI did not print '" + text + "'; " + textSoFar() + "\nits threads:\n" + threadDump());
     }
 
     /** The execution id the CLI printed first (await its line before). */

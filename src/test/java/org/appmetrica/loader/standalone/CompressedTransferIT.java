@@ -45,7 +45,7 @@ class CompressedTransferIT {
 
     @Test
     void aGzipExportLoadsExactLiveAndAfterARestartFromItsCompressedSpool() throws Exception {
-        String database = "it_gzip_restart";
+        String database = TestClickHouse.database("it_gzip_restart");
         env.freshDatabase(database);
         Path data = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "cli-gzip");
         try (ClickHouseGate gate = ClickHouseGate.start(TestClickHouse.URL)) {
@@ -84,7 +84,7 @@ class CompressedTransferIT {
 
     @Test
     void compressionNoneLoadsThePlainFile() throws Exception {
-        String database = "it_gzip_none";
+        String database = TestClickHouse.database("it_gzip_none");
         env.freshDatabase(database);
         Path data = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "cli-plain");
         CliProcess.Result r = CliProcess.run(data, Map.of("APPMETRICA_TOKEN", TOKEN),

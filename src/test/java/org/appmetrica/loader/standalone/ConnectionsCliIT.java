@@ -67,7 +67,7 @@ class ConnectionsCliIT {
 
     @Test
     void addRunEditWithFullReloadPauseAndDeleteWithItsData() throws Exception {
-        String database = env.freshDatabase("it_conn_cli");
+        String database = env.freshDatabase(TestClickHouse.database("it_conn_cli"));
         Path dataDir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "conn-data");
         LocalDate today = LocalDate.now(ZoneOffset.UTC);
 

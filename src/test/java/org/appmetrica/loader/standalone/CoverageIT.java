@@ -5,12 +5,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.appmetrica.loader.admin.ConsoleProcess;
 import org.appmetrica.loader.clickhouse.TestClickHouse;
 import org.appmetrica.loader.simulator.SimulatorConfig;
+import org.appmetrica.loader.testing.Await;
 import org.appmetrica.loader.testing.SimulatorAndClickHouse;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -67,7 +69,7 @@ class CoverageIT {
 
     @Test
     void gridFromRestAndCliAfterALoadWithAFailedDayThenLoadingAndRestarted() throws Exception {
-        String database = env.freshDatabase("it_coverage");
+        String database = env.freshDatabase(TestClickHouse.database("it_coverage"));
         Path work = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "coverage");
         Path dataDir = work.resolve("data");
 
@@ -159,7 +161,7 @@ class CoverageIT {
 
     @Test
     void aRegularConnectionsRecentDaysAreInsideTheReloadWindow() throws Exception {
-        String database = env.freshDatabase("it_coverage_regular");
+        String database = env.freshDatabase(TestClickHouse.database("it_coverage_regular"));
         Path dataDir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "coverage-regular");
         LocalDate today = LocalDate.now(java.time.ZoneOffset.UTC);
         Path file = dataDir.resolve("daily.json");
@@ -205,17 +207,10 @@ class CoverageIT {
     /** Polls the REST coverage until the cell matches, up to 90 s. */
     private static JsonNode awaitCell(ConsoleProcess console, String auth, String database, String day, String source, Predicate<JsonNode> wanted)
             throws Exception {
-        long deadline = System.currentTimeMillis() + 90_000;
-        JsonNode c = null;
-        while (System.currentTimeMillis() < deadline) {
+        return Await.await(() -> {
             ConsoleProcess.Answer a = console.call("GET", "api/coverage?database=" + database, null, "Authorization", auth);
             assertEquals(200, a.status(), a.body());
-            c = cell(JSON.readTree(a.body()), day, source);
-            if (wanted.test(c)) {
-                return c;
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("the " + day + " " + source + " cell never became as expected: " + c + "\n" + console.text());
+            return cell(JSON.readTree(a.body()), day, source);
+        }, wanted, Duration.ofSeconds(90), () -> "the " + day + " " + source + " cell never became as expected\n" + console.text());
     }
 }

@@ -88,7 +88,7 @@ class CrashAndLeasesCliIT {
 
     @Test
     void aKilledRunIsReportedCrashedAndRestartIdContinuesItExactly() throws Exception {
-        String database = "it_cli_crash";
+        String database = TestClickHouse.database("it_cli_crash");
         env.freshDatabase(database);
         LocalDate d1 = LocalDate.parse("2024-06-01");
         LocalDate d2 = d1.plusDays(1);
@@ -130,7 +130,7 @@ class CrashAndLeasesCliIT {
 
     @Test
     void aKilledScheduleLeavesAnExecutionThatRestartIdCompletes() throws Exception {
-        String database = "it_cli_schedule_crash";
+        String database = TestClickHouse.database("it_cli_schedule_crash");
         env.freshDatabase(database);
         LocalDate today = LocalDate.now(ZoneOffset.UTC);
         env.simulator().hold("events", 701, today.minusDays(1)); // the first due day is published, the second waits in the queue
@@ -178,7 +178,7 @@ class CrashAndLeasesCliIT {
 
     @Test
     void twoRunsOverOverlappingDaysTakeTurnsAndLeaveEveryDayExact() throws Exception {
-        String database = "it_cli_overlap";
+        String database = TestClickHouse.database("it_cli_overlap");
         env.freshDatabase(database);
         try {
             // the first run holds 06-12 while its export waits in the API queue; the second run reaches 06-12 first thing
@@ -201,7 +201,7 @@ class CrashAndLeasesCliIT {
 
     @Test
     void aSecondRunThatCannotWaitFailsNamingTheHolderAndTouchesNothing() throws Exception {
-        String database = "it_cli_busy";
+        String database = TestClickHouse.database("it_cli_busy");
         env.freshDatabase(database);
         try {
             CliProcess a = runHolding(LocalDate.parse("2024-06-21"), load(database, TestClickHouse.URL, "2024-06-21", "2024-06-21"));
@@ -222,7 +222,7 @@ class CrashAndLeasesCliIT {
 
     @Test
     void aScheduleAndAOneTimeRunOverTheSameDaysNeverCollide() throws Exception {
-        String database = "it_cli_schedule_overlap";
+        String database = TestClickHouse.database("it_cli_schedule_overlap");
         env.freshDatabase(database);
         LocalDate today = LocalDate.now(ZoneOffset.UTC);
         LocalDate from = today.minusDays(3);

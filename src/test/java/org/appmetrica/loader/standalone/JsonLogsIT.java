@@ -5,12 +5,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.appmetrica.loader.admin.ConsoleProcess;
 import org.appmetrica.loader.clickhouse.TestClickHouse;
 import org.appmetrica.loader.simulator.SimulatorConfig;
+import org.appmetrica.loader.testing.Await;
 import org.appmetrica.loader.testing.SimulatorAndClickHouse;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -65,7 +67,7 @@ class JsonLogsIT {
 
     @Test
     void aRunPrintsOneJsonObjectPerProgressEventWithItsFields() throws Exception {
-        String database = env.freshDatabase("it_json_logs");
+        String database = env.freshDatabase(TestClickHouse.database("it_json_logs"));
         Path dataDir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "json-logs");
 
         ConsoleProcess.CliResult ok = run(dataDir, database);
@@ -117,7 +119,7 @@ class JsonLogsIT {
 
     @Test
     void theConsoleNamesTheExecutionOfEachSliceEvent() throws Exception {
-        String database = env.freshDatabase("it_json_logs_console");
+        String database = env.freshDatabase(TestClickHouse.database("it_json_logs_console"));
         Path work = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "json-logs-console");
         try (ConsoleProcess console = ConsoleProcess.start(work.resolve("data"), ConsoleProcess.usersFile(work, "ops", "json-logs-pw-1"),
                 Map.of("APPMETRICA_TOKEN", TOKEN), "--log-format", "json", "--allow-api-url", env.apiUrl(),
@@ -132,13 +134,9 @@ class JsonLogsIT {
                 assertEquals(201, a.status(), a.body());
                 ids.add(JSON.readTree(a.body()).get("id").asLong());
             }
-            long deadline = System.currentTimeMillis() + 90_000;
-            List<JsonNode> loaded = List.of();
-            while (System.currentTimeMillis() < deadline && loaded.size() < 2) {
-                loaded = console.text().lines().filter(l -> l.startsWith("{")).map(JsonLogsIT::parse)
-                        .filter(e -> "loaded".equals(e.path("state").asText())).toList();
-                Thread.sleep(200);
-            }
+            List<JsonNode> loaded = Await.await(() -> console.text().lines().filter(l -> l.startsWith("{")).map(JsonLogsIT::parse)
+                    .filter(e -> "loaded".equals(e.path("state").asText())).toList(), l -> l.size() >= 2, Duration.ofSeconds(90),
+                    () -> "two loaded slices: " + console.text());
             assertEquals(2, loaded.size(), console.text());
             for (JsonNode e : loaded) {
                 long expected = e.get("day").asText().equals("2024-05-10") ? ids.get(0) : ids.get(1);

@@ -37,7 +37,8 @@ class RepositoryHandoverIT {
                     "-Drepository.url=" + TestRepository.SERVER, "-cp", System.getProperty("java.class.path"),
                     RepositoryHandoverChild.class.getName(), dataDir.toString(), Long.toString(lifetime), database)
                     .redirectErrorStream(true).start());
-            // not a gate: the outcome asserted below holds for any overlap; the pause only makes overlaps likely
+            // the staggered starts are the behaviour under test (processes coming and going), not a gate: the outcome
+            // asserted below holds for any overlap, the pause only makes hand-overs mid-statement likely
             Thread.sleep(600);
         }
         long total = 0;

@@ -63,14 +63,14 @@ class StandaloneCliIT {
 
     @Test
     void runPrintsTheExecutionIdFirstThenProgressAndASummary() throws Exception {
-        env.freshDatabase("it_cli_run");
-        CliProcess.Result r = CliProcess.run(dataDir, Map.of("APPMETRICA_TOKEN", TOKEN), load("it_cli_run"));
+        String database = env.freshDatabase(TestClickHouse.database("it_cli_run"));
+        CliProcess.Result r = CliProcess.run(dataDir, Map.of("APPMETRICA_TOKEN", TOKEN), load(database));
         assertEquals(0, r.exitCode(), r.output());
         assertTrue(r.output().lines().filter(l -> !l.startsWith("SLF4J")).findFirst().orElse("").startsWith("execution id: "), r.output());
         assertTrue(r.output().contains("app 401 events 2024-05-02: waiting in the API queue"), r.output());
         assertTrue(r.output().contains("summary of execution " + r.executionId() + ": COMPLETED"), r.output());
         assertTrue(r.output().matches("(?s).*events\\s+1,800 rows.*"), r.output());
-        assertEquals(2 * 3 * ROWS + 2 * ROWS, rows("it_cli_run"));
+        assertEquals(2 * 3 * ROWS + 2 * ROWS, rows(database));
         assertFalse(r.output().contains(TOKEN), "the token must never be printed");
 
         CliProcess.Result list = CliProcess.run(dataDir, Map.of(), "executions");
@@ -92,7 +92,7 @@ class StandaloneCliIT {
 
     @Test
     void ctrlCStopsAndRestartCompletesExactly() throws Exception {
-        String database = "it_cli_stop";
+        String database = TestClickHouse.database("it_cli_stop");
         env.freshDatabase(database);
         try (ClickHouseGate gate = ClickHouseGate.start(TestClickHouse.URL)) {
             // Ctrl-C while the 3rd chunk of the first events slice is in ClickHouse and the loader waits for the answer
@@ -123,7 +123,7 @@ class StandaloneCliIT {
 
     @Test
     void aSpoolLeftInTheWayIsNeverLoaded() throws Exception {
-        String database = "it_cli_planted";
+        String database = TestClickHouse.database("it_cli_planted");
         env.freshDatabase(database);
         Path data = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "cli-planted");
         // A new repository numbers its first instance 1, like a recreated one: plant another export where instance 1's spool goes.
@@ -150,11 +150,11 @@ class StandaloneCliIT {
     @Test
     void abandonDeletesTheSpool() throws Exception {
         Path data = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "cli-abandon");
-        env.freshDatabase("it_cli_abandon");
+        String database = env.freshDatabase(TestClickHouse.database("it_cli_abandon"));
         env.simulator().failNextRequests(1_000_000, 503); // the export fails; the checks before the start pass
         CliProcess.Result failed = CliProcess.run(data, Map.of("APPMETRICA_TOKEN", TOKEN), "run", "applicationIds=401",
                 "sources=events", "dateSince=2024-05-01", "dateUntil=2024-05-01", "apiUrl=" + env.apiUrl(), "pollIntervalSeconds=0",
-                "clickhouseUrl=jdbc:clickhouse://" + TestClickHouse.URL.replace("http://", ""), "clickhouseDatabase=it_cli_abandon",
+                "clickhouseUrl=jdbc:clickhouse://" + TestClickHouse.URL.replace("http://", ""), "clickhouseDatabase=" + database,
                 "maxRetries=0");
         env.simulator().failNextRequests(0, 503);
         assertEquals(1, failed.exitCode(), failed.output());

@@ -37,7 +37,7 @@ class StopAndProgressIT {
 
     @Test
     void aStoppedLoadAsksTheApiForNothingMore() throws Exception {
-        String database = "it_ux_stop";
+        String database = TestClickHouse.database("it_ux_stop");
         env.freshDatabase(database);
         try (ClickHouseGate gate = ClickHouseGate.start(TestClickHouse.URL)) {
             // the stop comes while the 3rd chunk of the first events slice is in ClickHouse: 7 of the 8 slices are still to start
@@ -74,7 +74,7 @@ class StopAndProgressIT {
 
     @Test
     void aRunTellsItsProgressAndTheTimeLeft() throws Exception {
-        String database = "it_ux_progress";
+        String database = TestClickHouse.database("it_ux_progress");
         env.freshDatabase(database);
         try (ClickHouseGate gate = ClickHouseGate.start(TestClickHouse.URL)) {
             // held at the first INSERT of the second events slice: one slice is done, the load cannot end meanwhile

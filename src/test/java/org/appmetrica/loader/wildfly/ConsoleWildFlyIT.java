@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.appmetrica.loader.admin.ConsoleApplication;
 import org.appmetrica.loader.admin.ConsoleProcess;
 import org.appmetrica.loader.admin.LoginRequired;
+import org.appmetrica.loader.clickhouse.TestClickHouse;
 import org.appmetrica.loader.security.Routes;
+import org.appmetrica.loader.testing.Await;
 import org.appmetrica.loader.testing.SimulatorAndClickHouse;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -60,8 +62,8 @@ class ConsoleWildFlyIT {
     private static final String PASSWORD = "Console-pw-4d2!";
     private static final int OFFSET = 500;
     private static final String BASE = "http://127.0.0.1:" + (8080 + OFFSET) + "/appmetrica-loader/";
-    private static final String DATABASE = "it_console_wildfly";
-    private static final String CONNECTION_DATABASE = "it_console_wildfly_conn";
+    private static final String DATABASE = TestClickHouse.database("it_console_wildfly");
+    private static final String CONNECTION_DATABASE = TestClickHouse.database("it_console_wildfly_conn");
     private static final String STORED_TOKEN = "cs:appmetrica/appmetrica-token";
     private static final int ROWS = 80;
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -97,13 +99,12 @@ class ConsoleWildFlyIT {
         Path failed = home.resolve("standalone/deployments/appmetrica-loader.war.failed");
         Path out = launch();
         Path deployed = home.resolve("standalone/deployments/appmetrica-loader.war.deployed");
-        long deadline = System.currentTimeMillis() + 180_000;
-        while (!Files.exists(deployed)) {
-            if (Files.exists(failed) || !server.isAlive() || System.currentTimeMillis() > deadline) {
+        Await.await(() -> {
+            if (Files.exists(failed) || !server.isAlive()) {
                 throw new AssertionError("the WAR was not deployed: " + Files.readString(out) + "\n" + serverLog());
             }
-            Thread.sleep(200);
-        }
+            return Files.exists(deployed);
+        }, Duration.ofMinutes(3), () -> "the WAR was not deployed: " + Files.readString(out) + "\n" + serverLog());
         assertFalse(json("GET", "api/catalog", null, 200).get("connections").asBoolean(),
                 "no connections before the job repository has a datasource: they would be lost with a restart");
         // configure.sh as docs/wildfly.md runs it: the credential store (the token as cs:appmetrica/appmetrica-token) and the
@@ -135,23 +136,19 @@ class ConsoleWildFlyIT {
 
     /** Waits until the deployed console offers connections (after configure.sh's reload, after a restart). */
     private static void awaitConnections() throws Exception {
-        long deadline = System.currentTimeMillis() + 180_000;
-        String last = "";
-        while (true) {
+        Await.await(() -> {
+            if (!server.isAlive()) {
+                throw new AssertionError("the server ended\n" + serverLog());
+            }
             try {
                 Answer a = call("GET", "api/catalog", null, true, PASSWORD);
-                last = a.status() + " " + a.body();
-                if (a.status() == 200 && JSON.readTree(a.body()).get("connections").asBoolean()) {
-                    return;
-                }
+                boolean offered = a.status() == 200 && JSON.readTree(a.body()).get("connections").asBoolean();
+                return offered ? "connections offered" : a.status() + " " + a.body();
             } catch (IOException e) {
-                last = e.toString(); // the server is (re)starting
+                return e.toString(); // the server is (re)starting
             }
-            if (!server.isAlive() || System.currentTimeMillis() > deadline) {
-                throw new AssertionError("the console did not offer connections: " + last + "\n" + serverLog());
-            }
-            Thread.sleep(200);
-        }
+        }, "connections offered"::equals, Duration.ofMinutes(3),
+                () -> "the console did not offer connections\n" + serverLog());
     }
 
     @AfterAll
@@ -243,17 +240,9 @@ class ConsoleWildFlyIT {
     }
 
     private static JsonNode awaitEnd(long id) throws Exception {
-        long deadline = System.currentTimeMillis() + 120_000;
-        while (true) {
-            JsonNode d = json("GET", "api/executions/" + id, null, 200);
-            if (List.of("COMPLETED", "FAILED", "STOPPED", "ABANDONED").contains(d.at("/execution/status").asText())) {
-                return d;
-            }
-            if (System.currentTimeMillis() > deadline) {
-                throw new AssertionError("execution " + id + " did not end: " + d + "\n" + serverLog());
-            }
-            Thread.sleep(200);
-        }
+        return Await.await(() -> json("GET", "api/executions/" + id, null, 200),
+                d -> List.of("COMPLETED", "FAILED", "STOPPED", "ABANDONED").contains(d.at("/execution/status").asText()), Duration.ofMinutes(2),
+                () -> "execution " + id + " did not end\n" + serverLog());
     }
 
     // ---------------------------------------------------------------- tests
@@ -343,19 +332,11 @@ class ConsoleWildFlyIT {
 
     /** Scrapes the server's Prometheus endpoint (management interface) until the series satisfies the condition. */
     private static String awaitMetrics(String name, String label, java.util.function.DoublePredicate condition) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (true) {
-            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + (9990 + OFFSET) + "/prometheus"))
-                    .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
-            Double v = r.statusCode() == 200 ? metric(r.body(), name, label) : null;
-            if (v != null && condition.test(v)) {
-                return r.body();
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError(name + " " + label + " = " + v + " (HTTP " + r.statusCode() + "):\n" + r.body() + "\n" + serverLog());
-            }
-            Thread.sleep(200);
-        }
+        return Await.await(() -> HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + (9990 + OFFSET) + "/prometheus"))
+                        .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString()), r -> {
+                    Double v = r.statusCode() == 200 ? metric(r.body(), name, label) : null;
+                    return v != null && condition.test(v);
+                }, Duration.ofSeconds(60), () -> name + " " + label + " did not reach the expected value\n" + serverLog()).body();
     }
 
     @Test
@@ -422,17 +403,8 @@ class ConsoleWildFlyIT {
 
     /** Polls the connection's view until it matches (a status the server reports, not a time). */
     private static JsonNode awaitView(String what, Predicate<JsonNode> done) throws Exception {
-        long deadline = System.currentTimeMillis() + 180_000;
-        while (true) {
-            JsonNode v = json("GET", "api/connections/wf-shop", null, 200);
-            if (done.test(v)) {
-                return v;
-            }
-            if (System.currentTimeMillis() > deadline) {
-                throw new AssertionError("the connection was not " + what + " within 3 minutes: " + v + "\n" + serverLog());
-            }
-            Thread.sleep(200); // polling a status over HTTP: the API offers no notification
-        }
+        return Await.await(() -> json("GET", "api/connections/wf-shop", null, 200), done, Duration.ofMinutes(3),
+                () -> "the connection was not " + what + "\n" + serverLog());
     }
 
     private static long lastExecution(JsonNode view) {

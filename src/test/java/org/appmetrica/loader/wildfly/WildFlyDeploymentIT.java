@@ -1,8 +1,10 @@
 package org.appmetrica.loader.wildfly;
 
 import org.appmetrica.loader.clickhouse.Identifiers;
+import org.appmetrica.loader.clickhouse.TestClickHouse;
 import org.appmetrica.loader.it.GroundTruth;
 import org.appmetrica.loader.simulator.RecordedRequest;
+import org.appmetrica.loader.testing.Await;
 import org.appmetrica.loader.testing.SimulatorAndClickHouse;
 import org.jboss.as.controller.client.helpers.Operations;
 import org.jboss.dmr.ModelNode;
@@ -15,6 +17,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Properties;
@@ -140,7 +143,7 @@ class WildFlyDeploymentIT extends ManagedWildFly {
     @Order(2)
     void loadLandsInClickHouseThroughTheDataSource() throws Exception {
         assumeTrue(deployed, "the server is configured and the WAR deployed");
-        String database = "it_wildfly_load";
+        String database = TestClickHouse.database("it_wildfly_load");
         Properties p = load(database, "events,installations,push_tokens");
         p.setProperty("applicationIds", "501,502");
         long id = WildFlyServer.startJob(p);
@@ -167,7 +170,7 @@ class WildFlyDeploymentIT extends ManagedWildFly {
     @Order(3)
     void failedLoadIsRestartedThroughTheServersJobOperator() throws Exception {
         assumeTrue(deployed, "the server is configured and the WAR deployed");
-        String database = "it_wildfly_restart";
+        String database = TestClickHouse.database("it_wildfly_restart");
         Properties p = load(database, "events,crashes");
         p.setProperty("format", "json"); // Jackson streaming from the server's module (the first load reads CSV)
         p.setProperty("maxRetries", "1");
@@ -187,7 +190,7 @@ class WildFlyDeploymentIT extends ManagedWildFly {
     @Order(4)
     void jobRepositorySurvivesAServerRestartMidLoad() throws Exception {
         assumeTrue(deployed, "the server is configured and the WAR deployed");
-        String database = "it_wildfly_server_restart";
+        String database = TestClickHouse.database("it_wildfly_server_restart");
         Properties p = load(database, "events,crashes");
         p.setProperty("dateUntil", "2024-05-06");
         p.setProperty("chunkSize", "5");
@@ -225,23 +228,30 @@ class WildFlyDeploymentIT extends ManagedWildFly {
      * {@code threads} held exports requested. The deadline only turns a bug into a failure.
      */
     private static void awaitGate(long id, String database, LocalDate first, LocalDate firstHeld, int threads) throws Exception {
-        long deadline = System.currentTimeMillis() + 180_000;
-        while (true) {
+        long expected = 2L * ROWS_PER_DAY * first.until(firstHeld).getDays();
+        Await.await(() -> gate(id, database, first, firstHeld, threads), gate -> gate.published() == expected && gate.held() == threads,
+                Duration.ofMinutes(3), () -> "gate not reached: " + expected + " rows published and " + threads + " held exports requested "
+                        + WildFlyServer.describe(id));
+    }
+
+    /** How far the load is: rows of the days before firstHeld published, held exports requested. */
+    private record Gate(long published, long held) {
+    }
+
+    /** The gate's state now; more held exports than threads can never come back to the gate, and fail at once. */
+    private static Gate gate(long id, String database, LocalDate first, LocalDate firstHeld, int threads) throws Exception {
+        {
             long published = 0;
             for (LocalDate d = first; d.isBefore(firstHeld); d = d.plusDays(1)) {
                 published += rows(database, d);
             }
             long held = env.simulator().requests().stream().filter(r -> onOrAfter(r, firstHeld))
                     .map(r -> r.path() + "?" + r.query().get("date_since")).distinct().count();
-            long expected = 2L * ROWS_PER_DAY * first.until(firstHeld).getDays();
-            if (published == expected && held == threads) {
-                return;
-            }
-            if (System.currentTimeMillis() > deadline || held > threads) {
-                throw new AssertionError("gate not reached: " + published + " of " + expected + " rows published, " + held
+            if (held > threads) {
+                throw new AssertionError("gate passed: " + published + " rows published, " + held
                         + " held exports requested (expected " + threads + ") " + WildFlyServer.describe(id));
             }
-            Thread.sleep(100);
+            return new Gate(published, held);
         }
     }
 

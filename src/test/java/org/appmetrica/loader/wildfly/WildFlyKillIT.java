@@ -2,8 +2,10 @@ package org.appmetrica.loader.wildfly;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.appmetrica.loader.clickhouse.Identifiers;
+import org.appmetrica.loader.clickhouse.TestClickHouse;
 import org.appmetrica.loader.it.GroundTruth;
 import org.appmetrica.loader.simulator.RecordedRequest;
+import org.appmetrica.loader.testing.Await;
 import org.appmetrica.loader.testing.SimulatorAndClickHouse;
 import org.jboss.dmr.ModelNode;
 import org.junit.jupiter.api.Test;
@@ -13,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,7 +43,7 @@ class WildFlyKillIT extends ManagedWildFly {
     private static final int ROWS_PER_DAY = 300;
     private static final long SEED = 29;
     private static final long APP = 701;
-    private static final String DATABASE = "it_wildfly_kill";
+    private static final String DATABASE = TestClickHouse.database("it_wildfly_kill");
     private static final LocalDate FIRST = LocalDate.parse("2024-06-01");
     private static final LocalDate LAST = LocalDate.parse("2024-06-14");
     /** Exports of this day and later stay queued until released: 5 days x 2 sources = 10 slices publish first. */
@@ -168,8 +171,17 @@ class WildFlyKillIT extends ManagedWildFly {
      * exports requested (one per thread). The deadline only turns a bug into a failure.
      */
     private static void awaitGate(long id) throws Exception {
-        long deadline = System.currentTimeMillis() + 180_000;
-        while (true) {
+        Await.await(() -> gate(id), gate -> gate.published() == PUBLISHED && gate.held() == THREADS, Duration.ofMinutes(3),
+                () -> "gate not reached: " + PUBLISHED + " slices published and " + THREADS + " held exports requested\n" + WildFlyServer.logTail());
+    }
+
+    /** How far the load is: slices before FIRST_HELD published, held exports requested. */
+    private record Gate(int published, long held) {
+    }
+
+    /** The gate's state now; more held exports than threads can never come back to the gate, and fail at once. */
+    private static Gate gate(long id) throws Exception {
+        {
             int published = 0;
             for (JsonNode step : WildFlyServer.consoleGet("executions/" + id).get("steps")) {
                 if (step.get("name").asText().equals("load-slices")) {
@@ -182,14 +194,11 @@ class WildFlyKillIT extends ManagedWildFly {
                 }
             }
             long heldRequested = bySlice(env.simulator().requests().stream().filter(WildFlyKillIT::held).toList()).size();
-            if (published == PUBLISHED && heldRequested == THREADS) {
-                return;
-            }
-            if (System.currentTimeMillis() > deadline || heldRequested > THREADS) {
-                throw new AssertionError("gate not reached: " + published + " of " + PUBLISHED + " slices published, " + heldRequested
+            if (heldRequested > THREADS) {
+                throw new AssertionError("gate passed: " + published + " of " + PUBLISHED + " slices published, " + heldRequested
                         + " held exports requested (expected " + THREADS + ")\n" + WildFlyServer.logTail());
             }
-            Thread.sleep(100);
+            return new Gate(published, heldRequested);
         }
     }
 

@@ -1,5 +1,6 @@
 package org.appmetrica.loader.wildfly;
 
+import org.appmetrica.loader.testing.Await;
 import org.appmetrica.loader.testing.TestRepository;
 import org.appmetrica.loader.clickhouse.ClickHouseSettings;
 import org.appmetrica.loader.clickhouse.TestClickHouse;
@@ -299,12 +300,19 @@ final class WildFlyServer {
         ModelNode op = Operations.createOperation("read-children-names", Operations.createAddress("deployment", DEPLOYMENT,
                 "subsystem", "batch-jberet", "job", JOB));
         op.get("child-type").set("execution");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!execute(op).asList().stream().map(ModelNode::asString).toList().contains(Long.toString(executionId))) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("execution " + executionId + " is not listed by the management model");
-            }
-            Thread.sleep(200);
+        awaitState(() -> execute(op).asList().stream().map(ModelNode::asString).toList(), listed -> listed.contains(Long.toString(executionId)),
+                Duration.ofSeconds(60), () -> "execution " + executionId + " is not listed by the management model");
+    }
+
+    /** {@link Await#await} for the callers here that declare IOException and InterruptedException only. */
+    private static <T> T awaitState(Await.Probe<T> probe, java.util.function.Predicate<? super T> done, Duration deadline,
+                                    Await.Description description) throws IOException, InterruptedException {
+        try {
+            return Await.await(probe, done, deadline, description);
+        } catch (IOException | InterruptedException | RuntimeException | Error e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException(e);
         }
     }
 
@@ -329,17 +337,8 @@ final class WildFlyServer {
 
     /** Waits until the execution has ended and returns its batch status. */
     static String awaitEnd(long executionId, long timeoutSeconds) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
-        while (true) {
-            String status = attribute(executionId, "batch-status");
-            if (List.of("COMPLETED", "FAILED", "STOPPED", "ABANDONED").contains(status)) {
-                return status;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("execution " + executionId + " still " + status + " after " + timeoutSeconds + " s\n" + logTail());
-            }
-            Thread.sleep(200);
-        }
+        return awaitState(() -> attribute(executionId, "batch-status"), status -> List.of("COMPLETED", "FAILED", "STOPPED", "ABANDONED").contains(status),
+                Duration.ofSeconds(timeoutSeconds), () -> "execution " + executionId + " did not end\n" + logTail());
     }
 
     /** The test's ClickHouse as a JDBC URL without a database: jdbc:clickhouse://host:port. */

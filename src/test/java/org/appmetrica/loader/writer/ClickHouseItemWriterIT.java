@@ -44,7 +44,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
  */
 class ClickHouseItemWriterIT {
 
-    private static final String DB = "it_writer";
+    private static final String DB = TestClickHouse.database("it_writer");
     private static final Slice SLICE = new Slice(701, "events", LocalDate.of(2024, 5, 1));
     private static final SourceSpec EVENTS = FieldCatalog.get().source("events").orElseThrow();
     private static final List<String> FIELDS = List.of("event_name", "appmetrica_device_id", "event_datetime");
