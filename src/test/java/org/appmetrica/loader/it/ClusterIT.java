@@ -174,7 +174,8 @@ class ClusterIT extends BatchIT {
             recreate(entry, db);
             entry.execute("CREATE DATABASE " + db + " ON CLUSTER " + CLUSTER);
             TableLayout layout = new TableLayout(FieldCatalog.get().source("events").orElseThrow());
-            entry.execute(layout.createReplicatedSql(db, "events", CLUSTER).replace("/" + db + "/events'", "/users_own_path/events'"));
+            String ownPath = "/users_own_path/" + db + "/events"; // theirs, and apart from other checkouts' runs on this cluster
+            entry.execute(layout.createReplicatedSql(db, "events", CLUSTER).replace("/" + db + "/events'", ownPath + "'"));
             Properties p = clusterParameters(simulator, db);
             p.setProperty("applicationIds", "601,602");
             p.setProperty("sources", "events");
@@ -183,7 +184,7 @@ class ClusterIT extends BatchIT {
             JobExecution e = run(p);
             assertEquals(BatchStatus.COMPLETED, e.getBatchStatus(), describe(e));
             assertTrue(entry.queryValue("SELECT engine_full FROM system.tables WHERE database = '" + db + "' AND name = 'events'")
-                    .contains("/users_own_path/events"), "the user's table was replaced");
+                    .contains(ownPath), "the user's table was replaced");
             assertExact(entry, p, db);
         }
     }
