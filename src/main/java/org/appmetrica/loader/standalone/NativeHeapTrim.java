@@ -1,7 +1,7 @@
 package org.appmetrica.loader.standalone;
 
 import javax.management.JMException;
-import javax.management.MBeanServer;
+import javax.management.MalformedObjectNameException;
 import javax.management.ObjectName;
 import java.lang.management.ManagementFactory;
 import java.util.concurrent.ScheduledExecutorService;
@@ -14,41 +14,65 @@ import java.util.logging.Logger;
  * {@code malloc_trim}). The JIT compilers' arenas reach about 40 MB at the start of a load and are freed at once, but
  * glibc keeps the pages: about 30 MB of a 1 M-row load's peak RSS (docs/performance.md). The same as
  * {@code -XX:TrimNativeHeapInterval=1000}, which JDK 17 has only as an experimental option; where the command is
- * missing (another JDK) the thread ends.
+ * missing (another JDK) the thread ends after one look.
  */
 final class NativeHeapTrim {
 
     private static final Logger LOG = Logger.getLogger(NativeHeapTrim.class.getName());
     private static final String OPERATION = "systemTrimNativeHeap";
+    private static final ObjectName COMMANDS = commands();
 
     private NativeHeapTrim() {
     }
 
-    /** Starts the trims on a daemon thread for the life of the process; the JMX look-up is done there too, off the start. */
-    static void start() {
-        ScheduledExecutorService thread = LoaderCli.threads(1, "native-heap-trim");
-        thread.scheduleWithFixedDelay(() -> {
-            try {
-                if (trim() == null) {
-                    thread.shutdown();
-                }
-            } catch (JMException | RuntimeException e) {
-                LOG.log(Level.FINE, "trimming the native heap", e);
-                thread.shutdown();
-            }
-        }, 1, 1, TimeUnit.SECONDS);
+    private static ObjectName commands() {
+        try {
+            return new ObjectName("com.sun.management:type=DiagnosticCommand");
+        } catch (MalformedObjectNameException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
-    /** Trims once; the command's report, or null where the JVM has no such command. */
-    static String trim() throws JMException {
-        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-        ObjectName name = new ObjectName("com.sun.management:type=DiagnosticCommand");
-        for (var op : server.getMBeanInfo(name).getOperations()) {
+    /**
+     * Starts the trims on a daemon thread for the life of the process; the JMX look-up is done there too, once, off
+     * the start.
+     */
+    static void start() {
+        ScheduledExecutorService thread = LoaderCli.threads(1, "native-heap-trim");
+        thread.execute(() -> {
+            try {
+                if (available()) {
+                    thread.scheduleWithFixedDelay(NativeHeapTrim::trimQuietly, 1, 1, TimeUnit.SECONDS);
+                    return;
+                }
+            } catch (JMException | RuntimeException e) {
+                LOG.log(Level.FINE, "looking up the native heap trim", e);
+            }
+            thread.shutdown();
+        });
+    }
+
+    private static void trimQuietly() {
+        try {
+            trim();
+        } catch (JMException | RuntimeException e) {
+            LOG.log(Level.FINE, "trimming the native heap", e);
+        }
+    }
+
+    /** Whether this JVM has the command. */
+    static boolean available() throws JMException {
+        for (var op : ManagementFactory.getPlatformMBeanServer().getMBeanInfo(COMMANDS).getOperations()) {
             if (op.getName().equals(OPERATION)) {
-                return String.valueOf(server.invoke(name, OPERATION, new Object[] {new String[0]},
-                        new String[] {String[].class.getName()}));
+                return true;
             }
         }
-        return null;
+        return false;
+    }
+
+    /** Trims once; the command's report. */
+    static String trim() throws JMException {
+        return String.valueOf(ManagementFactory.getPlatformMBeanServer().invoke(COMMANDS, OPERATION, new Object[] {new String[0]},
+                new String[] {String[].class.getName()}));
     }
 }
