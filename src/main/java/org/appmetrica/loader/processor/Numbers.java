@@ -1,5 +1,8 @@
 package org.appmetrica.loader.processor;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -11,6 +14,9 @@ import java.nio.charset.StandardCharsets;
 final class Numbers {
 
     private static final int SAFE_DIGITS = 18;
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long HIGH_NIBBLES = 0xF0F0F0F0F0F0F0F0L;
+    private static final long ZEROS = 0x3030303030303030L;
     private static final long UNSIGNED_LIMIT = Long.divideUnsigned(-1L, 10); // (2^64 - 1) / 10
 
     private Numbers() {
@@ -65,7 +71,11 @@ final class Numbers {
     /** Digits only, at most 18 of them: no overflow. */
     private static long digits(byte[] b, int from, int to, int valueStart) {
         long n = 0;
-        for (int i = from; i < to; i++) {
+        int i = from;
+        for (; i + 8 <= to; i += 8) {
+            n = n * 100_000_000 + eight(b, i, valueStart, to);
+        }
+        for (; i < to; i++) {
             int d = b[i] - '0';
             if ((d | (9 - d)) < 0) {
                 throw invalid(b, valueStart, to);
@@ -73,6 +83,20 @@ final class Numbers {
             n = n * 10 + d;
         }
         return n;
+    }
+
+    /**
+     * Eight ASCII digits at once (the first in the lowest byte of a little-endian load): a byte is a digit if its high
+     * nibble is 3 both before and after adding 6; then pairs, quads and the octet are combined by three multiplications.
+     */
+    private static long eight(byte[] b, int at, int valueStart, int valueEnd) {
+        long x = (long) LONGS.get(b, at);
+        if ((x & HIGH_NIBBLES) != ZEROS || ((x + 0x0606060606060606L) & HIGH_NIBBLES) != ZEROS) {
+            throw invalid(b, valueStart, valueEnd);
+        }
+        x = (x & 0x0F0F0F0F0F0F0F0FL) * 2561 >>> 8;
+        x = (x & 0x00FF00FF00FF00FFL) * 6553601 >>> 16;
+        return (x & 0x0000FFFF0000FFFFL) * 42949672960001L >>> 32;
     }
 
     private static int digit(byte[] b, int at, int from, int to) {

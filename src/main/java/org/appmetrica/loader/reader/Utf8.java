@@ -19,6 +19,10 @@ final class Utf8 {
     static boolean isValid(byte[] b, int from, int to) {
         int i = from;
         while (i < to) {
+            if (i + 16 <= to && ((((long) LONGS.get(b, i)) | ((long) LONGS.get(b, i + 8))) & HIGH_BITS) == 0) {
+                i += 16; // sixteen ASCII bytes
+                continue;
+            }
             if (i + 8 <= to && (((long) LONGS.get(b, i)) & HIGH_BITS) == 0) {
                 i += 8; // eight ASCII bytes
                 continue;

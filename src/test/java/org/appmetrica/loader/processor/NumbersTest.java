@@ -37,6 +37,26 @@ class NumbersTest {
     }
 
     @Test
+    void aNonDigitAtAnyOffsetOfTheEightAtATimeWordsIsRefused() {
+        byte[] bad = {'/', ':', '?', ' ', 0, (byte) 0xB5, (byte) 0xC3, 'a'};
+        for (int length = 8; length <= 20; length++) {
+            int end = 1 + length;
+            for (int at = 0; at < length; at++) {
+                for (byte x : bad) {
+                    byte[] b = ("<" + "1".repeat(length) + ">").getBytes(StandardCharsets.UTF_8);
+                    b[1 + at] = x;
+                    String value = new String(b, 1, length, StandardCharsets.ISO_8859_1);
+                    assertEquals("invalid", ours(() -> Numbers.parseLong(b, 1, end)), "signed " + value);
+                    assertEquals("invalid", ours(() -> Numbers.parseUnsignedLong(b, 1, end)), "unsigned " + value);
+                }
+            }
+            String digits = "98765432109876543210".substring(0, length);
+            byte[] b = ("<" + digits + ">").getBytes(StandardCharsets.UTF_8);
+            assertEquals(jdk(() -> Long.parseUnsignedLong(digits)), ours(() -> Numbers.parseUnsignedLong(b, 1, end)), digits);
+        }
+    }
+
+    @Test
     void onlyAsciiDigitsCount() {
         byte[] arabicOne = "١".getBytes(StandardCharsets.UTF_8);
         assertEquals("invalid", ours(() -> Numbers.parseLong(arabicOne, 0, arabicOne.length)));

@@ -107,6 +107,28 @@ class RowSourceCorpusTest {
         }
     }
 
+    @Test
+    void utf8FastPathsSeeEveryOffsetAndNothingPastTheEnd() {
+        byte[][] probes = {{(byte) 0xFF}, {(byte) 0xC3}, {(byte) 0xC3, (byte) 0xA9}, {(byte) 0xED, (byte) 0xA0, (byte) 0x80},
+                {(byte) 0xF0, (byte) 0x9F, (byte) 0x98, (byte) 0x80}, {(byte) 0x80}};
+        for (int length = 0; length <= 40; length++) {
+            for (int at = 0; at < length; at++) {
+                for (byte[] probe : probes) {
+                    byte[] b = new byte[length + 24];
+                    Arrays.fill(b, (byte) 'a');
+                    Arrays.fill(b, length + 3, b.length, (byte) 0xFF); // invalid bytes just past the range must not count
+                    System.arraycopy(probe, 0, b, 3 + at, Math.min(probe.length, length - at));
+                    byte[] range = Arrays.copyOfRange(b, 3, 3 + length);
+                    assertEquals(jdkAccepts(range), Utf8.isValid(b, 3, 3 + length), () -> Arrays.toString(range));
+                }
+            }
+            byte[] ascii = new byte[length + 8];
+            Arrays.fill(ascii, (byte) 'a');
+            ascii[length + 3] = (byte) 0xFF;
+            assertEquals(true, Utf8.isValid(ascii, 3, 3 + length), "ASCII of length " + length);
+        }
+    }
+
     private static boolean jdkAccepts(byte[] b) {
         try {
             StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(b));

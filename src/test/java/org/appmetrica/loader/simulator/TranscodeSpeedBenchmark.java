@@ -25,7 +25,7 @@ import java.util.Map;
  * reused per chunk of 100 000 rows (the writer's buffer, without the network). Figures are CPU time of the measuring
  * thread (so a busy machine changes them less than wall time) and bytes it allocated, per row, median of 5 runs after
  * warm-up. Run by {@code .ci/bench}; not a test.
- * {@code java -cp target/test-classes:target/appmetrica-loader.jar:target/lib/* org.appmetrica.loader.simulator.TranscodeSpeedBenchmark [ROWS]}
+ * {@code java -cp target/test-classes:target/appmetrica-loader.jar:target/lib/* org.appmetrica.loader.simulator.TranscodeSpeedBenchmark [ROWS [csv]]}
  */
 public final class TranscodeSpeedBenchmark {
 
@@ -56,9 +56,12 @@ public final class TranscodeSpeedBenchmark {
         };
         System.out.printf("transcode (one thread, CPU time, median of 5): events, %d fields, %d rows, CSV %.1f MB, JSON %.1f MB%n",
                 fields.size(), rows, csv.length / 1e6, json.length / 1e6);
+        boolean all = args.length < 2 || !args[1].equals("csv"); // "csv": the loader's CSV path only (A/B runs)
         report("CSV bytes -> RowBinary (loader)", bytes, csv, rows);
-        report("CSV via Jackson Strings (before)", jackson, csv, rows);
-        report("JSON via Jackson -> RowBinary", jsonPath, json, rows);
+        if (all) {
+            report("CSV via Jackson Strings (before)", jackson, csv, rows);
+            report("JSON via Jackson -> RowBinary", jsonPath, json, rows);
+        }
     }
 
     private static void report(String name, Path path, byte[] body, int rows) throws IOException {
