@@ -86,6 +86,7 @@ public final class ExportDownloader {
             try (StopWatch watch = StopWatch.abortOnStop(stopRequested, transport);
                  ApiResponse response = transport.get(request, sendNoCache)) {
                 int status = response.status();
+                org.appmetrica.loader.config.Timeline.mark(request.describe() + ": HTTP " + status);
                 if (status == 200) {
                     long started = clock.millis();
                     try {
@@ -177,6 +178,7 @@ public final class ExportDownloader {
             Files.deleteIfExists(partial); // what is over the limit never stays on disk
             throw e;
         }
+        org.appmetrica.loader.config.Timeline.mark("last byte: " + bytes + " bytes");
         if (response.contentLength() >= 0 && bytes != response.contentLength()) {
             Files.deleteIfExists(partial);
             throw new IOException("body truncated: got " + bytes + " of " + response.contentLength() + " bytes");

@@ -1,5 +1,6 @@
 package org.appmetrica.loader.standalone;
 
+import org.appmetrica.loader.config.Timeline;
 import jakarta.batch.operations.JobOperator;
 import jakarta.batch.runtime.BatchStatus;
 import jakarta.batch.runtime.JobExecution;
@@ -62,6 +63,7 @@ public final class LoaderCli {
     Path globalConfig; // read before parsing, by GlobalConfig
 
     public static void main(String[] args) {
+        Timeline.mark("main");
         LoaderCli cli = new LoaderCli();
         CommandLine commandLine = new CommandLine(cli);
         // run --help lists the job parameters from their one definition (picocli formats footers: % doubled)
@@ -85,6 +87,7 @@ public final class LoaderCli {
             System.out.flush();
             System.setOut(System.err);
         }
+        Timeline.mark("exit " + code);
         System.exit(code);
     }
 
@@ -99,9 +102,12 @@ public final class LoaderCli {
         }
         Coordination.heartbeat(Duration.ofSeconds(options.heartbeatInterval), Duration.ofSeconds(options.heartbeatTimeout));
         Repository.configure(options.dataDir, options.repositoryUrl);
+        Timeline.mark("repository configured");
         ConsoleLogging.install(json ? System.err : System.out, jsonLogs());
         Repository.operator(); // JBeret creates its tables before they are read below
+        Timeline.mark("JobOperator ready (Weld, JBeret, H2)");
         CrashedExecutions.reconcile(); // a run whose process died shows, and restarts, as FAILED (crashed)
+        Timeline.mark("crashed executions reconciled");
     }
 
     boolean jsonLogs() {
@@ -223,8 +229,10 @@ public final class LoaderCli {
         JobExecution execution;
         try (ProgressReporter progress = ProgressReporter.start(queries(), executionId)) {
             execution = Repository.await(executionId);
+            Timeline.mark("execution ended");
         }
         Reports.summary(out, execution);
+        Timeline.mark("summary printed");
         BatchStatus status = execution.getBatchStatus();
         if (status != BatchStatus.COMPLETED) {
             Reports.ending(out, execution);

@@ -32,6 +32,7 @@ final class RunCommand implements Callable<Integer> {
         LoadLauncher launcher = new LoadLauncher(Repository::operator, AccessPolicy.unrestricted(),
                 !"off".equals(System.getProperty("appmetrica.startChecks")));
         launcher.validate(p); // a bad parameter or token: "error: ..." and exit code 2, before the repository is opened
+        org.appmetrica.loader.config.Timeline.mark("parameters checked");
         cli.init(json.on);
         long id = launcher.start(p); // ClickHouse, token and applications checked before an execution exists
         return cli.followToTheEnd(id, json.on);
