@@ -78,6 +78,12 @@ public final class LoadLauncher {
             check(settings);
             org.appmetrica.loader.config.Timeline.mark("start checks done (ClickHouse, token, applications)");
         }
+        return startChecked(parameters);
+    }
+
+    /** Starts {@code appmetrica-load} once the caller ran {@link #check} itself (the CLI, while it opens the repository). */
+    public long startChecked(Properties parameters) {
+        validate(parameters);
         try {
             long id = operator.get().start(Jobs.LOAD_JOB, Coordination.ownedParameters(parameters));
             org.appmetrica.loader.config.Timeline.mark("execution " + id + " started");

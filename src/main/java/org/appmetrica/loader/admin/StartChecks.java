@@ -8,10 +8,6 @@ import org.appmetrica.loader.model.LoadParameters;
 import org.appmetrica.loader.model.LoadSettings;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -133,23 +129,17 @@ public final class StartChecks {
         Set<Long> known = new TreeSet<>();
         listed.forEach(a -> known.add(a.id()));
         Set<Long> refused = new TreeSet<>();
-        HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
-        String base = apiUrl.endsWith("/") ? apiUrl.substring(0, apiUrl.length() - 1) : apiUrl;
         for (long id : ids) {
             if (known.contains(id)) {
                 continue;
             }
             try {
-                HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(base + "/management/v1/application/" + id))
-                        .timeout(TIMEOUT).header("Authorization", "OAuth " + token).GET().build(), HttpResponse.BodyHandlers.discarding());
-                if (r.statusCode() != 200) {
+                // the loader's own small client: the JDK's HttpClient loads some 700 classes, TLS set up even for http
+                if (ApplicationsList.status(apiUrl, token, id, TIMEOUT) != 200) {
                     refused.add(id);
                 }
             } catch (IOException e) {
                 return new Result(APPLICATIONS, false, "the Logs API at " + apiUrl + " does not answer: " + rootMessage(e));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return new Result(APPLICATIONS, false, "interrupted");
             }
         }
         if (!refused.isEmpty()) {
