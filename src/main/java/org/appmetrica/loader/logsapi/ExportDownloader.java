@@ -68,6 +68,7 @@ public final class ExportDownloader {
         Instant deadline = clock.instant().plus(settings.deadline());
         boolean sendNoCache = noCache;
         int failures = 0;
+        int polls = 0;
         boolean sent = false;
         while (true) {
             if (stopRequested.getAsBoolean()) {
@@ -107,7 +108,7 @@ public final class ExportDownloader {
                     sendNoCache = false;
                     failures = 0;
                     progress.waiting(request, response.text(), percentOf(response.text()));
-                    pause(settings.pollInterval(), request);
+                    pause(settings.pollWait(++polls), request);
                     continue;
                 } else if (status == 429 || status == 420) {
                     progress.rateLimited(request, response.text());
