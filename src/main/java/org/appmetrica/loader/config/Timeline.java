@@ -20,6 +20,11 @@ public final class Timeline {
         return ON;
     }
 
+    /** When the JVM started, in ms since the epoch (to line a run's timeline up with what ran beside it). */
+    public static long jvmStart() {
+        return START;
+    }
+
     public static void mark(String step) {
         if (ON) {
             System.err.println("timeline " + (System.currentTimeMillis() - START) + " ms [" + Thread.currentThread().getName() + "] " + step);

@@ -63,9 +63,10 @@ public final class LoaderCli {
     Path globalConfig; // read before parsing, by GlobalConfig
 
     public static void main(String[] args) {
-        Timeline.mark("main");
+        Timeline.mark("main (the JVM started at " + Timeline.jvmStart() + " ms since the epoch)");
         LoaderCli cli = new LoaderCli();
         CommandLine commandLine = new CommandLine(cli);
+        Timeline.mark("command line model built");
         // run --help lists the job parameters from their one definition (picocli formats footers: % doubled)
         commandLine.getSubcommands().get("run").getCommandSpec().usageMessage()
                 .footer(LoadParameter.help().replace("%", "%%").replace("\n", "%n"));
@@ -81,6 +82,7 @@ public final class LoaderCli {
             System.exit(ExitCodes.USAGE);
         }
         NativeHeapTrim.start();
+        Timeline.mark("command line read");
         int code = commandLine.execute(args);
         if (cli.options.logFormat == LogFormat.json) {
             // Weld's shutdown hook prints a line to System.out: standard output carries JSON lines only
