@@ -99,6 +99,11 @@ public final class LoaderCli {
 
     /** With --json, standard output carries only the JSON document: progress lines go to standard error. */
     void init(boolean json) throws IOException {
+        init(json, false);
+    }
+
+    /** As {@link #init(boolean)}; for a run ({@code jobs}) the batch runtime's CDI container starts meanwhile. */
+    void init(boolean json, boolean jobs) throws IOException {
         if (options.hostId != null) {
             ProcessIdentity.useHost(options.hostId);
         }
@@ -106,6 +111,9 @@ public final class LoaderCli {
         Repository.configure(options.dataDir, options.repositoryUrl);
         Timeline.mark("repository configured");
         ConsoleLogging.install(json ? System.err : System.out, jsonLogs());
+        if (jobs) {
+            Repository.startContainer(); // after the logging: Weld's start-up lines stay quiet
+        }
         Repository.operator(); // JBeret creates its tables before they are read below
         Timeline.mark("JobOperator ready (Weld, JBeret, H2)");
         CrashedExecutions.reconcile(); // a run whose process died shows, and restarts, as FAILED (crashed)

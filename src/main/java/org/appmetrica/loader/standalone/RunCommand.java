@@ -44,7 +44,7 @@ final class RunCommand implements Callable<Integer> {
         Thread thread = new Thread(checks, "start-checks");
         thread.setDaemon(true);
         thread.start();
-        cli.init(json.on);
+        cli.init(json.on, true);
         try {
             checks.get();
         } catch (ExecutionException e) {
