@@ -78,12 +78,19 @@ public final class LoadLauncher {
             check(settings);
             org.appmetrica.loader.config.Timeline.mark("start checks done (ClickHouse, token, applications)");
         }
-        return startChecked(parameters);
+        return startValidated(parameters);
     }
 
-    /** Starts {@code appmetrica-load} once the caller ran {@link #check} itself (the CLI, while it opens the repository). */
+    /**
+     * Starts {@code appmetrica-load} once the caller ran {@link #validate} and {@link #check} itself (the CLI runs the
+     * checks while it opens the repository).
+     */
     public long startChecked(Properties parameters) {
         validate(parameters);
+        return startValidated(parameters);
+    }
+
+    private long startValidated(Properties parameters) {
         try {
             long id = operator.get().start(Jobs.LOAD_JOB, Coordination.ownedParameters(parameters));
             org.appmetrica.loader.config.Timeline.mark("execution " + id + " started");
