@@ -76,9 +76,25 @@ public final class LoadLauncher {
         LoadSettings settings = validate(parameters);
         if (startChecks) {
             check(settings);
+            org.appmetrica.loader.config.Timeline.mark("start checks done (ClickHouse, token, applications)");
         }
+        return startValidated(parameters);
+    }
+
+    /**
+     * Starts {@code appmetrica-load} once the caller ran {@link #validate} and {@link #check} itself (the CLI runs the
+     * checks while it opens the repository).
+     */
+    public long startChecked(Properties parameters) {
+        validate(parameters);
+        return startValidated(parameters);
+    }
+
+    private long startValidated(Properties parameters) {
         try {
-            return operator.get().start(Jobs.LOAD_JOB, Coordination.ownedParameters(parameters));
+            long id = operator.get().start(Jobs.LOAD_JOB, Coordination.ownedParameters(parameters));
+            org.appmetrica.loader.config.Timeline.mark("execution " + id + " started");
+            return id;
         } catch (JobStartException e) {
             throw new AdminException(500, "start-failed", "the job could not be started: " + message(e), e);
         }

@@ -8,15 +8,13 @@ import org.appmetrica.loader.model.LoadParameters;
 import org.appmetrica.loader.model.LoadSettings;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 
 /**
  * What a load needs before an execution is created: ClickHouse answers with the URL and credentials, the Logs API
@@ -51,10 +49,38 @@ public final class StartChecks {
         return run(s.apiUrl(), s.tokenRef(), s.applicationIds(), s.clickhouse());
     }
 
-    /** Every check, in order; the applications are checked only once the token is accepted. */
+    /**
+     * Every check, in order; the applications are checked only once the token is accepted. ClickHouse is asked on a
+     * thread of its own meanwhile, so that the two servers answer at once instead of one after the other — unless it is
+     * reached through a data source (a server's JNDI name, looked up on the caller's thread).
+     */
     public static List<Result> run(String apiUrl, String tokenRef, List<Long> applicationIds, ClickHouseTarget target) {
+        if (target.dataSource() != null) {
+            List<Result> results = new ArrayList<>();
+            results.add(clickhouse(target));
+            results.addAll(logsApi(apiUrl, tokenRef, applicationIds));
+            return results;
+        }
+        FutureTask<Result> clickhouse = new FutureTask<>(() -> clickhouse(target));
+        Thread thread = new Thread(clickhouse, "start-check clickhouse");
+        thread.setDaemon(true);
+        thread.start();
+        List<Result> api = logsApi(apiUrl, tokenRef, applicationIds);
         List<Result> results = new ArrayList<>();
-        results.add(clickhouse(target));
+        try {
+            results.add(clickhouse.get());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            results.add(new Result(CLICKHOUSE, false, "interrupted"));
+        } catch (ExecutionException e) {
+            results.add(new Result(CLICKHOUSE, false, "the check failed: " + SecretMask.text(rootMessage(e))));
+        }
+        results.addAll(api);
+        return results;
+    }
+
+    private static List<Result> logsApi(String apiUrl, String tokenRef, List<Long> applicationIds) {
+        List<Result> results = new ArrayList<>();
         String token;
         try {
             token = SecretRef.resolve(LoadParameters.TOKEN_REF, tokenRef, true);
@@ -103,23 +129,17 @@ public final class StartChecks {
         Set<Long> known = new TreeSet<>();
         listed.forEach(a -> known.add(a.id()));
         Set<Long> refused = new TreeSet<>();
-        HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
-        String base = apiUrl.endsWith("/") ? apiUrl.substring(0, apiUrl.length() - 1) : apiUrl;
         for (long id : ids) {
             if (known.contains(id)) {
                 continue;
             }
             try {
-                HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(base + "/management/v1/application/" + id))
-                        .timeout(TIMEOUT).header("Authorization", "OAuth " + token).GET().build(), HttpResponse.BodyHandlers.discarding());
-                if (r.statusCode() != 200) {
+                // the loader's own small client: the JDK's HttpClient loads some 700 classes, TLS set up even for http
+                if (ApplicationsList.status(apiUrl, token, id, TIMEOUT) != 200) {
                     refused.add(id);
                 }
             } catch (IOException e) {
                 return new Result(APPLICATIONS, false, "the Logs API at " + apiUrl + " does not answer: " + rootMessage(e));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return new Result(APPLICATIONS, false, "interrupted");
             }
         }
         if (!refused.isEmpty()) {

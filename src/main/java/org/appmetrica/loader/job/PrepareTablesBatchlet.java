@@ -39,6 +39,7 @@ public class PrepareTablesBatchlet extends AbstractBatchlet {
     }
 
     private String prepare() {
+        org.appmetrica.loader.config.Timeline.mark("preparing tables");
         LoadSettings settings = SliceProperties.settings(jobContext);
         // Fail before any table or export if the token is missing; the value is not kept.
         settings.checkToken();
@@ -52,6 +53,7 @@ public class PrepareTablesBatchlet extends AbstractBatchlet {
                     : " cluster " + settings.clickhouseCluster()) + ": tables ready in " + settings.clickhouseDatabase()
                     + " for " + String.join(", ", settings.sources()) + "; " + settings.slices().size() + " slices to load");
         }
+        org.appmetrica.loader.config.Timeline.mark("tables ready");
         return "PREPARED";
     }
 }

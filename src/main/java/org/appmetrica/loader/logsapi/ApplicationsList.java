@@ -82,6 +82,23 @@ public final class ApplicationsList {
         }
     }
 
+    /** The management API's status for one application ({@code 200}: the token reads it), with the same client. */
+    public static int status(String baseUrl, String token, long applicationId, Duration timeout) throws IOException {
+        String base = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+        HttpGet http = new HttpGet();
+        CompletableFuture<Void> deadline = CompletableFuture.runAsync(http::abort,
+                CompletableFuture.delayedExecutor(timeout.toMillis(), TimeUnit.MILLISECONDS));
+        try {
+            http.send(URI.create(base + "/management/v1/application/" + applicationId), Map.of("Authorization", "OAuth " + token,
+                    "User-Agent", "appmetrica-clickhouse-loader", "Accept-Encoding", "identity"), timeout, timeout);
+            http.bodyUpTo(MAX_ERROR_TEXT);
+            return http.status();
+        } finally {
+            deadline.cancel(false);
+            http.close();
+        }
+    }
+
     static List<Application> parse(String body) throws IOException {
         JsonNode apps = JSON.readTree(body).path("applications");
         if (!apps.isArray()) {

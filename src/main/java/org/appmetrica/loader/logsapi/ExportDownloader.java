@@ -68,6 +68,7 @@ public final class ExportDownloader {
         Instant deadline = clock.instant().plus(settings.deadline());
         boolean sendNoCache = noCache;
         int failures = 0;
+        int polls = 0;
         boolean sent = false;
         while (true) {
             if (stopRequested.getAsBoolean()) {
@@ -86,6 +87,7 @@ public final class ExportDownloader {
             try (StopWatch watch = StopWatch.abortOnStop(stopRequested, transport);
                  ApiResponse response = transport.get(request, sendNoCache)) {
                 int status = response.status();
+                org.appmetrica.loader.config.Timeline.mark(request.describe() + ": HTTP " + status);
                 if (status == 200) {
                     long started = clock.millis();
                     try {
@@ -106,7 +108,7 @@ public final class ExportDownloader {
                     sendNoCache = false;
                     failures = 0;
                     progress.waiting(request, response.text(), percentOf(response.text()));
-                    pause(settings.pollInterval(), request);
+                    pause(settings.pollWait(++polls), request);
                     continue;
                 } else if (status == 429 || status == 420) {
                     progress.rateLimited(request, response.text());
@@ -177,6 +179,7 @@ public final class ExportDownloader {
             Files.deleteIfExists(partial); // what is over the limit never stays on disk
             throw e;
         }
+        org.appmetrica.loader.config.Timeline.mark("last byte: " + bytes + " bytes");
         if (response.contentLength() >= 0 && bytes != response.contentLength()) {
             Files.deleteIfExists(partial);
             throw new IOException("body truncated: got " + bytes + " of " + response.contentLength() + " bytes");

@@ -52,7 +52,7 @@ public enum LoadParameter {
             "a replica's HTTP port is its TCP port plus this (nodes sharing one host)"),
     CHUNK_SIZE("chunkSize", 100_000, 1, 1_000_000, Access.ANY, "rows per chunk at most: one INSERT and one checkpoint"),
     PARALLELISM("parallelism", null, 1, 64, Access.ANY, "slices loaded at once (default 3 per application, at most 12)"),
-    POLL_INTERVAL_SECONDS("pollIntervalSeconds", 10, 0, 3600, Access.ANY, "wait between requests while the API answers 202"),
+    POLL_INTERVAL_SECONDS("pollIntervalSeconds", 10, 0, 3600, Access.ANY, "longest wait between requests while the API answers 202: 1 s first, then doubling up to it"),
     POLL_TIMEOUT_SECONDS("pollTimeoutSeconds", 7200, 1, 7 * 24 * 3600, Access.ANY, "how long one export may wait in the API"),
     RATE_LIMIT_WAIT_SECONDS("rateLimitWaitSeconds", 60, 0, 3600, Access.ANY, "wait after 429"),
     MAX_RETRIES("maxRetries", 5, 0, 100, Access.ANY, "5xx answers, timeouts or broken downloads in a row before the slice fails"),

@@ -136,6 +136,7 @@ public class LogsApiItemReader extends AbstractItemReader {
             stopped = true;
             return;
         }
+        org.appmetrica.loader.config.Timeline.mark(slice + ": reader opening");
         lease = acquireLease(settings, stop);
         if (lease == null) {
             stepContext.setPersistentUserData(stoppedWaiting());
@@ -238,6 +239,7 @@ public class LogsApiItemReader extends AbstractItemReader {
         if (download == null) {
             return false;
         }
+        org.appmetrica.loader.config.Timeline.mark(slice + ": live download started");
         live = download;
         partSha256 = List.of();
         context.firstByteAt(System.currentTimeMillis());

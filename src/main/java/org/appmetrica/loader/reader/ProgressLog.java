@@ -29,6 +29,7 @@ final class ProgressLog implements ExportProgress {
 
     @Override
     public void requested(ExportRequest request) {
+        org.appmetrica.loader.config.Timeline.mark(request.describe() + ": requesting");
         LOG.info(request.describe() + ": requested");
         report(SliceState.REQUESTED, -1, null);
         LoaderMetrics.requested(slice);

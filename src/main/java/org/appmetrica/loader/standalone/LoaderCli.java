@@ -1,5 +1,6 @@
 package org.appmetrica.loader.standalone;
 
+import org.appmetrica.loader.config.Timeline;
 import jakarta.batch.operations.JobOperator;
 import jakarta.batch.runtime.BatchStatus;
 import jakarta.batch.runtime.JobExecution;
@@ -62,8 +63,10 @@ public final class LoaderCli {
     Path globalConfig; // read before parsing, by GlobalConfig
 
     public static void main(String[] args) {
+        Timeline.mark("main (the JVM started at " + Timeline.jvmStart() + " ms since the epoch)");
         LoaderCli cli = new LoaderCli();
         CommandLine commandLine = new CommandLine(cli);
+        Timeline.mark("command line model built");
         // run --help lists the job parameters from their one definition (picocli formats footers: % doubled)
         commandLine.getSubcommands().get("run").getCommandSpec().usageMessage()
                 .footer(LoadParameter.help().replace("%", "%%").replace("\n", "%n"));
@@ -79,12 +82,14 @@ public final class LoaderCli {
             System.exit(ExitCodes.USAGE);
         }
         NativeHeapTrim.start();
+        Timeline.mark("command line read");
         int code = commandLine.execute(args);
         if (cli.options.logFormat == LogFormat.json) {
             // Weld's shutdown hook prints a line to System.out: standard output carries JSON lines only
             System.out.flush();
             System.setOut(System.err);
         }
+        Timeline.mark("exit " + code);
         System.exit(code);
     }
 
@@ -94,14 +99,25 @@ public final class LoaderCli {
 
     /** With --json, standard output carries only the JSON document: progress lines go to standard error. */
     void init(boolean json) throws IOException {
+        init(json, false);
+    }
+
+    /** As {@link #init(boolean)}; for a run ({@code jobs}) the batch runtime's CDI container starts meanwhile. */
+    void init(boolean json, boolean jobs) throws IOException {
         if (options.hostId != null) {
             ProcessIdentity.useHost(options.hostId);
         }
         Coordination.heartbeat(Duration.ofSeconds(options.heartbeatInterval), Duration.ofSeconds(options.heartbeatTimeout));
         Repository.configure(options.dataDir, options.repositoryUrl);
+        Timeline.mark("repository configured");
         ConsoleLogging.install(json ? System.err : System.out, jsonLogs());
+        if (jobs) {
+            Repository.startContainer(); // after the logging: Weld's start-up lines stay quiet
+        }
         Repository.operator(); // JBeret creates its tables before they are read below
+        Timeline.mark("JobOperator ready (Weld, JBeret, H2)");
         CrashedExecutions.reconcile(); // a run whose process died shows, and restarts, as FAILED (crashed)
+        Timeline.mark("crashed executions reconciled");
     }
 
     boolean jsonLogs() {
@@ -223,8 +239,10 @@ public final class LoaderCli {
         JobExecution execution;
         try (ProgressReporter progress = ProgressReporter.start(queries(), executionId)) {
             execution = Repository.await(executionId);
+            Timeline.mark("execution ended");
         }
         Reports.summary(out, execution);
+        Timeline.mark("summary printed");
         BatchStatus status = execution.getBatchStatus();
         if (status != BatchStatus.COMPLETED) {
             Reports.ending(out, execution);

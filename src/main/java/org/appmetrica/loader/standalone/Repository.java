@@ -5,6 +5,7 @@ import jakarta.batch.operations.NoSuchJobException;
 import jakarta.batch.runtime.BatchRuntime;
 import jakarta.batch.runtime.JobExecution;
 import jakarta.batch.runtime.StepExecution;
+import org.appmetrica.loader.config.Timeline;
 import org.appmetrica.loader.model.Jobs;
 import org.jberet.operations.AbstractJobOperator;
 import org.jberet.operations.DelegatingJobOperator;
@@ -12,12 +13,15 @@ import org.jberet.repository.JobRepository;
 import org.jberet.runtime.JobExecutionImpl;
 import org.jberet.runtime.PartitionExecutionImpl;
 import org.jberet.runtime.StepExecutionImpl;
+import org.jberet.se.SEArtifactFactory;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /** The standalone job repository (an H2 file by default) and the JobOperator over it. */
 final class Repository {
@@ -28,6 +32,25 @@ final class Repository {
     /** Must run before the first BatchRuntime call. */
     static void configure(Path dataDir, String repositoryUrl) {
         StandaloneRuntime.configure(dataDir, repositoryUrl);
+    }
+
+    /**
+     * Starts JBeret SE's Weld container (bean discovery: about a second of a run's start) on a daemon thread, so that it
+     * overlaps the job repository's opening and the start checks; the job's start then finds it started (JBeret's
+     * artifact factory makes one container per process and waits for one under way). A failure here is left to that
+     * start to report.
+     */
+    static void startContainer() {
+        Thread thread = new Thread(() -> {
+            try {
+                new SEArtifactFactory();
+                Timeline.mark("CDI container started");
+            } catch (RuntimeException | LinkageError e) {
+                Logger.getLogger(Repository.class.getName()).log(Level.FINE, "starting the CDI container ahead", e);
+            }
+        }, "cdi-start");
+        thread.setDaemon(true);
+        thread.start();
     }
 
     static JobOperator operator() {

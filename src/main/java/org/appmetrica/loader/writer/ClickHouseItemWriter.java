@@ -237,6 +237,7 @@ public class ClickHouseItemWriter extends AbstractItemWriter {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+        org.appmetrica.loader.config.Timeline.mark(slice + ": last INSERT ended");
         handOff.lease().verifyHeld(); // no other execution can have touched the staging partition
         long staged = tables.stageRows();
         if (staged != rowsStaged) {
@@ -244,6 +245,7 @@ public class ClickHouseItemWriter extends AbstractItemWriter {
                     + " were written; not publishing");
         }
         tables.publish();
+        org.appmetrica.loader.config.Timeline.mark(slice + ": published");
         LOG.info(slice + ": loaded " + rowsStaged + " rows into " + tables.targetTable());
     }
 

@@ -8,9 +8,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -68,6 +71,33 @@ class StartChecksTest {
         Map<String, StartChecks.Result> apps = byName(StartChecks.run(simulator.baseUrl(), "prop:startchecks.token", List.of(101L, 303L), nowhere()));
         assertFalse(apps.get(StartChecks.APPLICATIONS).ok());
         assertEquals("the token cannot read application(s) [303]; it can read [101, 102]", apps.get(StartChecks.APPLICATIONS).message());
+    }
+
+    /** ClickHouse that accepts and stays silent until the Logs API was asked: checked one after the other, it never is. */
+    @Test
+    void clickHouseAndTheLogsApiAreAskedAtOnce() throws Exception {
+        AtomicBoolean apiAskedWhileClickHouseWaited = new AtomicBoolean();
+        int before = simulator.requests().size();
+        try (ServerSocket silent = new ServerSocket(0)) {
+            Thread clickhouse = new Thread(() -> {
+                try (Socket s = silent.accept()) {
+                    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+                    while (System.nanoTime() < deadline && simulator.requests().size() == before) {
+                        Thread.sleep(5);
+                    }
+                    apiAskedWhileClickHouseWaited.set(simulator.requests().size() > before);
+                } catch (Exception e) {
+                    // the check then fails on the closed socket
+                }
+            });
+            clickhouse.start();
+            Map<String, StartChecks.Result> r = byName(StartChecks.run(simulator.baseUrl(), "prop:startchecks.token", List.of(101L),
+                    new ClickHouseTarget("jdbc:clickhouse://127.0.0.1:" + silent.getLocalPort(), "default", "env:NO_SUCH_PASSWORD_VAR", null, "db")));
+            clickhouse.join();
+            assertTrue(apiAskedWhileClickHouseWaited.get(), "the Logs API was asked only after ClickHouse answered");
+            assertFalse(r.get(StartChecks.CLICKHOUSE).ok(), r.toString());
+            assertEquals(List.of(StartChecks.CLICKHOUSE, StartChecks.TOKEN, StartChecks.APPLICATIONS), List.copyOf(r.keySet()));
+        }
     }
 
     @Test

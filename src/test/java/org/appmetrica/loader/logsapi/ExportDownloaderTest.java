@@ -44,6 +44,7 @@ class ExportDownloaderTest {
     private final class ScriptedTransport implements LogsApiTransport {
         final Deque<Object> answers = new ArrayDeque<>();
         final List<Boolean> noCache = new ArrayList<>();
+        final List<Long> atSeconds = new ArrayList<>();
 
         ScriptedTransport then(Object answer) {
             answers.add(answer);
@@ -53,6 +54,7 @@ class ExportDownloaderTest {
         @Override
         public ApiResponse get(ExportRequest request, boolean noCacheHeader) throws IOException {
             noCache.add(noCacheHeader);
+            atSeconds.add(Duration.between(Instant.parse("2024-03-01T00:00:00Z"), clock.instant()).toSeconds());
             Object next = answers.poll();
             if (next instanceof IOException e) {
                 throw e;
@@ -87,7 +89,7 @@ class ExportDownloaderTest {
         assertEquals("event_name\nopen", Files.readString(d.file()));
         assertEquals(15, d.bytes());
         assertEquals(List.of(true, false, false), t.noCache);
-        assertEquals(20_000, slept());
+        assertEquals(1_000 + 2_000, slept()); // the first wait short, then longer
         assertEquals(40, ExportDownloader.percentOf("Wait for result. Progress is 40%."));
     }
 
@@ -99,7 +101,19 @@ class ExportDownloaderTest {
                 .then(ok("event_name\n"));
         downloader(t).download(REQUEST, true, dir.resolve("f.csv"));
         assertEquals(List.of(true, true, false), t.noCache);
-        assertEquals(70_000, slept());
+        assertEquals(60_000 + 1_000, slept());
+    }
+
+    /** 1, 2, 4, 8 s, then the interval (10 s here): a long preparation is asked about no more often than that. */
+    @Test
+    void pollsSoonThenBacksOffToTheInterval() {
+        ScriptedTransport t = new ScriptedTransport();
+        for (int i = 0; i < 7; i++) {
+            t.then(ApiResponse.text(202, "Wait for result. Progress is " + i * 10 + "%."));
+        }
+        t.then(ok("event_name\n"));
+        downloader(t).download(REQUEST, true, dir.resolve("f.csv"));
+        assertEquals(List.of(0L, 1L, 3L, 7L, 15L, 25L, 35L, 45L), t.atSeconds);
     }
 
     @Test
@@ -142,7 +156,7 @@ class ExportDownloaderTest {
         }
         ExportTimeoutException e = assertThrows(ExportTimeoutException.class, () -> downloader(t).download(REQUEST, true, dir.resolve("f.csv")));
         assertTrue(e.getMessage().contains("within 300 s"), e.getMessage());
-        assertEquals(31, t.noCache.size());
+        assertEquals(33, t.noCache.size()); // at 0, 1, 3, 7, 15 s, then every 10 s up to 295 s
     }
 
     @Test
