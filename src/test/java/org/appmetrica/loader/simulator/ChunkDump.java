@@ -87,6 +87,9 @@ public final class ChunkDump {
                 String type = c.type();
                 if (type.startsWith("Nullable(")) {
                     out.write(v == null ? 1 : 0);
+                    if (v == null) {
+                        continue; // RowBinary has no value under a NULL
+                    }
                     type = type.substring(9, type.length() - 1);
                 }
                 if (type.equals("String")) {
@@ -100,7 +103,7 @@ public final class ChunkDump {
                     out.writeBytes(utf8);
                     continue;
                 }
-                long value = v == null ? 0 : (Long) v;
+                long value = (Long) v;
                 int width = switch (type) {
                     case "UInt8" -> 1;
                     case "Date" -> 2;
