@@ -169,7 +169,13 @@ public final class PagedBytes {
         before += size;
         page++;
         if (page < pages.size() && pages.get(page).length < more) {
-            pages.add(page, new byte[more]); // after the kept pages: it is dropped at reset
+            if (more > PAGE) {
+                pages.add(page, new byte[more]); // a value over a page: a page of its own, dropped at reset
+            } else {
+                // a small kept page (the first ones are) at least doubles, so that the next fills soon fit in it
+                int grown = Math.max(pages.get(page).length, bytes.length) * 2;
+                pages.set(page, new byte[Math.max(more, Math.min(PAGE, grown))]);
+            }
         } else if (page == pages.size()) {
             pages.add(new byte[Math.max(more, Math.min(PAGE, bytes.length * 2))]);
         }

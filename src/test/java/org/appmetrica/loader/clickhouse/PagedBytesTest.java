@@ -6,6 +6,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.util.Arrays;
+import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -64,6 +65,38 @@ class PagedBytesTest {
         long refill = threads.getThreadAllocatedBytes(self) - a1;
         assertTrue(refill < 64 * 1024, "a refill allocated " + refill + " bytes");
         assertEquals(held, buffer.capacity());
+    }
+
+    /**
+     * Values of varying widths, wider than the first small pages: a kept page too small for the next value at
+     * least doubles;
+     * refills reuse the pages and allocate nothing (small pages were once inserted, one more each refill).
+     */
+    @Test
+    void refillsWithValuesWiderThanTheFirstPagesAllocateNothing() {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long self = Thread.currentThread().getId();
+        PagedBytes buffer = new PagedBytes(256);
+        byte[] value = new byte[3000];
+        Random random = new Random(5);
+        for (int i = 0; i < 10; i++) {
+            buffer.reset();
+            widths(buffer, value, random);
+        }
+        long held = buffer.capacity();
+        for (int i = 0; i < 5; i++) {
+            buffer.reset();
+            long a0 = threads.getThreadAllocatedBytes(self);
+            widths(buffer, value, random);
+            assertTrue(threads.getThreadAllocatedBytes(self) - a0 < 16 * 1024, "refill " + i + " allocated");
+            assertTrue(buffer.capacity() <= held, "refill " + i + " holds " + buffer.capacity() + " bytes, not " + held);
+        }
+    }
+
+    private static void widths(PagedBytes buffer, byte[] value, Random random) {
+        for (int i = 0; i < 2000; i++) {
+            buffer.string(value, 0, random.nextInt(value.length));
+        }
     }
 
     private static void fill(PagedBytes buffer, byte[] value, int count) {
