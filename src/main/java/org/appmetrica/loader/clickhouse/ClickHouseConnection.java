@@ -137,17 +137,20 @@ public final class ClickHouseConnection implements AutoCloseable {
         return value == null ? 0 : Long.parseLong(value);
     }
 
-    /** One INSERT of RowBinary rows written by {@code writer}, into the named columns of {@code table} ({@code db.table}). */
-    public void insertRowBinary(String table, List<String> columns, DataStreamWriter writer) {
-        insertRowBinary(table, columns, writer, Map.of());
+    /**
+     * One INSERT of the Native blocks written by {@code writer} (see NativeBlock), into the named columns of {@code table}
+     * ({@code db.table}).
+     */
+    public void insertNative(String table, List<String> columns, DataStreamWriter writer) {
+        insertNative(table, columns, writer, Map.of());
     }
 
-    /** As {@link #insertRowBinary(String, List, DataStreamWriter)} with these query settings. */
-    public void insertRowBinary(String table, List<String> columns, DataStreamWriter writer, Map<String, String> querySettings) {
+    /** As {@link #insertNative(String, List, DataStreamWriter)} with these query settings. */
+    public void insertNative(String table, List<String> columns, DataStreamWriter writer, Map<String, String> querySettings) {
         InsertSettings settings = new InsertSettings();
         querySettings.forEach(settings::serverSetting);
         try {
-            await(client.insert(table, columns, writer, ClickHouseFormat.RowBinary, settings), "INSERT INTO " + table).close();
+            await(client.insert(table, columns, writer, ClickHouseFormat.Native, settings), "INSERT INTO " + table).close();
         } catch (ClickHouseException e) {
             throw e;
         } catch (Exception e) {

@@ -130,12 +130,12 @@ public final class SliceTables {
         connection.execute("ALTER TABLE " + targetTable() + " DROP PARTITION " + partition());
     }
 
-    /** Inserts RowBinary rows into this slice's staging partition. */
+    /** Inserts rows (Native blocks) into this slice's staging partition. */
     public void insert(DataStreamWriter rows) {
         List<String> columns = layout.columnNames();
         // A replicated table drops a block identical to one inserted before (by hash): a chunk sent again after a trim
         // would be lost without insert_deduplicate=0.
-        connection.insertRowBinary(database + "." + layout.stageTableName(), columns, rows,
+        connection.insertNative(database + "." + layout.stageTableName(), columns, rows,
                 replicated ? Map.of("insert_deduplicate", "0") : Map.of());
     }
 

@@ -11,7 +11,7 @@ import org.appmetrica.loader.model.SliceContext;
 import org.appmetrica.loader.model.SliceProperties;
 
 /**
- * Ends a chunk at {@code chunkSize} rows or once its rows mapped to {@code chunkMegabytes} of RowBinary, whichever
+ * Ends a chunk at {@code chunkSize} rows or once its rows mapped to {@code chunkMegabytes} of Native block, whichever
  * comes first: rows of events are a few hundred bytes, rows of crashes with their stack traces can be a hundred times
  * that, and a chunk is held in memory until its INSERT ends. Both are this artifact's properties in the job XML, copied
  * from the job parameters of the same name (checked by the launcher and the job's listener before any chunk).

@@ -62,7 +62,7 @@ public enum LoadParameter {
     LEASE_WAIT_SECONDS("leaseWaitSeconds", 3600, 0, 7 * 24 * 3600, Access.ANY,
             "how long a slice waits while another execution loads the same slice"),
     INSERTS_IN_FLIGHT("insertsInFlight", 1, 1, 8, Access.ANY, "INSERTs of one slice that may run at once"),
-    CHUNK_MEGABYTES("chunkMegabytes", 16, 1, 1024, Access.ANY, "a chunk also ends once its rows take this much as RowBinary"),
+    CHUNK_MEGABYTES("chunkMegabytes", 16, 1, 1024, Access.ANY, "a chunk also ends once its rows take this much as the Native block sent to ClickHouse"),
     MAX_EXPORT_BYTES("maxExportBytes", Type.TEXT, "53687091200", Access.ANY,
             "the most one export part may send, as received (bytes)") {
         @Override

@@ -15,7 +15,7 @@ public final class SliceContext {
     private long rowsStaged;
     /** Set once an export read while it downloaded broke off: the retries fetch it whole first (with their own retries). */
     private boolean liveDownloadFailed;
-    /** RowBinary bytes and rows the processor produced so far: the chunk's budget counts them. */
+    /** Bytes (of the Native blocks) and rows the processor produced so far: the chunk's budget counts them. */
     private long mappedBytes;
     private long mappedRows;
     /** Rows the current chunk may still take (set by the chunk's budget): the reader's blocks end there. */

@@ -11,13 +11,15 @@ import org.appmetrica.loader.model.Slice;
 import org.appmetrica.loader.model.SliceContext;
 import org.appmetrica.loader.model.SliceProperties;
 import org.appmetrica.loader.reader.RowBlock;
-import org.appmetrica.loader.clickhouse.RowBinaryBuffer;
+import org.appmetrica.loader.clickhouse.NativeBlock;
+import org.appmetrica.loader.clickhouse.TableLayout;
 import org.appmetrica.loader.schema.FieldCatalog;
+import org.appmetrica.loader.schema.SourceSpec;
 
 import java.util.List;
 
 /**
- * Maps a {@link RowBlock} to RowBinary rows of the table (see {@link RowMapper}), appended to the chunk's
+ * Maps a {@link RowBlock} to rows of the table (see {@link RowMapper}), appended to the chunk's
  * {@link MappedRows}, which it returns for every item of the chunk. Never drops a row: a value that does not parse fails
  * the chunk with the slice, row, field and value in the message.
  */
@@ -31,6 +33,7 @@ public class ColumnMappingItemProcessor implements ItemProcessor {
     StepContext stepContext;
 
     private RowMapper mapper;
+    private List<String[]> columns;
     private SliceContext context;
     private final List<MappedRows> pool = MappedRows.pool();
     private MappedRows current;
@@ -44,17 +47,19 @@ public class ColumnMappingItemProcessor implements ItemProcessor {
         if (mapper == null) {
             LoadSettings settings = SliceProperties.settings(jobContext);
             Slice slice = SliceProperties.slice(stepContext);
-            mapper = new RowMapper(FieldCatalog.get().source(slice.source()).orElseThrow(), settings.fields().get(slice.source()),
-                    slice.applicationId(), slice.partitionDay(), slice.toString());
+            SourceSpec source = FieldCatalog.get().source(slice.source()).orElseThrow();
+            mapper = new RowMapper(source, settings.fields().get(slice.source()), slice.applicationId(), slice.partitionDay(),
+                    slice.toString());
+            columns = new TableLayout(source).columns();
             context = SliceContext.of(stepContext, slice);
         }
         if (current == null || !current.continuesAt(block.firstPosition())) {
             if (current != null) {
                 current.discard(); // rows of a chunk rolled back before its write: read again from the checkpoint
             }
-            current = MappedRows.take(pool, block.firstPosition());
+            current = MappedRows.take(pool, block.firstPosition(), columns);
         }
-        RowBinaryBuffer out = current.buffer();
+        NativeBlock out = current.block();
         long before = out.size();
         try {
             for (int r = 0; r < block.rows(); r++) {

@@ -1,12 +1,14 @@
 package org.appmetrica.loader.processor;
 
-import org.appmetrica.loader.clickhouse.RowBinaryBuffer;
+import org.appmetrica.loader.clickhouse.NativeBlock;
 
+import java.io.IOException;
+import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The RowBinary of one chunk's rows, appended block after block by the processor into one buffer that is reused from
+ * One chunk's rows as one Native block, appended item after item by the processor into columns that are reused from
  * chunk to chunk: no array per row. The processor hands the same object out for every item of the chunk; the writer
  * {@link #send sends} it once and {@link #release releases} it when its INSERT has ended, and only then may the next chunk
  * refill it. A few exist at once: the chunk being mapped and the ones whose INSERTs are in flight.
@@ -18,20 +20,21 @@ public final class MappedRows {
 
     private enum State { FILLING, SENT, FREE }
 
-    private final RowBinaryBuffer buffer;
+    private final NativeBlock block;
     private State state = State.FREE;
     private long firstPosition;
     private int rows;
 
-    private MappedRows(int capacity) {
-        buffer = new RowBinaryBuffer(capacity);
+    private MappedRows(List<String[]> columns) {
+        block = new NativeBlock(columns);
     }
 
     /**
-     * A free one of {@code pool}, emptied and starting at {@code position}; a new one when all are in use (its buffer
-     * grows page by page, see RowBinaryBuffer, and keeps its pages for the next chunks).
+     * A free one of {@code pool}, emptied and starting at {@code position}; a new one, of these columns (name and type,
+     * see TableLayout#columns), when all are in use (its columns grow page by page, see PagedBytes, and keep their pages
+     * for the next chunks).
      */
-    public static MappedRows take(List<MappedRows> pool, long position) {
+    public static MappedRows take(List<MappedRows> pool, long position, List<String[]> columns) {
         MappedRows free = null;
         for (MappedRows m : pool) {
             if (m.state == State.FREE) {
@@ -40,11 +43,11 @@ public final class MappedRows {
             }
         }
         if (free == null) {
-            free = new MappedRows(1 << 20);
+            free = new MappedRows(columns);
             pool.add(free);
         }
         free.state = State.FILLING;
-        free.buffer.reset();
+        free.block.reset();
         free.firstPosition = position;
         free.rows = 0;
         return free;
@@ -59,8 +62,8 @@ public final class MappedRows {
         return state == State.FILLING && firstPosition + rows == position;
     }
 
-    public RowBinaryBuffer buffer() {
-        return buffer;
+    public NativeBlock block() {
+        return block;
     }
 
     public void added(int count) {
@@ -91,7 +94,8 @@ public final class MappedRows {
         return firstPosition;
     }
 
-    public RowBinaryBuffer rowBinary() {
-        return buffer;
+    /** Writes the chunk's rows as one Native block. */
+    public void writeTo(OutputStream out) throws IOException {
+        block.writeTo(out);
     }
 }

@@ -1,6 +1,8 @@
 package org.appmetrica.loader.processor;
 
-import org.appmetrica.loader.clickhouse.RowBinaryBuffer;
+import org.appmetrica.loader.clickhouse.NativeBlock;
+import org.appmetrica.loader.clickhouse.NativeColumn;
+import org.appmetrica.loader.clickhouse.TableLayout;
 import org.appmetrica.loader.reader.Cells;
 import org.appmetrica.loader.schema.ColumnType;
 import org.appmetrica.loader.schema.FieldSpec;
@@ -10,8 +12,8 @@ import java.time.LocalDate;
 import java.util.List;
 
 /**
- * Maps one API row (UTF-8 values in requested-field order) to one RowBinary row of the source's table
- * (load columns, then every field of the source in table order). Fields not requested are NULL, or '' for
+ * Maps one API row (UTF-8 values in requested-field order) to one row of a {@link NativeBlock} of the source's table
+ * (load columns, then every field of the source in table order), value by value into the block's columns. Fields not requested are NULL, or '' for
  * String columns. Empty values become NULL in typed columns. A value that does not parse fails with context.
  * Strings are copied as bytes and numbers, dates and times parsed from bytes: no {@code String} per value.
  */
@@ -28,7 +30,7 @@ public final class RowMapper {
     /** For each table field, its index in the request, or -1 when it was not requested. */
     private final int[] requestIndex;
     /** For {@link #map(long, Cells)}: one row on its own. */
-    private final RowBinaryBuffer single = new RowBinaryBuffer(1024);
+    private final NativeBlock single;
 
     public RowMapper(SourceSpec source, List<String> requestedFields, long applicationId, LocalDate partitionDay, String sliceName) {
         this.sliceName = sliceName;
@@ -43,6 +45,7 @@ public final class RowMapper {
             names[i] = fields.get(i).name();
             requestIndex[i] = requestedFields.indexOf(names[i]);
         }
+        single = new NativeBlock(new TableLayout(source).columns());
     }
 
     /** Encodes the row given as text (tests, tools); the returned array is owned by the caller. */
@@ -50,57 +53,70 @@ public final class RowMapper {
         return map(position, Cells.of(values));
     }
 
-    /** Encodes the row; the returned array is owned by the caller. */
+    /** Encodes the row as a Native block of one row; the returned array is owned by the caller. */
     public byte[] map(long position, Cells cells) {
         single.reset();
         map(position, cells, single);
         return single.toByteArray();
     }
 
-    /** Appends the row's RowBinary to {@code out}; on a failure part of the row may have been appended. */
-    public void map(long position, Cells cells, RowBinaryBuffer out) {
-        out.int64(applicationId);
-        out.uint16(epochDay);
-        out.int64(position);
-        byte[] bytes = cells.bytes();
-        for (int i = 0; i < types.length; i++) {
-            int at = requestIndex[i];
-            if (at < 0) {
-                absent(types[i], out);
-                continue;
+    /**
+     * Appends the row to {@code out}, whose columns are the source's table's ({@link TableLayout#columns}). A row that
+     * fails leaves nothing behind: its values appended so far are dropped.
+     */
+    public void map(long position, Cells cells, NativeBlock out) {
+        NativeColumn[] columns = out.columns();
+        try {
+            columns[0].int64(applicationId);
+            columns[1].uint16(epochDay);
+            columns[2].int64(position);
+            byte[] bytes = cells.bytes();
+            for (int i = 0; i < types.length; i++) {
+                NativeColumn column = columns[FIELDS + i];
+                int at = requestIndex[i];
+                if (at < 0) {
+                    absent(types[i], column);
+                    continue;
+                }
+                int from = cells.start(at);
+                int to = cells.end(at);
+                try {
+                    write(types[i], bytes, from, to, column);
+                } catch (RuntimeException e) {
+                    throw new ValueParseException(sliceName + ", row " + (position + 1) + ", field " + names[i] + ": value '"
+                            + abbreviate(cells.text(at)) + "' is not a valid " + types[i].sql()
+                            + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")"));
+                }
             }
-            int from = cells.start(at);
-            int to = cells.end(at);
-            try {
-                write(types[i], bytes, from, to, out);
-            } catch (RuntimeException e) {
-                throw new ValueParseException(sliceName + ", row " + (position + 1) + ", field " + names[i] + ": value '"
-                        + abbreviate(cells.text(at)) + "' is not a valid " + types[i].sql()
-                        + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")"));
-            }
+        } catch (RuntimeException e) {
+            out.dropPartialRow();
+            throw e;
         }
+        out.rowDone();
     }
 
-    private static void absent(ColumnType type, RowBinaryBuffer out) {
+    /** Index of the first field's column: after the load columns. */
+    private static final int FIELDS = 3;
+
+    private static void absent(ColumnType type, NativeColumn out) {
         if (type == ColumnType.STRING) {
             out.string(EMPTY, 0, 0);
         } else {
-            out.nullFlag(true);
+            out.nullValue();
         }
     }
 
     private static final byte[] EMPTY = new byte[0];
 
-    private static void write(ColumnType type, byte[] b, int from, int to, RowBinaryBuffer out) {
+    private static void write(ColumnType type, byte[] b, int from, int to, NativeColumn out) {
         if (type == ColumnType.STRING) {
             out.string(b, from, to);
             return;
         }
         if (from == to) {
-            out.nullFlag(true);
+            out.nullValue();
             return;
         }
-        out.nullFlag(false);
         switch (type) {
             case INT64 -> out.int64(Numbers.parseLong(b, from, to));
             case UINT64 -> out.int64(Numbers.parseUnsignedLong(b, from, to));

@@ -2,7 +2,8 @@ package org.appmetrica.loader.regular;
 
 import org.appmetrica.loader.clickhouse.ClickHouseConnection;
 import org.appmetrica.loader.clickhouse.Identifiers;
-import org.appmetrica.loader.clickhouse.RowBinaryBuffer;
+import org.appmetrica.loader.clickhouse.NativeBlock;
+import org.appmetrica.loader.clickhouse.NativeColumn;
 
 import java.time.Instant;
 import java.time.LocalDate;
@@ -19,8 +20,11 @@ import java.util.stream.Collectors;
 public final class LoadStateTable {
 
     public static final String TABLE = "_load_state";
-    private static final List<String> COLUMNS = List.of("definition", "application_id", "source", "day", "load_from", "rows",
-            "execution_id", "loaded_at");
+    /** Name and type of each column, as create() makes them. */
+    private static final List<String[]> COLUMNS = List.of(new String[] {"definition", "String"},
+            new String[] {"application_id", "UInt64"}, new String[] {"source", "String"}, new String[] {"day", "Date"},
+            new String[] {"load_from", "Date"}, new String[] {"rows", "UInt64"}, new String[] {"execution_id", "UInt64"},
+            new String[] {"loaded_at", "DateTime('UTC')"});
 
     private final ClickHouseConnection connection;
     private final String database;
@@ -65,21 +69,20 @@ public final class LoadStateTable {
         if (states.isEmpty()) {
             return;
         }
-        RowBinaryBuffer row = new RowBinaryBuffer(256);
-        connection.insertRowBinary(database + "." + TABLE, COLUMNS, out -> {
-            for (LoadState s : states) {
-                row.reset();
-                row.string(s.definition());
-                row.int64(s.applicationId());
-                row.string(s.source());
-                row.uint16((int) s.day().toEpochDay());
-                row.uint16((int) s.loadFrom().toEpochDay());
-                row.int64(s.rows());
-                row.int64(s.executionId());
-                row.uint32(s.loadedAt().getEpochSecond());
-                out.write(row.toByteArray());
-            }
-        });
+        NativeBlock block = new NativeBlock(COLUMNS);
+        NativeColumn[] c = block.columns();
+        for (LoadState s : states) {
+            c[0].string(s.definition());
+            c[1].int64(s.applicationId());
+            c[2].string(s.source());
+            c[3].uint16((int) s.day().toEpochDay());
+            c[4].uint16((int) s.loadFrom().toEpochDay());
+            c[5].int64(s.rows());
+            c[6].int64(s.executionId());
+            c[7].uint32(s.loadedAt().getEpochSecond());
+            block.rowDone();
+        }
+        connection.insertNative(database + "." + TABLE, COLUMNS.stream().map(n -> n[0]).toList(), block::writeTo);
     }
 
     /** Forgets the days before {@code loadFrom} (they were dropped from the tables). */

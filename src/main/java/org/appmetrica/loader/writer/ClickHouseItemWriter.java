@@ -34,7 +34,7 @@ import java.util.concurrent.Future;
 import java.util.logging.Logger;
 
 /**
- * Writes one chunk as one RowBinary INSERT into the slice's staging partition; once the reader has seen the end of
+ * Writes one chunk as one INSERT (one Native block) into the slice's staging partition; once the reader has seen the end of
  * the export, {@link SlicePublishListener} publishes the slice with an atomic partition swap.
  * <p>Exactly once: ClickHouse is not part of the chunk transaction, so a chunk can reach the staging table while its
  * checkpoint is lost (a crash between the two, or a retry). {@code open} therefore compares the staged row count with
@@ -157,7 +157,7 @@ public class ClickHouseItemWriter extends AbstractItemWriter {
     }
 
     private Insert send(MappedRows rows) {
-        return new Insert(inserter.submit(() -> tables.insert(rows.rowBinary()::writeTo)), rows);
+        return new Insert(inserter.submit(() -> tables.insert(rows::writeTo)), rows);
     }
 
     private void awaitOldest() throws Exception {

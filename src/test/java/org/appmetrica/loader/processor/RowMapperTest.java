@@ -1,14 +1,18 @@
 package org.appmetrica.loader.processor;
 
+import org.appmetrica.loader.clickhouse.NativeBlock;
+import org.appmetrica.loader.clickhouse.NativeDecoder;
+import org.appmetrica.loader.clickhouse.TableLayout;
+import org.appmetrica.loader.reader.Cells;
 import org.appmetrica.loader.schema.ColumnType;
 import org.appmetrica.loader.schema.FieldCatalog;
 import org.appmetrica.loader.schema.SourceSpec;
 import org.junit.jupiter.api.Test;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -38,19 +42,49 @@ class RowMapperTest {
     }
 
     @Test
-    void encodesRowBinaryInTableOrder() {
+    void encodesANativeBlockInTableOrder() {
         SourceSpec clicks = catalog.source("clicks").orElseThrow();
         RowMapper mapper = new RowMapper(clicks, List.of("tracking_id", "is_bot", "click_datetime"), 7, LocalDate.of(2024, 3, 1), "slice");
-        byte[] row = mapper.map(5, new String[] {"18446744073709551615", "true", "2024-03-01 10:11:12"});
-        ByteBuffer b = ByteBuffer.wrap(row).order(ByteOrder.LITTLE_ENDIAN);
-        assertEquals(7, b.getLong());
-        assertEquals(LocalDate.of(2024, 3, 1).toEpochDay(), b.getShort());
-        assertEquals(5, b.getLong());
-        // clicks: application_id (not requested: NULL), click_datetime, click_id ('' String), ...
-        assertEquals(1, b.get()); // application_id NULL
-        assertEquals(0, b.get()); // click_datetime not null
-        assertEquals(LocalDate.of(2024, 3, 1).toEpochDay() * 86400 + 10 * 3600 + 11 * 60 + 12, Integer.toUnsignedLong(b.getInt()));
-        assertEquals(0, b.get()); // click_id: empty string, length 0
+        List<NativeDecoder.Column> columns = NativeDecoder.decode(mapper.map(5, new String[] {"18446744073709551615", "true", "2024-03-01 10:11:12"}));
+        List<String[]> layout = new TableLayout(clicks).columns();
+        assertEquals(layout.size(), columns.size());
+        for (int i = 0; i < layout.size(); i++) {
+            assertEquals(layout.get(i)[0], columns.get(i).name());
+            assertEquals(layout.get(i)[1], columns.get(i).type());
+        }
+        assertEquals(List.of(7L), value(columns, "load_application_id"));
+        assertEquals(List.of(LocalDate.of(2024, 3, 1).toEpochDay()), value(columns, "load_date"));
+        assertEquals(List.of(5L), value(columns, "load_row"));
+        assertEquals(Collections.singletonList(null), value(columns, "application_id"), "not requested: NULL");
+        assertEquals(List.of(LocalDate.of(2024, 3, 1).toEpochDay() * 86400 + 10 * 3600 + 11 * 60 + 12), value(columns, "click_datetime"));
+        assertEquals(List.of(""), value(columns, "click_id"), "a String not requested: empty");
+        assertEquals(List.of(-1L), value(columns, "tracking_id"), "2^64 - 1 as its signed bits");
+        assertEquals(List.of(1L), value(columns, "is_bot"));
+    }
+
+    /** A row that fails half way leaves nothing in the block: the rows around it come out whole. */
+    @Test
+    void aRowThatFailsLeavesNoValueBehind() {
+        SourceSpec events = catalog.source("events").orElseThrow();
+        List<String> fields = List.of("event_name", "appmetrica_device_id", "mcc", "event_json");
+        RowMapper mapper = new RowMapper(events, fields, 3, LocalDate.of(2024, 3, 1), "s");
+        NativeBlock block = new NativeBlock(new TableLayout(events).columns());
+        mapper.map(0, Cells.of("first", "1", "250", "{}"), block);
+        long size = block.size();
+        assertThrows(ValueParseException.class, () -> mapper.map(1, Cells.of("bad", "2", "25x", "{\"a\":1}"), block));
+        assertEquals(1, block.rows());
+        assertEquals(size, block.size(), "the failed row's values were dropped");
+        mapper.map(1, Cells.of("second", "3", "", "{\"b\":2}"), block);
+        List<NativeDecoder.Column> columns = NativeDecoder.decode(block.toByteArray());
+        assertEquals(List.of("first", "second"), value(columns, "event_name"));
+        assertEquals(List.of(1L, 3L), value(columns, "appmetrica_device_id"));
+        assertEquals(Arrays.asList(250L, null), value(columns, "mcc"));
+        assertEquals(List.of("{}", "{\"b\":2}"), value(columns, "event_json"));
+        assertEquals(List.of(0L, 1L), value(columns, "load_row"));
+    }
+
+    private static List<Object> value(List<NativeDecoder.Column> columns, String name) {
+        return columns.stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow().values();
     }
 
     @Test

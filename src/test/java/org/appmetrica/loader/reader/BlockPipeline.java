@@ -1,24 +1,26 @@
 package org.appmetrica.loader.reader;
 
-import org.appmetrica.loader.clickhouse.RowBinaryBuffer;
+import org.appmetrica.loader.clickhouse.NativeBlock;
 import org.appmetrica.loader.processor.RowMapper;
 
 import java.io.IOException;
+import java.util.List;
 
 /**
  * The load's own per-row path without the batch runtime and the network, for benchmarks: rows from a source gathered
- * into {@link RowBlock}s as {@code LogsApiItemReader} does, each block mapped into one reused RowBinary buffer as the
- * processor does; the buffer is emptied every {@code chunkRows} rows, as the writer's buffer is reused per chunk.
+ * into {@link RowBlock}s as {@code LogsApiItemReader} does, each block mapped into one reused Native block as the
+ * processor does; the block is emptied every {@code chunkRows} rows, as the writer's block is reused per chunk.
  */
 public final class BlockPipeline {
 
     private final RowBlock block = new RowBlock();
-    private final RowBinaryBuffer out;
+    private final NativeBlock out;
     private final int chunkRows;
 
-    public BlockPipeline(int chunkRows, int bufferBytes) {
+    /** @param columns the table's (TableLayout#columns) */
+    public BlockPipeline(int chunkRows, List<String[]> columns) {
         this.chunkRows = chunkRows;
-        this.out = new RowBinaryBuffer(bufferBytes);
+        this.out = new NativeBlock(columns);
     }
 
     /** Reads the source to its end; the rows mapped. */
@@ -53,7 +55,7 @@ public final class BlockPipeline {
         return n;
     }
 
-    /** RowBinary bytes of the chunk being filled. */
+    /** Bytes of the chunk being filled. */
     public long pending() {
         return out.size();
     }

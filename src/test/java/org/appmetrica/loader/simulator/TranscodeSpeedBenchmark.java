@@ -1,5 +1,6 @@
 package org.appmetrica.loader.simulator;
 
+import org.appmetrica.loader.clickhouse.TableLayout;
 import org.appmetrica.loader.processor.RowMapper;
 import org.appmetrica.loader.reader.BlockPipeline;
 import org.appmetrica.loader.reader.CsvRowSource;
@@ -20,8 +21,8 @@ import java.util.Map;
 
 /**
  * The reader and processor alone, on one thread: an events export with every field (rendered by the simulator, held in
- * memory) parsed and mapped to RowBinary by the byte-level path (CSV and JSON) and by the Jackson CSV reference the
- * loader used before. The loader's paths run as a load does: rows gathered in blocks, mapped into one RowBinary buffer
+ * memory) parsed and mapped to a Native block by the byte-level path (CSV and JSON) and by the Jackson CSV reference the
+ * loader used before. The loader's paths run as a load does: rows gathered in blocks, mapped into one Native block
  * reused per chunk of 100 000 rows (the writer's buffer, without the network). Figures are CPU time of the measuring
  * thread (so a busy machine changes them less than wall time) and bytes it allocated, per row, median of 5 runs after
  * warm-up. Run by {@code .ci/bench}; not a test.
@@ -42,7 +43,7 @@ public final class TranscodeSpeedBenchmark {
         byte[] csv = render(data, new ExportQuery(events, false, 4242, List.of(day), fields, Map.of(), 0, false, 1, 0, "speed"));
         byte[] json = render(data, new ExportQuery(events, true, 4242, List.of(day), fields, Map.of(), 0, false, 1, 0, "speed"));
         RowMapper mapper = new RowMapper(events, fields, 4242, day, "bench");
-        BlockPipeline pipeline = new BlockPipeline(100_000, 1 << 20);
+        BlockPipeline pipeline = new BlockPipeline(100_000, new TableLayout(events).columns());
         Path bytes = body -> pipeline.drain(new CsvRowSource(new ByteArrayInputStream(body), fields, "bench.csv"), mapper);
         Path jsonPath = body -> pipeline.drain(new JsonRowSource(new ByteArrayInputStream(body), fields, "bench.json"), mapper);
         Path jackson = body -> {
@@ -57,10 +58,10 @@ public final class TranscodeSpeedBenchmark {
         System.out.printf("transcode (one thread, CPU time, median of 5): events, %d fields, %d rows, CSV %.1f MB, JSON %.1f MB%n",
                 fields.size(), rows, csv.length / 1e6, json.length / 1e6);
         boolean all = args.length < 2 || !args[1].equals("csv"); // "csv": the loader's CSV path only (A/B runs)
-        report("CSV bytes -> RowBinary (loader)", bytes, csv, rows);
+        report("CSV bytes -> Native (loader)", bytes, csv, rows);
         if (all) {
             report("CSV via Jackson Strings (before)", jackson, csv, rows);
-            report("JSON via Jackson -> RowBinary", jsonPath, json, rows);
+            report("JSON via Jackson -> Native", jsonPath, json, rows);
         }
     }
 

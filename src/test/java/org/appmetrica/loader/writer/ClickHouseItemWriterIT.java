@@ -125,9 +125,9 @@ class ClickHouseItemWriterIT {
     /** Rows at positions {@code from} to {@code to - 1}, their event names tagged. */
     private static List<Object> rows(String tag, int from, int to) {
         RowMapper mapper = new RowMapper(EVENTS, FIELDS, SLICE.applicationId(), SLICE.partitionDay(), "test");
-        MappedRows mapped = MappedRows.take(MappedRows.pool(), from);
+        MappedRows mapped = MappedRows.take(MappedRows.pool(), from, new TableLayout(EVENTS).columns());
         for (int i = from; i < to; i++) {
-            mapper.map(i, Cells.of(tag + " " + i, "18446744073709551615", "2024-05-01 10:00:00"), mapped.buffer());
+            mapper.map(i, Cells.of(tag + " " + i, "18446744073709551615", "2024-05-01 10:00:00"), mapped.block());
         }
         mapped.added(to - from);
         List<Object> items = new ArrayList<>();

@@ -8,14 +8,14 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * A growable byte buffer that encodes values in ClickHouse's RowBinary format (little-endian numbers,
- * varint-prefixed UTF-8 strings, a null flag byte before Nullable values). Reused across rows.
+ * A growable byte buffer of values as ClickHouse's binary formats write them (little-endian numbers, varint-prefixed
+ * UTF-8 strings): one column of a {@link NativeBlock}. Reused from chunk to chunk.
  * <p>Held as pages rather than one array: growing adds a page and copies nothing, and a chunk's buffer, reused from
  * chunk to chunk, keeps its pages, so that a load allocates its chunk buffers once and no garbage per row or chunk
  * (growing one array by half to a 32 MB chunk allocated about three times that, all garbage). A value never spans two
  * pages: a string longer than a page gets a page of its own, dropped again at {@link #reset}.
  */
-public final class RowBinaryBuffer {
+public final class PagedBytes {
 
     /**
      * Pages after the first: large enough that the per-page work is nothing per row, and under half of G1's smallest
@@ -33,7 +33,7 @@ public final class RowBinaryBuffer {
     /** Bytes in the pages before the current one. */
     private long before;
 
-    public RowBinaryBuffer(int initialCapacity) {
+    public PagedBytes(int initialCapacity) {
         bytes = new byte[Math.max(64, Math.min(initialCapacity, PAGE))];
         pages.add(bytes);
     }
@@ -63,7 +63,7 @@ public final class RowBinaryBuffer {
     public byte[] toByteArray() {
         long total = size();
         if (total > Integer.MAX_VALUE - 8) {
-            throw new IllegalStateException("more than 2 GB of RowBinary in one buffer");
+            throw new IllegalStateException("more than 2 GB in one buffer");
         }
         byte[] all = new byte[(int) total];
         int at = 0;
@@ -81,11 +81,6 @@ public final class RowBinaryBuffer {
             out.write(pages.get(i), 0, used[i]);
         }
         out.write(bytes, 0, size);
-    }
-
-    public void nullFlag(boolean isNull) {
-        ensure(1);
-        bytes[size++] = (byte) (isNull ? 1 : 0);
     }
 
     public void uint8(int value) {
@@ -114,6 +109,26 @@ public final class RowBinaryBuffer {
         }
     }
 
+    /** {@code count} zero bytes (the value under a NULL). */
+    public void zeros(int count) {
+        ensure(count);
+        Arrays.fill(bytes, size, size + count, (byte) 0);
+        size += count;
+    }
+
+    /** Goes back to {@code position} (at most {@link #size}): the bytes after it are dropped, the pages kept. */
+    public void truncate(long position) {
+        if (position > size()) {
+            throw new IllegalArgumentException("position " + position + " is past the end " + size());
+        }
+        while (position < before) {
+            page--;
+            before -= used[page];
+        }
+        bytes = pages.get(page);
+        size = (int) (position - before);
+    }
+
     /** String: varint byte length, then UTF-8 bytes (String.getBytes is a plain copy for Latin-1 text). */
     public void string(String value) {
         byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
@@ -124,13 +139,19 @@ public final class RowBinaryBuffer {
     public void string(byte[] utf8, int from, int to) {
         int v = to - from;
         ensure(v + 5);
-        while ((v & ~0x7F) != 0) {
-            bytes[size++] = (byte) ((v & 0x7F) | 0x80);
-            v >>>= 7;
-        }
-        bytes[size++] = (byte) v;
+        size = varUInt(bytes, size, v);
         System.arraycopy(utf8, from, bytes, size, to - from);
         size += to - from;
+    }
+
+    /** Writes {@code v} (not negative) as an unsigned LEB128 number at {@code at}; returns the index after it. */
+    static int varUInt(byte[] bytes, int at, long v) {
+        while ((v & ~0x7F) != 0) {
+            bytes[at++] = (byte) ((v & 0x7F) | 0x80);
+            v >>>= 7;
+        }
+        bytes[at++] = (byte) v;
+        return at;
     }
 
     private void ensure(int more) {
@@ -148,7 +169,13 @@ public final class RowBinaryBuffer {
         before += size;
         page++;
         if (page < pages.size() && pages.get(page).length < more) {
-            pages.add(page, new byte[more]); // after the kept pages: it is dropped at reset
+            if (more > PAGE) {
+                pages.add(page, new byte[more]); // a value over a page: a page of its own, dropped at reset
+            } else {
+                // a small kept page (the first ones are) at least doubles, so that the next fills soon fit in it
+                int grown = Math.max(pages.get(page).length, bytes.length) * 2;
+                pages.set(page, new byte[Math.max(more, Math.min(PAGE, grown))]);
+            }
         } else if (page == pages.size()) {
             pages.add(new byte[Math.max(more, Math.min(PAGE, bytes.length * 2))]);
         }

@@ -6,19 +6,20 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.util.Arrays;
+import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class RowBinaryBufferTest {
+class PagedBytesTest {
 
     /** The same values written to a buffer and, by hand, to one array. */
     @Test
     void valuesAcrossPagesComeOutInOrderAndWhole() throws IOException {
-        RowBinaryBuffer buffer = new RowBinaryBuffer(64);
+        PagedBytes buffer = new PagedBytes(64);
         ByteArrayOutputStream expected = new ByteArrayOutputStream();
-        byte[] huge = new byte[RowBinaryBuffer.PAGE * 2 + 7];
+        byte[] huge = new byte[PagedBytes.PAGE * 2 + 7];
         Arrays.fill(huge, (byte) 'x');
         for (int i = 0; i < 40_000; i++) {
             buffer.int64(i);
@@ -51,9 +52,9 @@ class RowBinaryBufferTest {
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         long self = Thread.currentThread().getId();
         byte[] value = new byte[300];
-        int values = 32 * RowBinaryBuffer.PAGE / 302;
+        int values = 32 * PagedBytes.PAGE / 302;
         long a0 = threads.getThreadAllocatedBytes(self);
-        RowBinaryBuffer buffer = new RowBinaryBuffer(1 << 20);
+        PagedBytes buffer = new PagedBytes(1 << 20);
         fill(buffer, value, values);
         long grown = threads.getThreadAllocatedBytes(self) - a0;
         assertTrue(grown < buffer.capacity() + (1 << 20), "filling 32 MB allocated " + grown + " bytes, holds " + buffer.capacity());
@@ -66,7 +67,39 @@ class RowBinaryBufferTest {
         assertEquals(held, buffer.capacity());
     }
 
-    private static void fill(RowBinaryBuffer buffer, byte[] value, int count) {
+    /**
+     * Values of varying widths, wider than the first small pages: a kept page too small for the next value at
+     * least doubles;
+     * refills reuse the pages and allocate nothing (small pages were once inserted, one more each refill).
+     */
+    @Test
+    void refillsWithValuesWiderThanTheFirstPagesAllocateNothing() {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long self = Thread.currentThread().getId();
+        PagedBytes buffer = new PagedBytes(256);
+        byte[] value = new byte[3000];
+        Random random = new Random(5);
+        for (int i = 0; i < 10; i++) {
+            buffer.reset();
+            widths(buffer, value, random);
+        }
+        long held = buffer.capacity();
+        for (int i = 0; i < 5; i++) {
+            buffer.reset();
+            long a0 = threads.getThreadAllocatedBytes(self);
+            widths(buffer, value, random);
+            assertTrue(threads.getThreadAllocatedBytes(self) - a0 < 16 * 1024, "refill " + i + " allocated");
+            assertTrue(buffer.capacity() <= held, "refill " + i + " holds " + buffer.capacity() + " bytes, not " + held);
+        }
+    }
+
+    private static void widths(PagedBytes buffer, byte[] value, Random random) {
+        for (int i = 0; i < 2000; i++) {
+            buffer.string(value, 0, random.nextInt(value.length));
+        }
+    }
+
+    private static void fill(PagedBytes buffer, byte[] value, int count) {
         for (int i = 0; i < count; i++) {
             buffer.string(value, 0, value.length);
         }
