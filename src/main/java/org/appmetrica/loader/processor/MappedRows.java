@@ -2,6 +2,8 @@ package org.appmetrica.loader.processor;
 
 import org.appmetrica.loader.clickhouse.RowBinaryBuffer;
 
+import java.io.IOException;
+import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -93,5 +95,15 @@ public final class MappedRows {
 
     public RowBinaryBuffer rowBinary() {
         return buffer;
+    }
+
+    /** Bytes of the chunk's rows as they go into an INSERT's body. */
+    public long bytes() {
+        return buffer.size();
+    }
+
+    /** Writes the chunk's rows, in the INSERT's format, to an INSERT's body: the writer knows no format. */
+    public void writeTo(OutputStream out) throws IOException {
+        buffer.writeTo(out);
     }
 }
