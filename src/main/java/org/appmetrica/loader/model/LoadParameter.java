@@ -61,7 +61,10 @@ public enum LoadParameter {
     SPOOL_DIR("spoolDir", Type.PATH, defaultSpoolDir(), Access.HELD, "where downloaded exports are kept until loaded"),
     LEASE_WAIT_SECONDS("leaseWaitSeconds", 3600, 0, 7 * 24 * 3600, Access.ANY,
             "how long a slice waits while another execution loads the same slice"),
-    INSERTS_IN_FLIGHT("insertsInFlight", 1, 1, 8, Access.ANY, "INSERTs of one slice that may run at once"),
+    INSERTS_IN_FLIGHT("insertsInFlight", 1, 1, 8, Access.ANY,
+            "chunks of one slice handed to its INSERT and not yet sent, while the next one is read and mapped"),
+    INSERT_ROWS("insertRows", 1_048_576, 1, 100_000_000, Access.ANY,
+            "rows of one INSERT at most, streamed over many chunks: one ClickHouse part each"),
     CHUNK_MEGABYTES("chunkMegabytes", 16, 1, 1024, Access.ANY, "a chunk also ends once its rows take this much as RowBinary"),
     MAX_EXPORT_BYTES("maxExportBytes", Type.TEXT, "53687091200", Access.ANY,
             "the most one export part may send, as received (bytes)") {

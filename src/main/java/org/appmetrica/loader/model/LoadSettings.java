@@ -142,6 +142,10 @@ public final class LoadSettings {
         return this.<Integer>get(INSERTS_IN_FLIGHT);
     }
 
+    public int insertRows() {
+        return this.<Integer>get(INSERT_ROWS);
+    }
+
     public int chunkMegabytes() {
         return this.<Integer>get(CHUNK_MEGABYTES);
     }

@@ -58,11 +58,6 @@ public class ClickHouseItemWriter extends AbstractItemWriter {
     private long rowsStaged;
     private String stageEpoch;
     /**
-     * Rows of one INSERT at most: the server's {@code max_insert_block_size}, so that the server makes one block, and one
-     * part, of each INSERT (clickhouse-client sends blocks of this size too).
-     */
-    static final long INSERT_ROWS = 1_048_576;
-    /**
      * Bytes of one INSERT at most: the server holds the INSERT's block in memory (about its RowBinary size) until it
      * writes the part; 256 MB is its own {@code min_insert_block_size_bytes}. Wide rows (crashes) end INSERTs here.
      */
@@ -73,6 +68,7 @@ public class ClickHouseItemWriter extends AbstractItemWriter {
     private ExecutorService inserter;
     /** Chunks handed to an INSERT and not yet written to its body, at most; each holds its buffer. */
     private int insertsInFlight;
+    private long insertRows;
 
     /** The pause after a transient INSERT failure before the job's retry; failures in a row, reset by an INSERT that ended. */
     private InsertRetries retries;
@@ -118,6 +114,7 @@ public class ClickHouseItemWriter extends AbstractItemWriter {
         context.rowsStaged(rowsStaged);
         context.publisher(this::publish);
         insertsInFlight = settings.insertsInFlight();
+        insertRows = settings.insertRows();
         retries = InsertRetries.of(settings);
         closing = false;
         inserter = Executors.newFixedThreadPool(2, r -> {
@@ -158,7 +155,8 @@ public class ClickHouseItemWriter extends AbstractItemWriter {
     /**
      * Hands this chunk's bytes to the slice's open INSERT (one starts when none is open) and returns once fewer than
      * {@code insertsInFlight} handed chunks are still to be written, so that the next chunk is read and mapped while
-     * this one goes to the socket. An INSERT ends before it would pass {@link #INSERT_ROWS} rows or
+     * this one goes to the socket. An INSERT ends before it would pass {@code insertRows} rows (by default the server's {@code max_insert_block_size}, so that
+     * the server makes one block, and one part, of each INSERT, as clickhouse-client sends blocks of that size) or
      * {@link #INSERT_BYTES} bytes, at the slice's end, at a stop, and after a pause (see StreamedInsert). The rows staged
      * (what both checkpoints name) grow only over INSERTs that ended, oldest first: after a failure or a crash the rows
      * past them are read again from the spool, and {@code open} removes, by row position, whatever of them reached the
@@ -185,7 +183,7 @@ public class ClickHouseItemWriter extends AbstractItemWriter {
             return;
         }
         StreamedInsert open = inserts.peekLast();
-        if (open != null && (open.rows() + rows.rows() > INSERT_ROWS || open.bytes() + rows.bytes() > INSERT_BYTES)) {
+        if (open != null && (open.rows() + rows.rows() > insertRows || open.bytes() + rows.bytes() > INSERT_BYTES)) {
             while (inserts.size() > 1) {
                 endOldest(); // one INSERT ending at a time beside the open one
             }
