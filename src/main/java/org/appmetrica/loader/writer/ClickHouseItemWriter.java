@@ -134,7 +134,11 @@ public class ClickHouseItemWriter extends AbstractItemWriter {
                 long actual = tables.stageRows();
                 if (actual > rowsStaged) {
                     LOG.info(slice + ": removing " + (actual - rowsStaged) + " staged rows past the checkpoint (an INSERT not confirmed)");
-                    tables.trimStage(rowsStaged);
+                    if (rowsStaged == 0) {
+                        tables.resetStage(); // the first INSERT did not end: no mutation (18.16 leaves an empty part)
+                    } else {
+                        tables.trimStage(rowsStaged);
+                    }
                 } else if (actual < rowsStaged) {
                     throw new IllegalStateException(slice + ": the staging table " + tables.stageTable() + " holds " + actual
                             + " rows of this slice, the checkpoint says " + rowsStaged + ": it was changed outside the loader. "
