@@ -65,6 +65,8 @@ public enum LoadParameter {
             "chunks of one slice handed to its INSERT and not yet sent, while the next one is read and mapped"),
     INSERT_ROWS("insertRows", 1_048_576, 1, 100_000_000, Access.ANY,
             "rows of one INSERT at most, streamed over many chunks: one ClickHouse part each"),
+    INSERT_MEGABYTES("insertMegabytes", 96, 1, 1024, Access.ANY,
+            "an INSERT also ends before its rows pass this much as RowBinary: the server holds about 4 times that"),
     CHUNK_MEGABYTES("chunkMegabytes", 16, 1, 1024, Access.ANY, "a chunk also ends once its rows take this much as RowBinary"),
     MAX_EXPORT_BYTES("maxExportBytes", Type.TEXT, "53687091200", Access.ANY,
             "the most one export part may send, as received (bytes)") {

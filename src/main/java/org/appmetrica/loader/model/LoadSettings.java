@@ -146,6 +146,10 @@ public final class LoadSettings {
         return this.<Integer>get(INSERT_ROWS);
     }
 
+    public int insertMegabytes() {
+        return this.<Integer>get(INSERT_MEGABYTES);
+    }
+
     public int chunkMegabytes() {
         return this.<Integer>get(CHUNK_MEGABYTES);
     }

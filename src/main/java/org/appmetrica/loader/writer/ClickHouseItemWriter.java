@@ -57,18 +57,13 @@ public class ClickHouseItemWriter extends AbstractItemWriter {
     /** Rows known to be in the staging partition: the position both checkpoints report. */
     private long rowsStaged;
     private String stageEpoch;
-    /**
-     * Bytes of one INSERT at most: the server holds the INSERT's block in memory (about its RowBinary size) until it
-     * writes the part; 256 MB is its own {@code min_insert_block_size_bytes}. Wide rows (crashes) end INSERTs here.
-     */
-    static final long INSERT_BYTES = 256L << 20;
-
     /** The slice's INSERTs, oldest first: at most one ending, and the newest taking chunks. */
     private final Deque<StreamedInsert> inserts = new ArrayDeque<>();
     private ExecutorService inserter;
     /** Chunks handed to an INSERT and not yet written to its body, at most; each holds its buffer. */
     private int insertsInFlight;
     private long insertRows;
+    private long insertBytes;
 
     /** The pause after a transient INSERT failure before the job's retry; failures in a row, reset by an INSERT that ended. */
     private InsertRetries retries;
@@ -115,6 +110,7 @@ public class ClickHouseItemWriter extends AbstractItemWriter {
         context.publisher(this::publish);
         insertsInFlight = settings.insertsInFlight();
         insertRows = settings.insertRows();
+        insertBytes = settings.insertMegabytes() * 1024L * 1024L;
         retries = InsertRetries.of(settings);
         closing = false;
         inserter = Executors.newFixedThreadPool(2, r -> {
@@ -161,7 +157,8 @@ public class ClickHouseItemWriter extends AbstractItemWriter {
      * {@code insertsInFlight} handed chunks are still to be written, so that the next chunk is read and mapped while
      * this one goes to the socket. An INSERT ends before it would pass {@code insertRows} rows (by default the server's {@code max_insert_block_size}, so that
      * the server makes one block, and one part, of each INSERT, as clickhouse-client sends blocks of that size) or
-     * {@link #INSERT_BYTES} bytes, at the slice's end, at a stop, and after a pause (see StreamedInsert). The rows staged
+     * {@code insertMegabytes} of RowBinary (the server holds the INSERT's block, about 4 times that, until it writes the
+     * part; wide rows, crashes, end INSERTs here), at the slice's end, at a stop, and after a pause (see StreamedInsert). The rows staged
      * (what both checkpoints name) grow only over INSERTs that ended, oldest first: after a failure or a crash the rows
      * past them are read again from the spool, and {@code open} removes, by row position, whatever of them reached the
      * staging table.
@@ -187,7 +184,7 @@ public class ClickHouseItemWriter extends AbstractItemWriter {
             return;
         }
         StreamedInsert open = inserts.peekLast();
-        if (open != null && (open.rows() + rows.rows() > insertRows || open.bytes() + rows.bytes() > INSERT_BYTES)) {
+        if (open != null && (open.rows() + rows.rows() > insertRows || open.bytes() + rows.bytes() > insertBytes)) {
             while (inserts.size() > 1) {
                 endOldest(); // one INSERT ending at a time beside the open one
             }
