@@ -176,11 +176,8 @@ public class ClickHouseItemWriter extends AbstractItemWriter {
         }
         RowMetrics.written(stepContext, rows == null ? 0 : rows.rows(), items.size());
         confirmEnded();
-        if (rows == null) {
-            endAll(); // a stop's marker: the checkpoint that follows names every row sent
-            return;
-        }
-        if (rows.rows() == 0) {
+        if (rows == null || rows.rows() == 0) {
+            endAll(); // a stop's or the export's end marker: the checkpoint that follows names every row sent
             return;
         }
         StreamedInsert open = inserts.peekLast();
@@ -200,6 +197,9 @@ public class ClickHouseItemWriter extends AbstractItemWriter {
                 endOldest();
             }
             inserts.add(new StreamedInsert(inserter, tables, rows));
+        }
+        if (context.readerExhausted()) {
+            endAll(); // here, not in the publish: the runtime retries a failure of writeItems, not one of a chunk listener
         }
     }
 
