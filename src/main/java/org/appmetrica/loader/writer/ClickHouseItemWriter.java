@@ -155,13 +155,13 @@ public class ClickHouseItemWriter extends AbstractItemWriter {
     /**
      * Hands this chunk's bytes to the slice's open INSERT (one starts when none is open) and returns once fewer than
      * {@code insertsInFlight} handed chunks are still to be written, so that the next chunk is read and mapped while
-     * this one goes to the socket. An INSERT ends before it would pass {@code insertRows} rows (by default the server's {@code max_insert_block_size}, so that
-     * the server makes one block, and one part, of each INSERT, as clickhouse-client sends blocks of that size) or
-     * {@code insertMegabytes} of RowBinary (the server holds the INSERT's block, about 4 times that, until it writes the
-     * part; wide rows, crashes, end INSERTs here), at the slice's end, at a stop, and after a pause (see StreamedInsert). The rows staged
-     * (what both checkpoints name) grow only over INSERTs that ended, oldest first: after a failure or a crash the rows
-     * past them are read again from the spool, and {@code open} removes, by row position, whatever of them reached the
-     * staging table.
+     * this one goes to the socket. An INSERT ends before it would pass {@code insertRows} rows (by default the server's
+     * {@code max_insert_block_size}: one block, one part per INSERT, as clickhouse-client sends) or {@code insertMegabytes}
+     * of RowBinary (the server holds the block, about 4 times that, until it writes the part; wide rows end INSERTs
+     * here), at the slice's end, at a stop, and after a pause (see StreamedInsert). The rows staged (what both
+     * checkpoints name) grow only over INSERTs that ended, oldest first: after a failure or a crash the rows past them
+     * are read again from the spool, and {@code open} removes, by row position, whatever of them reached the staging
+     * table.
      */
     @Override
     public void writeItems(List<Object> items) throws Exception {
@@ -235,7 +235,8 @@ public class ClickHouseItemWriter extends AbstractItemWriter {
                 LOG.warning(slice + ": an INSERT failed (" + e.getMessage() + "); reading its rows again from row " + rowsStaged
                         + " in " + retries.backoff(consecutiveFailures).toSeconds() + " s, attempt " + consecutiveFailures
                         + " of " + retries.maxRetries());
-                Thread.sleep(retries.backoff(consecutiveFailures).toMillis()); // the server's own time to come back: no signal to wait for
+                // the server's own time to come back: there is no signal to wait for
+                Thread.sleep(retries.backoff(consecutiveFailures).toMillis());
             }
             throw e;
         }
