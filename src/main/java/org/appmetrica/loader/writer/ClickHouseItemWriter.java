@@ -129,7 +129,8 @@ public class ClickHouseItemWriter extends AbstractItemWriter {
             try {
                 long actual = tables.stageRows();
                 if (actual > rowsStaged) {
-                    LOG.info(slice + ": removing " + (actual - rowsStaged) + " staged rows past the checkpoint (an INSERT not confirmed)");
+                    LOG.info(slice + ": removing " + (actual - rowsStaged)
+                            + " staged rows past the checkpoint (an INSERT not confirmed)");
                     if (rowsStaged == 0) {
                         tables.resetStage(); // the first INSERT did not end: no mutation (18.16 leaves an empty part)
                     } else {
