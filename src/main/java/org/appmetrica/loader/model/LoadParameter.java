@@ -61,8 +61,14 @@ public enum LoadParameter {
     SPOOL_DIR("spoolDir", Type.PATH, defaultSpoolDir(), Access.HELD, "where downloaded exports are kept until loaded"),
     LEASE_WAIT_SECONDS("leaseWaitSeconds", 3600, 0, 7 * 24 * 3600, Access.ANY,
             "how long a slice waits while another execution loads the same slice"),
-    INSERTS_IN_FLIGHT("insertsInFlight", 1, 1, 8, Access.ANY, "INSERTs of one slice that may run at once"),
-    CHUNK_MEGABYTES("chunkMegabytes", 16, 1, 1024, Access.ANY, "a chunk also ends once its rows take this much as the Native block sent to ClickHouse"),
+    INSERTS_IN_FLIGHT("insertsInFlight", 1, 1, 8, Access.ANY,
+            "chunks of one slice handed to its INSERT and not yet sent, while the next one is read and mapped"),
+    INSERT_ROWS("insertRows", 1_048_576, 1, 100_000_000, Access.ANY,
+            "rows of one INSERT at most, streamed over many chunks: one ClickHouse part each"),
+    INSERT_MEGABYTES("insertMegabytes", 96, 1, 1024, Access.ANY,
+            "an INSERT also ends before its rows pass this much as Native blocks: the server holds about 4 times that"),
+    CHUNK_MEGABYTES("chunkMegabytes", 16, 1, 1024, Access.ANY,
+            "a chunk also ends once its rows take this much as the Native block sent to ClickHouse"),
     MAX_EXPORT_BYTES("maxExportBytes", Type.TEXT, "53687091200", Access.ANY,
             "the most one export part may send, as received (bytes)") {
         @Override

@@ -45,6 +45,8 @@ public final class LoadParameters {
     public static final String SPOOL_DIR = LoadParameter.SPOOL_DIR.key();
     public static final String LEASE_WAIT_SECONDS = LoadParameter.LEASE_WAIT_SECONDS.key();
     public static final String INSERTS_IN_FLIGHT = LoadParameter.INSERTS_IN_FLIGHT.key();
+    public static final String INSERT_ROWS = LoadParameter.INSERT_ROWS.key();
+    public static final String INSERT_MEGABYTES = LoadParameter.INSERT_MEGABYTES.key();
     public static final String CHUNK_MEGABYTES = LoadParameter.CHUNK_MEGABYTES.key();
     public static final String MAX_EXPORT_BYTES = LoadParameter.MAX_EXPORT_BYTES.key();
     public static final String COMPRESSION = LoadParameter.COMPRESSION.key();

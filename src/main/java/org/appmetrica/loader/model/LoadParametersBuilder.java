@@ -162,6 +162,14 @@ public final class LoadParametersBuilder {
         return set(LoadParameters.CHUNK_MEGABYTES, Integer.toString(megabytes));
     }
 
+    public LoadParametersBuilder insertRows(int rows) {
+        return set(LoadParameters.INSERT_ROWS, Integer.toString(rows));
+    }
+
+    public LoadParametersBuilder insertMegabytes(int megabytes) {
+        return set(LoadParameters.INSERT_MEGABYTES, Integer.toString(megabytes));
+    }
+
     public LoadParametersBuilder insertsInFlight(int inserts) {
         return set(LoadParameters.INSERTS_IN_FLIGHT, Integer.toString(inserts));
     }

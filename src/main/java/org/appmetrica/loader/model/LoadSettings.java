@@ -142,6 +142,14 @@ public final class LoadSettings {
         return this.<Integer>get(INSERTS_IN_FLIGHT);
     }
 
+    public int insertRows() {
+        return this.<Integer>get(INSERT_ROWS);
+    }
+
+    public int insertMegabytes() {
+        return this.<Integer>get(INSERT_MEGABYTES);
+    }
+
     public int chunkMegabytes() {
         return this.<Integer>get(CHUNK_MEGABYTES);
     }

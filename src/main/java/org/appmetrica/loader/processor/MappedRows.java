@@ -94,7 +94,15 @@ public final class MappedRows {
         return firstPosition;
     }
 
-    /** Writes the chunk's rows as one Native block. */
+    /** Bytes of the chunk's rows as they go into an INSERT's body. */
+    public long bytes() {
+        return block.size();
+    }
+
+    /**
+     * Writes the chunk's rows as one Native block to an INSERT's body (a body may carry many blocks): the writer knows
+     * no format.
+     */
     public void writeTo(OutputStream out) throws IOException {
         block.writeTo(out);
     }

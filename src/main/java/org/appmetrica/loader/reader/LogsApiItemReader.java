@@ -356,8 +356,10 @@ public class LogsApiItemReader extends AbstractItemReader {
         }
         takeFinishedDownload();
         if (block.rows() == 0) {
+            // the export ended at a chunk's end: a marker, so that the writer ends its INSERT in a chunk of its own, where
+            // a failure is retried (the runtime does not retry one thrown by the chunk listener that publishes); then null
             context.readerExhausted(true);
-            return null;
+            return RowBlock.NOTHING;
         }
         RowMetrics.read(stepContext, block.rows());
         return block;

@@ -11,6 +11,7 @@ import org.appmetrica.loader.clickhouse.SliceTables;
 import org.appmetrica.loader.clickhouse.TableLayout;
 import org.appmetrica.loader.clickhouse.TransientClickHouseException;
 import org.appmetrica.loader.clickhouse.ClickHouseTarget;
+import org.appmetrica.loader.config.Timeline;
 import org.appmetrica.loader.metrics.Failures;
 import org.appmetrica.loader.model.LoadSettings;
 import org.appmetrica.loader.model.RowMetrics;
@@ -23,19 +24,15 @@ import org.appmetrica.loader.schema.FieldCatalog;
 
 import java.io.Serializable;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.logging.Logger;
 
 /**
- * Writes one chunk as one INSERT (one Native block) into the slice's staging partition; once the reader has seen the end of
- * the export, {@link SlicePublishListener} publishes the slice with an atomic partition swap.
+ * Streams chunks, each one Native block, into INSERTs of many chunks into the slice's staging partition; once the
+ * reader has seen the end of the export, {@link SlicePublishListener} publishes the slice with an atomic partition swap.
  * <p>Exactly once: ClickHouse is not part of the chunk transaction, so a chunk can reach the staging table while its
  * checkpoint is lost (a crash between the two, or a retry). {@code open} therefore compares the staged row count with
  * the checkpoint and deletes the surplus by row position before anything else is written. Fresh starts empty the
@@ -61,22 +58,22 @@ public class ClickHouseItemWriter extends AbstractItemWriter {
     /** Rows known to be in the staging partition: the position both checkpoints report. */
     private long rowsStaged;
     private String stageEpoch;
-    /** INSERTs still running, oldest first: at most {@code insertsInFlight} while the next chunk is read and mapped. */
+    /** The slice's INSERTs, oldest first: at most one ending, and the newest taking chunks. */
+    private final Deque<StreamedInsert> inserts = new ArrayDeque<>();
     private ExecutorService inserter;
-    private final Deque<Insert> inFlight = new ArrayDeque<>();
+    /** Chunks handed to an INSERT and not yet written to its body, at most; each holds its buffer. */
     private int insertsInFlight;
+    private long insertRows;
+    private long insertBytes;
 
-    /** One chunk's INSERT, and its rows: kept to send them again. */
-    private record Insert(Future<?> future, MappedRows rows) {
-    }
-
-    /** Transient INSERT failures retried here before the chunk fails; and the pause before each attempt. */
+    /** The pause after a transient INSERT failure before the job's retry; failures in a row, reset by an INSERT that ended. */
     private InsertRetries retries;
+    private int consecutiveFailures;
     /** Set by close: an INSERT that fails then is beyond the checkpoint, nothing to retry. */
     private boolean closing;
 
     @Override
-    public void open(Serializable checkpoint) {
+    public void open(Serializable checkpoint) throws InterruptedException {
         try {
             doOpen(checkpoint);
         } catch (RuntimeException e) {
@@ -85,7 +82,7 @@ public class ClickHouseItemWriter extends AbstractItemWriter {
         }
     }
 
-    private void doOpen(Serializable checkpoint) {
+    private void doOpen(Serializable checkpoint) throws InterruptedException {
         LoadSettings settings = SliceProperties.settings(jobContext);
         slice = SliceProperties.slice(stepContext);
         context = SliceContext.of(stepContext, slice);
@@ -107,21 +104,17 @@ public class ClickHouseItemWriter extends AbstractItemWriter {
             rowsStaged = 0;
         } else {
             rowsStaged = saved.rowsStaged();
-            long actual = tables.stageRows();
-            if (actual > rowsStaged) {
-                LOG.info(slice + ": removing " + (actual - rowsStaged) + " staged rows of a chunk whose checkpoint was not committed");
-                tables.trimStage(rowsStaged);
-            } else if (actual < rowsStaged) {
-                throw new IllegalStateException(slice + ": the staging table " + tables.stageTable() + " holds " + actual
-                        + " rows of this slice, the checkpoint says " + rowsStaged + ": it was changed outside the loader. "
-                        + "Start a new load of this range.");
-            }
+            retries = InsertRetries.of(settings);
+            trimToCheckpoint();
         }
         context.rowsStaged(rowsStaged);
         context.publisher(this::publish);
         insertsInFlight = settings.insertsInFlight();
+        insertRows = settings.insertRows();
+        insertBytes = settings.insertMegabytes() * 1024L * 1024L;
         retries = InsertRetries.of(settings);
-        inserter = Executors.newFixedThreadPool(insertsInFlight, r -> {
+        closing = false;
+        inserter = Executors.newFixedThreadPool(2, r -> {
             Thread t = new Thread(r, "clickhouse-insert " + slice.key());
             t.setDaemon(true);
             return t;
@@ -129,16 +122,51 @@ public class ClickHouseItemWriter extends AbstractItemWriter {
     }
 
     /**
-     * Starts this chunk's INSERT and returns once fewer than {@code insertsInFlight} earlier ones are still running, so
-     * that ClickHouse ingests while the next chunk is read and mapped. The rows staged (what both checkpoints name) grow
-     * only over INSERTs that ended, oldest first: after a crash the chunks past them are read again, and {@code open}
-     * removes, by row position, whatever part of them reached the staging table.
+     * Removes staged rows past the checkpoint: the rows of INSERTs whose checkpoint was not committed, or whose answer was
+     * lost. Opened again after a transient INSERT failure, the server may still be away: waits for it as the INSERTs do.
+     */
+    private void trimToCheckpoint() throws InterruptedException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                long actual = tables.stageRows();
+                if (actual > rowsStaged) {
+                    LOG.info(slice + ": removing " + (actual - rowsStaged)
+                            + " staged rows past the checkpoint (an INSERT not confirmed)");
+                    if (rowsStaged == 0) {
+                        tables.resetStage(); // the first INSERT did not end: no mutation (18.16 leaves an empty part)
+                    } else {
+                        tables.trimStage(rowsStaged);
+                    }
+                } else if (actual < rowsStaged) {
+                    throw new IllegalStateException(slice + ": the staging table " + tables.stageTable() + " holds " + actual
+                            + " rows of this slice, the checkpoint says " + rowsStaged + ": it was changed outside the loader. "
+                            + "Start a new load of this range.");
+                }
+                return;
+            } catch (TransientClickHouseException e) {
+                if (attempt > retries.maxRetries()) {
+                    throw e;
+                }
+                LOG.warning(slice + ": ClickHouse failed (" + e.getMessage() + "); trying again in "
+                        + retries.backoff(attempt).toSeconds() + " s, attempt " + attempt + " of " + retries.maxRetries());
+                Thread.sleep(retries.backoff(attempt).toMillis());
+            }
+        }
+    }
+
+    /**
+     * Hands this chunk's bytes to the slice's open INSERT (one starts when none is open) and returns once fewer than
+     * {@code insertsInFlight} handed chunks are still to be written, so that the next chunk is read and mapped while
+     * this one goes to the socket. An INSERT ends before it would pass {@code insertRows} rows (by default the server's
+     * {@code max_insert_block_size}: one block, one part per INSERT, as clickhouse-client sends) or {@code insertMegabytes}
+     * of Native blocks (the server holds the block, about 4 times that, until it writes the part; wide rows end INSERTs
+     * here), at the slice's end, at a stop, and after a pause (see StreamedInsert). The rows staged (what both
+     * checkpoints name) grow only over INSERTs that ended, oldest first: after a failure or a crash the rows past them
+     * are read again from the spool, and {@code open} removes, by row position, whatever of them reached the staging
+     * table.
      */
     @Override
     public void writeItems(List<Object> items) throws Exception {
-        while (inFlight.size() >= insertsInFlight) {
-            awaitOldest();
-        }
         MappedRows rows = null;
         for (Object item : items) {
             if (item instanceof MappedRows m && m != rows) {
@@ -149,80 +177,78 @@ public class ClickHouseItemWriter extends AbstractItemWriter {
             }
         }
         RowMetrics.written(stepContext, rows == null ? 0 : rows.rows(), items.size());
+        confirmEnded();
         if (rows == null || rows.rows() == 0) {
+            endAll(); // a stop's or the export's end marker: the checkpoint that follows names every row sent
             return;
         }
-        rows.send();
-        inFlight.add(send(rows));
-    }
-
-    private Insert send(MappedRows rows) {
-        return new Insert(inserter.submit(() -> tables.insert(rows::writeTo)), rows);
-    }
-
-    private void awaitOldest() throws Exception {
-        for (int attempt = 1; ; attempt++) {
-            Insert oldest = inFlight.peek();
-            try {
-                oldest.future().get();
-                inFlight.poll();
-                oldest.rows().release();
-                rowsStaged += oldest.rows().rows();
-                context.rowsStaged(rowsStaged);
-                return;
-            } catch (ExecutionException e) {
-                abandonInFlight(); // later INSERTs may land, beyond the checkpoint: trimmed by position below or on restart
-                if (closing || !(e.getCause() instanceof TransientClickHouseException) || attempt > retries.maxRetries()) {
-                    inFlight.forEach(insert -> insert.rows().release());
-                    inFlight.clear();
-                    throw e.getCause() instanceof Exception cause ? cause : e;
-                }
-                resend(attempt, e.getCause());
+        StreamedInsert open = inserts.peekLast();
+        if (open != null && (open.rows() + rows.rows() > insertRows || open.bytes() + rows.bytes() > insertBytes)) {
+            while (inserts.size() > 1) {
+                endOldest(); // one INSERT ending at a time beside the open one
             }
+            open.finish(); // its answer is awaited while the next one streams
+        }
+        for (StreamedInsert insert : inserts) {
+            insert.awaitUnsentBelow(insert == inserts.peekLast() ? insertsInFlight : 1);
+            insert.takeWritten().forEach(MappedRows::release);
+        }
+        rows.send();
+        if (open == null || !open.hand(rows)) {
+            while (inserts.size() > 1) {
+                endOldest();
+            }
+            inserts.add(new StreamedInsert(inserter, tables, rows));
+        }
+        if (context.readerExhausted()) {
+            endAll(); // here, not in the publish: the runtime retries a failure of writeItems, not one of a chunk listener
+        }
+    }
+
+    /** Takes the answers of the INSERTs that have returned, oldest first, without waiting. */
+    private void confirmEnded() throws Exception {
+        while (!inserts.isEmpty() && inserts.peekFirst().done()) {
+            endOldest();
+        }
+    }
+
+    /** Ends every INSERT, oldest first, and waits for their answers. */
+    private void endAll() throws Exception {
+        while (!inserts.isEmpty()) {
+            endOldest();
         }
     }
 
     /**
-     * Sends the INSERTs not confirmed again, in order, once whatever of them reached the staging table is removed (a
-     * server may have applied an INSERT whose answer never arrived). Done here rather than by the chunk's retry, which
-     * Jakarta Batch runs one item per chunk: one INSERT, and one ClickHouse part, per block of rows. If the removal fails too,
-     * the oldest INSERT carries that failure into the next attempt.
+     * Ends the oldest INSERT and takes its answer. After a failure the bytes are gone: the later INSERTs are ended too
+     * (their rows are past the checkpoint), and the failure goes to the chunk. A transient one is retried by the job
+     * (see appmetrica-load.xml): the chunk is rolled back, the reader reads again from the checkpoint (from its spool) and
+     * {@code open} removes the rows past it, which a server may have applied although its answer never arrived.
      */
-    private void resend(int attempt, Throwable failure) throws InterruptedException {
-        LOG.warning(slice + ": an INSERT failed (" + failure.getMessage() + "); sending again, attempt " + attempt + " of "
-                + retries.maxRetries() + ", in " + retries.backoff(attempt).toSeconds() + " s");
-        Thread.sleep(retries.backoff(attempt).toMillis()); // the server's own time to come back: there is no signal to wait for
-        List<Insert> unconfirmed = new ArrayList<>(inFlight);
-        inFlight.clear();
-        TransientClickHouseException trimFailure = null;
+    private void endOldest() throws Exception {
+        StreamedInsert oldest = inserts.poll();
         try {
-            tables.trimStage(rowsStaged);
-        } catch (TransientClickHouseException e) {
-            trimFailure = e;
-        }
-        for (int i = 0; i < unconfirmed.size(); i++) {
-            Insert insert = unconfirmed.get(i);
-            if (trimFailure == null) {
-                inFlight.add(send(insert.rows()));
-            } else {
-                Future<?> unsent = i == 0 ? CompletableFuture.failedFuture(trimFailure) : CompletableFuture.completedFuture(null);
-                inFlight.add(new Insert(unsent, insert.rows()));
+            rowsStaged += oldest.end();
+            context.rowsStaged(rowsStaged);
+            consecutiveFailures = 0;
+        } catch (Exception e) {
+            abandonInserts();
+            if (!closing && e instanceof TransientClickHouseException && ++consecutiveFailures <= retries.maxRetries()) {
+                LOG.warning(slice + ": an INSERT failed (" + e.getMessage() + "); reading its rows again from row " + rowsStaged
+                        + " in " + retries.backoff(consecutiveFailures).toSeconds() + " s, attempt " + consecutiveFailures
+                        + " of " + retries.maxRetries());
+                // the server's own time to come back: there is no signal to wait for
+                Thread.sleep(retries.backoff(consecutiveFailures).toMillis());
             }
+            throw e;
         }
     }
 
-    /** Waits for every INSERT still running, oldest first. */
-    private void awaitInserts() throws Exception {
-        while (!inFlight.isEmpty()) {
-            awaitOldest();
-        }
-    }
-
-    /** Waits for every INSERT still running, whatever its outcome. */
-    private void abandonInFlight() {
-        for (Insert insert : inFlight) {
+    /** Ends the INSERTs still open, whatever their outcome: their rows are past the checkpoint. */
+    private void abandonInserts() {
+        while (!inserts.isEmpty()) {
             try {
-                insert.future().get();
+                inserts.poll().end();
             } catch (Exception e) {
                 LOG.fine(slice + ": a later INSERT failed too: " + e.getMessage());
             }
@@ -231,13 +257,13 @@ public class ClickHouseItemWriter extends AbstractItemWriter {
 
     private void publish() {
         try {
-            awaitInserts();
+            endAll();
         } catch (RuntimeException e) {
             throw e;
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
-        org.appmetrica.loader.config.Timeline.mark(slice + ": last INSERT ended");
+        Timeline.mark(slice + ": last INSERT ended");
         handOff.lease().verifyHeld(); // no other execution can have touched the staging partition
         long staged = tables.stageRows();
         if (staged != rowsStaged) {
@@ -245,7 +271,7 @@ public class ClickHouseItemWriter extends AbstractItemWriter {
                     + " were written; not publishing");
         }
         tables.publish();
-        org.appmetrica.loader.config.Timeline.mark(slice + ": published");
+        Timeline.mark(slice + ": published");
         LOG.info(slice + ": loaded " + rowsStaged + " rows into " + tables.targetTable());
     }
 
@@ -259,7 +285,7 @@ public class ClickHouseItemWriter extends AbstractItemWriter {
         closing = true;
         if (inserter != null) {
             try {
-                awaitInserts(); // rows beyond the checkpoint: a restart removes them
+                endAll(); // rows beyond the checkpoint: a restart removes them
             } catch (Exception e) {
                 LOG.fine(slice + ": the last INSERT failed while closing: " + e.getMessage());
             }

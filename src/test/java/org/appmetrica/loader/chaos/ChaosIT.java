@@ -89,6 +89,7 @@ class ChaosIT {
         p.setProperty("dateSince", since);
         p.setProperty("dateUntil", until);
         p.setProperty("chunkSize", "23");
+        p.setProperty("insertRows", "50"); // INSERTs of 2 chunks: deaths land within streamed INSERTs too, and often
         p.setProperty("apiUrl", simulator.baseUrl());
         p.setProperty("clickhouseUrl", gate.url());
         p.setProperty("clickhouseDatabase", database);

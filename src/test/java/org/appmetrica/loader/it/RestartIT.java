@@ -44,6 +44,7 @@ class RestartIT extends BatchIT {
         Properties p = load(database);
         try (ClickHouseGate gate = ClickHouseGate.start(TestClickHouse.URL)) {
             p.setProperty("clickhouseUrl", gate.url());
+            p.setProperty("insertRows", "7"); // one INSERT a chunk: the load can stop midway through a slice
             // the 3rd chunk of the first events slice is in ClickHouse, its answer held: the slice is midway
             ClickHouseGate.Hold third = gate.holdInsert(database + "._stage_events", 3);
             long id = operator().start("appmetrica-load", p);

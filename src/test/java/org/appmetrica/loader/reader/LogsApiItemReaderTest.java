@@ -197,6 +197,24 @@ class LogsApiItemReaderTest {
         assertEquals(1, api.calls().size());
     }
 
+    /**
+     * The export ends right where a chunk ended: the next chunk gets one end marker before null, so that the writer gets
+     * a chunk in which to end its INSERT (the runtime writes no empty chunk).
+     */
+    @Test
+    void anExportEndingAtAChunksEndGivesAnEndMarkerThenNull() throws Exception {
+        api.serving(r -> export("first"));
+        FakeStepContext step = partition();
+        LogsApiItemReader reader = reader(job(null), step, 1);
+        reader.open(null);
+        assertEquals(ROWS, read(reader, ROWS).size());
+        assertFalse(SliceContext.of(step, SLICE).readerExhausted(), "the reader has not seen the end yet");
+        SliceContext.of(step, SLICE).chunkRowsLeft(ROWS);
+        assertSame(RowBlock.NOTHING, reader.readItem());
+        assertTrue(SliceContext.of(step, SLICE).readerExhausted());
+        assertNull(reader.readItem());
+    }
+
     @Test
     void checkpointsCarryTheRowsTheWriterConfirmedNotTheRowsRead() throws Exception {
         api.serving(r -> export("first"));

@@ -51,7 +51,8 @@ class CompressedTransferIT {
         try (ClickHouseGate gate = ClickHouseGate.start(TestClickHouse.URL)) {
             ClickHouseGate.Hold third = gate.holdInsert(database + "._stage_events", 3);
             CliProcess running = CliProcess.start(data, Map.of("APPMETRICA_TOKEN", TOKEN),
-                    load(database, "jdbc:clickhouse://" + gate.url().replace("http://", ""), data, "chunkSize=100", "parallelism=1"));
+                    load(database, "jdbc:clickhouse://" + gate.url().replace("http://", ""), data, "chunkSize=100", "insertRows=100", // one INSERT a chunk
+                            "parallelism=1"));
             third.awaitHeld(ClickHouseGate.TIMEOUT, running::textSoFar);
             running.awaitOutput("execution id: ", ClickHouseGate.TIMEOUT);
             running.interrupt();

@@ -94,9 +94,9 @@ class CrashAndLeasesCliIT {
         LocalDate d2 = d1.plusDays(1);
         try (ClickHouseGate gate = ClickHouseGate.start(TestClickHouse.URL)) {
             List<String> parameters = load(database, gate.url(), "2024-06-01", "2024-06-03");
-            // 300 rows a day in chunks of 50: INSERT 9 is the 3rd chunk of the 2nd day. ClickHouse has it, the loader
-            // has not heard back, so its checkpoint is not committed: the worst moment to die.
-            ClickHouseGate.Hold ninth = gate.holdInsert(database + "._stage_events", 9);
+            // 300 rows a day in chunks of 50, one INSERT a day: INSERT 2 is the 2nd day's. ClickHouse has it, the loader
+            // has not heard back, so no checkpoint names its rows: the worst moment to die.
+            ClickHouseGate.Hold ninth = gate.holdInsert(database + "._stage_events", 2);
             CliProcess running = CliProcess.start(dataDir, Map.of("APPMETRICA_TOKEN", TOKEN), run(parameters));
             ninth.awaitHeld(TIMEOUT, running::textSoFar);
             running.awaitOutput("execution id: ", TIMEOUT);
@@ -125,6 +125,34 @@ class CrashAndLeasesCliIT {
             assertEquals(day1Requests, exportRequests(d1), "the published day is not requested again");
             assertEquals(day2Requests, exportRequests(d2), "the day being loaded continues from its spool, not a new export");
             GroundTruth.assertLoaded(env.clickhouse(), properties(parameters), database, SEED, ROWS);
+        }
+    }
+
+    /**
+     * Killed while the INSERT of the 2nd day streams its chunks: ClickHouse has a part of its body, and the checkpoints
+     * of the chunks already written name none of its rows (they count INSERTs that ended). The restart reads the day
+     * again from row 0 out of its spool; rows exact.
+     */
+    @Test
+    void aRunKilledInTheMiddleOfAnInsertIsRestartedExactly() throws Exception {
+        String database = TestClickHouse.database("it_cli_mid_insert");
+        env.freshDatabase(database);
+        try (ClickHouseGate gate = ClickHouseGate.start(TestClickHouse.URL)) {
+            List<String> parameters = load(database, gate.url(), "2024-06-11", "2024-06-13", "chunkSize=20");
+            ClickHouseGate.BodyPause second = gate.pauseBody(database + "._stage_events", 2, 4_000);
+            CliProcess running = CliProcess.start(dataDir, Map.of("APPMETRICA_TOKEN", TOKEN), run(parameters));
+            second.awaitPaused(TIMEOUT, running::textSoFar);
+            running.awaitOutput("execution id: ", TIMEOUT);
+            running.process.destroyForcibly(); // SIGKILL
+            assertTrue(running.process.waitFor(1, TimeUnit.MINUTES));
+            second.release(); // the proxy reads the end of the killed loader's connection: ClickHouse gets a broken body
+
+            CliProcess.Result restarted = CliProcess.run(dataDir, Map.of("APPMETRICA_TOKEN", TOKEN), "restart",
+                    Long.toString(running.executionId()));
+            assertEquals(0, restarted.exitCode(), restarted.output());
+            GroundTruth.assertLoaded(env.clickhouse(), properties(parameters), database, SEED, ROWS);
+            assertEquals(3, env.clickhouse().queryLong("SELECT count() FROM system.parts WHERE database = '" + database
+                    + "' AND table = 'events' AND active"), "one part a day");
         }
     }
 

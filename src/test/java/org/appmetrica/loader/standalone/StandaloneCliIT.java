@@ -98,7 +98,7 @@ class StandaloneCliIT {
             // Ctrl-C while the 3rd chunk of the first events slice is in ClickHouse and the loader waits for the answer
             ClickHouseGate.Hold third = gate.holdInsert(database + "._stage_events", 3);
             CliProcess running = CliProcess.start(dataDir, Map.of("APPMETRICA_TOKEN", TOKEN),
-                    load(database, gate.url(), "chunkSize=5", "parallelism=1"));
+                    load(database, gate.url(), "chunkSize=5", "insertRows=5", "parallelism=1")); // one INSERT a chunk
             third.awaitHeld(ClickHouseGate.TIMEOUT, running::textSoFar);
             running.awaitOutput("execution id: ", ClickHouseGate.TIMEOUT); // printed once Ctrl-C means a graceful stop
             CliProcess.Result listed = CliProcess.run(dataDir, Map.of(), "executions"); // while the run holds the repository

@@ -44,7 +44,8 @@ class StopAndProgressIT {
             ClickHouseGate.Hold third = gate.holdInsert(database + "._stage_events", 3);
             CliProcess running = CliProcess.start(dataDir, Map.of("APPMETRICA_TOKEN", TOKEN), "run", "applicationIds=401,402",
                     "sources=events,push_tokens", "dateSince=2024-05-01", "dateUntil=2024-05-03", "apiUrl=" + env.apiUrl(),
-                    "pollIntervalSeconds=0", "clickhouseUrl=" + gate.url(), "clickhouseDatabase=" + database, "chunkSize=5", "parallelism=1");
+                    "pollIntervalSeconds=0", "clickhouseUrl=" + gate.url(), "clickhouseDatabase=" + database, "chunkSize=5", "insertRows=5", // one INSERT a chunk
+                    "parallelism=1");
             third.awaitHeld(ClickHouseGate.TIMEOUT, running::textSoFar);
             running.awaitOutput("execution id: ", ClickHouseGate.TIMEOUT);
             running.interrupt();
@@ -77,8 +78,8 @@ class StopAndProgressIT {
         String database = TestClickHouse.database("it_ux_progress");
         env.freshDatabase(database);
         try (ClickHouseGate gate = ClickHouseGate.start(TestClickHouse.URL)) {
-            // held at the first INSERT of the second events slice: one slice is done, the load cannot end meanwhile
-            ClickHouseGate.Hold second = gate.holdInsert(database + "._stage_events", 4);
+            // held at the INSERT of the second events slice (one INSERT a slice): one slice is done, the load cannot end meanwhile
+            ClickHouseGate.Hold second = gate.holdInsert(database + "._stage_events", 2);
             CliProcess running = CliProcess.start(dataDir, Map.of("APPMETRICA_TOKEN", TOKEN, ProgressReporter.EVERY_ENV, "1"), "run",
                     "applicationIds=401,402", "sources=events,push_tokens", "dateSince=2024-05-01", "dateUntil=2024-05-03",
                     "apiUrl=" + env.apiUrl(), "pollIntervalSeconds=0", "clickhouseUrl=" + gate.url(), "clickhouseDatabase=" + database,

@@ -3,6 +3,7 @@ package org.appmetrica.loader.testing;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -87,6 +88,7 @@ public final class ClickHouseGate implements AutoCloseable {
     private final HttpClient client;
     private final Map<String, AtomicInteger> inserts = new ConcurrentHashMap<>();
     private final Map<String, Trigger> triggers = new ConcurrentHashMap<>();
+    private final Map<String, BodyPause> pauses = new ConcurrentHashMap<>();
     private final List<String> failures = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
 
@@ -163,6 +165,19 @@ public final class ClickHouseGate implements AutoCloseable {
         return trigger;
     }
 
+    /**
+     * The body of the {@code n}-th INSERT into {@code table} stops after {@code afterBytes} bytes went to ClickHouse:
+     * the INSERT is open on both sides, ClickHouse has a part of its rows. Forwarding goes on at {@link BodyPause#release()}
+     * (after the test killed the loader, the proxy then reads the end of a broken connection).
+     */
+    public BodyPause pauseBody(String table, int n, long afterBytes) {
+        BodyPause pause = new BodyPause(table, n, afterBytes);
+        if (pauses.putIfAbsent(table + "#" + n, pause) != null || inserts(table) >= n) {
+            throw new IllegalStateException("INSERT #" + n + " into " + table + " is gated already or happened");
+        }
+        return pause;
+    }
+
     /** INSERTs into {@code table} seen so far (whatever ClickHouse answered). */
     public int inserts(String table) {
         AtomicInteger n = inserts.get(table);
@@ -185,6 +200,7 @@ public final class ClickHouseGate implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        pauses.values().forEach(BodyPause::release);
         triggers.values().forEach(t -> {
             if (t instanceof Hold h) {
                 h.release();
@@ -239,6 +255,10 @@ public final class ClickHouseGate implements AutoCloseable {
         if (table != null) {
             int n = inserts.computeIfAbsent(table, t -> new AtomicInteger()).incrementAndGet();
             trigger = triggers.get(table + "#" + n);
+            BodyPause pause = pauses.get(table + "#" + n);
+            if (pause != null) {
+                body = pause.wrap(body);
+            }
         }
 
         HttpRequest.Builder request = HttpRequest.newBuilder(upstream.resolve(ex.getRequestURI().getRawPath()
@@ -497,6 +517,61 @@ public final class ClickHouseGate implements AutoCloseable {
 
         public boolean isReleased() {
             return released.getCount() == 0;
+        }
+    }
+
+    /** Stops an INSERT's body after some bytes until {@link #release()}. */
+    public static final class BodyPause {
+        private final String what;
+        private final long afterBytes;
+        private final CountDownLatch paused = new CountDownLatch(1);
+        private final CountDownLatch released = new CountDownLatch(1);
+
+        BodyPause(String table, int n, long afterBytes) {
+            this.what = "INSERT #" + n + " into " + table;
+            this.afterBytes = afterBytes;
+        }
+
+        InputStream wrap(InputStream in) {
+            return new FilterInputStream(in) {
+                private long passed;
+
+                @Override
+                public int read() throws IOException {
+                    byte[] one = new byte[1];
+                    return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+                }
+
+                @Override
+                public int read(byte[] b, int off, int len) throws IOException {
+                    if (passed >= afterBytes) {
+                        paused.countDown();
+                        try {
+                            released.await();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            throw new IOException("the gate is closing", e);
+                        }
+                    }
+                    int n = super.read(b, off, passed < afterBytes ? (int) Math.min(len, afterBytes - passed) : len);
+                    if (n > 0) {
+                        passed += n;
+                    }
+                    return n;
+                }
+            };
+        }
+
+        /** Blocks until the body stopped; fails the test after {@code timeout}. */
+        public void awaitPaused(Duration timeout, Supplier<String> context) throws InterruptedException {
+            if (!paused.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new AssertionError(what + " did not send " + afterBytes + " bytes within " + timeout.toSeconds() + " s\n"
+                        + context.get());
+            }
+        }
+
+        public void release() {
+            released.countDown();
         }
     }
 }

@@ -55,6 +55,8 @@ class ClickHouseItemWriterIT {
     private SliceTables tables;
     /** The writer's insertsInFlight. */
     private int inFlight = 1;
+    /** The writer's insertRows, null for the default. */
+    private String insertRows;
 
     @BeforeAll
     static void connect() {
@@ -92,6 +94,9 @@ class ClickHouseItemWriterIT {
         p.setProperty("clickhouseUrl", TestClickHouse.URL);
         p.setProperty("clickhouseDatabase", DB);
         p.setProperty("insertsInFlight", Integer.toString(inFlight));
+        if (insertRows != null) {
+            p.setProperty("insertRows", insertRows);
+        }
         return p;
     }
 
@@ -102,7 +107,7 @@ class ClickHouseItemWriterIT {
     }
 
     /** A partition's writer opened as the runtime opens it: after the reader took the lease. */
-    private ClickHouseItemWriter open(FakeStepContext step, long executionId, WriterCheckpoint checkpoint) {
+    private ClickHouseItemWriter open(FakeStepContext step, long executionId, WriterCheckpoint checkpoint) throws InterruptedException {
         SliceLease lease = SliceLease.tryAcquire(SliceLease.key(DB, SLICE.source(), SLICE.applicationId(), SLICE.day().toString()),
                 executionId, 1).orElseThrow();
         leases.add(lease);
@@ -153,16 +158,18 @@ class ClickHouseItemWriterIT {
     }
 
     /**
-     * Loads 30 rows in three chunks of 10. With one INSERT in flight the first two are confirmed when the third is
-     * sent, with two only the first: the rest reaches ClickHouse, but no checkpoint names it.
+     * Loads 30 rows in three chunks of 10, one INSERT streaming them all but for a stop's marker after the second, which
+     * ends it: the third reaches ClickHouse (its INSERT ends at close), but no checkpoint names it.
      */
     private WriterCheckpoint crashAfterThreeChunks(FakeStepContext step) throws Exception {
         ClickHouseItemWriter writer = open(step, 1, null);
         writer.writeItems(rows("first", 0, 10));
         writer.writeItems(rows("first", 10, 20));
+        assertEquals(0, ((WriterCheckpoint) writer.checkpointInfo()).rowsStaged(), "the INSERT is still open");
+        writer.writeItems(List.of(MappedRows.NOTHING));
         writer.writeItems(rows("lost", 20, 30));
         WriterCheckpoint checkpoint = (WriterCheckpoint) writer.checkpointInfo();
-        assertEquals(30 - 10 * inFlight, checkpoint.rowsStaged());
+        assertEquals(20, checkpoint.rowsStaged());
         writer.close(); // the INSERTs still running end: their rows are staged past the checkpoint
         leases.forEach(SliceLease::release);
         assertEquals(30, tables.stageRows());
@@ -210,6 +217,37 @@ class ClickHouseItemWriterIT {
         SliceReport report = assertInstanceOf(SliceReport.class, restarted.getPersistentUserData());
         assertEquals(SliceState.PUBLISHED, report.sliceState());
         assertEquals(30, report.rows());
+    }
+
+    /** Parts the staging table got from INSERTs (level 0), merged since or not: one per INSERT. */
+    private java.util.Set<String> insertedParts() {
+        return new java.util.HashSet<>(clickhouse.query("SELECT name FROM system.parts WHERE level = 0 AND database = '" + DB
+                + "' AND table = '" + new TableLayout(EVENTS).stageTableName() + "'").stream().map(r -> r[0]).toList());
+    }
+
+    /** 60 chunks of 10 rows: one INSERT, one part (one INSERT a chunk made 60 parts); insertRows bounds an INSERT. */
+    @ParameterizedTest(name = "insertRows={0}")
+    @ValueSource(strings = {"default", "100", "95"})
+    void manyChunksStreamIntoFewInserts(String rows) throws Exception {
+        insertRows = rows.equals("default") ? null : rows;
+        FakeStepContext step = partition();
+        ClickHouseItemWriter writer = open(step, 1, null);
+        java.util.Set<String> before = insertedParts();
+        for (int from = 0; from < 600; from += 10) {
+            writer.writeItems(rows("many", from, from + 10));
+        }
+        SliceContext.of(step, SLICE).readerExhausted(true);
+        listener(step).afterChunk(); // publishes: the last INSERT ends first
+        assertEquals(expected("many", 0, 600), namesIn(tables.targetTable()));
+        assertEquals(600, ((WriterCheckpoint) writer.checkpointInfo()).rowsStaged());
+        long expectedParts = switch (rows) {
+            case "default" -> 1;
+            case "100" -> 6; // 10 chunks an INSERT
+            default -> 7; // 9 chunks an INSERT: 90 rows, then another chunk would pass 95
+        };
+        java.util.Set<String> parts = insertedParts();
+        parts.removeAll(before);
+        assertEquals(expectedParts, parts.size(), "parts the INSERTs made: " + parts);
     }
 
     @Test
