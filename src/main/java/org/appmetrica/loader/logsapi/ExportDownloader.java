@@ -32,8 +32,6 @@ public final class ExportDownloader {
      * DownloadSpeedBenchmark), and stays below the size G1 allocates as a humongous object under -Xmx256m.
      */
     private static final int BUFFER = 256 * 1024;
-    /** Spool writes past the page cache where possible ({@link SpoolFile}); false only to compare the two. */
-    private static final boolean DIRECT = !Boolean.getBoolean("appmetrica.spool.pageCache");
 
     private final LogsApiTransport transport;
     private final PollSettings settings;
@@ -159,7 +157,7 @@ public final class ExportDownloader {
         long bytes = 0;
         byte[] buffer = new byte[BUFFER];
         try (InputStream in = response.body();
-             SpoolFile out = SpoolFile.create(partial, DIRECT)) {
+             SpoolFile out = SpoolFile.create(partial, SpoolFile.DIRECT)) {
             if (live != null) {
                 live.started(partial, out);
             }

@@ -23,6 +23,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 final class SpoolFile implements AutoCloseable {
 
     static final int BUFFER = 1 << 20;
+    /** Past the page cache where possible; {@code -Dappmetrica.spool.pageCache=true} only to compare the two. */
+    static final boolean DIRECT = !Boolean.getBoolean("appmetrica.spool.pageCache");
     private static final int MAX_BLOCK = 1 << 16;
     private static final Queue<ByteBuffer> POOL = new ConcurrentLinkedQueue<>();
 
@@ -181,7 +183,7 @@ final class SpoolFile implements AutoCloseable {
         }
 
         static Reader open(Path file) throws IOException {
-            int block = blockSize(file.getParent());
+            int block = DIRECT ? blockSize(file.getParent()) : 0;
             if (block > 0) {
                 try {
                     return new Reader(FileChannel.open(file, StandardOpenOption.READ, ExtendedOpenOption.DIRECT), take(), block);
