@@ -1,12 +1,12 @@
 package org.appmetrica.loader.logsapi;
 
-import com.sun.nio.file.ExtendedOpenOption;
 import org.appmetrica.loader.config.PrivateFiles;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Queue;
@@ -25,6 +25,8 @@ final class SpoolFile implements AutoCloseable {
     static final int BUFFER = 1 << 20;
     /** Past the page cache where possible; {@code -Dappmetrica.spool.pageCache=true} only to compare the two. */
     static final boolean DIRECT = !Boolean.getBoolean("appmetrica.spool.pageCache");
+    /** {@code com.sun.nio.file.ExtendedOpenOption.DIRECT}, looked up: a class loader that does not show it (WildFly) gets null. */
+    private static final OpenOption O_DIRECT = directOption();
     private static final int MAX_BLOCK = 1 << 16;
     private static final Queue<ByteBuffer> POOL = new ConcurrentLinkedQueue<>();
 
@@ -53,7 +55,7 @@ final class SpoolFile implements AutoCloseable {
             int block = blockSize(file.getParent());
             if (block > 0) {
                 try {
-                    return new SpoolFile(PrivateFiles.createChannel(file, ExtendedOpenOption.DIRECT), take(), block);
+                    return new SpoolFile(PrivateFiles.createChannel(file, O_DIRECT), take(), block);
                 } catch (IOException | UnsupportedOperationException e) {
                     Files.deleteIfExists(file); // e.g. tmpfs refuses O_DIRECT: written as usual below
                 }
@@ -62,8 +64,19 @@ final class SpoolFile implements AutoCloseable {
         return new SpoolFile(PrivateFiles.createChannel(file), null, 0);
     }
 
+    private static OpenOption directOption() {
+        try {
+            return (OpenOption) Class.forName("com.sun.nio.file.ExtendedOpenOption").getField("DIRECT").get(null);
+        } catch (ReflectiveOperationException | LinkageError | ClassCastException e) {
+            return null;
+        }
+    }
+
     /** The file system's block size where direct I/O is possible with it (a power of two up to 64 KB), else 0. */
     static int blockSize(Path dir) {
+        if (O_DIRECT == null) {
+            return 0;
+        }
         try {
             long size = Files.getFileStore(dir).getBlockSize();
             return size > 0 && size <= MAX_BLOCK && Long.bitCount(size) == 1 ? (int) size : 0;
@@ -186,7 +199,7 @@ final class SpoolFile implements AutoCloseable {
             int block = DIRECT ? blockSize(file.getParent()) : 0;
             if (block > 0) {
                 try {
-                    return new Reader(FileChannel.open(file, StandardOpenOption.READ, ExtendedOpenOption.DIRECT), take(), block);
+                    return new Reader(FileChannel.open(file, StandardOpenOption.READ, O_DIRECT), take(), block);
                 } catch (IOException | UnsupportedOperationException e) {
                     // read as usual
                 }
