@@ -3,17 +3,21 @@ package org.appmetrica.loader.config;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -69,9 +73,15 @@ public final class PrivateFiles {
 
     /** A new file, mode 600, for writing; a file or link already at that name is removed first, never followed. */
     public static OutputStream create(Path file) throws IOException {
+        return Channels.newOutputStream(createChannel(file));
+    }
+
+    /** As {@link #create}, as a channel opened with {@code more} options besides (e.g. writes past the page cache). */
+    public static FileChannel createChannel(Path file, OpenOption... more) throws IOException {
         Files.deleteIfExists(file); // removes a link itself, not its target
-        return Channels.newOutputStream(Files.newByteChannel(file,
-                Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS), FILE));
+        Set<OpenOption> options = new HashSet<>(Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS));
+        options.addAll(List.of(more));
+        return FileChannel.open(file, options, FILE);
     }
 
     /** Creates {@code file} empty with mode 600 unless something is at that name already (which is left alone). */

@@ -3,10 +3,7 @@ package org.appmetrica.loader.logsapi;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 
 /**
  * A one-part export being spooled by a thread of its own, read while it arrives: {@link #open()} gives the bytes the
@@ -22,9 +19,13 @@ public final class LiveDownload {
 
     private final ExportRequest request;
     private final Path target;
-    private FileChannel channel;
+    private SpoolFile.Reader channel;
     private boolean opened;
     private long written;
+    /** The file being written, whose buffered bytes a reader that caught up puts in the file; null once finished. */
+    private SpoolFile spool;
+    /** Counts {@link #wrote} calls: a reader waits only if none came since it looked at the spool. */
+    private long writes;
     private volatile Finished finished;
     private Throwable failure;
     private volatile boolean cancelled;
@@ -46,22 +47,25 @@ public final class LiveDownload {
     // --- the download's side
 
     /** The body starts arriving in {@code file}; opened here so that the later rename does not matter. */
-    synchronized void started(Path file) throws IOException {
+    synchronized void started(Path file, SpoolFile spool) throws IOException {
         if (channel != null) { // a second attempt would rewrite what was read: the downloader must not retry (see ExportDownloader)
             throw new IllegalStateException("a live download started twice");
         }
-        channel = FileChannel.open(file, StandardOpenOption.READ);
+        channel = SpoolFile.Reader.open(file);
+        this.spool = spool;
         notifyAll();
     }
 
     synchronized void wrote(long totalBytes) {
-        written = totalBytes;
+        written = Math.max(written, totalBytes);
+        writes++;
         notifyAll();
     }
 
     synchronized void finish(Download download, long firstByteAt, long millis) {
         finished = new Finished(request, download, firstByteAt, millis);
         written = download.bytes();
+        spool = null;
         notifyAll();
     }
 
@@ -116,10 +120,10 @@ public final class LiveDownload {
     /** The export's bytes as they arrive. */
     public synchronized InputStream open() throws IOException {
         if (channel == null) { // finished before the body was seen: it is a plain file now
-            channel = FileChannel.open(finished.download().file(), StandardOpenOption.READ);
+            channel = SpoolFile.Reader.open(finished.download().file());
         }
         opened = true;
-        FileChannel in = channel;
+        SpoolFile.Reader in = channel;
         return new CountingInputStream(CountingInputStream.UNLIMITED) {
             @Override
             protected int readSome(byte[] b, int off, int len) throws IOException {
@@ -129,7 +133,7 @@ public final class LiveDownload {
                     if (available <= position) {
                         return -1;
                     }
-                    int n = in.read(ByteBuffer.wrap(b, off, (int) Math.min(len, available - position)), position);
+                    int n = in.read(b, off, len, position, available);
                     if (n > 0) {
                         return n;
                     }
@@ -144,15 +148,41 @@ public final class LiveDownload {
     }
 
     /** Bytes written past {@code position}, waiting for them; {@code position} itself once the download finished there. */
-    private synchronized long awaitBytes(long position) throws IOException {
-        try {
-            while (written <= position && finished == null && failure == null) {
-                wait();
+    private long awaitBytes(long position) throws IOException {
+        while (true) {
+            SpoolFile file;
+            long seen;
+            synchronized (this) {
+                if (written > position || finished != null || failure != null) {
+                    return checked();
+                }
+                file = spool;
+                seen = writes;
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while reading the export being downloaded", e);
+            if (file != null && file.pending()) { // caught up with the file: the bytes still in its buffer are wanted now
+                try {
+                    file.flush();
+                    wrote(file.onDisk());
+                    continue;
+                } catch (IOException e) {
+                    // the download failed meanwhile: its own failure is what the reader is told, below
+                }
+            }
+            synchronized (this) {
+                try {
+                    while (writes == seen && written <= position && finished == null && failure == null) {
+                        wait();
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted while reading the export being downloaded", e);
+                }
+            }
         }
+    }
+
+    /** What is written, or what ended the download. */
+    private synchronized long checked() throws IOException {
         if (failure instanceof ExportTooLargeException || failure instanceof LogsApiException) {
             throw (RuntimeException) failure; // downloading again would not help
         }
