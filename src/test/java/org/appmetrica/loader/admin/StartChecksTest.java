@@ -3,6 +3,7 @@ package org.appmetrica.loader.admin;
 import org.appmetrica.loader.clickhouse.ClickHouseTarget;
 import org.appmetrica.loader.simulator.LogsApiSimulator;
 import org.appmetrica.loader.simulator.SimulatorConfig;
+import org.appmetrica.loader.testing.Await;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -81,13 +82,11 @@ class StartChecksTest {
         try (ServerSocket silent = new ServerSocket(0)) {
             Thread clickhouse = new Thread(() -> {
                 try (Socket s = silent.accept()) {
-                    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-                    while (System.nanoTime() < deadline && simulator.requests().size() == before) {
-                        Thread.sleep(5);
-                    }
-                    apiAskedWhileClickHouseWaited.set(simulator.requests().size() > before);
-                } catch (Exception e) {
-                    // the check then fails on the closed socket
+                    Await.await(() -> simulator.requests().size() > before, Boolean::booleanValue, Duration.ofSeconds(20),
+                            Duration.ofMillis(5), () -> "the Logs API asked while ClickHouse stays silent");
+                    apiAskedWhileClickHouseWaited.set(true);
+                } catch (Throwable e) {
+                    // not asked in time (the assertion below fails), or the check gave up on the silent socket
                 }
             });
             clickhouse.start();
