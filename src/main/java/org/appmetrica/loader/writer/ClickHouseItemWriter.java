@@ -92,6 +92,7 @@ public class ClickHouseItemWriter extends AbstractItemWriter {
         TableLayout layout = new TableLayout(FieldCatalog.get().source(slice.source()).orElseThrow());
         tables = new SliceTables(connection, settings.clickhouseDatabase(), layout, slice.applicationId(), slice.partitionDay(),
                 settings.clickhouseCluster() != null);
+        retries = InsertRetries.of(settings); // the trim below waits for a server that is away as INSERTs do
         WriterCheckpoint saved = (WriterCheckpoint) checkpoint;
         if (handOff.lease() == null || context.published()) {
             // The reader stopped while another execution held the slice, or the slice was published before a crash:
@@ -104,7 +105,6 @@ public class ClickHouseItemWriter extends AbstractItemWriter {
             rowsStaged = 0;
         } else {
             rowsStaged = saved.rowsStaged();
-            retries = InsertRetries.of(settings);
             trimToCheckpoint();
         }
         context.rowsStaged(rowsStaged);
@@ -112,7 +112,6 @@ public class ClickHouseItemWriter extends AbstractItemWriter {
         insertsInFlight = settings.insertsInFlight();
         insertRows = settings.insertRows();
         insertBytes = settings.insertMegabytes() * 1024L * 1024L;
-        retries = InsertRetries.of(settings);
         closing = false;
         inserter = Executors.newFixedThreadPool(2, r -> {
             Thread t = new Thread(r, "clickhouse-insert " + slice.key());
