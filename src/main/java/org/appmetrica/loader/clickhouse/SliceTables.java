@@ -5,6 +5,7 @@ import com.clickhouse.client.api.DataStreamWriter;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Staging and publishing of one slice (application, day) of one table.
@@ -16,6 +17,8 @@ public final class SliceTables {
 
     private static final long MUTATION_WAIT_MS = 600_000;
     private static final long SYNC_REPLICA_MS = 30_000;
+    /** The loader's own paths ({@link TableLayout}), as the server expanded them: safe inside a string literal. */
+    private static final Pattern ZOOKEEPER_PATH = Pattern.compile("/[A-Za-z0-9_/.-]{1,200}");
 
     private final ClickHouseConnection connection;
     private final String database;
@@ -69,8 +72,8 @@ public final class SliceTables {
      * be fetched. Then the slice fails after {@link #SYNC_REPLICA_MS}, not after retries.
      */
     private void syncStage() {
-        String sql = "SELECT queue_size, log_pointer, log_max_index FROM system.replicas WHERE database = '" + database
-                + "' AND table = '" + layout.stageTableName() + "'";
+        String sql = "SELECT queue_size, log_pointer, log_max_index, zookeeper_path FROM system.replicas WHERE database = '"
+                + database + "' AND table = '" + layout.stageTableName() + "'";
         long deadline = System.currentTimeMillis() + SYNC_REPLICA_MS;
         while (true) {
             List<String[]> rows = connection.query(sql);
@@ -78,7 +81,7 @@ public final class SliceTables {
                 throw new IllegalStateException(stageTable() + " is not a replicated table on this replica");
             }
             String[] r = rows.get(0);
-            if (Long.parseLong(r[0]) == 0 && Long.parseLong(r[1]) > Long.parseLong(r[2])) {
+            if (Long.parseLong(r[0]) == 0 && (Long.parseLong(r[1]) > Long.parseLong(r[2]) || logIsEmpty(r))) {
                 return;
             }
             if (System.currentTimeMillis() > deadline) {
@@ -94,6 +97,18 @@ public final class SliceTables {
                 throw new ClickHouseException("interrupted while waiting for replication of " + stageTable(), e);
             }
         }
+    }
+
+    /**
+     * Pointer 0 and last index 0 mean both "one entry, not pulled yet" and "no entry ever": a staging table no replica
+     * of the shard has inserted into yet (a load killed before its first INSERT there). Only the log itself tells.
+     */
+    private boolean logIsEmpty(String[] replica) {
+        String path = replica[3];
+        if (Long.parseLong(replica[1]) != 0 || !ZOOKEEPER_PATH.matcher(path).matches()) {
+            return false;
+        }
+        return connection.queryLong("SELECT count() FROM system.zookeeper WHERE path = '" + path + "/log'") == 0;
     }
 
     public long targetRows() {

@@ -7,6 +7,7 @@ import org.appmetrica.loader.clickhouse.ClickHouseConnection;
 import org.appmetrica.loader.clickhouse.ClickHouseSettings;
 import org.appmetrica.loader.clickhouse.ClusterShards;
 import org.appmetrica.loader.clickhouse.Identifiers;
+import org.appmetrica.loader.clickhouse.SliceTables;
 import org.appmetrica.loader.clickhouse.TableLayout;
 import org.appmetrica.loader.clickhouse.TestClickHouse;
 import org.appmetrica.loader.connection.ConnectionFile;
@@ -25,6 +26,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -164,6 +166,30 @@ class ClusterIT extends BatchIT {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(2, TimeUnit.MINUTES) && p.exitValue() == 0, String.join(" ", cmd) + ": " + out);
+    }
+
+    /**
+     * A staging table no replica of the shard has inserted into (a load killed before its first INSERT there) has an
+     * empty replication log: counting its slice on a replica finds 0 rows at once, not a wait for entries that never come.
+     */
+    @Test
+    void aStagingTableNobodyInsertedIntoCountsNoRowsOnAReplica() throws Exception {
+        String db = TestClickHouse.database("it_cluster_empty_log");
+        try (ClickHouseConnection entry = connect(URL)) {
+            recreate(entry, db);
+            entry.execute("CREATE DATABASE " + db + " ON CLUSTER " + CLUSTER);
+            TableLayout layout = new TableLayout(FieldCatalog.get().source("installations").orElseThrow());
+            entry.execute(layout.createReplicatedSql(db, layout.stageTableName(), CLUSTER));
+            ClusterShards shards = ClusterShards.read(entry, CLUSTER, ClickHouseSettings.endpointFromUrl(URL), Integer.parseInt(OFFSET));
+            for (List<String> shard : shards.shards()) {
+                for (String replica : shard) {
+                    try (ClickHouseConnection c = connect(replica)) {
+                        // before: "did not fetch every staged part … (replication queue 0, log 0 of 0)" after 30 s
+                        assertEquals(0, new SliceTables(c, db, layout, 601, LocalDate.parse("2024-07-01"), true).stageRows(), replica);
+                    }
+                }
+            }
+        }
     }
 
     /** A user's own ReplicatedMergeTree table of the loader's shape, with a replica path of theirs, is loaded into. */
