@@ -45,6 +45,12 @@ MASK-*) ;;
 esac
 
 [ $# -gt 0 ] || set -- --connect
+# configure.cli ends with `reload`, which waits for the server to come back for jboss-cli's connection timeout + 1 s:
+# 6 s by default, too short for a server reloading on a busy machine. 2 minutes unless the options name a timeout.
+case " $* " in
+*" --timeout="*) ;;
+*) set -- "$@" --timeout=120000 ;;
+esac
 if [ -n "${REPOSITORY_URL:-}" ]; then
     # the job repository on PostgreSQL (repository-postgresql.cli) before configure.cli would make its H2 file
     CREDENTIAL_STORE_PASSWORD=$masked "$JBOSS_HOME/bin/jboss-cli.sh" "$@" --file="$here/repository-postgresql.cli"
