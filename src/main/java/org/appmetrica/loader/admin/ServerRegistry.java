@@ -46,8 +46,11 @@ final class ServerRegistry {
         ScheduledFuture<?> refresh = executor.scheduleWithFixedDelay(() -> {
             try {
                 gauges.refresh();
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "metrics: reading the job repository failed: " + e.getMessage(), e);
+            } catch (VirtualMachineError e) {
+                throw e;
+            } catch (RuntimeException | Error e) {
+                // whatever a run throws ends a fixed-delay schedule silently: only the JVM's own failures may
+                LOG.log(Level.WARNING, "metrics: reading the job repository failed: " + e, e);
             }
         }, 0, REFRESH_SECONDS, TimeUnit.SECONDS);
         LOG.info("metrics: exported through the server's MeterRegistry (gauges read every " + REFRESH_SECONDS + " s)");

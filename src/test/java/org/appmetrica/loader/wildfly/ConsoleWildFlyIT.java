@@ -36,7 +36,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -332,11 +334,14 @@ class ConsoleWildFlyIT {
 
     /** Scrapes the server's Prometheus endpoint (management interface) until the series satisfies the condition. */
     private static String awaitMetrics(String name, String label, java.util.function.DoublePredicate condition) throws Exception {
+        AtomicReference<String> last = new AtomicReference<>("");
         return Await.await(() -> HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + (9990 + OFFSET) + "/prometheus"))
                         .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString()), r -> {
+                    last.set(r.statusCode() + "\n" + r.body().lines().filter(l -> l.startsWith("appmetrica_")).collect(Collectors.joining("\n")));
                     Double v = r.statusCode() == 200 ? metric(r.body(), name, label) : null;
                     return v != null && condition.test(v);
-                }, Duration.ofSeconds(60), () -> name + " " + label + " did not reach the expected value\n" + serverLog()).body();
+                }, Duration.ofSeconds(60), () -> name + " " + label + " did not reach the expected value; last scrape: " + last.get()
+                        + "\n" + serverLog()).body();
     }
 
     @Test
