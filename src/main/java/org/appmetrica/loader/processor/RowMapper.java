@@ -147,29 +147,38 @@ public final class RowMapper {
         return ends;
     }
 
+    /**
+     * Rows in tiles of {@link #TILE}: each tile's bytes stay in the core's first-level cache while its columns are
+     * written one after the other (a whole block's are several times larger).
+     */
     private void mapRows(long position, byte[] bytes, int[] e, int width, int rows, NativeBlock out) {
         NativeColumn[] columns = out.columns();
-        ColumnWriter.fill(columns[0].values(), applicationId, rows);
-        columns[0].added(rows);
-        ColumnWriter.fill(columns[1].values(), epochDay, rows);
-        columns[1].added(rows);
-        positions(columns[2], position, rows);
-        for (int i = 0; i < writers.length; i++) {
-            try {
-                writers[i].write(bytes, e, width, requestIndex[i], rows, columns[FIELDS + i]);
-            } catch (RuntimeException ex) {
-                if (rows > 1) {
-                    throw ex;
+        for (int t = 0; t < rows; t += TILE) {
+            int n = Math.min(TILE, rows - t);
+            ColumnWriter.fill(columns[0].values(), applicationId, n);
+            columns[0].added(n);
+            ColumnWriter.fill(columns[1].values(), epochDay, n);
+            columns[1].added(n);
+            positions(columns[2], position + t, n);
+            for (int i = 0; i < writers.length; i++) {
+                try {
+                    writers[i].write(bytes, e, width, t * width + requestIndex[i], n, columns[FIELDS + i]);
+                } catch (RuntimeException ex) {
+                    if (rows > 1) {
+                        throw ex;
+                    }
+                    int at = requestIndex[i];
+                    String value = new String(bytes, e[at], e[at + 1] - e[at], StandardCharsets.UTF_8);
+                    throw new ValueParseException(sliceName + ", row " + (position + 1) + ", field " + names[i] + ": value '"
+                            + abbreviate(value) + "' is not a valid " + types[i].sql()
+                            + (ex.getMessage() == null ? "" : " (" + ex.getMessage() + ")"));
                 }
-                int at = requestIndex[i];
-                String value = new String(bytes, e[at], e[at + 1] - e[at], StandardCharsets.UTF_8);
-                throw new ValueParseException(sliceName + ", row " + (position + 1) + ", field " + names[i] + ": value '"
-                        + abbreviate(value) + "' is not a valid " + types[i].sql()
-                        + (ex.getMessage() == null ? "" : " (" + ex.getMessage() + ")"));
             }
         }
         out.rowsDone(rows);
     }
+
+    private static final int TILE = 128;
 
     /** The load_row column: each row's 0-based position in the export. */
     private static void positions(NativeColumn out, long first, int rows) {

@@ -28,28 +28,36 @@ class NumbersTest {
             cases.add(s.toString());
         }
         for (String value : cases) {
-            byte[] b = ("<" + value + ">").getBytes(StandardCharsets.UTF_8);
-            int from = 1;
-            int to = b.length - 1;
-            assertEquals(jdk(() -> Long.parseLong(value)), ours(() -> Numbers.parseLong(b, from, to)), "signed " + value);
-            assertEquals(jdk(() -> Long.parseUnsignedLong(value)), ours(() -> Numbers.parseUnsignedLong(b, from, to)), "unsigned " + value);
+            // at an array's start (read byte by byte), and after 16 digits (the usual value: read as eight-byte words
+            // ending at its last byte, whose bytes before the value must not count)
+            for (String before : List.of("<", "9876543210987654<", "1234567890123456")) {
+                byte[] b = (before + value + ">").getBytes(StandardCharsets.UTF_8);
+                int from = before.length();
+                int to = b.length - 1;
+                assertEquals(jdk(() -> Long.parseLong(value)), ours(() -> Numbers.parseLong(b, from, to)), "signed " + value);
+                assertEquals(jdk(() -> Long.parseUnsignedLong(value)), ours(() -> Numbers.parseUnsignedLong(b, from, to)),
+                        "unsigned " + value);
+            }
         }
     }
 
     @Test
     void aNonDigitAtAnyOffsetOfTheEightAtATimeWordsIsRefused() {
         byte[] bad = {'/', ':', '?', ' ', 0, (byte) 0xB5, (byte) 0xC3, 'a'};
-        for (int length = 8; length <= 20; length++) {
-            int end = 1 + length;
-            for (int at = 0; at < length; at++) {
-                for (byte x : bad) {
-                    byte[] b = ("<" + "1".repeat(length) + ">").getBytes(StandardCharsets.UTF_8);
-                    b[1 + at] = x;
-                    String value = new String(b, 1, length, StandardCharsets.ISO_8859_1);
-                    assertEquals("invalid", ours(() -> Numbers.parseLong(b, 1, end)), "signed " + value);
-                    assertEquals("invalid", ours(() -> Numbers.parseUnsignedLong(b, 1, end)), "unsigned " + value);
+        for (int length = 1; length <= 20; length++) {
+            for (int pad : new int[] {1, 17}) {
+                int end = pad + length;
+                for (int at = 0; at < length; at++) {
+                    for (byte x : bad) {
+                        byte[] b = ("1".repeat(pad) + "1".repeat(length) + ">").getBytes(StandardCharsets.UTF_8);
+                        b[pad + at] = x;
+                        String value = new String(b, pad, length, StandardCharsets.ISO_8859_1);
+                        assertEquals("invalid", ours(() -> Numbers.parseLong(b, pad, end)), "signed " + value);
+                        assertEquals("invalid", ours(() -> Numbers.parseUnsignedLong(b, pad, end)), "unsigned " + value);
+                    }
                 }
             }
+            int end = 1 + length;
             String digits = "98765432109876543210".substring(0, length);
             byte[] b = ("<" + digits + ">").getBytes(StandardCharsets.UTF_8);
             assertEquals(jdk(() -> Long.parseUnsignedLong(digits)), ours(() -> Numbers.parseUnsignedLong(b, 1, end)), digits);
