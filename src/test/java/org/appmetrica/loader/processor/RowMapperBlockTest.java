@@ -15,7 +15,6 @@ import org.junit.jupiter.api.Test;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -33,10 +32,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class RowMapperBlockTest {
 
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
-    private static final String[] TEXTS = {"", "a", "plain", "привет, мир", "😀 four-byte", "exactly sixteen!", "seventeen bytes!!",
-            "x".repeat(127), "y".repeat(128), "z".repeat(300)};
-
     @Test
     void blocksReadBackAsTheJdkParsesTheirValues() {
         for (String name : List.of("events", "clicks", "profiles_v2")) {
@@ -52,7 +47,7 @@ class RowMapperBlockTest {
                 values[r] = new String[requested.size()];
                 for (int i = 0; i < requested.size(); i++) {
                     ColumnType type = source.field(requested.get(i)).orElseThrow().column();
-                    values[r][i] = r == 777 && type == ColumnType.STRING ? "ю".repeat(200_000) : value(type, random);
+                    values[r][i] = r == 777 && type == ColumnType.STRING ? "ю".repeat(200_000) : ApiValues.random(type, random);
                 }
             }
             RowMapper mapper = new RowMapper(source, requested, 9, LocalDate.of(2024, 3, 1), "s");
@@ -76,7 +71,7 @@ class RowMapperBlockTest {
                 int at = requested.indexOf(field.name());
                 List<Object> expected = new ArrayList<>();
                 for (int r = 0; r < rows; r++) {
-                    expected.add(at < 0 ? (field.column() == ColumnType.STRING ? "" : null) : expected(field.column(), values[r][at]));
+                    expected.add(at < 0 ? (field.column() == ColumnType.STRING ? "" : null) : ApiValues.parsed(field.column(), values[r][at]));
                 }
                 assertEquals(expected, columns.get(3 + c).values(), name + "." + field.name());
             }
@@ -86,51 +81,6 @@ class RowMapperBlockTest {
             }
             assertEquals(positions, columns.get(2).values());
         }
-    }
-
-    private static String value(ColumnType type, Random random) {
-        if (type != ColumnType.STRING && random.nextInt(6) == 0) {
-            return "";
-        }
-        return switch (type) {
-            case STRING -> TEXTS[random.nextInt(TEXTS.length)] + (random.nextBoolean() ? random.nextInt() : "");
-            case INT64 -> switch (random.nextInt(5)) {
-                case 0 -> String.valueOf(random.nextInt(1000));
-                case 1 -> String.valueOf(Long.MIN_VALUE);
-                case 2 -> "-" + random.nextInt(100);
-                case 3 -> "00" + random.nextInt(99_999);
-                default -> String.valueOf(random.nextLong() >> random.nextInt(64));
-            };
-            case UINT64 -> switch (random.nextInt(4)) {
-                case 0 -> "18446744073709551615";
-                case 1 -> Long.toUnsignedString(random.nextLong());
-                case 2 -> "+" + random.nextInt(1000);
-                default -> Long.toUnsignedString(random.nextLong() >>> random.nextInt(64));
-            };
-            case BOOL -> List.of("true", "false", "0", "1").get(random.nextInt(4));
-            case DATE -> (random.nextBoolean() ? LocalDate.of(2024, 3, 1) : LocalDate.ofEpochDay(random.nextInt(47_000))).toString();
-            case DATETIME -> TIME.format(random.nextBoolean()
-                    ? LocalDateTime.of(2024, 3, 1, random.nextInt(24), random.nextInt(60), random.nextInt(60))
-                    : LocalDateTime.ofEpochSecond((long) random.nextInt(Integer.MAX_VALUE) * 2, 0, ZoneOffset.UTC))
-                    .replace(' ', random.nextInt(10) == 0 ? 'T' : ' ');
-        };
-    }
-
-    private static Object expected(ColumnType type, String value) {
-        if (type == ColumnType.STRING) {
-            return value;
-        }
-        if (value.isEmpty()) {
-            return null;
-        }
-        return switch (type) {
-            case INT64 -> Long.parseLong(value);
-            case UINT64 -> Long.parseUnsignedLong(value);
-            case BOOL -> value.equals("true") || value.equals("1") ? 1L : 0L;
-            case DATE -> LocalDate.parse(value).toEpochDay();
-            case DATETIME -> LocalDateTime.parse(value.replace('T', ' '), TIME).toEpochSecond(ZoneOffset.UTC);
-            case STRING -> throw new AssertionError();
-        };
     }
 
     /**
