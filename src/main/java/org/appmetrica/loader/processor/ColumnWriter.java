@@ -66,7 +66,7 @@ abstract class ColumnWriter {
                 } else {
                     p = PagedBytes.varUInt(page, p, length);
                 }
-                if (length <= 16 && from <= limit) {
+                if (length <= 16 && from <= limit) { // a call to arraycopy costs more for a few bytes
                     LONGS.set(page, p, (long) LONGS.get(b, from));
                     LONGS.set(page, p + 8, (long) LONGS.get(b, from + 8));
                 } else {
