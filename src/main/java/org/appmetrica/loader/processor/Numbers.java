@@ -30,7 +30,21 @@ final class Numbers {
     /** 0..2^64-1; values above 2^63-1 come back negative (the same 64 bits). */
     static long parseUnsignedLong(byte[] b, int from, int to) {
         long n = plainDigits(b, from, to);
-        return n >= 0 ? n : parseUnsignedLongChecked(b, from, to);
+        if (n >= 0) {
+            return n;
+        }
+        int length = to - from;
+        if (length > 16 && length <= 20 && to >= 24) { // 64-bit ids: three words, the first with 1 to 4 digits
+            long high = eightOrMinus(digitsBelow((long) LONGS.get(b, to - 24), length - 16));
+            long middle = eightOrMinus((long) LONGS.get(b, to - 16));
+            long low = eightOrMinus((long) LONGS.get(b, to - 8));
+            long rest = middle * 100_000_000 + low;
+            // below 2^64 = 1844|6744073709551616; the sum wraps to the same 64 bits as the unsigned value
+            if ((high | middle | low) >= 0 && (high < 1844 || (high == 1844 && rest <= 6_744_073_709_551_615L))) {
+                return high * 10_000_000_000_000_000L + rest;
+            }
+        }
+        return parseUnsignedLongChecked(b, from, to);
     }
 
     /**
