@@ -12,8 +12,8 @@ import java.util.Arrays;
 /**
  * Writes one field of a block of rows into its Native column, all rows at once: the type is chosen once per column (no
  * switch per value), and the values go straight into the column's page held in locals, with one check of the page's
- * room per value instead of a call per byte. Cell k of the block spans {@code [ends[k], ends[k + 1])} of the bytes;
- * row r's field {@code at} is cell {@code r * width + at}.
+ * room per value instead of a call per byte. Cell k of the rows spans {@code [ends[k], ends[k + 1])} of the bytes;
+ * the field of the first row is cell {@code at}, of row r cell {@code at + r * width}.
  */
 abstract class ColumnWriter {
 
@@ -21,7 +21,7 @@ abstract class ColumnWriter {
     static final VarHandle INTS = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
     static final VarHandle SHORTS = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
 
-    /** Appends field {@code at} of {@code rows} rows to {@code out}; a value that does not parse throws. */
+    /** Appends the field of {@code rows} rows (see above) to {@code out}; a value that does not parse throws. */
     abstract void write(byte[] b, int[] ends, int width, int at, int rows, NativeColumn out);
 
     /** The writer of a requested field of this type; each holds its own state (a date's cache), one per column. */
@@ -220,9 +220,11 @@ abstract class ColumnWriter {
     /** NULL in every row: 1 in the null map, the type's zero as the value. */
     static final class Nulls extends ColumnWriter {
 
+        private static final byte[] NULL = {1};
+
         @Override
         void write(byte[] b, int[] ends, int width, int at, int rows, NativeColumn out) {
-            fill(out.nulls(), new byte[] {1}, rows);
+            fill(out.nulls(), NULL, rows);
             out.values().zeros(out.width() * rows);
             out.added(rows);
         }
