@@ -19,6 +19,7 @@ public final class NativeBlock {
 
     private final NativeColumn[] columns;
     private int rows;
+    private int markRows;
 
     /** @param columns name and type of each column, in the order of the INSERT's column list */
     public NativeBlock(List<String[]> columns) {
@@ -48,6 +49,27 @@ public final class NativeBlock {
         }
     }
 
+    /** {@code n} rows were appended column by column (each column told by {@link NativeColumn#added}). */
+    public void rowsDone(int n) {
+        rows += n;
+    }
+
+    /** Remembers where the block ends now: {@link #rollBack} drops whatever was appended after it. */
+    public void mark() {
+        markRows = rows;
+        for (NativeColumn c : columns) {
+            c.mark();
+        }
+    }
+
+    /** Drops every value appended since the last {@link #mark} (a block of rows that failed part way). */
+    public void rollBack() {
+        rows = markRows;
+        for (NativeColumn c : columns) {
+            c.rollBack();
+        }
+    }
+
     public int rows() {
         return rows;
     }
@@ -57,6 +79,7 @@ public final class NativeBlock {
             c.reset();
         }
         rows = 0;
+        markRows = 0;
     }
 
     /** Bytes on the wire. */

@@ -26,6 +26,10 @@ public final class NativeColumn {
     private int count;
     /** Where the latest String value starts: {@link #dropPast} goes back to it. */
     private long lastStart;
+    /** What {@link #rollBack} goes back to: values, bytes of values, bytes of the null map at {@link #mark}. */
+    private int markCount;
+    private long markValues;
+    private long markNulls;
 
     NativeColumn(String name, String type) {
         this.name = name;
@@ -62,9 +66,46 @@ public final class NativeColumn {
         return type;
     }
 
+    /** Bytes of each value; 0 for String. */
+    public int width() {
+        return width;
+    }
+
     /** Values appended. */
     int count() {
         return count;
+    }
+
+    /**
+     * The values' bytes, for writers that append many values at once (processor/ColumnWriter): they write into its
+     * pages and the null map's in this column's layout, then call {@link #added}.
+     */
+    public PagedBytes values() {
+        return values;
+    }
+
+    /** The null map (one byte per value, 1 for NULL), or null for a column that is not Nullable. */
+    public PagedBytes nulls() {
+        return nulls;
+    }
+
+    /** {@code n} values were written into {@link #values} (and {@link #nulls}) directly. */
+    public void added(int n) {
+        count += n;
+    }
+
+    void mark() {
+        markCount = count;
+        markValues = values.size();
+        markNulls = nulls == null ? 0 : nulls.size();
+    }
+
+    void rollBack() {
+        values.truncate(markValues);
+        if (nulls != null) {
+            nulls.truncate(markNulls);
+        }
+        count = markCount;
     }
 
     public void nullValue() {
@@ -134,6 +175,9 @@ public final class NativeColumn {
     }
 
     void reset() {
+        markCount = 0;
+        markValues = 0;
+        markNulls = 0;
         values.reset();
         if (nulls != null) {
             nulls.reset();

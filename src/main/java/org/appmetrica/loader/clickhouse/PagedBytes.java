@@ -144,8 +144,27 @@ public final class PagedBytes {
         size += to - from;
     }
 
+    /**
+     * For writers that fill the page themselves (a block of values at once, see processor/ColumnWriter): the current page,
+     * moved on first to a page with at least {@code more} bytes free. Write from {@link #at()}, then {@link #at(int)}.
+     */
+    public byte[] room(int more) {
+        ensure(more);
+        return bytes;
+    }
+
+    /** Where in the current page ({@link #room}) the next byte goes. */
+    public int at() {
+        return size;
+    }
+
+    /** The bytes of the current page up to {@code position} are used: they were written by the caller. */
+    public void at(int position) {
+        size = position;
+    }
+
     /** Writes {@code v} (not negative) as an unsigned LEB128 number at {@code at}; returns the index after it. */
-    static int varUInt(byte[] bytes, int at, long v) {
+    public static int varUInt(byte[] bytes, int at, long v) {
         while ((v & ~0x7F) != 0) {
             bytes[at++] = (byte) ((v & 0x7F) | 0x80);
             v >>>= 7;

@@ -62,9 +62,7 @@ public class ColumnMappingItemProcessor implements ItemProcessor {
         NativeBlock out = current.block();
         long before = out.size();
         try {
-            for (int r = 0; r < block.rows(); r++) {
-                mapper.map(block.firstPosition() + r, block.row(r), out);
-            }
+            mapper.map(block, out);
         } catch (RuntimeException e) {
             current.discard();
             current = null;

@@ -23,6 +23,65 @@ final class Numbers {
     }
 
     static long parseLong(byte[] b, int from, int to) {
+        long n = plainDigits(b, from, to);
+        return n >= 0 ? n : parseLongChecked(b, from, to);
+    }
+
+    /** 0..2^64-1; values above 2^63-1 come back negative (the same 64 bits). */
+    static long parseUnsignedLong(byte[] b, int from, int to) {
+        long n = plainDigits(b, from, to);
+        if (n >= 0) {
+            return n;
+        }
+        int length = to - from;
+        if (length > 16 && length <= 20 && to >= 24) { // 64-bit ids: three words, the first with 1 to 4 digits
+            long high = eightOrMinus(digitsBelow((long) LONGS.get(b, to - 24), length - 16));
+            long middle = eightOrMinus((long) LONGS.get(b, to - 16));
+            long low = eightOrMinus((long) LONGS.get(b, to - 8));
+            long rest = middle * 100_000_000 + low;
+            // below 2^64 = 1844|6744073709551616; the sum wraps to the same 64 bits as the unsigned value
+            if ((high | middle | low) >= 0 && (high < 1844 || (high == 1844 && rest <= 6_744_073_709_551_615L))) {
+                return high * 10_000_000_000_000_000L + rest;
+            }
+        }
+        return parseUnsignedLongChecked(b, from, to);
+    }
+
+    /**
+     * The usual value: 1 to 16 ASCII digits and nothing else, read right-aligned as one or two eight-byte loads ending
+     * at {@code to} (the bytes before {@code from} taken as '0'); -1 for anything else (a sign, more digits, a
+     * non-digit, too close to the array's start), which the checked parsers then read byte by byte.
+     */
+    private static long plainDigits(byte[] b, int from, int to) {
+        int length = to - from;
+        if (length <= 0 || length > 16 || to < 16) {
+            return -1;
+        }
+        if (length <= 8) {
+            return eightOrMinus(digitsBelow((long) LONGS.get(b, to - 8), length));
+        }
+        long high = eightOrMinus(digitsBelow((long) LONGS.get(b, to - 16), length - 8));
+        long low = eightOrMinus((long) LONGS.get(b, to - 8));
+        return (high | low) < 0 ? -1 : high * 100_000_000 + low;
+    }
+
+    /** The eight bytes ending at a value's last digit with the first {@code 8 - length} (not the value's) set to '0'. */
+    private static long digitsBelow(long x, int length) {
+        long keep = -1L << (8 * (8 - length)); // length 1..8: a shift of 56..0
+        return (x & keep) | (ZEROS & ~keep);
+    }
+
+    /** Eight ASCII digits (the first in the lowest byte) as a number, or -1 if a byte is not a digit. */
+    private static long eightOrMinus(long x) {
+        if ((x & HIGH_NIBBLES) != ZEROS || ((x + 0x0606060606060606L) & HIGH_NIBBLES) != ZEROS) {
+            return -1;
+        }
+        x = (x & 0x0F0F0F0F0F0F0F0FL) * 2561 >>> 8;
+        x = (x & 0x00FF00FF00FF00FFL) * 6553601 >>> 16;
+        return (x & 0x0000FFFF0000FFFFL) * 42949672960001L >>> 32;
+    }
+
+    private static long parseLongChecked(byte[] b, int from, int to) {
         boolean negative = b[from] == '-';
         int i = skipZeros(b, negative || b[from] == '+' ? from + 1 : from, to);
         if (i == to || to - i > SAFE_DIGITS + 1) {
@@ -41,8 +100,7 @@ final class Numbers {
         return negative ? -n * 10 - last : n * 10 + last;
     }
 
-    /** 0..2^64-1; values above 2^63-1 come back negative (the same 64 bits). */
-    static long parseUnsignedLong(byte[] b, int from, int to) {
+    private static long parseUnsignedLongChecked(byte[] b, int from, int to) {
         int i = skipZeros(b, b[from] == '+' ? from + 1 : from, to);
         if (i == to || to - i > SAFE_DIGITS + 2) {
             throw invalid(b, from, to);

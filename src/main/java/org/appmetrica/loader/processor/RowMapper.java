@@ -2,50 +2,70 @@ package org.appmetrica.loader.processor;
 
 import org.appmetrica.loader.clickhouse.NativeBlock;
 import org.appmetrica.loader.clickhouse.NativeColumn;
+import org.appmetrica.loader.clickhouse.PagedBytes;
 import org.appmetrica.loader.clickhouse.TableLayout;
 import org.appmetrica.loader.reader.Cells;
+import org.appmetrica.loader.reader.RowBlock;
 import org.appmetrica.loader.schema.ColumnType;
 import org.appmetrica.loader.schema.FieldSpec;
 import org.appmetrica.loader.schema.SourceSpec;
 
+import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.util.List;
 
 /**
- * Maps one API row (UTF-8 values in requested-field order) to one row of a {@link NativeBlock} of the source's table
- * (load columns, then every field of the source in table order), value by value into the block's columns. Fields not requested are NULL, or '' for
- * String columns. Empty values become NULL in typed columns. A value that does not parse fails with context.
- * Strings are copied as bytes and numbers, dates and times parsed from bytes: no {@code String} per value.
+ * Maps API rows (UTF-8 values in requested-field order) to rows of a {@link NativeBlock} of the source's table (load
+ * columns, then every field of the source in table order). Fields not requested are NULL, or '' for String columns.
+ * Empty values become NULL in typed columns. A value that does not parse fails with context. A block of rows is
+ * written column by column, each by a writer chosen once for its type ({@link ColumnWriter}); strings are copied as
+ * bytes and numbers, dates and times parsed from bytes: no {@code String} per value.
  */
 public final class RowMapper {
 
     private static final long DATE_MAX = 65535;
     private static final long DATETIME_MAX = 0xFFFFFFFFL;
+    /** Index of the first field's column: after the load columns. */
+    private static final int FIELDS = 3;
 
     private final String sliceName;
-    private final long applicationId;
-    private final int epochDay;
-    private final ColumnType[] types;
     private final String[] names;
+    private final ColumnType[] types;
     /** For each table field, its index in the request, or -1 when it was not requested. */
     private final int[] requestIndex;
+    /** For each table field, its writer. */
+    private final ColumnWriter[] writers;
+    private final byte[] applicationId;
+    private final byte[] epochDay;
+    /** The cell ends of the rows being mapped, as {@link ColumnWriter} reads them (cell k is [ends[k], ends[k+1])). */
+    private int[] ends = new int[1024];
     /** For {@link #map(long, Cells)}: one row on its own. */
     private final NativeBlock single;
 
     public RowMapper(SourceSpec source, List<String> requestedFields, long applicationId, LocalDate partitionDay, String sliceName) {
         this.sliceName = sliceName;
-        this.applicationId = applicationId;
-        this.epochDay = (int) partitionDay.toEpochDay();
+        this.applicationId = littleEndian(applicationId, 8);
+        this.epochDay = littleEndian(partitionDay.toEpochDay(), 2);
         List<FieldSpec> fields = source.fields();
         types = new ColumnType[fields.size()];
         names = new String[fields.size()];
         requestIndex = new int[fields.size()];
+        writers = new ColumnWriter[fields.size()];
         for (int i = 0; i < fields.size(); i++) {
             types[i] = fields.get(i).column();
             names[i] = fields.get(i).name();
             requestIndex[i] = requestedFields.indexOf(names[i]);
+            writers[i] = requestIndex[i] < 0 ? ColumnWriter.absent(types[i]) : ColumnWriter.of(types[i]);
         }
         single = new NativeBlock(new TableLayout(source).columns());
+    }
+
+    private static byte[] littleEndian(long value, int width) {
+        byte[] b = new byte[width];
+        for (int i = 0; i < width; i++) {
+            b[i] = (byte) (value >>> (8 * i));
+        }
+        return b;
     }
 
     /** Encodes the row given as text (tests, tools); the returned array is owned by the caller. */
@@ -65,69 +85,118 @@ public final class RowMapper {
      * fails leaves nothing behind: its values appended so far are dropped.
      */
     public void map(long position, Cells cells, NativeBlock out) {
-        NativeColumn[] columns = out.columns();
+        out.mark();
         try {
-            columns[0].int64(applicationId);
-            columns[1].uint16(epochDay);
-            columns[2].int64(position);
-            byte[] bytes = cells.bytes();
-            for (int i = 0; i < types.length; i++) {
-                NativeColumn column = columns[FIELDS + i];
-                int at = requestIndex[i];
-                if (at < 0) {
-                    absent(types[i], column);
-                    continue;
+            mapOne(position, cells, out);
+        } catch (RuntimeException ex) {
+            out.rollBack();
+            throw ex;
+        }
+    }
+
+    private void mapOne(long position, Cells cells, NativeBlock out) {
+        int width = cells.width();
+        int[] e = cellEnds(width);
+        e[0] = width == 0 ? 0 : cells.start(0);
+        for (int i = 0; i < width; i++) {
+            e[i + 1] = cells.end(i);
+        }
+        mapRows(position, cells.bytes(), e, width, 1, out);
+    }
+
+    /**
+     * Appends the block's rows to {@code out}, column by column. A block that fails leaves nothing behind; the failure
+     * names the first row, in the export's order, with a value that does not parse.
+     */
+    public void map(RowBlock block, NativeBlock out) {
+        int rows = block.rows();
+        if (rows == 0) {
+            return;
+        }
+        Cells first = block.row(0);
+        int width = first.width();
+        byte[] bytes = first.bytes();
+        int[] e = cellEnds(rows * width);
+        e[0] = width == 0 ? 0 : first.start(0);
+        for (int r = 0, k = 1; r < rows; r++) {
+            Cells row = block.row(r);
+            for (int i = 0; i < width; i++) {
+                e[k++] = row.end(i);
+            }
+        }
+        out.mark();
+        try {
+            mapRows(block.firstPosition(), bytes, e, width, rows, out);
+        } catch (RuntimeException ex) {
+            out.rollBack();
+            try {
+                for (int r = 0; r < rows; r++) { // which row: each on its own, in order, up to the first that fails
+                    mapOne(block.firstPosition() + r, block.row(r), out);
                 }
-                int from = cells.start(at);
-                int to = cells.end(at);
+            } finally {
+                out.rollBack();
+            }
+            throw ex;
+        }
+    }
+
+    private int[] cellEnds(int cells) {
+        if (ends.length < cells + 1) {
+            ends = new int[Math.max(cells + 1, ends.length * 2)];
+        }
+        return ends;
+    }
+
+    /**
+     * Rows in tiles of {@link #TILE}: each tile's bytes stay in the core's first-level cache while its columns are
+     * written one after the other (a whole block's are several times larger).
+     */
+    private void mapRows(long position, byte[] bytes, int[] e, int width, int rows, NativeBlock out) {
+        NativeColumn[] columns = out.columns();
+        for (int t = 0; t < rows; t += TILE) {
+            int n = Math.min(TILE, rows - t);
+            ColumnWriter.fill(columns[0].values(), applicationId, n);
+            columns[0].added(n);
+            ColumnWriter.fill(columns[1].values(), epochDay, n);
+            columns[1].added(n);
+            positions(columns[2], position + t, n);
+            for (int i = 0; i < writers.length; i++) {
                 try {
-                    write(types[i], bytes, from, to, column);
-                } catch (RuntimeException e) {
+                    writers[i].write(bytes, e, width, t * width + requestIndex[i], n, columns[FIELDS + i]);
+                } catch (RuntimeException ex) {
+                    if (rows > 1) {
+                        throw ex;
+                    }
+                    int at = requestIndex[i];
+                    String value = new String(bytes, e[at], e[at + 1] - e[at], StandardCharsets.UTF_8);
                     throw new ValueParseException(sliceName + ", row " + (position + 1) + ", field " + names[i] + ": value '"
-                            + abbreviate(cells.text(at)) + "' is not a valid " + types[i].sql()
-                            + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")"));
+                            + abbreviate(value) + "' is not a valid " + types[i].sql()
+                            + (ex.getMessage() == null ? "" : " (" + ex.getMessage() + ")"));
                 }
             }
-        } catch (RuntimeException e) {
-            out.dropPartialRow();
-            throw e;
         }
-        out.rowDone();
+        out.rowsDone(rows);
     }
 
-    /** Index of the first field's column: after the load columns. */
-    private static final int FIELDS = 3;
+    private static final int TILE = 128;
 
-    private static void absent(ColumnType type, NativeColumn out) {
-        if (type == ColumnType.STRING) {
-            out.string(EMPTY, 0, 0);
-        } else {
-            out.nullValue();
+    /** The load_row column: each row's 0-based position in the export. */
+    private static void positions(NativeColumn out, long first, int rows) {
+        PagedBytes values = out.values();
+        int r = 0;
+        while (r < rows) {
+            byte[] page = values.room(8);
+            int p = values.at();
+            int end = r + Math.min(rows - r, (page.length - p) / 8);
+            for (; r < end; r++, p += 8) {
+                ColumnWriter.LONGS.set(page, p, first + r);
+            }
+            values.at(p);
         }
+        out.added(rows);
     }
 
-    private static final byte[] EMPTY = new byte[0];
-
-    private static void write(ColumnType type, byte[] b, int from, int to, NativeColumn out) {
-        if (type == ColumnType.STRING) {
-            out.string(b, from, to);
-            return;
-        }
-        if (from == to) {
-            out.nullValue();
-            return;
-        }
-        switch (type) {
-            case INT64 -> out.int64(Numbers.parseLong(b, from, to));
-            case UINT64 -> out.int64(Numbers.parseUnsignedLong(b, from, to));
-            case BOOL -> out.uint8(parseBool(b, from, to));
-            case DATE -> out.uint16(parseDate(b, from, to));
-            case DATETIME -> out.uint32(parseDateTime(b, from, to));
-            default -> throw new IllegalStateException("unhandled type " + type);
-        }
-    }
-
-    private static int parseBool(byte[] b, int from, int to) {
+    static int parseBool(byte[] b, int from, int to) {
         int length = to - from;
         if (length == 1 && (b[from] == '1' || b[from] == '0')) {
             return b[from] - '0';

@@ -42,9 +42,7 @@ public final class BlockPipeline {
                     }
                     block.add(cells);
                 }
-                for (int r = 0; r < block.rows(); r++) {
-                    mapper.map(n + r, block.row(r), out);
-                }
+                mapper.map(block, out);
                 n += block.rows();
                 if (n - chunkStart >= chunkRows) {
                     chunkStart = n;
