@@ -58,7 +58,7 @@ public class ClickHouseItemWriter extends AbstractItemWriter {
     /** Rows known to be in the staging partition: the position both checkpoints report. */
     private long rowsStaged;
     private String stageEpoch;
-    /** The slice's INSERTs, oldest first: at most one ending, and the newest taking chunks. */
+    /** The slice's INSERTs, oldest first: those ending (see InsertSizes#awaitBeforeNext), and the newest taking chunks. */
     private final Deque<StreamedInsert> inserts = new ArrayDeque<>();
     private ExecutorService inserter;
     /** Chunks handed to an INSERT and not yet written to its body, at most; each holds its buffer. */
@@ -181,10 +181,8 @@ public class ClickHouseItemWriter extends AbstractItemWriter {
             return;
         }
         StreamedInsert open = inserts.peekLast();
-        if (open != null && insertSizes.endsBefore(open.rows(), open.bytes(), rows.rows(), rows.bytes(), context.exportRowsLeft())) {
-            while (inserts.size() > 1) {
-                endOldest(); // one INSERT ending at a time beside the open one
-            }
+        long rowsLeft = context.exportRowsLeft();
+        if (open != null && insertSizes.endsBefore(open.rows(), open.bytes(), rows.rows(), rows.bytes(), rowsLeft)) {
             open.finish(); // its answer is awaited while the next one streams
         }
         for (StreamedInsert insert : inserts) {
@@ -193,7 +191,8 @@ public class ClickHouseItemWriter extends AbstractItemWriter {
         }
         rows.send();
         if (open == null || !open.hand(rows)) {
-            while (inserts.size() > 1) {
+            while (open != null && !inserts.isEmpty() && insertSizes.awaitBeforeNext(awaitedBytes(), open.rows(), open.bytes(),
+                    rowsLeft < 0 ? -1 : rowsLeft + rows.rows())) {
                 endOldest();
             }
             inserts.add(new StreamedInsert(inserter, tables, rows));
@@ -202,6 +201,15 @@ public class ClickHouseItemWriter extends AbstractItemWriter {
             Timeline.mark(slice + ": last chunk handed");
             endAll(); // here, not in the publish: the runtime retries a failure of writeItems, not one of a chunk listener
         }
+    }
+
+    /** Bytes of the INSERTs whose answer is awaited. */
+    private long awaitedBytes() {
+        long bytes = 0;
+        for (StreamedInsert insert : inserts) {
+            bytes += insert.bytes();
+        }
+        return bytes;
     }
 
     /** Takes the answers of the INSERTs that have returned, oldest first, without waiting. */

@@ -10,6 +10,9 @@ package org.appmetrica.loader.writer;
  */
 record InsertSizes(long maxRows, long maxBytes) {
 
+    /** {@code -Dappmetrica.insert.wholeTail=true} only to compare: INSERTs end at their bounds alone, as before. */
+    static final boolean SMALL_TAIL = !Boolean.getBoolean("appmetrica.insert.wholeTail");
+
     /** The smallest share of an INSERT's bound worth an INSERT of its own at the tail. */
     static final int FLOOR_SHARE = 16;
 
@@ -21,12 +24,28 @@ record InsertSizes(long maxRows, long maxBytes) {
         if (openRows + chunkRows > maxRows || openBytes + chunkBytes > maxBytes) {
             return true;
         }
-        if (rowsLeftAfter < 0 || openRows <= 0) {
+        if (!SMALL_TAIL || rowsLeftAfter < 0 || openRows <= 0) {
             return false;
         }
         long left = rowsLeftAfter + chunkRows;
         double leftBytes = (double) left * openBytes / openRows;
         boolean worthAnInsert = (double) left * FLOOR_SHARE >= maxRows || leftBytes * FLOOR_SHARE >= maxBytes;
         return left <= openRows && worthAnInsert;
+    }
+
+    /**
+     * Whether the oldest INSERT's answer must be awaited before the next INSERT starts: the server holds each INSERT's
+     * block until it wrote the part, so the INSERTs awaited ({@code awaitedBytes}) and the next one, at its most, stay
+     * within two INSERTs' bound. At the bounds that is one INSERT ending beside the open one, as before; at the tail the
+     * next INSERT's most is the rows left ({@code rowsLeft}, from the next chunk on, at the bytes per row of the INSERT
+     * that ended: {@code endedRows}, {@code endedBytes}), so the small INSERTs there do not wait for the larger parts
+     * before them.
+     */
+    boolean awaitBeforeNext(long awaitedBytes, long endedRows, long endedBytes, long rowsLeft) {
+        long next = maxBytes;
+        if (SMALL_TAIL && rowsLeft >= 0 && endedRows > 0) {
+            next = (long) Math.min(maxBytes, (double) rowsLeft * endedBytes / endedRows);
+        }
+        return awaitedBytes + next > 2 * maxBytes;
     }
 }

@@ -57,4 +57,15 @@ class InsertSizesTest {
         assertEquals(List.of(90_000L), inserts(sizes, 90_000, 43_000, 468, true));
         assertEquals(List.of(600L), inserts(sizes, 600, 10, 50, true));
     }
+
+    /** At the bounds one INSERT is awaited beside the next, as before; at the tail the small ones do not wait. */
+    @Test
+    void theInsertsAwaitedStayWithinTwoInsertsBound() {
+        long max = 96L << 20;
+        InsertSizes sizes = new InsertSizes(1_048_576, max);
+        assertTrue(sizes.awaitBeforeNext(2 * max, 215_000, max, -1), "two full INSERTs ending, the next one unknown");
+        assertFalse(sizes.awaitBeforeNext(max, 215_000, max, -1), "one full INSERT ending beside the next");
+        assertTrue(sizes.awaitBeforeNext(max + max / 2, 107_500, max / 2, 215_000), "the rows left fill an INSERT");
+        assertFalse(sizes.awaitBeforeNext(max + max / 2, 86_000, max / 2 - 1, 54_000), "the tail: 54 000 rows left");
+    }
 }
