@@ -219,8 +219,9 @@ public class ClickHouseItemWriter extends AbstractItemWriter {
         }
     }
 
-    /** Ends every INSERT, oldest first, and waits for their answers. */
+    /** Ends every INSERT and waits for their answers, oldest first: the server writes their parts at once. */
     private void endAll() throws Exception {
+        inserts.forEach(StreamedInsert::finish);
         while (!inserts.isEmpty()) {
             endOldest();
         }
