@@ -225,11 +225,14 @@ class ClickHouseItemWriterIT {
                 + "' AND table = '" + new TableLayout(EVENTS).stageTableName() + "'").stream().map(r -> r[0]).toList());
     }
 
-    /** The rows of the parts the staging table got from INSERTs (level 0) since {@code before}, in the INSERTs' order. */
+    /**
+     * The rows of the parts the staging table got from INSERTs (level 0) since {@code before}, largest first (a part's
+     * block number is taken when the server writes it, and the last INSERTs' parts are written at once).
+     */
     private List<Long> insertedPartRows(java.util.Set<String> before) {
         return clickhouse.query("SELECT name, rows FROM system.parts WHERE level = 0 AND database = '" + DB + "' AND table = '"
-                        + new TableLayout(EVENTS).stageTableName() + "' ORDER BY min_block_number").stream()
-                .filter(r -> !before.contains(r[0])).map(r -> Long.parseLong(r[1])).toList();
+                        + new TableLayout(EVENTS).stageTableName() + "'").stream()
+                .filter(r -> !before.contains(r[0])).map(r -> Long.parseLong(r[1])).sorted(java.util.Comparator.reverseOrder()).toList();
     }
 
     /** Writes 60 chunks of 10 rows, telling the writer the rows left as the reader does, and publishes. */
@@ -272,11 +275,12 @@ class ClickHouseItemWriterIT {
      * last; one INSERT a chunk sends 60 parts.
      */
     @Test
-    void theLastInsertOfASliceIsTheSmallest() throws Exception {
+    void theInsertsHalveTowardTheEndOfTheSlice() throws Exception {
         insertRows = "100";
         java.util.Set<String> before = insertedParts();
         writeAndPublish600Rows();
         List<Long> parts = insertedPartRows(before);
+        // the INSERTs' order: 100 five times at insertRows, then 50, 30, 10 and 10 as the rows left halve
         assertEquals(List.of(100L, 100L, 100L, 100L, 100L, 50L, 30L, 10L, 10L), parts, "rows of each INSERT's part");
     }
 
