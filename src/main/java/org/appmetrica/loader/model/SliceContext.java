@@ -20,6 +20,8 @@ public final class SliceContext {
     private long mappedRows;
     /** Rows the current chunk may still take (set by the chunk's budget): the reader's blocks end there. */
     private long chunkRowsLeft = Long.MAX_VALUE;
+    /** About how many rows of the export follow the ones read (set by the reader); -1 while unknown. */
+    private long exportRowsLeft = -1;
     private long firstByteAt;
     private Runnable publisher = () -> { };
     private boolean published;
@@ -99,6 +101,14 @@ public final class SliceContext {
 
     public void chunkRowsLeft(long rows) {
         this.chunkRowsLeft = rows;
+    }
+
+    public long exportRowsLeft() {
+        return exportRowsLeft;
+    }
+
+    public void exportRowsLeft(long rows) {
+        this.exportRowsLeft = rows;
     }
 
     public long rowsStaged() {

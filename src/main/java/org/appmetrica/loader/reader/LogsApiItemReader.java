@@ -355,6 +355,8 @@ public class LogsApiItemReader extends AbstractItemReader {
             rowsDone++;
         }
         takeFinishedDownload();
+        // the writer ends its INSERTs earlier as the end nears (known once the export's length is: all of it spooled)
+        context.exportRowsLeft(partSha256.isEmpty() ? -1 : rows.rowsLeft(rowsDone, context.bytes()));
         if (block.rows() == 0) {
             // the export ended at a chunk's end: a marker, so that the writer ends its INSERT in a chunk of its own, where
             // a failure is retried (the runtime does not retry one thrown by the chunk listener that publishes); then null

@@ -1,5 +1,7 @@
 package org.appmetrica.loader.reader;
 
+import org.appmetrica.loader.logsapi.CountingInputStream;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -29,6 +31,8 @@ final class SpooledRows implements AutoCloseable {
     private final long maxBytes;
     private int fileIndex;
     private RowSource rows;
+    /** Bytes taken from the parts' files as stored (gzip when compressed), all parts so far: where the reading is. */
+    private long bytesRead;
 
     /** The rows of spooled files. */
     static SpooledRows of(List<Path> files, String format, List<String> fields, String name, Runnable discard, long maxBytes)
@@ -70,7 +74,22 @@ final class SpooledRows implements AutoCloseable {
     private RowSource open(int index) throws IOException {
         Part part = files.get(index);
         String fileName = name + " " + part.name();
-        InputStream raw = part.open();
+        InputStream opened = part.open();
+        InputStream raw = new CountingInputStream(Long.MAX_VALUE) {
+            @Override
+            protected int readSome(byte[] b, int off, int len) throws IOException {
+                int n = opened.read(b, off, len);
+                if (n > 0) {
+                    bytesRead += n;
+                }
+                return n;
+            }
+
+            @Override
+            public void close() throws IOException {
+                opened.close();
+            }
+        };
         InputStream in = raw;
         try {
             in = Decompressed.of(raw, maxBytes, fileName);
@@ -106,6 +125,17 @@ final class SpooledRows implements AutoCloseable {
             rows.close();
             rows = open(++fileIndex);
         }
+    }
+
+    /**
+     * About how many rows follow the ones read, from the bytes of the export ({@code totalBytes}, as stored) not read yet,
+     * at the rows' average size so far; -1 when nothing was read. Low by what the streams buffer ahead (a few 64 KB).
+     */
+    long rowsLeft(long rowsRead, long totalBytes) {
+        if (bytesRead <= 0 || rowsRead <= 0) {
+            return -1;
+        }
+        return (long) ((double) rowsRead * Math.max(0, totalBytes - bytesRead) / bytesRead);
     }
 
     /** Skips {@code count} rows; false if the export ended first. */

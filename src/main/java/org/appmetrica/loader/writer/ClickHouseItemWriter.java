@@ -58,13 +58,12 @@ public class ClickHouseItemWriter extends AbstractItemWriter {
     /** Rows known to be in the staging partition: the position both checkpoints report. */
     private long rowsStaged;
     private String stageEpoch;
-    /** The slice's INSERTs, oldest first: at most one ending, and the newest taking chunks. */
+    /** The slice's INSERTs, oldest first: those ending (see InsertSizes#awaitBeforeNext), and the newest taking chunks. */
     private final Deque<StreamedInsert> inserts = new ArrayDeque<>();
     private ExecutorService inserter;
     /** Chunks handed to an INSERT and not yet written to its body, at most; each holds its buffer. */
     private int insertsInFlight;
-    private long insertRows;
-    private long insertBytes;
+    private InsertSizes insertSizes;
 
     /** The pause after a transient INSERT failure before the job's retry; failures in a row, reset by an INSERT that ended. */
     private InsertRetries retries;
@@ -110,8 +109,7 @@ public class ClickHouseItemWriter extends AbstractItemWriter {
         context.rowsStaged(rowsStaged);
         context.publisher(this::publish);
         insertsInFlight = settings.insertsInFlight();
-        insertRows = settings.insertRows();
-        insertBytes = settings.insertMegabytes() * 1024L * 1024L;
+        insertSizes = new InsertSizes(settings.insertRows(), settings.insertMegabytes() * 1024L * 1024L);
         closing = false;
         inserter = Executors.newFixedThreadPool(2, r -> {
             Thread t = new Thread(r, "clickhouse-insert " + slice.key());
@@ -159,7 +157,8 @@ public class ClickHouseItemWriter extends AbstractItemWriter {
      * this one goes to the socket. An INSERT ends before it would pass {@code insertRows} rows (by default the server's
      * {@code max_insert_block_size}: one block, one part per INSERT, as clickhouse-client sends) or {@code insertMegabytes}
      * of Native blocks (the server holds the block, about 4 times that, until it writes the part; wide rows end INSERTs
-     * here), at the slice's end, at a stop, and after a pause (see StreamedInsert). The rows staged (what both
+     * here), earlier as the export's end nears so that the last INSERT is small (see InsertSizes), at the slice's end, at a
+     * stop, and after a pause (see StreamedInsert). The rows staged (what both
      * checkpoints name) grow only over INSERTs that ended, oldest first: after a failure or a crash the rows past them
      * are read again from the spool, and {@code open} removes, by row position, whatever of them reached the staging
      * table.
@@ -182,10 +181,8 @@ public class ClickHouseItemWriter extends AbstractItemWriter {
             return;
         }
         StreamedInsert open = inserts.peekLast();
-        if (open != null && (open.rows() + rows.rows() > insertRows || open.bytes() + rows.bytes() > insertBytes)) {
-            while (inserts.size() > 1) {
-                endOldest(); // one INSERT ending at a time beside the open one
-            }
+        long rowsLeft = context.exportRowsLeft();
+        if (open != null && insertSizes.endsBefore(open.rows(), open.bytes(), rows.rows(), rows.bytes(), rowsLeft)) {
             open.finish(); // its answer is awaited while the next one streams
         }
         for (StreamedInsert insert : inserts) {
@@ -194,14 +191,25 @@ public class ClickHouseItemWriter extends AbstractItemWriter {
         }
         rows.send();
         if (open == null || !open.hand(rows)) {
-            while (inserts.size() > 1) {
+            while (open != null && !inserts.isEmpty() && insertSizes.awaitBeforeNext(awaitedBytes(), open.rows(), open.bytes(),
+                    rowsLeft < 0 ? -1 : rowsLeft + rows.rows())) {
                 endOldest();
             }
             inserts.add(new StreamedInsert(inserter, tables, rows));
         }
         if (context.readerExhausted()) {
+            Timeline.mark(slice + ": last chunk handed");
             endAll(); // here, not in the publish: the runtime retries a failure of writeItems, not one of a chunk listener
         }
+    }
+
+    /** Bytes of the INSERTs whose answer is awaited. */
+    private long awaitedBytes() {
+        long bytes = 0;
+        for (StreamedInsert insert : inserts) {
+            bytes += insert.bytes();
+        }
+        return bytes;
     }
 
     /** Takes the answers of the INSERTs that have returned, oldest first, without waiting. */
@@ -211,8 +219,9 @@ public class ClickHouseItemWriter extends AbstractItemWriter {
         }
     }
 
-    /** Ends every INSERT, oldest first, and waits for their answers. */
+    /** Ends every INSERT and waits for their answers, oldest first: the server writes their parts at once. */
     private void endAll() throws Exception {
+        inserts.forEach(StreamedInsert::finish);
         while (!inserts.isEmpty()) {
             endOldest();
         }
@@ -227,7 +236,9 @@ public class ClickHouseItemWriter extends AbstractItemWriter {
     private void endOldest() throws Exception {
         StreamedInsert oldest = inserts.poll();
         try {
-            rowsStaged += oldest.end();
+            long rows = oldest.end();
+            rowsStaged += rows;
+            Timeline.mark(slice + ": an INSERT of " + rows + " rows ended");
             context.rowsStaged(rowsStaged);
             consecutiveFailures = 0;
         } catch (Exception e) {
@@ -265,6 +276,7 @@ public class ClickHouseItemWriter extends AbstractItemWriter {
         Timeline.mark(slice + ": last INSERT ended");
         handOff.lease().verifyHeld(); // no other execution can have touched the staging partition
         long staged = tables.stageRows();
+        Timeline.mark(slice + ": staged rows counted");
         if (staged != rowsStaged) {
             throw new IllegalStateException(slice + ": " + staged + " rows are staged but " + rowsStaged
                     + " were written; not publishing");

@@ -1,6 +1,7 @@
 package org.appmetrica.loader.writer;
 
 import org.appmetrica.loader.clickhouse.SliceTables;
+import org.appmetrica.loader.config.Timeline;
 import org.appmetrica.loader.processor.MappedRows;
 
 import java.io.IOException;
@@ -63,6 +64,7 @@ final class StreamedInsert {
                 notifyAll();
             }
         }
+        Timeline.mark("INSERT body sent: " + rows() + " rows"); // the server's part is written from here to its answer
     }
 
     /** The oldest chunk not yet written, or null once the INSERT is to end. */

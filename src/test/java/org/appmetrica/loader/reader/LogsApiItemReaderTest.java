@@ -215,6 +215,25 @@ class LogsApiItemReaderTest {
         assertNull(reader.readItem());
     }
 
+    /** Once the export is spooled whole, each block tells the writer about how many rows follow (see InsertSizes). */
+    @Test
+    void tellsAboutHowManyRowsFollowOnceTheExportIsSpooled() throws Exception {
+        StringBuilder csv = new StringBuilder("event_name,event_datetime\n");
+        for (int i = 0; i < 40_000; i++) {
+            csv.append(String.format("e %05d,2024-05-01 00:00:00%n", i)); // rows of one size: 28 bytes
+        }
+        api.serving(r -> csv.toString());
+        FakeStepContext step = partition();
+        LogsApiItemReader reader = reader(job(null), step, 1);
+        reader.open(null);
+        reader.awaitDownload();
+        read(reader, 30_000);
+        long left = SliceContext.of(step, SLICE).exportRowsLeft();
+        // low by what the streams read ahead (two 64 KB buffers at most: 4 681 of these rows, and the rows' size as
+        // estimated from the bytes read, 1 460 here)
+        assertTrue(left > 10_000 - 4_681 - 1_460 && left <= 10_000, left + " rows left, 10 000 follow");
+    }
+
     @Test
     void checkpointsCarryTheRowsTheWriterConfirmedNotTheRowsRead() throws Exception {
         api.serving(r -> export("first"));

@@ -225,29 +225,63 @@ class ClickHouseItemWriterIT {
                 + "' AND table = '" + new TableLayout(EVENTS).stageTableName() + "'").stream().map(r -> r[0]).toList());
     }
 
-    /** 60 chunks of 10 rows: one INSERT, one part (one INSERT a chunk made 60 parts); insertRows bounds an INSERT. */
-    @ParameterizedTest(name = "insertRows={0}")
-    @ValueSource(strings = {"default", "100", "95"})
-    void manyChunksStreamIntoFewInserts(String rows) throws Exception {
-        insertRows = rows.equals("default") ? null : rows;
+    /**
+     * The rows of the parts the staging table got from INSERTs (level 0) since {@code before}, largest first (a part's
+     * block number is taken when the server writes it, and the last INSERTs' parts are written at once).
+     */
+    private List<Long> insertedPartRows(java.util.Set<String> before) {
+        return clickhouse.query("SELECT name, rows FROM system.parts WHERE level = 0 AND database = '" + DB + "' AND table = '"
+                        + new TableLayout(EVENTS).stageTableName() + "'").stream()
+                .filter(r -> !before.contains(r[0])).map(r -> Long.parseLong(r[1])).sorted(java.util.Comparator.reverseOrder()).toList();
+    }
+
+    /** Writes 60 chunks of 10 rows, telling the writer the rows left as the reader does, and publishes. */
+    private void writeAndPublish600Rows() throws Exception {
         FakeStepContext step = partition();
         ClickHouseItemWriter writer = open(step, 1, null);
-        java.util.Set<String> before = insertedParts();
         for (int from = 0; from < 600; from += 10) {
+            SliceContext.of(step, SLICE).exportRowsLeft(600 - from - 10);
             writer.writeItems(rows("many", from, from + 10));
         }
         SliceContext.of(step, SLICE).readerExhausted(true);
         listener(step).afterChunk(); // publishes: the last INSERT ends first
         assertEquals(expected("many", 0, 600), namesIn(tables.targetTable()));
         assertEquals(600, ((WriterCheckpoint) writer.checkpointInfo()).rowsStaged());
+    }
+
+    /**
+     * 60 chunks of 10 rows: one INSERT, one part (one INSERT a chunk made 60 parts); insertRows bounds an INSERT, and
+     * the INSERTs near the export's end halve down to one chunk (see InsertSizes).
+     */
+    @ParameterizedTest(name = "insertRows={0}")
+    @ValueSource(strings = {"default", "100", "95"})
+    void manyChunksStreamIntoFewInserts(String rows) throws Exception {
+        insertRows = rows.equals("default") ? null : rows;
+        java.util.Set<String> before = insertedParts();
+        writeAndPublish600Rows();
         long expectedParts = switch (rows) {
-            case "default" -> 1;
-            case "100" -> 6; // 10 chunks an INSERT
-            default -> 7; // 9 chunks an INSERT: 90 rows, then another chunk would pass 95
+            case "default" -> 1; // too few rows for a smaller last INSERT to be worth a part
+            case "100" -> 9; // 10 chunks an INSERT, then 50, 30, 10, 10 rows
+            default -> 9; // 9 chunks an INSERT (another would pass 95), then 80, 40, 20, 10
         };
         java.util.Set<String> parts = insertedParts();
         parts.removeAll(before);
         assertEquals(expectedParts, parts.size(), "parts the INSERTs made: " + parts);
+    }
+
+    /**
+     * The last INSERT of a slice is small: the server writes an INSERT's part only once it ended, and the last one's
+     * after the slice's last byte, while the loader waits. A writer that ends INSERTs only at their bound sends 100 rows
+     * last; one INSERT a chunk sends 60 parts.
+     */
+    @Test
+    void theInsertsHalveTowardTheEndOfTheSlice() throws Exception {
+        insertRows = "100";
+        java.util.Set<String> before = insertedParts();
+        writeAndPublish600Rows();
+        List<Long> parts = insertedPartRows(before);
+        // the INSERTs' order: 100 five times at insertRows, then 50, 30, 10 and 10 as the rows left halve
+        assertEquals(List.of(100L, 100L, 100L, 100L, 100L, 50L, 30L, 10L, 10L), parts, "rows of each INSERT's part");
     }
 
     @Test
