@@ -60,9 +60,6 @@ public final class LoaderCli {
     @Mixin
     GlobalOptions options = new GlobalOptions();
 
-    private boolean loggingInstalled;
-    private boolean containerStarting;
-
     @CommandLine.Option(names = "--config", paramLabel = "FILE", scope = CommandLine.ScopeType.LOCAL, description = "properties file with "
             + "the global options above (keys data-dir, repository-url, log-format); given on the command line, an option wins over the file")
     Path globalConfig; // read before parsing, by GlobalConfig
@@ -143,23 +140,6 @@ public final class LoaderCli {
         init(json, false);
     }
 
-    /**
-     * For a run: the logging, then the batch runtime's CDI container on a thread of its own, before the parameters are
-     * checked and the repository is opened (its bean discovery is the longest step of a run's start).
-     */
-    void startContainer(boolean json) {
-        installLogging(json);
-        Repository.startContainer(); // after the logging: Weld's start-up lines stay quiet
-        containerStarting = true;
-    }
-
-    private void installLogging(boolean json) {
-        if (!loggingInstalled) {
-            ConsoleLogging.install(json ? System.err : System.out, jsonLogs());
-            loggingInstalled = true;
-        }
-    }
-
     /** As {@link #init(boolean)}; for a run ({@code jobs}) the batch runtime's CDI container starts meanwhile. */
     void init(boolean json, boolean jobs) throws IOException {
         if (options.hostId != null) {
@@ -168,10 +148,10 @@ public final class LoaderCli {
         Coordination.heartbeat(Duration.ofSeconds(options.heartbeatInterval), Duration.ofSeconds(options.heartbeatTimeout));
         Repository.configure(options.dataDir, options.repositoryUrl);
         Timeline.mark("repository configured");
-        if (jobs && !containerStarting) {
-            startContainer(json);
+        ConsoleLogging.install(json ? System.err : System.out, jsonLogs());
+        if (jobs) {
+            Repository.startContainer(); // after the logging: Weld's start-up lines stay quiet
         }
-        installLogging(json);
         Repository.operator(); // JBeret creates its tables before they are read below
         Timeline.mark("JobOperator ready (Weld, JBeret, H2)");
         CrashedExecutions.reconcile(); // a run whose process died shows, and restarts, as FAILED (crashed)

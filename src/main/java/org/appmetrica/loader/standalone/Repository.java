@@ -36,12 +36,11 @@ final class Repository {
 
     /**
      * Starts JBeret SE's Weld container (bean discovery: about a second of a run's start) on a daemon thread, so that it
-     * overlaps the parameters' checks, the job repository's opening and the start checks (it needs neither); the job's start then finds it started (JBeret's
+     * overlaps the job repository's opening and the start checks; the job's start then finds it started (JBeret's
      * artifact factory makes one container per process and waits for one under way). A failure here is left to that
      * start to report.
      */
     static void startContainer() {
-        StandaloneRuntime.weldDefaults();
         Thread thread = new Thread(() -> {
             try {
                 new SEArtifactFactory();

@@ -31,7 +31,6 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        cli.startContainer(json.on);
         Properties p = cli.parameters(config, parameters);
         LoadLauncher launcher = new LoadLauncher(Repository::operator, AccessPolicy.unrestricted(), false);
         LoadSettings settings = launcher.validate(p); // a bad parameter or token: "error: ..." and exit code 2, before the repository is opened

@@ -55,7 +55,11 @@ public final class StandaloneRuntime {
             boolean defaultUrl = repositoryUrl == null;
             String url = defaultUrl ? defaultRepositoryUrl(dataDir) : repositoryUrl;
             System.setProperty("h2.bindAddress", "127.0.0.1");
-            weldDefaults();
+            // Weld would validate the jar's own beans.xml against its schema at every start (the JDK's XSD compiler: CPU
+            // on the start's critical path); the WAR's deployment still validates it
+            if (System.getProperty(WELD_XML_VALIDATION_OFF) == null) {
+                System.setProperty(WELD_XML_VALIDATION_OFF, "true");
+            }
             RepositoryDriver.register();
             String password = RepositoryPassword.of(dataDir, url, defaultUrl);
             String user = RepositoryPassword.user(defaultUrl);
@@ -75,16 +79,6 @@ public final class StandaloneRuntime {
             Thread.currentThread().setContextClassLoader(loader);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    /**
-     * Before Weld starts: it would validate the jar's own beans.xml against its schema at every start (the JDK's XSD
-     * compiler: CPU on the start's critical path); the WAR's deployment still validates it.
-     */
-    static void weldDefaults() {
-        if (System.getProperty(WELD_XML_VALIDATION_OFF) == null) {
-            System.setProperty(WELD_XML_VALIDATION_OFF, "true");
         }
     }
 
