@@ -85,8 +85,8 @@ public final class LoaderCli {
     }
 
     /**
-     * Parses and runs the command. Picocli's model of a command costs time at every start (reflection over its classes,
-     * which the class-data-sharing archive cannot hold): with {@code only} the model has just that subcommand. An
+     * Parses and runs the command. Picocli's model of a command costs time at every start (reflection over its classes
+     * and annotations): with {@code only} the model has just that subcommand. An
      * error picocli finds before the subcommand is reported with the whole model, as without {@code only} (its usage
      * lists every subcommand).
      */
