@@ -26,6 +26,21 @@ final class GlobalConfig {
     private GlobalConfig() {
     }
 
+    /** The first argument that is no global option nor an option's value: the subcommand's name, or null. */
+    static String subcommand(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (WITH_VALUE.contains(a)) {
+                i++;
+            } else if (a.equals("--")) {
+                return null; // what follows is no subcommand's name for picocli
+            } else if (!a.startsWith("-")) {
+                return a;
+            }
+        }
+        return null;
+    }
+
     /** The file named by a --config before the subcommand, or null. */
     static Path file(String[] args) {
         for (int i = 0; i < args.length; i++) {

@@ -49,11 +49,13 @@ import java.util.function.Supplier;
  */
 @Command(name = "appmetrica-loader", mixinStandardHelpOptions = true, versionProvider = LoaderVersion.class,
         scope = CommandLine.ScopeType.INHERIT,
-        description = "Loads AppMetrica Logs API exports into ClickHouse (Jakarta Batch job appmetrica-load).",
-        subcommands = {RunCommand.class, RestartCommand.class, StopCommand.class, AbandonCommand.class, ExecutionsCommand.class,
-                StatusCommand.class, ScheduleCommand.class, SimulatorCommand.class, ConsoleCommand.class, HashPasswordCommand.class,
-                ConnectionsCommand.class, CoverageCommand.class})
+        description = "Loads AppMetrica Logs API exports into ClickHouse (Jakarta Batch job appmetrica-load).")
 public final class LoaderCli {
+
+    /** The subcommands in the order the help lists them; {@link #commandLine} adds them. */
+    static final List<Class<?>> SUBCOMMANDS = List.of(RunCommand.class, RestartCommand.class, StopCommand.class, AbandonCommand.class,
+            ExecutionsCommand.class, StatusCommand.class, ScheduleCommand.class, SimulatorCommand.class, ConsoleCommand.class,
+            HashPasswordCommand.class, ConnectionsCommand.class, CoverageCommand.class);
 
     @Mixin
     GlobalOptions options = new GlobalOptions();
@@ -64,33 +66,69 @@ public final class LoaderCli {
 
     public static void main(String[] args) {
         Timeline.mark("main (the JVM started at " + Timeline.jvmStart() + " ms since the epoch)");
-        LoaderCli cli = new LoaderCli();
-        CommandLine commandLine = new CommandLine(cli);
-        Timeline.mark("command line model built");
-        // run --help lists the job parameters from their one definition (picocli formats footers: % doubled)
-        commandLine.getSubcommands().get("run").getCommandSpec().usageMessage()
-                .footer(LoadParameter.help().replace("%", "%%").replace("\n", "%n"));
-        commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            cmd.getErr().println("error: " + (e.getMessage() == null ? e : e.getMessage()));
-            return e instanceof IllegalArgumentException || e instanceof AdminException a && a.status() == 400 ? ExitCodes.USAGE
-                    : ExitCodes.FAILED;
-        });
-        try {
-            GlobalConfig.apply(commandLine, args);
-        } catch (IllegalArgumentException e) {
-            System.err.println("error: " + e.getMessage());
-            System.exit(ExitCodes.USAGE);
-        }
         NativeHeapTrim.start();
-        Timeline.mark("command line read");
-        int code = commandLine.execute(args);
-        if (cli.options.logFormat == LogFormat.json) {
+        LoaderCli[] ran = new LoaderCli[1];
+        int code;
+        try {
+            code = execute(args, GlobalConfig.subcommand(args), ran);
+        } catch (IllegalArgumentException e) { // --config's file
+            System.err.println("error: " + e.getMessage());
+            code = ExitCodes.USAGE;
+        }
+        if (ran[0] != null && ran[0].options.logFormat == LogFormat.json) {
             // Weld's shutdown hook prints a line to System.out: standard output carries JSON lines only
             System.out.flush();
             System.setOut(System.err);
         }
         Timeline.mark("exit " + code);
         System.exit(code);
+    }
+
+    /**
+     * Parses and runs the command. Picocli's model of a command costs time at every start (reflection over its classes
+     * and annotations): with {@code only} the model has just that subcommand. An
+     * error picocli finds before the subcommand is reported with the whole model, as without {@code only} (its usage
+     * lists every subcommand).
+     */
+    static int execute(String[] args, String only, LoaderCli[] ran) {
+        LoaderCli cli = new LoaderCli();
+        CommandLine commandLine = commandLine(cli, only);
+        GlobalConfig.apply(commandLine, args);
+        if (commandLine.getSubcommands().size() < SUBCOMMANDS.size()) {
+            CommandLine.IParameterExceptionHandler usual = commandLine.getParameterExceptionHandler();
+            commandLine.setParameterExceptionHandler((e, a) -> e.getCommandLine() == commandLine ? execute(a, null, ran)
+                    : usual.handleParseException(e, a));
+        }
+        ran[0] = cli;
+        Timeline.mark("command line read");
+        return commandLine.execute(args);
+    }
+
+    /** The command line over {@code cli} with the subcommand named {@code only}, or with all when none has that name. */
+    static CommandLine commandLine(LoaderCli cli, String only) {
+        CommandLine commandLine = new CommandLine(cli);
+        boolean known = SUBCOMMANDS.stream().anyMatch(c -> name(c).equals(only));
+        for (Class<?> c : SUBCOMMANDS) {
+            if (!known || name(c).equals(only)) {
+                commandLine.addSubcommand(name(c), c);
+            }
+        }
+        Timeline.mark("command line model built");
+        CommandLine run = commandLine.getSubcommands().get("run");
+        if (run != null) {
+            // run --help lists the job parameters from their one definition (picocli formats footers: % doubled)
+            run.getCommandSpec().usageMessage().footer(LoadParameter.help().replace("%", "%%").replace("\n", "%n"));
+        }
+        commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            cmd.getErr().println("error: " + (e.getMessage() == null ? e : e.getMessage()));
+            return e instanceof IllegalArgumentException || e instanceof AdminException a && a.status() == 400 ? ExitCodes.USAGE
+                    : ExitCodes.FAILED;
+        });
+        return commandLine;
+    }
+
+    private static String name(Class<?> command) {
+        return command.getAnnotation(Command.class).name();
     }
 
     void init() throws IOException {

@@ -34,30 +34,20 @@ final class NativeHeapTrim {
     }
 
     /**
-     * Starts the trims on a daemon thread for the life of the process; the JMX look-up is done there too, once, off
-     * the start.
+     * Starts the trims on a daemon thread for the life of the process, the first after a second. The command is
+     * called without looking it up first (the look-up describes every diagnostic command: CPU at the start); where
+     * it fails (another JDK) the trims end.
      */
     static void start() {
         ScheduledExecutorService thread = LoaderCli.threads(1, "native-heap-trim");
-        thread.execute(() -> {
+        thread.scheduleWithFixedDelay(() -> {
             try {
-                if (available()) {
-                    thread.scheduleWithFixedDelay(NativeHeapTrim::trimQuietly, 1, 1, TimeUnit.SECONDS);
-                    return;
-                }
+                trim();
             } catch (JMException | RuntimeException e) {
-                LOG.log(Level.FINE, "looking up the native heap trim", e);
+                LOG.log(Level.FINE, "trimming the native heap: no more trims", e);
+                thread.shutdown();
             }
-            thread.shutdown();
-        });
-    }
-
-    private static void trimQuietly() {
-        try {
-            trim();
-        } catch (JMException | RuntimeException e) {
-            LOG.log(Level.FINE, "trimming the native heap", e);
-        }
+        }, 1, 1, TimeUnit.SECONDS);
     }
 
     /** Whether this JVM has the command. */

@@ -22,6 +22,7 @@ import java.sql.DriverManager;
  */
 public final class StandaloneRuntime {
 
+    static final String WELD_XML_VALIDATION_OFF = "org.jboss.weld.xml.disableValidating";
     private static volatile JdbcCoordinationStore.ConnectionFactory repository;
 
     private StandaloneRuntime() {
@@ -54,6 +55,11 @@ public final class StandaloneRuntime {
             boolean defaultUrl = repositoryUrl == null;
             String url = defaultUrl ? defaultRepositoryUrl(dataDir) : repositoryUrl;
             System.setProperty("h2.bindAddress", "127.0.0.1");
+            // Weld would validate the jar's own beans.xml against its schema at every start (the JDK's XSD compiler: CPU
+            // on the start's critical path); the WAR's deployment still validates it
+            if (System.getProperty(WELD_XML_VALIDATION_OFF) == null) {
+                System.setProperty(WELD_XML_VALIDATION_OFF, "true");
+            }
             RepositoryDriver.register();
             String password = RepositoryPassword.of(dataDir, url, defaultUrl);
             String user = RepositoryPassword.user(defaultUrl);

@@ -20,7 +20,7 @@ class GlobalConfigTest {
 
     private LoaderCli parse(String... args) {
         LoaderCli cli = new LoaderCli();
-        CommandLine commandLine = new CommandLine(cli);
+        CommandLine commandLine = LoaderCli.commandLine(cli, GlobalConfig.subcommand(args)); // as main builds it
         GlobalConfig.apply(commandLine, args);
         commandLine.parseArgs(args);
         return cli;
