@@ -107,6 +107,23 @@ class ReleaseArchiveIT {
     }
 
     @Test
+    void theLauncherBoundsTheYoungGenerationUnlessTheUserSaysOtherwise() throws Exception {
+        Pattern maxNewSize = Pattern.compile("size_t MaxNewSize\\s+= (\\d+) ");
+        Installed.Result byDefault = installed.run(with(java, "APPMETRICA_LOADER_OPTS", "-XX:+PrintFlagsFinal"), "--version");
+        assertEquals(0, byDefault.exitCode(), byDefault.both());
+        Matcher m = maxNewSize.matcher(byDefault.out());
+        assertTrue(m.find(), byDefault.out());
+        assertEquals(32L << 20, Long.parseLong(m.group(1)));
+
+        Installed.Result users = installed.run(with(java, "JAVA_OPTS", "-XX:MaxNewSize=64m",
+                "APPMETRICA_LOADER_OPTS", "-XX:+PrintFlagsFinal"), "--version");
+        assertEquals(0, users.exitCode(), users.both());
+        m = maxNewSize.matcher(users.out());
+        assertTrue(m.find(), users.out());
+        assertEquals(64L << 20, Long.parseLong(m.group(1)), "the user's option comes last and wins");
+    }
+
+    @Test
     void anArchiveTheJvmRefusesIsSkippedSilently() throws Exception {
         // a second installation given the first one's archive: other jar paths, so the JVM refuses it
         Installed other = Installed.unpack(archive, scratch.resolve("other"));
