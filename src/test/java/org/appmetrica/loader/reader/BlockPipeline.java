@@ -23,7 +23,7 @@ public final class BlockPipeline {
         this.out = new NativeBlock(columns);
     }
 
-    /** Reads the source to its end; the rows mapped. */
+    /** Reads the source to its end; the rows mapped (none when {@code mapper} is null: the reader's share alone). */
     public long drain(RowSource source, RowMapper mapper) throws IOException {
         long n = 0;
         long chunkStart = 0;
@@ -42,7 +42,7 @@ public final class BlockPipeline {
                     }
                     block.add(cells);
                 }
-                for (int r = 0; r < block.rows(); r++) {
+                for (int r = 0; mapper != null && r < block.rows(); r++) {
                     mapper.map(n + r, block.row(r), out);
                 }
                 n += block.rows();
