@@ -133,6 +133,11 @@ final class ParseAhead implements AutoCloseable {
         return false;
     }
 
+    /** Bytes of rows parsed and waiting to be taken. */
+    synchronized long bytesAhead() {
+        return readyBytes;
+    }
+
     private synchronized void recycle(RowBlock block) {
         block.shrink(KEEP_BYTES);
         free.add(block);
