@@ -321,7 +321,7 @@ public class LogsApiItemReader extends AbstractItemReader {
             return null;
         }
         if (blocks == null) {
-            blocks = new ParseAhead(rows, rowsDone, ParseAhead.ON ? "appmetrica-parse " + slice : null);
+            blocks = new ParseAhead(rows, rowsDone, ParseAhead.on() ? "appmetrica-parse " + slice : null);
         }
         RowBlock block;
         try {

@@ -12,11 +12,16 @@ import java.util.ArrayDeque;
  * may still take, so items, positions and checkpoints are what they are without it.
  * <p>What the parse thread meets (a corrupt body, invalid UTF-8, a row too large, a download that failed) is thrown
  * by {@link #take} as the same exception, after the rows before it were handed out. {@link #close} ends and joins
- * the thread. With {@code -Dappmetrica.parseAhead=false} the chunk thread parses as it takes (no thread).
+ * the thread. Off by default (then the chunk thread parses as it takes, no thread): on 2 busy cores shared with
+ * ClickHouse it measured no faster (docs/performance.md); {@code -Dappmetrica.parseAhead=true} turns it on.
  */
 final class ParseAhead implements AutoCloseable {
 
-    static final boolean ON = !"false".equals(System.getProperty("appmetrica.parseAhead", "true"));
+    /** Whether a slice's rows are parsed ahead; read when a reader starts reading. */
+    static boolean on() {
+        return Boolean.getBoolean("appmetrica.parseAhead");
+    }
+
     /** Blocks in all: the chunk thread's, the one being parsed, the rest parsed and waiting. */
     static final int RING = 6;
     /** The parse thread waits while this many bytes of parsed rows wait (wide rows: fewer blocks). */
