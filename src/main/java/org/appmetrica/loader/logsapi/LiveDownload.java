@@ -118,7 +118,15 @@ public final class LiveDownload {
     }
 
     /** The export's bytes as they arrive. */
-    public synchronized InputStream open() throws IOException {
+    public InputStream open() throws IOException {
+        return open(() -> { });
+    }
+
+    /**
+     * The export's bytes as they arrive; {@code beforeWait} runs on the reading thread each time it caught up and is
+     * about to wait for more (a reader parsing ahead hands over the rows it holds).
+     */
+    public synchronized InputStream open(Runnable beforeWait) throws IOException {
         if (channel == null) { // finished before the body was seen: it is a plain file now
             channel = SpoolFile.Reader.open(finished.download().file());
         }
@@ -129,7 +137,7 @@ public final class LiveDownload {
             protected int readSome(byte[] b, int off, int len) throws IOException {
                 long position = count();
                 while (true) {
-                    long available = awaitBytes(position);
+                    long available = awaitBytes(position, beforeWait);
                     if (available <= position) {
                         return -1;
                     }
@@ -148,7 +156,7 @@ public final class LiveDownload {
     }
 
     /** Bytes written past {@code position}, waiting for them; {@code position} itself once the download finished there. */
-    private long awaitBytes(long position) throws IOException {
+    private long awaitBytes(long position, Runnable beforeWait) throws IOException {
         while (true) {
             SpoolFile file;
             long seen;
@@ -168,6 +176,7 @@ public final class LiveDownload {
                     // the download failed meanwhile: its own failure is what the reader is told, below
                 }
             }
+            beforeWait.run();
             synchronized (this) {
                 try {
                     while (writes == seen && written <= position && finished == null && failure == null) {

@@ -33,7 +33,6 @@ import org.appmetrica.loader.schema.FieldCatalog;
 import org.appmetrica.loader.schema.SourceSpec;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.Serializable;
 import java.time.Clock;
 import java.time.Duration;
@@ -73,9 +72,10 @@ public class LogsApiItemReader extends AbstractItemReader {
     private int partsCount = 1;
     private long rowsDone;
     private SpooledRows rows;
+    /** The rows in blocks, from the first read on (parsed ahead on a thread of their own unless turned off). */
+    private ParseAhead blocks;
     /** Set once the rows ended: the next read says so (after the last block went out). */
     private boolean ended;
-    private final RowBlock block = new RowBlock();
     /** The export being read while it downloads, until the reader closes. */
     private LiveDownload live;
     private boolean stopped;
@@ -176,7 +176,7 @@ public class LogsApiItemReader extends AbstractItemReader {
         List<String> fields = settings.fields().get(slice.source());
         rows = SpooledRows.of(export.files(), settings.format(), fields, slice.toString(), fetcher::discardParts,
                 settings.transfer().maxExportBytes());
-        if (!jumpToItem(rowsDone)) {
+        if (!rows.skip(rowsDone)) { // the rows the checkpoint counts
             LOG.warning(slice + ": the export has fewer rows than the checkpoint; loading the slice again from its first row");
             apply(new Decision(Action.FROM_FIRST_ROW, 0, null, false));
             rows.close();
@@ -211,11 +211,6 @@ public class LogsApiItemReader extends AbstractItemReader {
         fromFirstRow |= decision.restartsSlice();
     }
 
-    /** Skips the rows the checkpoint counts; false when the export has fewer. */
-    private boolean jumpToItem(long skip) throws IOException {
-        return rows.skip(skip);
-    }
-
     /**
      * From the first row, a one-part export not spooled yet is read while it downloads. Its SHA-256 is known only at
      * its end: the checkpoints before it name no hash, so a restart from one of them loads the slice from its first row.
@@ -243,17 +238,12 @@ public class LogsApiItemReader extends AbstractItemReader {
         live = download;
         partSha256 = List.of();
         context.firstByteAt(System.currentTimeMillis());
-        SpooledRows.Part part = new SpooledRows.Part() {
-            @Override
-            public String name() {
-                return download.target().getFileName().toString();
+        SpooledRows.Part part = SpooledRows.part(download.target().getFileName().toString(), () -> download.open(() -> {
+            ParseAhead parsing = blocks; // set before its thread starts: this runs on that thread, or finds null
+            if (parsing != null) {
+                parsing.handOver(); // the parse thread waits for bytes: the chunk may need no more rows than it has
             }
-
-            @Override
-            public InputStream open() throws IOException {
-                return download.open();
-            }
-        };
+        }));
         try {
             rows = SpooledRows.of(part, settings.format(), settings.fields().get(slice.source()), slice.toString(), () -> {
                 download.cancelAndJoin();
@@ -330,39 +320,35 @@ public class LogsApiItemReader extends AbstractItemReader {
             context.readerExhausted(true);
             return null;
         }
-        block.reset(rowsDone);
-        int max = (int) Math.min(BLOCK_ROWS, Math.max(1, context.chunkRowsLeft()));
-        while (block.rows() < max && block.bytes() < BLOCK_BYTES) {
-            Cells values;
-            try {
-                values = rows.next();
-            } catch (CorruptExportException e) {
-                // a body that broke off under the reader: the chunk retry downloads it whole first, with the downloader's
-                // own retries of broken bodies, instead of spending one chunk retry per break
-                if (live != null) {
-                    context.liveDownloadFailed(true);
-                }
-                throw e;
-            } catch (RuntimeException | IOException e) {
-                failed = true; // the rest of the body is not wanted: close() must not wait for it
-                throw e;
+        if (blocks == null) {
+            blocks = new ParseAhead(rows, rowsDone, ParseAhead.on() ? "appmetrica-parse " + slice : null);
+        }
+        RowBlock block;
+        try {
+            block = blocks.take((int) Math.min(BLOCK_ROWS, Math.max(1, context.chunkRowsLeft())));
+        } catch (CorruptExportException e) {
+            // a body that broke off under the reader: the chunk retry downloads it whole first, with the downloader's
+            // own retries of broken bodies, instead of spending one chunk retry per break
+            if (live != null) {
+                context.liveDownloadFailed(true);
             }
-            if (values == null) {
-                ended = true;
-                break;
-            }
-            block.add(values);
-            rowsDone++;
+            throw e;
+        } catch (RuntimeException | IOException e) {
+            failed = true; // the rest of the body is not wanted: close() must not wait for it
+            throw e;
         }
         takeFinishedDownload();
         // the writer ends its INSERTs earlier as the end nears (known once the export's length is: all of it spooled)
         context.exportRowsLeft(partSha256.isEmpty() ? -1 : rows.rowsLeft(rowsDone, context.bytes()));
-        if (block.rows() == 0) {
+        if (block == null) {
             // the export ended at a chunk's end: a marker, so that the writer ends its INSERT in a chunk of its own, where
             // a failure is retried (the runtime does not retry one thrown by the chunk listener that publishes); then null
+            ended = true;
             context.readerExhausted(true);
             return RowBlock.NOTHING;
         }
+        ended = blocks.ended();
+        rowsDone += block.rows();
         RowMetrics.read(stepContext, block.rows());
         return block;
     }
@@ -383,15 +369,19 @@ public class LogsApiItemReader extends AbstractItemReader {
     @Override
     public void close() throws Exception {
         try {
-            if (rows != null) {
-                rows.close();
-                rows = null;
-            }
-        } finally {
             if (live != null && failed) {
-                live.cancelAndJoin(); // aborts the read: a hostile server's body may never end
+                live.cancelAndJoin(); // aborts the read (a hostile server's body may never end), and so wakes the parse thread
                 live = null;
-            } else if (live != null) {
+            }
+            if (blocks != null) {
+                blocks.close(); // joins the parse thread; closes the rows
+            } else if (rows != null) {
+                rows.close();
+            }
+            blocks = null;
+            rows = null;
+        } finally {
+            if (live != null) {
                 // let it complete: a chunk retry or restart then reads the spool instead of downloading again; and nothing
                 // writes the spool once another execution may take the slice
                 live.awaitEnd();

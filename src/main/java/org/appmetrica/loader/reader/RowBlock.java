@@ -6,7 +6,9 @@ import java.util.Arrays;
  * The reader's item: up to a few hundred consecutive rows of the export, their bytes and cell ends in two arrays that
  * the reader refills for the next block. One item per block rather than per row is what keeps the chunk loop free of
  * garbage per row; the checkpoints still count rows (a chunk always ends at a block boundary).
- * <p>Valid until the reader's next {@code readItem}: the processor maps it at once.
+ * <p>Valid until the reader's next {@code readItem}: the processor maps it at once. A block parsed ahead
+ * ({@link ParseAhead}) may be handed out in parts, so that no item passes the rows its chunk may still take: then it
+ * shows rows {@code [from, to)} of those it holds.
  */
 public final class RowBlock {
 
@@ -20,6 +22,9 @@ public final class RowBlock {
     private int rows;
     private int width;
     private long firstPosition;
+    /** The rows shown, {@code [from, to)} of those held; {@code to} -1: up to the last. */
+    private int from;
+    private int to = -1;
     private final Cells view = new Cells();
 
     public boolean isNothing() {
@@ -30,6 +35,26 @@ public final class RowBlock {
         size = 0;
         rows = 0;
         firstPosition = position;
+        from = 0;
+        to = -1;
+    }
+
+    /** Shows rows {@code [first, end)} of those held. */
+    void show(int first, int end) {
+        from = first;
+        to = end;
+    }
+
+    /** Rows held, whatever is shown. */
+    int held() {
+        return rows;
+    }
+
+    /** Drops buffers that a wide row grew past {@code limit} bytes, so that a block kept for reuse stays small. */
+    void shrink(int limit) {
+        if (bytes.length > limit) {
+            bytes = new byte[64 * 1024];
+        }
     }
 
     /** Copies one row in (the source reuses its own buffer for the next row). */
@@ -68,17 +93,17 @@ public final class RowBlock {
     }
 
     public int rows() {
-        return rows;
+        return (to < 0 ? rows : to) - from;
     }
 
     /** The 0-based position in the slice's export of the block's first row. */
     public long firstPosition() {
-        return firstPosition;
+        return firstPosition + from;
     }
 
     /** Row {@code r} of the block, as a view that the next call to this method moves. */
     public Cells row(int r) {
-        int at = r * width;
+        int at = (from + r) * width;
         return view.point(bytes, ends, at, width, at == 0 ? 0 : ends[at - 1]);
     }
 }

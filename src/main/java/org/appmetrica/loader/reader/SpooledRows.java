@@ -47,15 +47,24 @@ final class SpooledRows implements AutoCloseable {
     }
 
     private static Part file(Path path) {
+        return part(path.getFileName().toString(), () -> Files.newInputStream(path));
+    }
+
+    /** What opens a part's bytes. */
+    interface Opener {
+        InputStream open() throws IOException;
+    }
+
+    static Part part(String name, Opener opener) {
         return new Part() {
             @Override
             public String name() {
-                return path.getFileName().toString();
+                return name;
             }
 
             @Override
             public InputStream open() throws IOException {
-                return Files.newInputStream(path);
+                return opener.open();
             }
         };
     }

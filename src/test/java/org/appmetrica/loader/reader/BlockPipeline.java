@@ -23,7 +23,7 @@ public final class BlockPipeline {
         this.out = new NativeBlock(columns);
     }
 
-    /** Reads the source to its end; the rows mapped. */
+    /** Reads the source to its end; the rows mapped (none when {@code mapper} is null: the reader's share alone). */
     public long drain(RowSource source, RowMapper mapper) throws IOException {
         long n = 0;
         long chunkStart = 0;
@@ -42,7 +42,9 @@ public final class BlockPipeline {
                     }
                     block.add(cells);
                 }
-                mapper.map(block, out);
+                if (mapper != null) {
+                    mapper.map(block, out);
+                }
                 n += block.rows();
                 if (n - chunkStart >= chunkRows) {
                     chunkStart = n;

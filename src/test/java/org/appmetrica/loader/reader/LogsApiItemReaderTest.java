@@ -38,7 +38,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The reader's contract over a fake Logs API (no HTTP, no batch runtime): rows in order, checkpoints of the rows the
@@ -75,8 +77,14 @@ class LogsApiItemReaderTest {
     };
     private final List<LogsApiItemReader> opened = new ArrayList<>();
 
+    /** The reader with its rows parsed ahead (a subclass runs the same tests with the chunk thread parsing). */
+    boolean parseAhead() {
+        return true;
+    }
+
     @BeforeEach
     void setUp() {
+        System.setProperty("appmetrica.parseAhead", Boolean.toString(parseAhead()));
         Coordination.use(new InMemoryCoordinationStore());
         System.setProperty(TOKEN_PROPERTY, "reader-token");
         Logger.getLogger("org.appmetrica.loader.progress").addHandler(capture);
@@ -89,6 +97,7 @@ class LogsApiItemReaderTest {
         }
         Logger.getLogger("org.appmetrica.loader.progress").removeHandler(capture);
         System.clearProperty(TOKEN_PROPERTY);
+        System.clearProperty("appmetrica.parseAhead");
     }
 
     private Properties job(String filters) {
@@ -421,5 +430,62 @@ class LogsApiItemReaderTest {
         reader.open(null);
         assertEquals(List.of("event_name", "event_datetime"), api.calls().get(0).request().fields());
         assertEquals(Arrays.asList("first 0", "2024-05-01 00:00:00"), Arrays.asList(((RowBlock) reader.readItem()).row(0).strings()));
+    }
+
+    private static boolean parseThread(Thread.State... states) {
+        List<Thread.State> wanted = Arrays.asList(states);
+        return Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals("appmetrica-parse " + SLICE)
+                && t.isAlive() && (wanted.isEmpty() || wanted.contains(t.getState())));
+    }
+
+    /**
+     * A row that does not parse, met by the parse thread ahead of the chunks: the rows before it reach the chunks, in
+     * order and across a chunk's bound, then the very error a reader without the thread gives; no thread after close.
+     */
+    @Test
+    void aBrokenRowFailsTheChunkAfterTheRowsBeforeIt() throws Exception {
+        assumeTrue(parseAhead(), "without the thread the rows of the broken row's block are not handed out (the chunk fails alike)");
+        String broken = export("first").replace("first 7,2024-05-01 00:00:07", "first 7,2024-05-01 00:00:07,extra");
+        api.serving(r -> broken);
+        FakeStepContext step = partition();
+        LogsApiItemReader reader = reader(job(null), step, 1);
+        reader.open(null);
+        assertEquals(names("first", 0).subList(0, 5), names(read(reader, 5)));
+        List<Row> rows = new ArrayList<>();
+        SliceContext context = SliceContext.of(step, SLICE);
+        CorruptExportException e = assertThrows(CorruptExportException.class, () -> {
+            while (true) {
+                context.chunkRowsLeft(5 - rows.size());
+                RowBlock block = (RowBlock) reader.readItem();
+                for (int r = 0; r < block.rows(); r++) {
+                    rows.add(new Row(block.firstPosition() + r, block.row(r).strings()));
+                }
+            }
+        });
+        assertEquals(List.of("first 5", "first 6"), names(rows));
+        assertEquals(List.of(5L, 6L), positions(rows));
+        assertTrue(e.getMessage().matches(".*: row 8 has 3 values, expected 2 \\(malformed or truncated file\\) \\(the downloaded file was "
+                + "removed; it is downloaded again on retry\\)"), e.getMessage());
+        reader.close();
+        assertFalse(parseThread());
+    }
+
+    /** Closed after a chunk (a stop, a retry's rollback) while the parse thread is ahead: the thread ends with the reader. */
+    @Test
+    void theParseThreadEndsWhenTheReaderClosesWhileItIsAhead() throws Exception {
+        assumeTrue(parseAhead());
+        StringBuilder big = new StringBuilder("event_name,event_datetime\n");
+        for (int i = 0; i < 50_000; i++) {
+            big.append("big ").append(i).append(",2024-05-01 00:00:00\n");
+        }
+        api.serving(r -> big.toString());
+        FakeStepContext step = partition();
+        LogsApiItemReader reader = reader(job(null), step, 1);
+        reader.open(null);
+        assertEquals(100, read(reader, 100).size());
+        org.appmetrica.loader.testing.Await.await(() -> parseThread(Thread.State.WAITING), java.time.Duration.ofSeconds(30),
+                () -> "the parse thread waiting, ahead of the chunks");
+        reader.close();
+        assertFalse(parseThread());
     }
 }

@@ -45,6 +45,7 @@ public final class TranscodeSpeedBenchmark {
         RowMapper mapper = new RowMapper(events, fields, 4242, day, "bench");
         BlockPipeline pipeline = new BlockPipeline(100_000, new TableLayout(events).columns());
         Path bytes = body -> pipeline.drain(new CsvRowSource(new ByteArrayInputStream(body), fields, "bench.csv"), mapper);
+        Path parseOnly = body -> pipeline.drain(new CsvRowSource(new ByteArrayInputStream(body), fields, "bench.csv"), null);
         Path jsonPath = body -> pipeline.drain(new JsonRowSource(new ByteArrayInputStream(body), fields, "bench.json"), mapper);
         Path jackson = body -> {
             long n = 0;
@@ -59,6 +60,7 @@ public final class TranscodeSpeedBenchmark {
                 fields.size(), rows, csv.length / 1e6, json.length / 1e6);
         boolean all = args.length < 2 || !args[1].equals("csv"); // "csv": the loader's CSV path only (A/B runs)
         report("CSV bytes -> Native (loader)", bytes, csv, rows);
+        report("  of which CSV -> RowBlocks", parseOnly, csv, rows);
         if (all) {
             report("CSV via Jackson Strings (before)", jackson, csv, rows);
             report("JSON via Jackson -> Native", jsonPath, json, rows);
