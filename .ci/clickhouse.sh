@@ -23,6 +23,10 @@ ping() { curl -sf "http://127.0.0.1:$CH_HTTP/ping" >/dev/null 2>&1; }
 start() {
   if ping; then echo "ClickHouse already answers on 127.0.0.1:$CH_HTTP"; return; fi
   mkdir -p "$CH_DIR/data" "$CH_DIR/log"
+  # two starts at once: the second server fails on the taken port and removes the first one's pid file on its way out
+  exec 9>"$CH_DIR/start.lock"
+  flock 9
+  if ping; then echo "ClickHouse already answers on 127.0.0.1:$CH_HTTP"; return; fi
   cat > "$CH_DIR/config.xml" <<XML
 <?xml version="1.0"?>
 <yandex>
@@ -46,14 +50,19 @@ start() {
 </yandex>
 XML
   clickhouse_users "$CH_DIR/users.xml"
-  clickhouse-server --daemon --pid-file="$CH_DIR/server.pid" --config-file="$CH_DIR/config.xml" >/dev/null 2>&1
+  clickhouse-server --daemon --pid-file="$CH_DIR/server.pid" --config-file="$CH_DIR/config.xml" >/dev/null 2>&1 9>&- # the lock stays here
   # up to 2 min: a busy machine starts it slowly
   if ! wait_for 2400 0.05 ping; then cat "$CH_DIR/log/err.log" >&2 || true; echo "ClickHouse did not start" >&2; exit 1; fi
   echo "ClickHouse $(curl -s "http://127.0.0.1:$CH_HTTP/?query=SELECT%20version()") on 127.0.0.1:$CH_HTTP"
 }
 
 stop() {
-  [ -f "$CH_DIR/server.pid" ] || return 0
+  if [ ! -f "$CH_DIR/server.pid" ]; then
+    # a server this script did not start (or whose pid file a second start, failing on the taken port, removed):
+    # saying "stopped" would let a test that needs it gone go on against it
+    if ping; then echo "clickhouse.sh: a server answers on 127.0.0.1:$CH_HTTP but $CH_DIR/server.pid is missing; not stopping it" >&2; exit 1; fi
+    return 0
+  fi
   # CH_HTTP without its CH_DIR (e.g. a test told of another port) must not stop the server someone else started
   configured=$(sed -n 's:.*<http_port>\([0-9]*\)</http_port>.*:\1:p' "$CH_DIR/config.xml" 2>/dev/null || true)
   if [ -n "$configured" ] && [ "$configured" != "$CH_HTTP" ]; then
