@@ -11,10 +11,13 @@ public class ClickHouseException extends RuntimeException {
     /**
      * Server codes worth retrying: 3 UNEXPECTED_END_OF_FILE, 159 TIMEOUT_EXCEEDED, 164 READONLY, 202
      * TOO_MANY_SIMULTANEOUS_QUERIES, 203 NO_FREE_CONNECTION, 209 SOCKET_TIMEOUT, 210 NETWORK_ERROR, 241
-     * MEMORY_LIMIT_EXCEEDED, 242 TABLE_IS_READ_ONLY, 252 TOO_MANY_PARTS, 285 TOO_FEW_LIVE_REPLICAS, 319
-     * UNKNOWN_STATUS_OF_INSERT, 425 SYSTEM_ERROR; 0 means no server answer at all (connection refused, reset, timeout).
+     * MEMORY_LIMIT_EXCEEDED, 242 TABLE_IS_READ_ONLY, 252 TOO_MANY_PARTS, 285 TOO_FEW_LIVE_REPLICAS, 292
+     * LEADERSHIP_CHANGED (a replica that just came back: "Leader was suddenly changed"), 319 UNKNOWN_STATUS_OF_INSERT,
+     * 425 SYSTEM_ERROR, 999 KEEPER_EXCEPTION (ZooKeeper's session lost or expired); 0 means no server answer at all
+     * (connection refused, reset, timeout).
      */
-    private static final Set<Integer> TRANSIENT = Set.of(0, 3, 159, 164, 202, 203, 209, 210, 241, 242, 252, 285, 319, 425);
+    private static final Set<Integer> TRANSIENT = Set.of(0, 3, 159, 164, 202, 203, 209, 210, 241, 242, 252, 285, 292, 319, 425,
+            999);
 
     /** The exception for this failure: {@link TransientClickHouseException} when retrying may help. */
     public static ClickHouseException of(String message, Throwable cause) {
