@@ -325,6 +325,9 @@ public class LogsApiItemReader extends AbstractItemReader {
         }
         if (blocks == null) {
             blocks = new ParseAhead(rows, rowsDone, ParseAhead.on() ? "appmetrica-parse " + slice : null);
+            // started once published: its thread's wait hook (in fetch) hands rows over through this field; started in its
+            // constructor, the thread could wait for bytes holding rows the chunk waits for, while the field was unset
+            blocks.start();
         }
         RowBlock block;
         try {

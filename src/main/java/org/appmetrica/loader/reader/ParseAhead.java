@@ -46,7 +46,12 @@ final class ParseAhead implements AutoCloseable {
     private boolean ended;
     private long position;
 
-    /** @param threadName null: no thread, the caller parses in {@link #take} */
+    /**
+     * Started by {@link #start}, so that the caller can publish this object first: the parse thread's {@link #handOver}
+     * is reached through the caller's reference (a download's wait hook).
+     *
+     * @param threadName null: no thread, the caller parses in {@link #take}
+     */
     ParseAhead(SpooledRows rows, long position, String threadName) {
         this.rows = rows;
         this.position = position;
@@ -60,7 +65,14 @@ final class ParseAhead implements AutoCloseable {
         }
         thread = new Thread(this::parse, threadName);
         thread.setDaemon(true); // joined by close; daemon only so that a runtime that never closes cannot hold the JVM
-        thread.start();
+    }
+
+    /** Starts the parse thread, if any; what the caller wrote before is visible to it (Thread.start). */
+    ParseAhead start() {
+        if (thread != null) {
+            thread.start();
+        }
+        return this;
     }
 
     /**

@@ -59,7 +59,7 @@ class ParseAheadTest {
     private ParseAhead open(Path file, long skip, boolean thread) throws IOException {
         SpooledRows rows = SpooledRows.of(List.of(file), "csv", FIELDS, "test", discarded::incrementAndGet, Long.MAX_VALUE);
         assertTrue(rows.skip(skip));
-        ParseAhead p = new ParseAhead(rows, skip, thread ? THREAD : null);
+        ParseAhead p = new ParseAhead(rows, skip, thread ? THREAD : null).start();
         opened.add(p);
         return p;
     }
