@@ -31,8 +31,11 @@ final class SpooledRows implements AutoCloseable {
     private final long maxBytes;
     private int fileIndex;
     private RowSource rows;
-    /** Bytes taken from the parts' files as stored (gzip when compressed), all parts so far: where the reading is. */
-    private long bytesRead;
+    /**
+     * Bytes taken from the parts' files as stored (gzip when compressed), all parts so far: where the reading is. Volatile:
+     * with parse-ahead the parse thread counts and the chunk thread estimates the rows left from it.
+     */
+    private volatile long bytesRead;
 
     /** The rows of spooled files. */
     static SpooledRows of(List<Path> files, String format, List<String> fields, String name, Runnable discard, long maxBytes)
