@@ -236,7 +236,8 @@ public final class Coordination {
     /** Ends this process's heartbeat (the deployment that started it is going away); a later execution starts it again. */
     public static synchronized void stopHeartbeat() {
         if (heartbeat != null) {
-            heartbeat.shutdownNow();
+            // shutdown, not shutdownNow: a thread interrupted inside the embedded H2 closes the database for every process
+            heartbeat.shutdown();
             heartbeat = null;
         }
     }

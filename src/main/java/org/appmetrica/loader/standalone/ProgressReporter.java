@@ -33,7 +33,10 @@ final class ProgressReporter implements AutoCloseable {
 
     /** Starts the lines for the execution; close it once the execution ended. */
     static ProgressReporter start(ExecutionQueries queries, long executionId) {
-        long every = seconds(System.getenv(EVERY_ENV));
+        return start(queries, executionId, seconds(System.getenv(EVERY_ENV)));
+    }
+
+    static ProgressReporter start(ExecutionQueries queries, long executionId, long every) {
         if (every <= 0) {
             return new ProgressReporter(null);
         }
@@ -99,10 +102,19 @@ final class ProgressReporter implements AutoCloseable {
         return s.toString();
     }
 
+    /**
+     * Lets a line being read finish, never interrupts it: a thread interrupted inside the embedded H2 closes the
+     * repository's file channel, and the database with it, for this process and every process it serves.
+     */
     @Override
     public void close() {
         if (thread != null) {
-            thread.shutdownNow();
+            thread.shutdown();
+            try {
+                thread.awaitTermination(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }

@@ -1,16 +1,48 @@
 package org.appmetrica.loader.standalone;
 
+import org.appmetrica.loader.admin.ExecutionQueries;
 import org.appmetrica.loader.admin.Views.Progress;
 import org.appmetrica.loader.model.Human;
+import org.appmetrica.loader.testing.Await;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 class ProgressReporterTest {
+
+    @Test
+    void closingLetsALineBeingReadFinishWithoutAnInterrupt() throws Exception {
+        // an interrupt inside the embedded H2 closes the repository file (ChaosIT saw a run end with "JBERET000626")
+        CountDownLatch reading = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicBoolean interrupted = new AtomicBoolean();
+        ExecutionQueries queries = new ExecutionQueries(() -> null, () -> {
+            reading.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                interrupted.set(true);
+            }
+            interrupted.compareAndSet(false, Thread.currentThread().isInterrupted());
+        });
+        ProgressReporter reporter = ProgressReporter.start(queries, 1, 1);
+        reading.await();
+        Thread closer = new Thread(reporter::close, "closer");
+        closer.start();
+        // the closer either waits for the line (the fix) or, interrupting it, is already through
+        Await.await(() -> closer.getState(), s -> s == Thread.State.TIMED_WAITING || s == Thread.State.TERMINATED,
+                Duration.ofSeconds(30), () -> "the closer waiting or done");
+        release.countDown();
+        closer.join();
+        assertFalse(interrupted.get(), "the reading thread was interrupted");
+    }
 
     @Test
     void theLineTellsSlicesRowsBytesRateAndTimeLeft() {
