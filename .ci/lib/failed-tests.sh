@@ -8,8 +8,16 @@ for f in target/surefire-reports/*.txt target/failsafe-reports*/*.txt; do
   grep -q '<<< \(FAILURE\|ERROR\)!' "$f" || continue
   found=1
   echo "==== failed: $f"
-  # from each failed test's line, its message and stack, at most 25 lines a test, 400 characters a line
-  awk '/<<< (FAILURE|ERROR)!/ && / -- Time elapsed/ { n = 25 } n > 0 { print substr($0, 1, 400); n-- }' "$f" | head -120
+  # each failed test: its line, the first 10 lines of its message, and from the assertion's end ("==>") or the first
+  # stack line on, 8 lines (a long message, e.g. a process's output, is cut in the middle); 400 characters a line
+  awk 'function flush() { if (n == 0) return; for (i = 1; i <= n && i <= 11; i++) print substr(b[i], 1, 400)
+         s = 0; for (i = 12; i <= n; i++) if (b[i] ~ /==>|^\tat /) { s = i; break }
+         if (s > 12) print "  [... " (s - 12) " lines ...]"
+         if (s > 0) for (i = s; i <= n && i < s + 8; i++) print substr(b[i], 1, 400)
+         n = 0 }
+       /<<< (FAILURE|ERROR)!/ && / -- Time elapsed/ { flush(); on = 1 }
+       on { b[++n] = $0 }
+       END { flush() }' "$f" | head -150
 done
 for h in target/test-hang-*.txt; do
   found=1
