@@ -6,6 +6,8 @@ import org.appmetrica.loader.regular.Scheduler;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.ObjLongConsumer;
+import java.util.logging.Logger;
 
 /**
  * Runs the connections of a console on its one scheduler: each active one when the console starts
@@ -14,13 +16,24 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class ConnectionScheduler {
 
+    private static final Logger LOG = Logger.getLogger(ConnectionScheduler.class.getName());
+
     private final Scheduler scheduler;
     private final ConnectionService connections;
 
     public ConnectionScheduler(Scheduler scheduler, ConnectionService connections) {
         this.scheduler = scheduler;
         this.connections = connections;
-        scheduler.onStarted((name, id) -> connections.store().recordRun(name, id));
+        scheduler.onStarted(ConnectionScheduler.recorder(connections));
+    }
+
+    private static ObjLongConsumer<String> recorder(ConnectionService connections) {
+        return (name, id) -> {
+            if (!connections.store().recordRun(name, id)) {
+                // deleted since its run was planned: the execution runs on, no connection names it
+                LOG.warning("connection " + name + ": execution " + id + " started, but the connection is gone: not recorded");
+            }
+        };
     }
 
     /** Schedules every connection that is not paused (the console starts). */
