@@ -6,7 +6,6 @@ import org.appmetrica.loader.regular.Scheduler;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.ObjLongConsumer;
 import java.util.logging.Logger;
 
 /**
@@ -24,16 +23,12 @@ public final class ConnectionScheduler {
     public ConnectionScheduler(Scheduler scheduler, ConnectionService connections) {
         this.scheduler = scheduler;
         this.connections = connections;
-        scheduler.onStarted(ConnectionScheduler.recorder(connections));
-    }
-
-    private static ObjLongConsumer<String> recorder(ConnectionService connections) {
-        return (name, id) -> {
+        scheduler.onStarted((name, id) -> {
             if (!connections.store().recordRun(name, id)) {
                 // deleted since its run was planned: the execution runs on, no connection names it
                 LOG.warning("connection " + name + ": execution " + id + " started, but the connection is gone: not recorded");
             }
-        };
+        });
     }
 
     /** Schedules every connection that is not paused (the console starts). */
