@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongConsumer;
 import java.util.logging.Logger;
 
@@ -59,6 +60,15 @@ public final class RegularLoadRunner {
 
     /** As {@link #runOnce(RegularLoadDefinition)}; {@code started} takes the execution id as soon as it is known. */
     public Optional<JobExecution> runOnce(RegularLoadDefinition def, LongConsumer started) throws InterruptedException {
+        return runOnce(def, started, () -> false);
+    }
+
+    /**
+     * As {@link #runOnce(RegularLoadDefinition, LongConsumer)}, cancellable without an interrupt: once {@code cancelled}
+     * says so no execution starts, and the wait for a started one ends (empty; the execution goes on, its days are not
+     * recorded, so the next run loads them again).
+     */
+    public Optional<JobExecution> runOnce(RegularLoadDefinition def, LongConsumer started, BooleanSupplier cancelled) throws InterruptedException {
         LoadPlan plan;
         try (ClickHouseConnection connection = def.settings().clickhouse().connect()) {
             new SchemaManager(connection, def.settings().clickhouseDatabase(), def.settings().clickhouseCluster()).createDatabase();
@@ -80,9 +90,17 @@ public final class RegularLoadRunner {
         if (params.getProperty(LoadParameters.AUTO_RESTART, "").isBlank()) {
             params.setProperty(LoadParameters.AUTO_RESTART, Integer.toString(AutoRestart.CONNECTION_DEFAULT)); // on by default here
         }
+        if (cancelled.getAsBoolean()) {
+            LOG.info(def.name() + ": cancelled before its execution started");
+            return Optional.empty();
+        }
         long id = starter.start(params);
         started.accept(id);
-        JobExecution execution = Jobs.await(operator, id);
+        Optional<JobExecution> ended = Jobs.await(operator, id, cancelled);
+        if (ended.isEmpty()) {
+            return ended;
+        }
+        JobExecution execution = ended.get();
         if (execution.getBatchStatus() == BatchStatus.COMPLETED) {
             recordLoaded(def, plan.since(), plan.until(), id);
         }

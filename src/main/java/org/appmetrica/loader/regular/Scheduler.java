@@ -105,7 +105,11 @@ public final class Scheduler {
         return entries.values().stream().map(Entry::status).sorted(Comparator.comparing(s -> s.definition().name())).toList();
     }
 
-    /** Cancels the load: a wait ends; a running execution goes on (stop it like any other). Empty when there is none. */
+    /**
+     * Cancels the load: a wait ends; a running execution goes on (stop it like any other). Empty when there is none. The
+     * run's thread is not interrupted: an interrupt inside an embedded H2 call would close the job repository for the
+     * whole process; the run checks the flag instead, before it starts an execution and while it waits for one.
+     */
     public Optional<Status> cancel(String name) {
         Entry e = entries.remove(name);
         if (e == null) {
@@ -115,7 +119,7 @@ public final class Scheduler {
         e.state = "cancelled";
         Future<?> f = e.future;
         if (f != null) {
-            f.cancel(true);
+            f.cancel(false);
         }
         return Optional.of(e.status());
     }
@@ -137,7 +141,7 @@ public final class Scheduler {
         if (e.refresh != null) {
             Optional<RegularLoadDefinition> now = e.refresh.apply(e.definition.name());
             if (now.isEmpty()) {
-                entries.remove(e.definition.name(), e); // not cancel(): that would interrupt this very thread
+                entries.remove(e.definition.name(), e); // not cancel(): this entry is the very run that is ending
                 e.cancelled = true;
                 e.state = "cancelled";
                 report.accept(e.definition.name() + ": paused or deleted: no more scheduled runs");
@@ -168,7 +172,8 @@ public final class Scheduler {
         String name = e.definition.name();
         e.state = "running";
         try {
-            Optional<JobExecution> run = new RegularLoadRunner(operator.get(), clock, starter).runOnce(e.definition, id -> started.accept(name, id));
+            Optional<JobExecution> run = new RegularLoadRunner(operator.get(), clock, starter).runOnce(e.definition, id -> started.accept(name, id),
+                    () -> e.cancelled);
             if (run.isPresent()) {
                 JobExecution x = run.get();
                 e.lastExecution = x.getExecutionId();
