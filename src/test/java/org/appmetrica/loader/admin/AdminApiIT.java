@@ -80,7 +80,7 @@ class AdminApiIT {
         // the operator allows the test's endpoints and references (the defaults are the official API and env:APPMETRICA_TOKEN)
         console = ConsoleProcess.start(dataDir.resolve("data"), users, Map.of("APPMETRICA_TOKEN", TOKEN),
                 "--allow-api-url", simulator.baseUrl(), "--allow-api-url", slowSimulator.baseUrl(),
-                "--allow-clickhouse", "jdbc:clickhouse://" + TestClickHouse.URL.replace("http://", ""),
+                "--allow-clickhouse", TestClickHouse.jdbcUrl(),
                 "--allow-clickhouse", "jdbc:clickhouse://127.0.0.1:" + closedPort,
                 "--allow-token-ref", "file:" + tokenFile, "--allow-secret", "env:ADMIN_API_UNSET_VARIABLE");
         auth = ConsoleProcess.basic(USER, PASSWORD);
@@ -134,7 +134,7 @@ class AdminApiIT {
         p.put("pollIntervalSeconds", "0");
         p.put("retryBackoffSeconds", "0");
         p.put("chunkSize", "50");
-        p.put("clickhouseUrl", "jdbc:clickhouse://" + TestClickHouse.URL.replace("http://", ""));
+        p.put("clickhouseUrl", TestClickHouse.jdbcUrl());
         p.put("clickhouseDatabase", DATABASE);
         for (int i = 0; i < extra.length; i += 2) {
             p.put(extra[i], extra[i + 1]);
@@ -392,7 +392,7 @@ class AdminApiIT {
         LocalDate yesterday = LocalDate.now(ZoneOffset.UTC).minusDays(1);
         String regular = "{\"name\": \"it_regular\", \"applications\": [702], \"sources\": {\"events\": {}}, \"loadFrom\": \"" + yesterday
                 + "\", \"regularity\": \"regular\", \"schedule\": \"every 6 h\", \"timeZone\": \"UTC\", \"apiUrl\": \"" + simulator.baseUrl()
-                + "\", \"target\": {\"url\": \"jdbc:clickhouse://" + TestClickHouse.URL.replace("http://", "") + "\", \"database\": \"" + DATABASE + "\"}}";
+                + "\", \"target\": {\"url\": \"" + TestClickHouse.jdbcUrl() + "\", \"database\": \"" + DATABASE + "\"}}";
         assertEquals("it_regular", json(post("api/connections", regular), 201).get("name").asText());
         // it runs at once, then waits for its next time
         JsonNode c = Await.await(() -> json(get("api/connections/it_regular"), 200), v -> "up-to-date".equals(v.get("state").asText()),

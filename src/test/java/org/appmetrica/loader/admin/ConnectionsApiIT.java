@@ -57,7 +57,7 @@ class ConnectionsApiIT {
         Path dataDir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "conn-api");
         data = dataDir.resolve("data");
         console = ConsoleProcess.start(data, ConsoleProcess.usersFile(dataDir, USER, PASSWORD), Map.of("APPMETRICA_TOKEN", TOKEN),
-                "--allow-api-url", simulator.baseUrl(), "--allow-clickhouse", "jdbc:clickhouse://" + TestClickHouse.URL.replace("http://", ""),
+                "--allow-api-url", simulator.baseUrl(), "--allow-clickhouse", TestClickHouse.jdbcUrl(),
                 "--oauth-client-id", OAUTH_CLIENT);
         auth = ConsoleProcess.basic(USER, PASSWORD);
     }
@@ -83,7 +83,7 @@ class ConnectionsApiIT {
     private static String connection(LocalDate loadFrom, String apiUrl) {
         return "{\"name\": \"api-shop\", \"applications\": [701], \"sources\": {\"events\": {}}, \"loadFrom\": \"" + loadFrom + "\", "
                 + "\"regularity\": \"one-time\", \"apiUrl\": \"" + apiUrl + "\", "
-                + "\"target\": {\"url\": \"jdbc:clickhouse://" + TestClickHouse.URL.replace("http://", "") + "\", \"database\": \"" + DATABASE + "\"}}";
+                + "\"target\": {\"url\": \"" + TestClickHouse.jdbcUrl() + "\", \"database\": \"" + DATABASE + "\"}}";
     }
 
     /** Polls the connection's view until it matches (a status the server reports, not a time). */

@@ -54,7 +54,7 @@ class MetricsIT {
         p.put("retryBackoffSeconds", "0");
         p.put("chunkSize", "40");
         p.put("parallelism", "1");
-        p.put("clickhouseUrl", "jdbc:clickhouse://" + TestClickHouse.URL.replace("http://", ""));
+        p.put("clickhouseUrl", TestClickHouse.jdbcUrl());
         p.put("clickhouseDatabase", database);
         return p;
     }

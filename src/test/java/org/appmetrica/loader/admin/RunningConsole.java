@@ -68,7 +68,7 @@ public final class RunningConsole implements BeforeAllCallback, AfterAllCallback
 
     /** The JDBC URL of the test ClickHouse, as loads and --allow-clickhouse name it. */
     public static String clickhouseUrl() {
-        return "jdbc:clickhouse://" + TestClickHouse.URL.replace("http://", "");
+        return TestClickHouse.jdbcUrl();
     }
 
     /** A console of its own, in a new work directory under target; close it. */

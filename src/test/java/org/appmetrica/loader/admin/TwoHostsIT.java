@@ -246,13 +246,13 @@ class TwoHostsIT {
         Path definition = dir.resolve("shop-2.json");
         Files.writeString(definition, "{\"name\": \"shop-2\", \"applications\": [901], \"sources\": {\"events\": {}}, \"loadFrom\": \""
                 + published + "\", \"regularity\": \"one-time\", \"apiUrl\": \"" + env.apiUrl() + "\", \"tokenRef\": \"env:APPMETRICA_TOKEN\", "
-                + "\"target\": {\"url\": \"jdbc:clickhouse://" + TestClickHouse.URL.replace("http://", "") + "\", \"database\": \"" + database + "\"}}");
+                + "\"target\": {\"url\": \"" + TestClickHouse.jdbcUrl() + "\", \"database\": \"" + database + "\"}}");
         ran(cli("host-a", dataA, key, dir.resolve("add.out"), "connections", "add", "--file", definition.toString()), dir.resolve("add.out"));
         // host B: a schedule of a regular load of its own (a console would run the connection itself: it runs every active one)
         Properties regular = new Properties();
         regular.putAll(Map.of("name", "other", "loadFrom", today.minusDays(1).toString(), "schedule", "daily 03:00", "timeZone", "UTC",
                 "applicationIds", "902", "sources", "events", "apiUrl", env.apiUrl(), "pollIntervalSeconds", "0",
-                "clickhouseUrl", "jdbc:clickhouse://" + TestClickHouse.URL.replace("http://", ""), "clickhouseDatabase", database + "_b"));
+                "clickhouseUrl", TestClickHouse.jdbcUrl(), "clickhouseDatabase", database + "_b"));
         Path config = dir.resolve("other.properties");
         try (java.io.OutputStream out = Files.newOutputStream(config)) {
             regular.store(out, null);

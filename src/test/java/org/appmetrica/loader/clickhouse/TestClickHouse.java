@@ -21,6 +21,11 @@ public final class TestClickHouse {
             ? System.getProperty("chdb.url", "http://127.0.0.1:18133")
             : System.getProperty("clickhouse.url", "http://127.0.0.1:18123");
 
+    /** The same server as a loader's {@code clickhouseUrl} / a connection's {@code target.url} are written. */
+    public static String jdbcUrl() {
+        return "jdbc:clickhouse://" + URL.replace("http://", "");
+    }
+
     /**
      * What the test databases of this run end with: -Dit.run=SUFFIX (a CI build's number, say), or else a hash of the
      * checkout's directory. Two checkouts, or two CI runs, on one server never share a database; one checkout reuses its

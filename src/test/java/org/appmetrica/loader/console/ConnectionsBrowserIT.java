@@ -44,7 +44,7 @@ class ConnectionsBrowserIT {
     private static final String DATABASE = TestClickHouse.database("it_console_connections");
     private static final String NAME = "shop";
     private static final int ROWS = 120;
-    private static final String CLICKHOUSE = "jdbc:clickhouse://" + TestClickHouse.URL.replace("http://", "");
+    private static final String CLICKHOUSE = TestClickHouse.jdbcUrl();
     private static final Path SCREENSHOTS = Path.of("target").toAbsolutePath();
 
     private static LogsApiSimulator simulator;

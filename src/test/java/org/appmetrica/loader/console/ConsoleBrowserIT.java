@@ -87,7 +87,7 @@ class ConsoleBrowserIT {
         browser.setValue("#f-since", "2024-07-01");
         browser.setValue("#f-until", "2024-07-02");
         new org.openqa.selenium.support.ui.Select(browser.$("#f-dimension")).selectByValue("default");
-        browser.setValue("#f-extra", "apiUrl=" + simulator.baseUrl() + "\nclickhouseUrl=jdbc:clickhouse://" + TestClickHouse.URL.replace("http://", "")
+        browser.setValue("#f-extra", "apiUrl=" + simulator.baseUrl() + "\nclickhouseUrl=" + TestClickHouse.jdbcUrl()
                 + "\nclickhouseDatabase=" + DATABASE + "\npollIntervalSeconds=1\nretryBackoffSeconds=0\nchunkSize=40\n" + extra);
         String before = browser.$("#start-result").getText();
         browser.$("#start-submit").click();

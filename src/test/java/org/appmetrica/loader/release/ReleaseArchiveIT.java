@@ -65,7 +65,7 @@ class ReleaseArchiveIT {
     }
 
     private static String clickhouseUrl() {
-        return "jdbc:clickhouse://" + TestClickHouse.URL.replace("http://", "");
+        return TestClickHouse.jdbcUrl();
     }
 
     private static Map<String, String> with(Map<String, String> base, String... pairs) {

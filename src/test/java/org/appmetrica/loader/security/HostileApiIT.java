@@ -42,7 +42,7 @@ class HostileApiIT {
         command.addAll(List.of("--data-dir", dataDir.toString(), "run", "applicationIds=11", "sources=events",
                 "dateSince=2024-05-01", "dateUntil=2024-05-01", "apiUrl=" + api.url(), "fields.events=event_name",
                 "pollIntervalSeconds=0", "retryBackoffSeconds=0", "maxRetries=0",
-                "clickhouseUrl=jdbc:clickhouse://" + TestClickHouse.URL.replace("http://", ""), "clickhouseDatabase=" + TestClickHouse.database("it_hostile")));
+                "clickhouseUrl=" + TestClickHouse.jdbcUrl(), "clickhouseDatabase=" + TestClickHouse.database("it_hostile")));
         command.addAll(List.of(extra));
         Files.createDirectories(dataDir);
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)

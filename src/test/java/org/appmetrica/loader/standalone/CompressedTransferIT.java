@@ -89,7 +89,7 @@ class CompressedTransferIT {
         env.freshDatabase(database);
         Path data = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "cli-plain");
         CliProcess.Result r = CliProcess.run(data, Map.of("APPMETRICA_TOKEN", TOKEN),
-                load(database, "jdbc:clickhouse://" + TestClickHouse.URL.replace("http://", ""), data, "compression=none"));
+                load(database, TestClickHouse.jdbcUrl(), data, "compression=none"));
         assertEquals(0, r.exitCode(), r.output());
         assertEquals(ROWS, distinctRows(database));
         assertFalse(r.output().contains(TOKEN));

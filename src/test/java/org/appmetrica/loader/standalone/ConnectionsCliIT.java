@@ -34,7 +34,7 @@ class ConnectionsCliIT {
     private static String connection(String database, LocalDate loadFrom) {
         return "{\"name\": \"shop-1\", \"applications\": [501, 502], \"sources\": {\"events\": {}}, \"loadFrom\": \"" + loadFrom + "\", "
                 + "\"regularity\": \"one-time\", \"apiUrl\": \"" + env.apiUrl() + "\", \"tokenRef\": \"env:APPMETRICA_TOKEN\", "
-                + "\"target\": {\"url\": \"jdbc:clickhouse://" + TestClickHouse.URL.replace("http://", "") + "\", \"database\": \"" + database + "\"}}";
+                + "\"target\": {\"url\": \"" + TestClickHouse.jdbcUrl() + "\", \"database\": \"" + database + "\"}}";
     }
 
     private static Path file(Path dir, String name, String text) throws Exception {

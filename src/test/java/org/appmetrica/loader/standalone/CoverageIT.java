@@ -41,7 +41,7 @@ class CoverageIT {
     static final SimulatorAndClickHouse env = SimulatorAndClickHouse.of(SimulatorConfig.defaults(TOKEN).withRowsPerDay(ROWS).withReadyAfter(0).withSeed(23));
 
     private static String clickhouseUrl() {
-        return "jdbc:clickhouse://" + TestClickHouse.URL.replace("http://", "");
+        return TestClickHouse.jdbcUrl();
     }
 
     private static List<String> load(String database, String since, String until, String... extra) {

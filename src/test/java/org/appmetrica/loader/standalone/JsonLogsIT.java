@@ -37,7 +37,7 @@ class JsonLogsIT {
     private static ConsoleProcess.CliResult run(Path dataDir, String database, String... extra) throws Exception {
         List<String> args = new ArrayList<>(List.of("run", "--log-format", "json", "applicationIds=901", "sources=events",
                 "dateSince=2024-05-01", "dateUntil=2024-05-02", "apiUrl=" + env.apiUrl(), "pollIntervalSeconds=0", "retryBackoffSeconds=0",
-                "clickhouseUrl=jdbc:clickhouse://" + TestClickHouse.URL.replace("http://", ""), "clickhouseDatabase=" + database));
+                "clickhouseUrl=" + TestClickHouse.jdbcUrl(), "clickhouseDatabase=" + database));
         args.addAll(List.of(extra));
         return ConsoleProcess.cli(dataDir, Map.of("APPMETRICA_TOKEN", TOKEN), args.toArray(String[]::new));
     }
@@ -112,7 +112,7 @@ class JsonLogsIT {
         env.simulator().failNextRequests(0, 503);
         ConsoleProcess.CliResult human = ConsoleProcess.cli(dataDir, Map.of("APPMETRICA_TOKEN", TOKEN), "run", "applicationIds=901", "sources=events",
                 "dateSince=2024-05-04", "dateUntil=2024-05-04", "apiUrl=" + env.apiUrl(), "pollIntervalSeconds=0",
-                "clickhouseUrl=jdbc:clickhouse://" + TestClickHouse.URL.replace("http://", ""), "clickhouseDatabase=" + database);
+                "clickhouseUrl=" + TestClickHouse.jdbcUrl(), "clickhouseDatabase=" + database);
         assertEquals(0, human.exitCode(), human.out() + human.err());
         assertTrue(human.out().contains("execution id: ") && !human.out().trim().startsWith("{"), human.out());
     }
@@ -123,13 +123,13 @@ class JsonLogsIT {
         Path work = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "json-logs-console");
         try (ConsoleProcess console = ConsoleProcess.start(work.resolve("data"), ConsoleProcess.usersFile(work, "ops", "json-logs-pw-1"),
                 Map.of("APPMETRICA_TOKEN", TOKEN), "--log-format", "json", "--allow-api-url", env.apiUrl(),
-                "--allow-clickhouse", "jdbc:clickhouse://" + TestClickHouse.URL.replace("http://", ""))) {
+                "--allow-clickhouse", TestClickHouse.jdbcUrl())) {
             String auth = ConsoleProcess.basic("ops", "json-logs-pw-1");
             List<Long> ids = new ArrayList<>();
             for (String day : List.of("2024-05-10", "2024-05-11")) {
                 String body = JSON.writeValueAsString(Map.of("parameters", Map.of("applicationIds", "902", "sources", "events", "dateSince", day,
                         "dateUntil", day, "apiUrl", env.apiUrl(), "pollIntervalSeconds", "0",
-                        "clickhouseUrl", "jdbc:clickhouse://" + TestClickHouse.URL.replace("http://", ""), "clickhouseDatabase", database)));
+                        "clickhouseUrl", TestClickHouse.jdbcUrl(), "clickhouseDatabase", database)));
                 ConsoleProcess.Answer a = console.call("POST", "api/executions", body, "Authorization", auth);
                 assertEquals(201, a.status(), a.body());
                 ids.add(JSON.readTree(a.body()).get("id").asLong());

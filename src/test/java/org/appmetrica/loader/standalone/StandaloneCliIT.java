@@ -46,7 +46,7 @@ class StandaloneCliIT {
     }
 
     private static String[] load(String database) {
-        return load(database, "jdbc:clickhouse://" + TestClickHouse.URL.replace("http://", ""));
+        return load(database, TestClickHouse.jdbcUrl());
     }
 
     private static String[] load(String database, String clickhouseUrl, String... extra) {
@@ -141,7 +141,7 @@ class StandaloneCliIT {
 
         CliProcess.Result r = CliProcess.run(data, Map.of("APPMETRICA_TOKEN", TOKEN), "run", "applicationIds=401", "sources=events",
                 "dateSince=2024-05-01", "dateUntil=2024-05-01", "apiUrl=" + env.apiUrl(), "pollIntervalSeconds=0",
-                "clickhouseUrl=jdbc:clickhouse://" + TestClickHouse.URL.replace("http://", ""), "clickhouseDatabase=" + database);
+                "clickhouseUrl=" + TestClickHouse.jdbcUrl(), "clickhouseDatabase=" + database);
         assertEquals(0, r.exitCode(), r.output());
         assertEquals(ROWS, env.clickhouse().queryLong("SELECT count() FROM " + database + ".events"), "the load's own export, not the planted one of 7 rows");
         assertFalse(Files.exists(data.resolve("spool/1")), "instance 1 was this load, and its spool is gone once it completed");
@@ -154,7 +154,7 @@ class StandaloneCliIT {
         env.simulator().failNextRequests(1_000_000, 503); // the export fails; the checks before the start pass
         CliProcess.Result failed = CliProcess.run(data, Map.of("APPMETRICA_TOKEN", TOKEN), "run", "applicationIds=401",
                 "sources=events", "dateSince=2024-05-01", "dateUntil=2024-05-01", "apiUrl=" + env.apiUrl(), "pollIntervalSeconds=0",
-                "clickhouseUrl=jdbc:clickhouse://" + TestClickHouse.URL.replace("http://", ""), "clickhouseDatabase=" + database,
+                "clickhouseUrl=" + TestClickHouse.jdbcUrl(), "clickhouseDatabase=" + database,
                 "maxRetries=0");
         env.simulator().failNextRequests(0, 503);
         assertEquals(1, failed.exitCode(), failed.output());

@@ -112,7 +112,7 @@ class StopAndProgressIT {
         assertTrue(down.output().contains("Connection refused"), down.output());
         assertFalse(down.output().contains("execution id"), down.output());
 
-        load[load.length - 1] = "clickhouseUrl=jdbc:clickhouse://" + TestClickHouse.URL.replace("http://", "");
+        load[load.length - 1] = "clickhouseUrl=" + TestClickHouse.jdbcUrl();
         CliProcess.Result refused = CliProcess.run(data, Map.of("APPMETRICA_TOKEN", "not-the-token"), load);
         assertEquals(2, refused.exitCode(), refused.output());
         assertTrue(refused.output().contains("refused the token (HTTP 401)"), refused.output());
