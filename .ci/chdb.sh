@@ -33,8 +33,10 @@ ping() { curl -sf "http://127.0.0.1:$CHDB_HTTP/ping" >/dev/null 2>&1; }
 
 start() {
   if ping; then echo "chDB front already answers on 127.0.0.1:$CHDB_HTTP"; return; fi
-  [ -d "$FRONT/node_modules/chdb" ] || install
   mkdir -p "$CHDB_DIR"
+  start_lock "$CHDB_DIR/start.lock" # two starts at once: one front, the other finds it answering
+  if ping; then echo "chDB front already answers on 127.0.0.1:$CHDB_HTTP"; return; fi
+  [ -d "$FRONT/node_modules/chdb" ] || install
   # TZ=UTC: like the 18.16 server's <timezone>UTC</timezone>
   start_pid "$CHDB_DIR/front.pid" "$CHDB_DIR/front.log" env TZ=UTC node "$FRONT/server.js" "$CHDB_HTTP" "$CHDB_DIR/data"
   if ! wait_serving "$CHDB_DIR/front.pid" 1200 0.1 ping; then cat "$CHDB_DIR/front.log" >&2 || true; echo "chDB front did not start" >&2; exit 1; fi

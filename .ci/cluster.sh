@@ -86,7 +86,7 @@ start_node() {  # $1 = node number; ZooKeeper must answer first, or a server wit
   local d="$CLUSTER_DIR/node$1"
   if ping "$1"; then return; fi
   node_config "$1"
-  clickhouse-server --daemon --pid-file="$d/server.pid" --config-file="$d/config.xml" >/dev/null 2>&1
+  clickhouse-server --daemon --pid-file="$d/server.pid" --config-file="$d/config.xml" >/dev/null 2>&1 9>&- # not the start lock
 }
 
 wait_node() {
@@ -95,6 +95,8 @@ wait_node() {
 }
 
 start() {
+  mkdir -p "$(dirname "$CLUSTER_DIR")"
+  start_lock "$CLUSTER_DIR.start.lock" # beside the directory: a fresh start removes the directory
   if ! zk_ok && ! ping 1; then
     # throw-away: a cluster starts empty (a node restarted on the data of an earlier cluster whose ZooKeeper state is
     # gone was seen to abort)

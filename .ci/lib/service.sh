@@ -22,11 +22,18 @@ stop_pid() {
 
 gone() { ! kill -0 "$1" 2>/dev/null; }
 
+# start_lock FILE: holds an exclusive lock on FILE (fd 9) until the script ends, so that two starts at once run one after
+# the other (the second then finds the service answering); servers started meanwhile must not inherit fd 9.
+start_lock() {
+  exec 9>"$1"
+  flock 9
+}
+
 # start_pid FILE LOG COMMAND...: starts COMMAND in the background, detached from this shell's end, with its output in
 # LOG and its pid in FILE (for stop_pid).
 start_pid() {
   local file=$1 log=$2; shift 2
-  nohup "$@" >"$log" 2>&1 &
+  nohup "$@" >"$log" 2>&1 9>&- & # fd 9: a start lock (start_lock) stays with the script, not with the server
   echo $! >"$file"
 }
 
