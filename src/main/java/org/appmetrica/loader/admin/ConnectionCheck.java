@@ -5,9 +5,7 @@ import org.appmetrica.loader.connection.Connection;
 import org.appmetrica.loader.model.LoadParameters;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 
 /**
@@ -18,10 +16,14 @@ final class ConnectionCheck {
 
     static final String ALLOWED = "allowed";
 
+    /** What the console's page shows: whether all passed, and each check in order. */
+    public record Answer(boolean ok, List<StartChecks.Result> checks) {
+    }
+
     private ConnectionCheck() {
     }
 
-    static Map<String, Object> test(Connection c, Properties startDefaults, AccessPolicy policy) {
+    static Answer test(Connection c, Properties startDefaults, AccessPolicy policy) {
         if (c.applications() == null || c.applications().isEmpty() || c.sources() == null || c.sources().isEmpty() || c.target() == null) {
             throw AdminException.badRequest("to test a connection, give its applications, sources and target ClickHouse");
         }
@@ -41,9 +43,6 @@ final class ConnectionCheck {
             results.addAll(StartChecks.run(p.getProperty(LoadParameters.API_URL, LoadParameters.Defaults.API_URL),
                     p.getProperty(LoadParameters.TOKEN_REF, LoadParameters.Defaults.TOKEN_REF), c.applications(), target));
         }
-        Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("ok", results.stream().allMatch(StartChecks.Result::ok));
-        answer.put("checks", results);
-        return answer;
+        return new Answer(results.stream().allMatch(StartChecks.Result::ok), List.copyOf(results));
     }
 }

@@ -5,7 +5,6 @@ import org.appmetrica.loader.admin.Views.Progress;
 import org.appmetrica.loader.connection.Connection;
 
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.function.Supplier;
 import java.util.logging.Level;
@@ -49,7 +48,7 @@ public final class ConnectionCommands {
     }
 
     /** The console's "Test connection": which of the start checks pass for the form's connection (see ConnectionCheck). */
-    public Map<String, Object> test(Connection body) {
+    public ConnectionCheck.Answer test(Connection body) {
         return ConnectionCheck.test(body, startDefaults, policy);
     }
 
