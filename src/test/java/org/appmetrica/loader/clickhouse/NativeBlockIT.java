@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class NativeBlockIT {
 
-    private static final String DB = TestClickHouse.database("native_block_it");
+    private static final String DB = TestClickHouse.database("it_native_block");
     private static final List<String[]> COLUMNS = List.of(new String[] {"id", "UInt64"}, new String[] {"d", "Date"},
             new String[] {"s", "String"}, new String[] {"i", "Nullable(Int64)"}, new String[] {"u", "Nullable(UInt64)"},
             new String[] {"b", "Nullable(UInt8)"}, new String[] {"nd", "Nullable(Date)"},

@@ -36,7 +36,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 class RowMappingIT {
 
-    private static final String DB = TestClickHouse.database("row_mapping_it");
+    private static final String DB = TestClickHouse.database("it_row_mapping");
     private static final List<String> SOURCES = List.of("events", "clicks", "profiles_v2");
     private static ClickHouseConnection connection;
 

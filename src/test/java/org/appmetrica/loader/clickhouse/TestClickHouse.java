@@ -36,7 +36,7 @@ public final class TestClickHouse {
     private TestClickHouse() {
     }
 
-    /** The database {@code name} of this run: {@code name_RUN}. */
+    /** The database {@code name} of this run: {@code name_RUN}; names start with {@code it_}, which .ci/run drops at a CI run's end. */
     public static String database(String name) {
         return name + "_" + RUN;
     }
