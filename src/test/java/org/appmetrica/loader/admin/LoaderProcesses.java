@@ -2,6 +2,7 @@ package org.appmetrica.loader.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.appmetrica.loader.clickhouse.TestClickHouse;
 import org.appmetrica.loader.testing.Await;
 import org.appmetrica.loader.testing.LoaderCommand;
 import org.appmetrica.loader.testing.SimulatorAndClickHouse;
@@ -55,7 +56,7 @@ final class LoaderProcesses {
         p.put("pollIntervalSeconds", "0");
         p.put("chunkSize", "40");
         p.put("parallelism", "1");
-        p.put("clickhouseUrl", RunningConsole.clickhouseUrl());
+        p.put("clickhouseUrl", TestClickHouse.jdbcUrl());
         p.put("clickhouseDatabase", database);
         return p;
     }
@@ -76,7 +77,7 @@ final class LoaderProcesses {
     /** A console with these global options, allowed to reach the simulator and the test ClickHouse. */
     ConsoleProcess console(List<String> globalOptions, Path dataDir) throws Exception {
         return ConsoleProcess.start(globalOptions, dataDir, users, environment(), "--allow-api-url", env.apiUrl(),
-                "--allow-clickhouse", RunningConsole.clickhouseUrl());
+                "--allow-clickhouse", TestClickHouse.jdbcUrl());
     }
 
     /** A console on the data directory's own repository. */

@@ -66,10 +66,6 @@ public final class RunningConsole implements BeforeAllCallback, AfterAllCallback
         return new RunningConsole(name, env, token, user, password, forTheClass, step, options);
     }
 
-    /** The JDBC URL of the test ClickHouse, as loads and --allow-clickhouse name it. */
-    public static String clickhouseUrl() {
-        return TestClickHouse.jdbcUrl();
-    }
 
     /** A console of its own, in a new work directory under target; close it. */
     public ConsoleProcess open(String directoryName, String... moreOptions) throws Exception {
@@ -77,7 +73,7 @@ public final class RunningConsole implements BeforeAllCallback, AfterAllCallback
         Path data = work.resolve("data");
         Files.createDirectories(data);
         preparation.prepare(data);
-        List<String> all = new ArrayList<>(List.of("--allow-api-url", env.apiUrl(), "--allow-clickhouse", clickhouseUrl()));
+        List<String> all = new ArrayList<>(List.of("--allow-api-url", env.apiUrl(), "--allow-clickhouse", TestClickHouse.jdbcUrl()));
         all.addAll(options);
         all.addAll(List.of(moreOptions));
         return ConsoleProcess.start(data, ConsoleProcess.usersFile(work, user, password), Map.of("APPMETRICA_TOKEN", token),

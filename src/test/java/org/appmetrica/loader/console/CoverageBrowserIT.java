@@ -84,7 +84,7 @@ class CoverageBrowserIT {
     private static void run(Path data, String since, String until, int exitCode) throws Exception {
         List<String> args = new ArrayList<>(List.of("run", "applicationIds=" + APP, "sources=events,installations", "dateSince=" + since,
                 "dateUntil=" + until, "apiUrl=" + env.apiUrl(), "pollIntervalSeconds=0", "retryBackoffSeconds=0", "maxRetries=0",
-                "clickhouseUrl=" + RunningConsole.clickhouseUrl(), "clickhouseDatabase=" + DATABASE));
+                "clickhouseUrl=" + TestClickHouse.jdbcUrl(), "clickhouseDatabase=" + DATABASE));
         ConsoleProcess.CliResult r = ConsoleProcess.cli(data, Map.of("APPMETRICA_TOKEN", TOKEN), args.toArray(String[]::new));
         assertEquals(exitCode, r.exitCode(), r.out() + r.err());
     }

@@ -1,6 +1,5 @@
 package org.appmetrica.loader.release;
 
-import org.appmetrica.loader.admin.RunningConsole;
 import org.appmetrica.loader.clickhouse.TestClickHouse;
 import org.appmetrica.loader.simulator.SimulatorConfig;
 import org.appmetrica.loader.testing.SimulatorAndClickHouse;
@@ -92,7 +91,7 @@ class NewerJdkReleaseIT {
         Installed.Result run = installed.run(Map.of("JAVA_HOME", java.get("JAVA_HOME"), "APPMETRICA_TOKEN", TOKEN),
                 "--data-dir", installed.home.resolveSibling("data").toString(), "run",
                 "applicationIds=702", "sources=events", "dateSince=2024-05-01", "dateUntil=2024-05-02", "apiUrl=" + env.apiUrl(),
-                "pollIntervalSeconds=0", "clickhouseUrl=" + RunningConsole.clickhouseUrl(),
+                "pollIntervalSeconds=0", "clickhouseUrl=" + TestClickHouse.jdbcUrl(),
                 "clickhouseDatabase=" + database);
         assertEquals(0, run.exitCode(), run.both());
         assertEquals(2 * ROWS, env.clickhouse().queryLong("SELECT count() FROM " + database + ".events"));

@@ -64,10 +64,6 @@ class ReleaseArchiveIT {
         assertTrue(Files.isRegularFile(installed.home.resolve("cds/appmetrica-loader.jsa")), cds.both());
     }
 
-    private static String clickhouseUrl() {
-        return TestClickHouse.jdbcUrl();
-    }
-
     private static Map<String, String> with(Map<String, String> base, String... pairs) {
         Map<String, String> m = new HashMap<>(base);
         for (int i = 0; i < pairs.length; i += 2) {
@@ -142,7 +138,7 @@ class ReleaseArchiveIT {
         Path config = privateFile(scratch.resolve("loader.properties"), "data-dir=" + scratch.resolve("data-run") + "\nlog-format=human\n");
         Installed.Result run = installed.run(with(java, "APPMETRICA_TOKEN", TOKEN), "--config", config.toString(), "run",
                 "applicationIds=701", "sources=events", "dateSince=2024-05-01", "dateUntil=2024-05-02", "apiUrl=" + env.apiUrl(),
-                "pollIntervalSeconds=0", "clickhouseUrl=" + clickhouseUrl(), "clickhouseDatabase=" + database);
+                "pollIntervalSeconds=0", "clickhouseUrl=" + TestClickHouse.jdbcUrl(), "clickhouseDatabase=" + database);
         assertEquals(0, run.exitCode(), run.both());
         assertEquals(2 * ROWS, env.clickhouse().queryLong("SELECT count() FROM " + database + ".events"));
         assertFalse(run.both().contains(CDS_REFUSED), run.both());
@@ -263,7 +259,7 @@ class ReleaseArchiveIT {
         Path connection = privateFile(scratch.resolve("shop.json"), "{\"name\": \"shop\", \"applications\": [702], \"sources\": {\"events\": {}}, "
                 + "\"loadFrom\": \"" + today.minusDays(3) + "\", \"regularity\": \"regular\", \"schedule\": \"03:00\", \"timeZone\": \"UTC\", "
                 + "\"reloadDays\": 1, \"apiUrl\": \"" + env.apiUrl() + "\", \"tokenRef\": \"env:APPMETRICA_TOKEN\", "
-                + "\"target\": {\"url\": \"" + clickhouseUrl() + "\", \"database\": \"" + database + "\"}}");
+                + "\"target\": {\"url\": \"" + TestClickHouse.jdbcUrl() + "\", \"database\": \"" + database + "\"}}");
         Installed.Result added = installed.run(java, "--config", etc.resolve("appmetrica-loader.properties").toString(),
                 "--data-dir", dataDir.toString(), "connections", "add", "--file", connection.toString());
         assertEquals(0, added.exitCode(), added.both());

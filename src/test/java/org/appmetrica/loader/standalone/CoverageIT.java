@@ -40,13 +40,9 @@ class CoverageIT {
     @RegisterExtension
     static final SimulatorAndClickHouse env = SimulatorAndClickHouse.of(SimulatorConfig.defaults(TOKEN).withRowsPerDay(ROWS).withReadyAfter(0).withSeed(23));
 
-    private static String clickhouseUrl() {
-        return TestClickHouse.jdbcUrl();
-    }
-
     private static List<String> load(String database, String since, String until, String... extra) {
         List<String> p = new ArrayList<>(List.of("applicationIds=" + APP, "sources=events,installations", "dateSince=" + since, "dateUntil=" + until,
-                "apiUrl=" + env.apiUrl(), "pollIntervalSeconds=0", "retryBackoffSeconds=0", "clickhouseUrl=" + clickhouseUrl(),
+                "apiUrl=" + env.apiUrl(), "pollIntervalSeconds=0", "retryBackoffSeconds=0", "clickhouseUrl=" + TestClickHouse.jdbcUrl(),
                 "clickhouseDatabase=" + database));
         p.addAll(List.of(extra));
         return p;
@@ -82,7 +78,7 @@ class CoverageIT {
         env.simulator().failNextRequests(0, 503);
 
         try (ConsoleProcess console = ConsoleProcess.start(dataDir, ConsoleProcess.usersFile(work, USER, PASSWORD), Map.of("APPMETRICA_TOKEN", TOKEN),
-                "--allow-api-url", env.apiUrl(), "--allow-clickhouse", clickhouseUrl())) {
+                "--allow-api-url", env.apiUrl(), "--allow-clickhouse", TestClickHouse.jdbcUrl())) {
             String auth = ConsoleProcess.basic(USER, PASSWORD);
             assertEquals(401, console.call("GET", "api/coverage?database=" + database, null).status(), "behind the console's login");
             assertEquals(400, console.call("GET", "api/coverage", null, "Authorization", auth).status());
@@ -138,7 +134,7 @@ class CoverageIT {
             env.simulator().hold("events", APP, LocalDate.parse("2024-07-03"));
             String start = JSON.writeValueAsString(Map.of("parameters", Map.of("applicationIds", Long.toString(APP), "sources", "events",
                     "dateSince", "2024-07-03", "dateUntil", "2024-07-03", "apiUrl", env.apiUrl(), "pollIntervalSeconds", "0",
-                    "clickhouseUrl", clickhouseUrl(), "clickhouseDatabase", database)));
+                    "clickhouseUrl", TestClickHouse.jdbcUrl(), "clickhouseDatabase", database)));
             ConsoleProcess.Answer started = console.call("POST", "api/executions", start, "Authorization", auth);
             assertEquals(201, started.status(), started.body());
             long startedId = JSON.readTree(started.body()).get("id").asLong();
@@ -167,7 +163,7 @@ class CoverageIT {
         Path file = dataDir.resolve("daily.json");
         Files.writeString(file, "{\"name\": \"daily-shop\", \"applications\": [612], \"sources\": {\"events\": {}}, \"loadFrom\": \""
                 + today.minusDays(4) + "\", \"regularity\": \"regular\", \"reloadDays\": 3, \"apiUrl\": \"" + env.apiUrl()
-                + "\", \"tokenRef\": \"env:APPMETRICA_TOKEN\", \"target\": {\"url\": \"" + clickhouseUrl() + "\", \"database\": \"" + database + "\"}}");
+                + "\", \"tokenRef\": \"env:APPMETRICA_TOKEN\", \"target\": {\"url\": \"" + TestClickHouse.jdbcUrl() + "\", \"database\": \"" + database + "\"}}");
         assertEquals(0, CliProcess.run(dataDir, Map.of("APPMETRICA_TOKEN", TOKEN), "connections", "add", "--file", file.toString()).exitCode());
         CliProcess.Result ran = CliProcess.run(dataDir, Map.of("APPMETRICA_TOKEN", TOKEN), "schedule", "--connection", "daily-shop", "--once");
         assertEquals(0, ran.exitCode(), ran.output());
